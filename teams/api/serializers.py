@@ -1,0 +1,92 @@
+from rest_framework import serializers
+
+from teams.models import Membership, Neighbourhood, Role, Team, User
+
+
+class UserBriefOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role"]
+
+
+class NeighbourhoodOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    postcodes = serializers.SerializerMethodField()
+    over_population_limit = serializers.BooleanField(
+        source="is_over_population_limit", read_only=True
+    )
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["id", "name", "postcodes", "population_estimate", "over_population_limit"]
+
+    def get_postcodes(self, obj: Neighbourhood) -> list[str]:
+        return [p.code for p in obj.postcode_areas.all()]
+
+
+class NeighbourhoodInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    postcodes = serializers.ListField(child=serializers.CharField(max_length=10), allow_empty=False)
+    population_estimate = serializers.IntegerField(min_value=0, max_value=10_000_000)
+
+
+class TeamOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    neighbourhood = serializers.UUIDField(source="neighbourhood.public_id", read_only=True)
+    neighbourhood_name = serializers.CharField(source="neighbourhood.name", read_only=True)
+    active_nurses = serializers.IntegerField(read_only=True)
+    max_nurses = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Team
+        fields = [
+            "id",
+            "name",
+            "neighbourhood",
+            "neighbourhood_name",
+            "is_active",
+            "active_nurses",
+            "max_nurses",
+        ]
+
+    def get_max_nurses(self, obj: Team) -> int:
+        return Team.MAX_NURSES
+
+
+class TeamInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    neighbourhood = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=Neighbourhood.objects.all()
+    )
+    is_active = serializers.BooleanField(default=True)
+
+
+class MembershipOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    nurse = UserBriefOutput(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "nurse", "seat", "started_on", "ended_on", "contracted_hours"]
+
+
+class MembershipInput(serializers.Serializer):
+    nurse = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=User.objects.filter(role=Role.NURSE)
+    )
+    started_on = serializers.DateField(required=False)
+    contracted_hours = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=60, default=24
+    )
+
+
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()

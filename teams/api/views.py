@@ -1,0 +1,133 @@
+from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from buurtzorg.access import has_role
+from teams import services
+from teams.api.serializers import (
+    MembershipInput,
+    MembershipOutput,
+    NeighbourhoodInput,
+    NeighbourhoodOutput,
+    TeamInput,
+    TeamOutput,
+    TokenInput,
+    TokenOutput,
+)
+from teams.models import Membership, Neighbourhood, Role, Team
+from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible
+
+BAD_CREDENTIALS = "Unable to log in with the given username and password."
+
+
+class TokenApi(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=TokenInput, responses={200: TokenOutput})
+    def post(self, request: Request) -> Response:
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request._request, **data.validated_data)
+        if user is None:
+            raise ApiValidationError({"non_field_errors": [BAD_CREDENTIALS]})
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class NeighbourhoodListApi(generics.ListAPIView):
+    serializer_class = NeighbourhoodOutput
+    permission_classes = [has_role(Role.ADMIN)]
+
+    def get_queryset(self) -> QuerySet[Neighbourhood]:
+        return neighbourhood_list()
+
+    @extend_schema(request=NeighbourhoodInput, responses={201: NeighbourhoodOutput})
+    def post(self, request: Request) -> Response:
+        data = NeighbourhoodInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["postcodes"] = services.parse_postcodes(" ".join(values["postcodes"]))
+        neighbourhood = services.neighbourhood_create(actor=request.user, **values)
+        return Response(NeighbourhoodOutput(neighbourhood).data, status=status.HTTP_201_CREATED)
+
+
+class NeighbourhoodDetailApi(generics.RetrieveAPIView):
+    serializer_class = NeighbourhoodOutput
+    permission_classes = [has_role(Role.ADMIN)]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self) -> QuerySet[Neighbourhood]:
+        return neighbourhood_list()
+
+    @extend_schema(request=NeighbourhoodInput, responses={200: NeighbourhoodOutput})
+    def put(self, request: Request, id: str) -> Response:  # noqa: A002
+        neighbourhood = self.get_object()
+        data = NeighbourhoodInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["postcodes"] = services.parse_postcodes(" ".join(values["postcodes"]))
+        neighbourhood = services.neighbourhood_update(
+            neighbourhood=neighbourhood, actor=request.user, **values
+        )
+        return Response(NeighbourhoodOutput(neighbourhood).data)
+
+
+class TeamListApi(generics.ListAPIView):
+    serializer_class = TeamOutput
+    permission_classes = [has_role(Role.ADMIN, Role.COACH, Role.NURSE, Role.BACK_OFFICE)]
+
+    def get_queryset(self) -> QuerySet[Team]:
+        return team_list_visible(user=self.request.user)
+
+    @extend_schema(request=TeamInput, responses={201: TeamOutput})
+    def post(self, request: Request) -> Response:
+        if request.user.role != Role.ADMIN:
+            self.permission_denied(request)
+        data = TeamInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        team = services.team_create(actor=request.user, **data.validated_data)
+        return Response(
+            TeamOutput(team_list_visible(user=request.user).get(pk=team.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TeamDetailApi(generics.RetrieveAPIView):
+    serializer_class = TeamOutput
+    permission_classes = [has_role(Role.ADMIN, Role.COACH, Role.NURSE, Role.BACK_OFFICE)]
+
+    def get_object(self) -> Team:
+        return team_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+
+
+class TeamMemberListApi(generics.ListAPIView):
+    """Active and past members of a team. POST adds a nurse (400 when the team is full)."""
+
+    serializer_class = MembershipOutput
+    permission_classes = [has_role(Role.ADMIN, Role.COACH, Role.NURSE)]
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        team = team_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        return team.memberships.select_related("nurse").order_by("ended_on", "seat")
+
+    @extend_schema(request=MembershipInput, responses={201: MembershipOutput})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        if request.user.role != Role.ADMIN:
+            self.permission_denied(request)
+        team = get_object_or_404(Team, public_id=id)
+        data = MembershipInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.team_add_nurse(team=team, actor=request.user, **data.validated_data)
+        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,72 @@
+"""Demo accounts, one per role, plus two neighbourhoods with a team each."""
+
+from decimal import Decimal
+from typing import TextIO
+
+from django.utils import timezone
+
+from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
+
+DEMO_PASSWORD = "demo-password-2026"
+
+DEMO_USERS = [
+    # username, first, last, role
+    ("admin", "Anna", "de Vries", Role.ADMIN),
+    ("coach", "Carla", "Jansen", Role.COACH),
+    ("backoffice", "Bram", "Visser", Role.BACK_OFFICE),
+    ("nurse", "Noor", "Bakker", Role.NURSE),
+    ("nurse2", "Sanne", "Smit", Role.NURSE),
+    ("nurse3", "Fatima", "El Amrani", Role.NURSE),
+    ("nurse4", "Eva", "Mulder", Role.NURSE),
+    ("nurse5", "Lotte", "de Boer", Role.NURSE),
+    ("nurse6", "Ilse", "Peters", Role.NURSE),
+]
+
+DEMO_TEAMS = [
+    # team, neighbourhood, postcodes, population, nurses
+    ("Team Oost", "Amsterdam Oost", ["1091", "1092", "1093"], 9400, ["nurse", "nurse2", "nurse3"]),
+    ("Team Noord", "Amsterdam Noord", ["1021", "1022"], 8700, ["nurse4", "nurse5", "nurse6"]),
+]
+
+
+def demo_user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def load(stdout: TextIO) -> None:
+    for username, first, last, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "email": f"{username}@demo.buurtzorg.example",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            if role == Role.ADMIN:
+                user.is_staff = user.is_superuser = True
+            user.save()
+    coach = demo_user("coach")
+    start = timezone.localdate().replace(day=1)
+    for team_name, hood_name, codes, population, nurses in DEMO_TEAMS:
+        hood, _ = Neighbourhood.objects.get_or_create(
+            name=hood_name, defaults={"population_estimate": population}
+        )
+        for code in codes:
+            PostcodeArea.objects.get_or_create(code=code, defaults={"neighbourhood": hood})
+        team, _ = Team.objects.get_or_create(name=team_name, defaults={"neighbourhood": hood})
+        CoachAssignment.objects.get_or_create(coach=coach, team=team)
+        for seat, username in enumerate(nurses, start=1):
+            nurse = demo_user(username)
+            if not Membership.objects.filter(nurse=nurse, ended_on__isnull=True).exists():
+                Membership.objects.create(
+                    team=team,
+                    nurse=nurse,
+                    seat=seat,
+                    started_on=start,
+                    contracted_hours=Decimal("28"),
+                )
+    stdout.write(f"Demo accounts ready (password for all: {DEMO_PASSWORD}).")

@@ -1,0 +1,67 @@
+"""Shapes of page input. Rules live in teams.services."""
+
+from django import forms
+from django.utils import timezone
+
+from teams.models import Neighbourhood, Role, User
+from teams.selectors import nurses_without_team
+
+
+class NeighbourhoodForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    postcodes = forms.CharField(
+        label="Postcode areas",
+        help_text="Dutch 4-digit postcodes, separated by commas or spaces, e.g. 1011, 1012.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    population_estimate = forms.IntegerField(min_value=0, label="Population estimate")
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    neighbourhood = forms.ModelChoiceField(queryset=Neighbourhood.objects.order_by("name"))
+    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+
+
+class AddNurseForm(forms.Form):
+    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
+    started_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    contracted_hours = forms.DecimalField(
+        min_value=0, max_value=60, decimal_places=1, label="Contracted hours per week"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nurse"].queryset = nurses_without_team().order_by("last_name", "username")
+        self.fields["started_on"].initial = timezone.localdate()
+        self.fields["contracted_hours"].initial = 24
+
+
+class EndMembershipForm(forms.Form):
+    ended_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CoachForm(forms.Form):
+    coach = forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.COACH, is_active=True), label="Coach"
+    )
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters.",
+    )
+
+
+class UserUpdateForm(forms.Form):
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    is_active = forms.BooleanField(required=False, label="Active")

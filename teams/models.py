@@ -1,0 +1,194 @@
+"""Accounts, neighbourhoods, teams and memberships.
+
+The 12-nurse cap is a database fact: each active membership holds a seat 1..12 and a partial
+unique constraint on (team, seat) makes a 13th active row impossible, whichever path writes it.
+"""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from buurtzorg.models import PublicModel, TimeStampedModel
+
+POSTCODE_VALIDATOR = RegexValidator(
+    r"^[1-9][0-9]{3}$", _("A Dutch postcode area is 4 digits, 1000-9999.")
+)
+POPULATION_WARNING_LIMIT = 10_000
+
+
+class Role(models.TextChoices):
+    NURSE = "nurse", _("Nurse")
+    COACH = "coach", _("Coach")
+    BACK_OFFICE = "back_office", _("Back office")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A person who logs in. `role` decides which part of the app she works in."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.NURSE)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_nurse(self) -> bool:
+        return self.role == Role.NURSE
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == Role.COACH
+
+    @property
+    def is_back_office(self) -> bool:
+        return self.role == Role.BACK_OFFICE
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class Neighbourhood(PublicModel):
+    """A neighbourhood of under ~10,000 inhabitants, served by one team."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    population_estimate = models.PositiveIntegerField(_("population estimate"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:neighbourhood-edit", args=[self.public_id])
+
+    @property
+    def is_over_population_limit(self) -> bool:
+        return self.population_estimate > POPULATION_WARNING_LIMIT
+
+
+class PostcodeArea(TimeStampedModel):
+    """A Dutch 4-digit postcode area. Each belongs to at most one neighbourhood."""
+
+    code = models.CharField(max_length=4, unique=True, validators=[POSTCODE_VALIDATOR])
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="postcode_areas"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[1-9][0-9]{3}$"), name="postcodearea_four_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Team(PublicModel):
+    MAX_NURSES = 12
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, related_name="teams")
+    is_active = models.BooleanField(_("active"), default=True)
+    coaches = models.ManyToManyField(
+        User, through="CoachAssignment", related_name="coached_teams", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:team-detail", args=[self.public_id])
+
+
+ACTIVE = Q(ended_on__isnull=True)
+
+
+class Membership(PublicModel):
+    """A nurse's seat in a team. Seats 1..MAX_NURSES make the team cap a database fact."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    nurse = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    seat = models.PositiveSmallIntegerField()
+    started_on = models.DateField(_("start date"))
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    contracted_hours = models.DecimalField(
+        _("contracted hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ["team", "seat"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seat__gte=1, seat__lte=Team.MAX_NURSES), name="membership_seat_in_range"
+            ),
+            models.UniqueConstraint(
+                fields=["team", "seat"],
+                condition=ACTIVE,
+                name="membership_one_nurse_per_seat",
+                violation_error_message=_("That seat in the team is already taken."),
+            ),
+            models.UniqueConstraint(
+                fields=["nurse"],
+                condition=ACTIVE,
+                name="membership_one_active_team",
+                violation_error_message=_("This nurse already belongs to an active team."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(contracted_hours__gte=0) & Q(contracted_hours__lte=60),
+                name="membership_hours_in_range",
+                violation_error_message=_("Contracted hours must be between 0 and 60 a week."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nurse} in {self.team} (seat {self.seat})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class CoachAssignment(TimeStampedModel):
+    """A coach supports a team. Coaches are not managers: they read and talk, they do not edit."""
+
+    coach = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coach_assignments")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="coach_assignments")
+
+    class Meta:
+        ordering = ["team", "coach"]
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "team"], name="coachassignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} coaches {self.team}"

@@ -1,0 +1,51 @@
+"""Reads that decide who may see which team."""
+
+from uuid import UUID
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from teams.models import Membership, Neighbourhood, Role, Team, User
+
+
+def team_list_visible(*, user: User) -> QuerySet[Team]:
+    """Teams `user` may see: admins and back office all, coaches theirs, nurses their own."""
+    teams = (
+        Team.objects.select_related("neighbourhood")
+        .order_by("name")
+        .annotate(active_nurses=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+    )
+    if user.role in (Role.ADMIN, Role.BACK_OFFICE):
+        return teams
+    if user.role == Role.COACH:
+        return teams.filter(coach_assignments__coach=user)
+    if user.role == Role.NURSE:
+        return teams.filter(memberships__nurse=user, memberships__ended_on__isnull=True)
+    return teams.none()
+
+
+def team_get_visible(*, user: User, public_id: UUID) -> Team:
+    return get_object_or_404(team_list_visible(user=user), public_id=public_id)
+
+
+def team_for_nurse(*, nurse: User) -> Team | None:
+    """The nurse's one active team, or None."""
+    membership = (
+        Membership.objects.filter(nurse=nurse, ended_on__isnull=True).select_related("team").first()
+    )
+    return membership.team if membership else None
+
+
+def team_members(*, team: Team) -> QuerySet[Membership]:
+    return team.memberships.select_related("nurse").order_by("ended_on", "seat")
+
+
+def neighbourhood_list() -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.prefetch_related(
+        Prefetch("postcode_areas"), Prefetch("teams")
+    ).order_by("name")
+
+
+def nurses_without_team() -> QuerySet[User]:
+    active = Membership.objects.filter(ended_on__isnull=True).values("nurse_id")
+    return User.objects.filter(role=Role.NURSE, is_active=True).exclude(pk__in=active)

@@ -1,0 +1,245 @@
+"""Every write to accounts, neighbourhoods and teams goes through here."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from teams.models import (
+    POSTCODE_VALIDATOR,
+    CoachAssignment,
+    Membership,
+    Neighbourhood,
+    PostcodeArea,
+    Role,
+    Team,
+    User,
+)
+
+TEAM_FULL = "{team} already has {limit} nurses; end a membership first."
+NOT_A_NURSE = "Only a user with the nurse role can join a team."
+NURSE_IN_OTHER_TEAM = "{nurse} already belongs to {team}; end that membership first."
+POSTCODE_TAKEN = "Postcode area {code} already belongs to {neighbourhood}."
+POSTCODE_DUPLICATE = "Postcode area {code} is listed twice."
+END_BEFORE_START = "The end date cannot be before the start date ({start})."
+MEMBERSHIP_ALREADY_ENDED = "This membership already ended on {date}."
+NOT_A_COACH = "Only a user with the coach role can coach a team."
+INACTIVE_TEAM = "{team} is not active; activate it before adding nurses."
+
+
+def parse_postcodes(raw: str) -> list[str]:
+    """Split '1011, 1012 1013' into codes; validates shape and duplicates."""
+    codes = [part for part in raw.replace(",", " ").replace(";", " ").split() if part]
+    errors = []
+    seen: set[str] = set()
+    for code in codes:
+        try:
+            POSTCODE_VALIDATOR(code)
+        except ValidationError:
+            errors.append(f"'{code}' is not a Dutch 4-digit postcode area (1000-9999).")
+        if code in seen:
+            errors.append(POSTCODE_DUPLICATE.format(code=code))
+        seen.add(code)
+    if errors:
+        raise ValidationError({"postcodes": errors})
+    return codes
+
+
+def _set_postcodes(*, neighbourhood: Neighbourhood, codes: list[str]) -> None:
+    taken = (
+        PostcodeArea.objects.select_for_update()
+        .filter(code__in=codes)
+        .exclude(neighbourhood=neighbourhood)
+        .select_related("neighbourhood")
+    )
+    errors = [POSTCODE_TAKEN.format(code=p.code, neighbourhood=p.neighbourhood) for p in taken]
+    if errors:
+        raise ValidationError({"postcodes": errors})
+    neighbourhood.postcode_areas.exclude(code__in=codes).delete()
+    existing = set(neighbourhood.postcode_areas.values_list("code", flat=True))
+    try:
+        with transaction.atomic():
+            PostcodeArea.objects.bulk_create(
+                [
+                    PostcodeArea(code=c, neighbourhood=neighbourhood)
+                    for c in codes
+                    if c not in existing
+                ]
+            )
+    except IntegrityError as exc:  # lost a race for the same code with another admin
+        raise ValidationError(
+            {"postcodes": ["A postcode area was just taken; try again."]}
+        ) from exc
+
+
+@transaction.atomic
+def neighbourhood_create(
+    *, name: str, postcodes: list[str], population_estimate: int, actor: User
+) -> Neighbourhood:
+    neighbourhood = Neighbourhood(name=name, population_estimate=population_estimate)
+    neighbourhood.full_clean()
+    neighbourhood.save()
+    _set_postcodes(neighbourhood=neighbourhood, codes=postcodes)
+    return neighbourhood
+
+
+@transaction.atomic
+def neighbourhood_update(
+    *,
+    neighbourhood: Neighbourhood,
+    name: str,
+    postcodes: list[str],
+    population_estimate: int,
+    actor: User,
+) -> Neighbourhood:
+    neighbourhood = Neighbourhood.objects.select_for_update().get(pk=neighbourhood.pk)
+    neighbourhood.name = name
+    neighbourhood.population_estimate = population_estimate
+    neighbourhood.full_clean()
+    neighbourhood.save()
+    _set_postcodes(neighbourhood=neighbourhood, codes=postcodes)
+    return neighbourhood
+
+
+@transaction.atomic
+def team_create(*, name: str, neighbourhood: Neighbourhood, is_active: bool, actor: User) -> Team:
+    team = Team(name=name, neighbourhood=neighbourhood, is_active=is_active)
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *, team: Team, name: str, neighbourhood: Neighbourhood, is_active: bool, actor: User
+) -> Team:
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    team.name, team.neighbourhood, team.is_active = name, neighbourhood, is_active
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_add_nurse(
+    *,
+    team: Team,
+    nurse: User,
+    actor: User,
+    started_on: dt.date | None = None,
+    contracted_hours: Decimal | int = Decimal("24"),
+) -> Membership:
+    """Give `nurse` the lowest free seat.
+
+    The team row is locked before counting, so two admins cannot both take seat 12; the
+    partial unique constraint on (team, seat) is the backstop for any path that skips this.
+    """
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if nurse.role != Role.NURSE:
+        raise ValidationError({"nurse": [NOT_A_NURSE]}, code="not_a_nurse")
+    if not team.is_active:
+        raise ValidationError({"team": [INACTIVE_TEAM.format(team=team)]}, code="inactive_team")
+    current = (
+        Membership.objects.filter(nurse=nurse, ended_on__isnull=True).select_related("team").first()
+    )
+    if current:
+        raise ValidationError(
+            {"nurse": [NURSE_IN_OTHER_TEAM.format(nurse=nurse, team=current.team)]},
+            code="nurse_in_team",
+        )
+    taken = set(team.memberships.filter(ended_on__isnull=True).values_list("seat", flat=True))
+    free = [seat for seat in range(1, Team.MAX_NURSES + 1) if seat not in taken]
+    if not free:
+        raise ValidationError(
+            {"nurse": [TEAM_FULL.format(team=team, limit=Team.MAX_NURSES)]}, code="team_full"
+        )
+    membership = Membership(
+        team=team,
+        nurse=nurse,
+        seat=free[0],
+        started_on=started_on or timezone.localdate(),
+        contracted_hours=contracted_hours,
+    )
+    membership.full_clean()  # re-checks the constraints: a lost race is a ValidationError
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, ended_on: dt.date, actor: User) -> Membership:
+    """End a membership, which frees its seat for another nurse."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.ended_on is not None:
+        raise ValidationError(
+            {"ended_on": [MEMBERSHIP_ALREADY_ENDED.format(date=membership.ended_on)]}
+        )
+    if ended_on < membership.started_on:
+        raise ValidationError({"ended_on": [END_BEFORE_START.format(start=membership.started_on)]})
+    membership.ended_on = ended_on
+    membership.full_clean()
+    membership.save(update_fields=["ended_on", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def coach_assign(*, team: Team, coach: User, actor: User) -> CoachAssignment:
+    if coach.role != Role.COACH:
+        raise ValidationError({"coach": [NOT_A_COACH]})
+    assignment, _ = CoachAssignment.objects.get_or_create(team=team, coach=coach)
+    return assignment
+
+
+@transaction.atomic
+def coach_unassign(*, team: Team, coach: User, actor: User) -> None:
+    CoachAssignment.objects.filter(team=team, coach=coach).delete()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    password: str,
+    actor: User | None,
+) -> User:
+    from django.contrib.auth.password_validation import validate_password
+
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, role=role
+    )
+    user.full_clean(exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    is_active: bool,
+    actor: User,
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if role != user.role and user.memberships.filter(ended_on__isnull=True).exists():
+        raise ValidationError(
+            {"role": ["End this nurse's team membership before changing her role."]}
+        )
+    user.first_name, user.last_name, user.email, user.role = first_name, last_name, email, role
+    user.is_active = is_active
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

@@ -1,0 +1,275 @@
+"""Administrator pages for neighbourhoods, teams, memberships and accounts."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from buurtzorg.access import role_required
+from buurtzorg.forms import add_service_errors
+from teams import services
+from teams.forms import (
+    AddNurseForm,
+    CoachForm,
+    EndMembershipForm,
+    NeighbourhoodForm,
+    TeamForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from teams.models import Membership, Neighbourhood, Role, Team, User
+from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible, team_members
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@role_required(Role.ADMIN)
+def neighbourhood_list_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "teams/neighbourhood_list.html", {"neighbourhoods": neighbourhood_list()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def neighbourhood_form_page(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+    neighbourhood = get_object_or_404(Neighbourhood, public_id=public_id) if public_id else None
+    initial = (
+        {
+            "name": neighbourhood.name,
+            "population_estimate": neighbourhood.population_estimate,
+            "postcodes": ", ".join(p.code for p in neighbourhood.postcode_areas.all()),
+        }
+        if neighbourhood
+        else {}
+    )
+    form = NeighbourhoodForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.parse_postcodes(form.cleaned_data["postcodes"])
+            data = {
+                "name": form.cleaned_data["name"],
+                "postcodes": codes,
+                "population_estimate": form.cleaned_data["population_estimate"],
+            }
+            if neighbourhood:
+                saved = services.neighbourhood_update(
+                    neighbourhood=neighbourhood, actor=request.user, **data
+                )
+            else:
+                saved = services.neighbourhood_create(actor=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Neighbourhood {saved.name} saved.")
+            if saved.is_over_population_limit:
+                messages.warning(
+                    request,
+                    f"{saved.name} has over 10,000 inhabitants: a Buurtzorg team serves a "
+                    "smaller neighbourhood. Consider splitting it.",
+                )
+            return _done(request, reverse("teams:neighbourhood-list"))
+    template = "teams/neighbourhood_form.html" + ("#neighbourhood-form" if request.htmx else "")
+    return render(request, template, {"form": form, "neighbourhood": neighbourhood})
+
+
+@role_required(Role.ADMIN, Role.COACH, Role.BACK_OFFICE, Role.NURSE)
+def team_list_page(request: HttpRequest) -> HttpResponse:
+    teams = team_list_visible(user=request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        teams = teams.filter(Q(name__icontains=query) | Q(neighbourhood__name__icontains=query))
+    page = Paginator(teams, 50).get_page(request.GET.get("page"))
+    template = "teams/team_list.html" + ("#team-rows" if request.htmx else "")
+    return render(request, template, {"page": page, "q": query, "max_nurses": Team.MAX_NURSES})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def team_create_page(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Team {team.name} created.")
+            return _done(request, team.get_absolute_url())
+    return render(request, "teams/team_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def team_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    team = get_object_or_404(Team, public_id=public_id)
+    form = TeamForm(
+        request.POST or None,
+        initial={
+            "name": team.name,
+            "neighbourhood": team.neighbourhood,
+            "is_active": team.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_update(team=team, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Team {team.name} saved.")
+            return _done(request, team.get_absolute_url())
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
+
+
+@role_required(Role.ADMIN, Role.COACH, Role.NURSE, Role.BACK_OFFICE)
+def team_detail_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    team = team_get_visible(user=request.user, public_id=public_id)
+    return render(request, "teams/team_detail.html", _team_context(request, team))
+
+
+def _team_context(
+    request: HttpRequest,
+    team: Team,
+    add_form: AddNurseForm | None = None,
+    coach_form: CoachForm | None = None,
+) -> dict:
+    members = list(team_members(team=team))
+    active = [m for m in members if m.ended_on is None]
+    return {
+        "team": team,
+        "active_members": active,
+        "past_members": [m for m in members if m.ended_on is not None],
+        "is_full": len(active) >= Team.MAX_NURSES,
+        "max_nurses": Team.MAX_NURSES,
+        "add_form": add_form or AddNurseForm(),
+        "coach_form": coach_form or CoachForm(),
+        "coaches": team.coaches.all(),
+        "can_manage": request.user.role == Role.ADMIN,
+    }
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def team_add_nurse_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    team = get_object_or_404(Team, public_id=public_id)
+    form = AddNurseForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.team_add_nurse(team=team, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{membership.nurse} joined {team.name}.")
+            return _done(request, team.get_absolute_url())
+    template = "teams/team_detail.html" + ("#members" if request.htmx else "")
+    return render(request, template, _team_context(request, team, add_form=form))
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def membership_end_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("team"), public_id=public_id)
+    form = EndMembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_end(
+                membership=membership, actor=request.user, ended_on=form.cleaned_data["ended_on"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Membership of {membership.nurse} ended.")
+    else:
+        messages.error(request, "Give a valid end date.")
+    return _done(request, membership.team.get_absolute_url())
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def team_coach_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    team = get_object_or_404(Team, public_id=public_id)
+    if "remove" in request.POST:
+        coach = get_object_or_404(User, pk=request.POST["remove"], role=Role.COACH)
+        services.coach_unassign(team=team, coach=coach, actor=request.user)
+        messages.success(request, f"{coach} no longer coaches {team.name}.")
+        return _done(request, team.get_absolute_url())
+    form = CoachForm(request.POST)
+    if form.is_valid():
+        try:
+            services.coach_assign(team=team, coach=form.cleaned_data["coach"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['coach']} now coaches {team.name}.")
+            return _done(request, team.get_absolute_url())
+    return render(request, "teams/team_detail.html", _team_context(request, team, coach_form=form))
+
+
+@role_required(Role.ADMIN)
+def user_list_page(request: HttpRequest) -> HttpResponse:
+    users = User.objects.order_by("role", "last_name", "username")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    template = "teams/user_list.html" + ("#user-rows" if request.htmx else "")
+    return render(
+        request, template, {"page": page, "q": query, "role": role, "roles": Role.choices}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_create_page(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Account {user.username} created.")
+            return _done(request, reverse("teams:user-list"))
+    return render(request, "teams/user_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=pk)
+    form = UserUpdateForm(
+        request.POST or None,
+        initial={
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": account.email,
+            "role": account.role,
+            "is_active": account.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(user=account, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Account {account.username} saved.")
+            return _done(request, reverse("teams:user-list"))
+    return render(request, "teams/user_form.html", {"form": form, "account": account})

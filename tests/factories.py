@@ -1,0 +1,94 @@
+"""factory_boy factories shared by every test module."""
+
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    role = Role.NURSE
+    password = factory.django.Password("correct-horse-battery")
+
+
+class NurseFactory(UserFactory):
+    role = Role.NURSE
+    username = factory.Sequence(lambda n: f"nurse{n}")
+
+
+class CoachFactory(UserFactory):
+    role = Role.COACH
+    username = factory.Sequence(lambda n: f"coach{n}")
+
+
+class BackOfficeFactory(UserFactory):
+    role = Role.BACK_OFFICE
+    username = factory.Sequence(lambda n: f"backoffice{n}")
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    username = factory.Sequence(lambda n: f"admin{n}")
+
+
+class NeighbourhoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Neighbourhood
+
+    name = factory.Sequence(lambda n: f"Neighbourhood {n}")
+    population_estimate = 8000
+
+
+class PostcodeAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostcodeArea
+
+    code = factory.Sequence(lambda n: str(1000 + n % 9000))
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    is_active = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """Writes a membership directly. Seats must be given explicitly when several share a team."""
+
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    nurse = factory.SubFactory(NurseFactory)
+    seat = 1
+    started_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    contracted_hours = Decimal("24")
+
+
+class CoachAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoachAssignment
+
+    coach = factory.SubFactory(CoachFactory)
+    team = factory.SubFactory(TeamFactory)
+
+
+def team_with_nurses(n: int, **team_kwargs: object) -> tuple[Team, list[User]]:
+    """A team with `n` nurses in seats 1..n."""
+    team = TeamFactory(**team_kwargs)
+    nurses = [MembershipFactory(team=team, seat=seat).nurse for seat in range(1, n + 1)]
+    return team, nurses
