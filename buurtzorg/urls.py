@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,6 +15,27 @@ def _superuser_only(request) -> bool:  # noqa: ANN001
 # Django admin stays available to superusers only, whatever their role.
 admin.site.has_permission = _superuser_only
 
+# Each app mounts its pages at its prefix and its API under /api/ when it has the module.
+# (Apps are listed once here, so adding a module is all an app needs to do.)
+APP_PAGES = {
+    "teams": "teams/",
+    "omaha": "omaha/",
+    "clients": "clients/",
+    "scheduling": "scheduling/",
+    "coaching": "coaching/",
+    "scheduling.billing": "billing/",
+    "omaha.reports": "reports/",
+    "buurtzorg.audit": "audit/",
+}
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -22,9 +45,12 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("teams/", include("teams.urls")),
-    path("api/", include("teams.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+for _app, _prefix in APP_PAGES.items():
+    if _has_module(f"{_app}.urls"):
+        urlpatterns.append(path(_prefix, include(f"{_app}.urls")))
+    if _has_module(f"{_app}.api.urls"):
+        urlpatterns.append(path("api/", include(f"{_app}.api.urls")))

@@ -6,13 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from teams.models import Role
 
-# Where each role starts its day. Apps register their start page here by URL name.
+# Where each role starts its day, by URL name; a page not (yet) present falls back to home.
 ROLE_START_PAGES = {
+    Role.NURSE: "scheduling:my-day",
+    Role.COACH: "coaching:dashboard",
+    Role.BACK_OFFICE: "billing:run-list",
     Role.ADMIN: "teams:team-list",
 }
 
@@ -20,9 +24,10 @@ ROLE_START_PAGES = {
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     target = ROLE_START_PAGES.get(request.user.role)
-    if target:
-        return redirect(target)
-    return render(request, "home.html")
+    try:
+        return redirect(reverse(target)) if target else render(request, "home.html")
+    except NoReverseMatch:
+        return render(request, "home.html")
 
 
 @require_GET

@@ -34,14 +34,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "buurtzorg.apps.BuurtzorgConfig",
+    "buurtzorg.audit",
     "teams",
     "omaha",
     "clients",
     "scheduling",
+    "scheduling.billing",
+    "omaha.reports",
     "coaching",
 ]
 
 MIDDLEWARE = [
+    "buurtzorg.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

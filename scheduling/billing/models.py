@@ -1,0 +1,1 @@
+"""Insurer billing: contracts, tariffs, billing runs and invoice lines."""
