@@ -1,1 +1,234 @@
-"""Models of the coaching app."""
+"""The messaging space: one space per team plus one organisation-wide channel.
+
+A team's nurses and coaches talk in threads of posts. Posts can mention people (which notifies
+them), carry files, and be marked as a team decision. Read state is kept per person per thread
+as "the last post I have seen", so unread counts are one indexed comparison.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from buurtzorg.models import PublicModel, TimeStampedModel
+from teams.models import Team, User
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_SUBJECT_LENGTH = 200
+MAX_BODY_LENGTH = 10_000
+
+
+class SpaceKind(models.TextChoices):
+    TEAM = "team", _("Team space")
+    ORGANISATION = "org", _("Organisation-wide channel")
+
+
+class Space(PublicModel):
+    """Where a team (or, for the one ORGANISATION space, everybody in care) talks."""
+
+    kind = models.CharField(max_length=10, choices=SpaceKind.choices, default=SpaceKind.TEAM)
+    team = models.OneToOneField(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="space"
+    )
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=SpaceKind.TEAM) & Q(team__isnull=False))
+                | (Q(kind=SpaceKind.ORGANISATION) & Q(team__isnull=True)),
+                name="space_team_iff_team_kind",
+                violation_error_message=_("A team space belongs to exactly one team."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind=SpaceKind.ORGANISATION),
+                name="space_one_organisation_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:thread-list", args=[self.public_id])
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == SpaceKind.ORGANISATION
+
+
+class Thread(PublicModel):
+    """A conversation with a subject. System notices have no author."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="threads")
+    subject = models.CharField(_("subject"), max_length=MAX_SUBJECT_LENGTH)
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="coaching_threads"
+    )
+    is_question = models.BooleanField(_("this is a question"), default=False)
+    is_system = models.BooleanField(default=False)
+    # Set by the post service when someone other than the asker replies to a question.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by the post service (inside the same transaction) so lists sort by activity.
+    last_post_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_post_at", "-id"]
+        indexes = [models.Index(fields=["space", "-last_post_at"], name="thread_space_activity")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(subject=""), name="thread_subject_not_empty"),
+            models.CheckConstraint(
+                condition=Q(is_system=True) | Q(author__isnull=False),
+                name="thread_author_unless_system",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:thread-detail", args=[self.public_id])
+
+
+class Post(PublicModel):
+    """One message in a thread. `author` is empty exactly for system notices."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="coaching_posts"
+    )
+    body = models.TextField(_("message"), max_length=MAX_BODY_LENGTH)
+    is_system = models.BooleanField(default=False)
+    is_decision = models.BooleanField(_("team decision"), default=False)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["thread", "id"], name="post_thread_id")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="post_body_not_empty"),
+            models.CheckConstraint(
+                condition=(Q(is_system=True) & Q(author__isnull=True))
+                | (Q(is_system=False) & Q(author__isnull=False)),
+                name="post_author_iff_not_system",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_decision=False) | Q(decided_at__isnull=False),
+                name="post_decision_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author or 'System'}: {self.body[:40]}"
+
+
+class Mention(TimeStampedModel):
+    """`person` was named with @username in `post`. Creating one also creates a Notification."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coaching_mentions")
+
+    class Meta:
+        ordering = ["post", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "person"], name="mention_once_per_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.person.username} in {self.post_id}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Random storage name: the uploader's file name never reaches the file system."""
+    return f"coaching/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(PublicModel):
+    """A file on a post. Type and size are checked from the content by the service."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0) & Q(size__lte=MAX_ATTACHMENT_BYTES),
+                name="attachment_size_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        from coaching.filetypes import EXTENSIONS
+
+        return EXTENSIONS.get(self.content_type, "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:attachment-download", args=[self.public_id])
+
+
+class ReadState(TimeStampedModel):
+    """The last post `person` has seen in `thread`; later posts are unread for her."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coaching_reads")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    last_read_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["person", "thread"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "thread"], name="readstate_one_per_thread")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} read {self.thread} up to {self.last_read_post_id}"
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("You were mentioned")
+
+
+class Notification(PublicModel):
+    """Something a person should look at; `read_at` is set when she opens it."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="coaching_notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notifications")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "post", "kind"], name="notification_once_per_post"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.recipient})"

@@ -1,0 +1,187 @@
+"""Reads that decide who may see which space, thread, post and file.
+
+One rule for every page, API view and download: nurses see their own team's space and the
+organisation-wide channel; coaches see the spaces of the teams they coach and the channel;
+back office and administrators see no space at all (their pages answer 404).
+"""
+
+from uuid import UUID
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from coaching.models import (
+    Attachment,
+    Mention,
+    Notification,
+    Post,
+    ReadState,
+    Space,
+    SpaceKind,
+    Thread,
+)
+from teams.models import Membership, Role, Team, User
+
+SPACE_ROLES = (Role.NURSE, Role.COACH)
+
+
+def visible_team_ids(*, user: User) -> QuerySet:
+    """Ids of the teams whose space `user` may enter (a subquery, not a list)."""
+    if user.role == Role.NURSE:
+        return Membership.objects.filter(nurse=user, ended_on__isnull=True).values("team_id")
+    if user.role == Role.COACH:
+        return Team.objects.filter(coach_assignments__coach=user).values("id")
+    return Team.objects.none().values("id")
+
+
+def space_list_visible(*, user: User) -> QuerySet[Space]:
+    if not user.is_authenticated or user.role not in SPACE_ROLES:
+        return Space.objects.none()
+    return Space.objects.select_related("team").filter(
+        Q(kind=SpaceKind.ORGANISATION) | Q(team_id__in=visible_team_ids(user=user))
+    )
+
+
+def space_get_visible(*, user: User, public_id: UUID) -> Space:
+    return get_object_or_404(space_list_visible(user=user), public_id=public_id)
+
+
+def can_see_space(*, user: User, space: Space) -> bool:
+    return space_list_visible(user=user).filter(pk=space.pk).exists()
+
+
+def space_members(*, space: Space) -> QuerySet[User]:
+    """People who can see `space`, so may be mentioned in it."""
+    people = User.objects.filter(is_active=True)
+    if space.kind == SpaceKind.ORGANISATION:
+        return people.filter(role__in=SPACE_ROLES)
+    return people.filter(
+        Q(role=Role.NURSE, memberships__team_id=space.team_id, memberships__ended_on__isnull=True)
+        | Q(role=Role.COACH, coach_assignments__team_id=space.team_id)
+    ).distinct()
+
+
+def _last_read_id(*, user: User, thread_ref: str = "pk") -> Coalesce:
+    last = ReadState.objects.filter(person=user, thread=OuterRef(thread_ref)).values(
+        "last_read_post_id"
+    )[:1]
+    return Coalesce(Subquery(last, output_field=IntegerField()), Value(0))
+
+
+def _unread_posts(*, user: User) -> QuerySet[Post]:
+    """Posts by others in visible spaces that come after the reader's last-read post."""
+    seen = ReadState.objects.filter(
+        person=user, thread=OuterRef("thread"), last_read_post_id__gte=OuterRef("pk")
+    )
+    return (
+        Post.objects.filter(thread__space__in=space_list_visible(user=user))
+        .exclude(author=user)
+        .exclude(Exists(seen))
+    )
+
+
+def unread_total(*, user: User) -> int:
+    """Unread posts for the navigation badge: one query."""
+    if not user.is_authenticated or user.role not in SPACE_ROLES:
+        return 0
+    return _unread_posts(user=user).count()
+
+
+def space_list_with_unread(*, user: User) -> QuerySet[Space]:
+    per_space = (
+        _unread_posts(user=user)
+        .filter(thread__space=OuterRef("pk"))
+        .values("thread__space")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        space_list_visible(user=user)
+        .annotate(
+            unread=Coalesce(Subquery(per_space, output_field=IntegerField()), Value(0)),
+            thread_count=Count("threads", distinct=True),
+        )
+        .order_by("kind", "name")
+    )
+
+
+def thread_list_visible(*, user: User) -> QuerySet[Thread]:
+    return Thread.objects.select_related("space", "space__team", "author").filter(
+        space__in=space_list_visible(user=user)
+    )
+
+
+def thread_list_for_space(*, user: User, space: Space) -> QuerySet[Thread]:
+    """Threads of one (already visible) space with post and unread counts for `user`."""
+    return (
+        thread_list_visible(user=user)
+        .filter(space=space)
+        .annotate(
+            post_count=Count("posts"),
+            unread=Count(
+                "posts",
+                filter=Q(posts__id__gt=_last_read_id(user=user)) & ~Q(posts__author=user),
+            ),
+        )
+        .order_by("-last_post_at", "-id")
+    )
+
+
+def thread_get_visible(*, user: User, public_id: UUID) -> Thread:
+    return get_object_or_404(thread_list_visible(user=user), public_id=public_id)
+
+
+def post_list_for_thread(*, thread: Thread, after_id: int = 0) -> QuerySet[Post]:
+    return (
+        thread.posts.filter(id__gt=after_id)
+        .select_related("author", "decided_by")
+        .prefetch_related(
+            "attachments",
+            Prefetch("mentions", queryset=Mention.objects.select_related("person")),
+        )
+        .order_by("id")
+    )
+
+
+def post_get_visible(*, user: User, public_id: UUID) -> Post:
+    return get_object_or_404(
+        Post.objects.select_related("thread", "thread__space").filter(
+            thread__space__in=space_list_visible(user=user)
+        ),
+        public_id=public_id,
+    )
+
+
+def decision_list_for_space(*, space: Space) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(thread__space=space, is_decision=True)
+        .select_related("author", "thread", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def attachment_get_visible(*, user: User, public_id: UUID) -> Attachment:
+    """A file is served only to those who can see the post it belongs to."""
+    return get_object_or_404(
+        Attachment.objects.filter(post__thread__space__in=space_list_visible(user=user)),
+        public_id=public_id,
+    )
+
+
+def notification_list_unread(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        recipient=user,
+        read_at__isnull=True,
+        post__thread__space__in=space_list_visible(user=user),
+    ).select_related("post", "post__thread", "post__author")
