@@ -38,6 +38,8 @@ run: demo
 	@echo "Serving on http://127.0.0.1:8000 (demo logins in README.md)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The browser tests need Debian's chromium: WITH_BROWSER=1 makes .ci/sysdeps install it.
+test: export WITH_BROWSER := 1
 test: $(STAMP) sysdeps services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) -m pytest --create-db -q $(PYTEST_ARGS)
