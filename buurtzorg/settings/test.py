@@ -16,3 +16,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Django empties tables with TRUNCATE between transactional tests; the audit log refuses
+# TRUNCATE unless the session turns this switch on (see audit migration 0002). Only here.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c buurtzorg.audit_truncate=on"  # noqa: F405

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buurtzorg.audit.models import Action
+
+
+class AccessLogFilterForm(forms.Form):
+    """Shape of the audit-log filters (all optional)."""
+
+    client = forms.UUIDField(label=_("Client ID"), required=False)
+    user = forms.CharField(label=_("Username"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *Action.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filters(self) -> dict:
+        """Selector keyword arguments from valid input (empty when invalid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "client_public_id": data["client"],
+            "username": data["user"].strip(),
+            "action": data["action"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
