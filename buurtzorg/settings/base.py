@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "buurtzorg.context_processors.navigation",
+                "coaching.context_processors.unread",
             ],
         },
     }

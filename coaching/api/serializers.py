@@ -1,0 +1,84 @@
+from rest_framework import serializers
+
+from coaching.models import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Attachment, Post, Space, Thread
+from teams.api.serializers import UserBriefOutput
+
+
+class SpaceOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    team = serializers.UUIDField(source="team.public_id", read_only=True, allow_null=True)
+    unread = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Space
+        fields = ["id", "kind", "name", "team", "unread"]
+
+
+class ThreadOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    space = serializers.UUIDField(source="space.public_id", read_only=True)
+    author = UserBriefOutput(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "space",
+            "subject",
+            "author",
+            "is_question",
+            "is_system",
+            "answered_at",
+            "last_post_at",
+            "created_at",
+        ]
+
+
+class ThreadInput(serializers.Serializer):
+    space = serializers.UUIDField()
+    subject = serializers.CharField(max_length=MAX_SUBJECT_LENGTH, allow_blank=True)
+    body = serializers.CharField(
+        max_length=MAX_BODY_LENGTH, allow_blank=True, trim_whitespace=False
+    )
+    is_question = serializers.BooleanField(default=False)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class AttachmentOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "url"]
+
+
+class PostOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    author = UserBriefOutput(read_only=True, allow_null=True)
+    attachments = AttachmentOutput(many=True, read_only=True)
+    mentions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "author",
+            "body",
+            "is_system",
+            "is_decision",
+            "decided_at",
+            "attachments",
+            "mentions",
+            "created_at",
+        ]
+
+    def get_mentions(self, obj: Post) -> list[str]:
+        return [m.person.username for m in obj.mentions.all()]
+
+
+class PostInput(serializers.Serializer):
+    body = serializers.CharField(
+        max_length=MAX_BODY_LENGTH, allow_blank=True, trim_whitespace=False
+    )
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)

@@ -1,0 +1,87 @@
+"""Messaging API: the same selectors gate it as the pages (nothing visible → empty or 404)."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from coaching import selectors, services
+from coaching.api.serializers import (
+    PostInput,
+    PostOutput,
+    SpaceOutput,
+    ThreadInput,
+    ThreadOutput,
+)
+from coaching.models import Post, Space, Thread
+from teams.selectors import team_list_visible
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+class SpaceListApi(generics.ListAPIView):
+    """Spaces the caller may enter, with her unread counts."""
+
+    serializer_class = SpaceOutput
+
+    def get_queryset(self) -> QuerySet[Space]:
+        services.spaces_ensure(teams=team_list_visible(user=self.request.user))
+        return selectors.space_list_with_unread(user=self.request.user)
+
+
+class ThreadListApi(generics.ListAPIView):
+    """Threads in visible spaces, newest activity first; `?space=<id>` narrows to one space.
+    POST starts a thread (JSON or multipart with `files`)."""
+
+    serializer_class = ThreadOutput
+    parser_classes = PARSERS
+
+    def get_queryset(self) -> QuerySet[Thread]:
+        threads = selectors.thread_list_visible(user=self.request.user).order_by(
+            "-last_post_at", "-id"
+        )
+        space = self.request.query_params.get("space")
+        if space:
+            threads = threads.filter(space__public_id=space)
+        return threads
+
+    @extend_schema(
+        parameters=[OpenApiParameter("space", str, description="space id")],
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ThreadInput, responses={201: ThreadOutput})
+    def post(self, request: Request) -> Response:
+        data = ThreadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        space = Space.objects.filter(public_id=values.pop("space")).select_related("team").first()
+        if space is None:
+            return Response(
+                {"space": [services.SPACE_NOT_YOURS]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        thread = services.thread_start(space=space, author=request.user, **values)
+        return Response(ThreadOutput(thread).data, status=status.HTTP_201_CREATED)
+
+
+class ThreadPostListApi(generics.ListAPIView):
+    """Posts of a visible thread, oldest first (paginated).
+    POST replies (JSON, or multipart with `files`)."""
+
+    serializer_class = PostOutput
+    parser_classes = PARSERS
+
+    def get_queryset(self) -> QuerySet[Post]:
+        thread = selectors.thread_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        return selectors.post_list_for_thread(thread=thread)
+
+    @extend_schema(request=PostInput, responses={201: PostOutput})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        thread = selectors.thread_get_visible(user=request.user, public_id=id)
+        data = PostInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.post_reply(thread=thread, author=request.user, **data.validated_data)
+        return Response(PostOutput(post).data, status=status.HTTP_201_CREATED)

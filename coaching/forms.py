@@ -1,0 +1,55 @@
+"""Shapes of page input. Rules (empty post, strangers, file types) live in the services."""
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from coaching.filetypes import ALLOWED_DESCRIPTION
+from coaching.models import MAX_ATTACHMENT_BYTES, MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH
+
+FILES_HELP = (
+    f"Optional. {ALLOWED_DESCRIPTION}; at most {MAX_ATTACHMENT_BYTES // 2**20} MB per file."
+)
+BODY_HELP = "Write @username to notify someone who can see this space."
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern from Django's file-upload docs)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class PostForm(forms.Form):
+    # Not `required`: the service gives the one "write a message" error for page and API alike.
+    body = forms.CharField(
+        label="Message",
+        required=False,
+        strip=False,
+        max_length=MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=BODY_HELP,
+    )
+    files = MultipleFileField(label="Attach files", required=False, help_text=FILES_HELP)
+
+
+class ThreadForm(PostForm):
+    field_order = ["subject", "body", "is_question", "files"]
+
+    subject = forms.CharField(label="Subject", required=False, max_length=MAX_SUBJECT_LENGTH)
+    is_question = forms.BooleanField(label="This is a question for all teams", required=False)
+
+    def __init__(self, *args: object, channel: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not channel:
+            del self.fields["is_question"]

@@ -1,0 +1,180 @@
+"""Messaging pages: spaces, threads, posts, decisions and file downloads.
+
+Every page works without JavaScript (plain forms and links); htmx adds polling for new posts
+and in-place form errors. Who sees what is decided only by `coaching.selectors`.
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from buurtzorg.access import role_required
+from buurtzorg.forms import add_service_errors
+from coaching import selectors, services
+from coaching.forms import PostForm, ThreadForm
+from coaching.models import Space, Thread
+from teams.models import Role
+from teams.selectors import team_list_visible
+
+POLL_SECONDS = 4
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def space_list(request: HttpRequest) -> HttpResponse:
+    services.spaces_ensure(teams=team_list_visible(user=request.user))
+    spaces = selectors.space_list_with_unread(user=request.user)
+    mentions = selectors.notification_list_unread(user=request.user)[:20]
+    return render(request, "coaching/space_list.html", {"spaces": spaces, "mentions": mentions})
+
+
+def _thread_list_context(request: HttpRequest, space: Space, form: ThreadForm | None) -> dict:
+    threads = selectors.thread_list_for_space(user=request.user, space=space)
+    return {
+        "space": space,
+        "threads": threads[:100],
+        "form": form or ThreadForm(channel=space.is_organisation),
+    }
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def thread_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    space = selectors.space_get_visible(user=request.user, public_id=public_id)
+    return render(request, "coaching/thread_list.html", _thread_list_context(request, space, None))
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE, Role.COACH)
+def thread_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    space = selectors.space_get_visible(user=request.user, public_id=public_id)
+    form = ThreadForm(request.POST or None, request.FILES or None, channel=space.is_organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_start(
+                space=space,
+                author=request.user,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                is_question=form.cleaned_data.get("is_question", False),
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _done(request, thread.get_absolute_url())
+    template = "coaching/thread_form.html" + ("#thread-form" if request.htmx else "")
+    return render(request, template, {"space": space, "form": form})
+
+
+def _thread_context(request: HttpRequest, thread: Thread, form: PostForm | None) -> dict:
+    posts = list(selectors.post_list_for_thread(thread=thread))
+    return {
+        "thread": thread,
+        "space": thread.space,
+        "posts": posts,
+        "last_id": posts[-1].pk if posts else 0,
+        "form": form or PostForm(),
+        "poll_seconds": POLL_SECONDS,
+        "can_decide": not thread.space.is_organisation,
+    }
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def thread_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    thread = selectors.thread_get_visible(user=request.user, public_id=public_id)
+    context = _thread_context(request, thread, None)
+    services.thread_mark_read(thread=thread, person=request.user)
+    return render(request, "coaching/thread_detail.html", context)
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def post_poll(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Posts after `?after=<id>` plus a fresh poller: htmx swaps this over the old poller."""
+    thread = selectors.thread_get_visible(user=request.user, public_id=public_id)
+    try:
+        after = max(int(request.GET.get("after", "0")), 0)
+    except ValueError:
+        after = 0
+    posts = list(selectors.post_list_for_thread(thread=thread, after_id=after))
+    if posts:
+        services.thread_mark_read(thread=thread, person=request.user)
+    context = {
+        "thread": thread,
+        "new_posts": posts,
+        "last_id": posts[-1].pk if posts else after,
+        "poll_seconds": POLL_SECONDS,
+        "can_decide": not thread.space.is_organisation,
+    }
+    return render(request, "coaching/thread_detail.html#new-posts", context)
+
+
+@require_POST
+@role_required(Role.NURSE, Role.COACH)
+def post_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    thread = selectors.thread_get_visible(user=request.user, public_id=public_id)
+    form = PostForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            post = services.post_reply(
+                thread=thread,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _done(request, f"{thread.get_absolute_url()}#post-{post.public_id}")
+    template = "coaching/thread_detail.html" + ("#reply-form" if request.htmx else "")
+    return render(request, template, _thread_context(request, thread, form))
+
+
+@require_POST
+@role_required(Role.NURSE, Role.COACH)
+def post_decision(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    post = selectors.post_get_visible(user=request.user, public_id=public_id)
+    is_decision = request.POST.get("is_decision") == "1"
+    try:
+        services.post_set_decision(post=post, actor=request.user, is_decision=is_decision)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Marked as a team decision." if is_decision else "No longer a decision."
+        )
+    return redirect(f"{post.thread.get_absolute_url()}#post-{post.public_id}")
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def decision_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    space = selectors.space_get_visible(user=request.user, public_id=public_id)
+    decisions = selectors.decision_list_for_space(space=space)[:200]
+    return render(request, "coaching/decision_list.html", {"space": space, "decisions": decisions})
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def attachment_download(request: HttpRequest, public_id: UUID) -> FileResponse:
+    """Served only to people who can see the post, always as a download of the sniffed type."""
+    attachment = selectors.attachment_get_visible(user=request.user, public_id=public_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
