@@ -1,0 +1,21 @@
+"""Thin Celery tasks: ids in, a service does the work."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from scheduling.services import rota
+from teams.models import Team
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def rota_check_all_teams_task() -> int:
+    """Nightly: queue one coverage check per active team (each safe to run twice)."""
+    team_ids = list(Team.objects.filter(is_active=True).values_list("pk", flat=True))
+    for team_id in team_ids:
+        rota_notify_gaps_task.delay(team_id)
+    return len(team_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def rota_notify_gaps_task(team_id: int) -> int:
+    return len(rota.rota_notify_gaps(team_id=team_id))

@@ -1,0 +1,255 @@
+"""Pages of the scheduling app: the rota (week grid with gaps), My day and team planning."""
+
+import datetime as dt
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from buurtzorg.access import role_required
+from buurtzorg.forms import add_service_errors
+from scheduling import services
+from scheduling.forms import CoverageRuleForm, CoverArrangementForm, LeaveForm, ShiftForm
+from scheduling.models import CoverageRule, Leave
+from scheduling.selectors import (
+    rota_can_edit,
+    rota_team_get_visible,
+    rota_team_list_visible,
+    shift_get_visible,
+    team_cover_arrangements,
+    team_coverage_rules,
+    team_leaves,
+    team_nurses,
+    team_week_shifts,
+)
+from scheduling.services.rota import local_datetime, local_span
+from scheduling.week import parse_week, split_by_day, week_bounds, week_days
+from teams.models import Role, Team
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _rota_url(team: Team, day: dt.date | None = None) -> str:
+    url = reverse("scheduling:rota") + f"?team={team.public_id}"
+    return url + (f"&week={day.isoformat()}" if day else "")
+
+
+def _team_from_request(request: HttpRequest) -> Team:
+    raw = request.GET.get("team") or request.POST.get("team")
+    try:
+        public_id = UUID(raw) if raw else None
+    except ValueError as exc:
+        raise Http404 from exc
+    return rota_team_get_visible(user=request.user, public_id=public_id)
+
+
+def _editable_team(request: HttpRequest) -> Team:
+    team = _team_from_request(request)
+    if not rota_can_edit(user=request.user, team=team):
+        raise Http404
+    return team
+
+
+@role_required(Role.NURSE, Role.COACH)
+def rota_page(request: HttpRequest) -> HttpResponse:
+    """Week grid per nurse with the coverage gaps of the week highlighted."""
+    team = _team_from_request(request)
+    monday = parse_week(request.GET.get("week"))
+    days = week_days(monday)
+    start, end = week_bounds(monday)
+    nurses = list(team_nurses(team=team))
+    cells: dict[tuple[int, dt.date], list] = {}
+    for shift in team_week_shifts(team=team, start=start, end=end):
+        day = timezone.localtime(shift.starts_at).date()
+        cells.setdefault((shift.nurse_id, day), []).append(shift)
+    leave_days: dict[tuple[int, dt.date], Leave] = {}
+    for leave in team_leaves(team=team, start=start, end=end):
+        for day, _s, _e in split_by_day(max(leave.starts_at, start), min(leave.ends_at, end)):
+            leave_days[(leave.nurse_id, day)] = leave
+    gaps = services.coverage_gaps(team=team, start=start, end=end)
+    gap_days: dict[dt.date, list] = {day: [] for day in days}
+    for gap in gaps:
+        for day, s, e in split_by_day(gap.starts_at, gap.ends_at):
+            if day in gap_days:
+                gap_days[day].append({"starts_at": s, "ends_at": e, "gap": gap})
+    rows = [
+        {
+            "nurse": nurse,
+            "cells": [
+                {
+                    "day": day,
+                    "shifts": cells.get((nurse.pk, day), []),
+                    "leave": leave_days.get((nurse.pk, day)),
+                }
+                for day in days
+            ],
+        }
+        for nurse in nurses
+    ]
+    return render(
+        request,
+        "scheduling/rota_week.html",
+        {
+            "team": team,
+            "teams": rota_team_list_visible(user=request.user),
+            "monday": monday,
+            "days": days,
+            "prev_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+            "rows": rows,
+            "gap_days": [(day, gap_days[day]) for day in days],
+            "gaps": gaps,
+            "rules": team_coverage_rules(team=team),
+            "arrangements": team_cover_arrangements(team=team),
+            "can_edit": rota_can_edit(user=request.user, team=team),
+            "rule_form": CoverageRuleForm(),
+            "cover_form": CoverArrangementForm(team=team),
+        },
+    )
+
+
+def _shift_times(data: dict) -> dict:
+    """Form fields (date + local times) to the service's arguments."""
+    out = {"nurse": data["nurse"], "kind": data["kind"], "day": data["day"], "note": data["note"]}
+    if data.get("start_time") is not None:
+        out["starts_at"], out["ends_at"] = local_span(
+            data["day"], data["start_time"], data["end_time"]
+        )
+        if data["start_time"] == data["end_time"]:  # a full day: let the service say too long
+            out["ends_at"] = out["starts_at"] + dt.timedelta(days=1)
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def shift_form_page(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+    shift = shift_get_visible(user=request.user, public_id=public_id) if public_id else None
+    team = shift.team if shift else _editable_team(request)
+    if not rota_can_edit(user=request.user, team=team):
+        raise Http404
+    initial: dict = {"day": request.GET.get("day") or timezone.localdate()}
+    if shift:
+        local_start = timezone.localtime(shift.starts_at)
+        initial = {
+            "nurse": shift.nurse,
+            "kind": shift.kind,
+            "day": local_start.date(),
+            "start_time": local_start.time(),
+            "end_time": timezone.localtime(shift.ends_at).time(),
+            "note": shift.note,
+        }
+    form = ShiftForm(request.POST or None, team=team, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            args = _shift_times(form.cleaned_data)
+            if shift:
+                saved = services.shift_update(shift=shift, actor=request.user, **args)
+            else:
+                saved = services.shift_create(team=team, actor=request.user, **args)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Shift saved: {services.describe_shift(saved)}.")
+            day = timezone.localtime(saved.starts_at).date()
+            return _done(request, _rota_url(team, day))
+    return render(
+        request, "scheduling/shift_form.html", {"form": form, "team": team, "shift": shift}
+    )
+
+
+@require_POST
+@role_required(Role.NURSE)
+def shift_delete_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    shift = shift_get_visible(user=request.user, public_id=public_id)
+    if not rota_can_edit(user=request.user, team=shift.team):
+        raise Http404
+    services.shift_delete(shift=shift, actor=request.user)
+    messages.success(request, "Shift removed.")
+    return _done(request, _rota_url(shift.team, timezone.localtime(shift.starts_at).date()))
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def leave_form_page(request: HttpRequest) -> HttpResponse:
+    team = _editable_team(request)
+    form = LeaveForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            leave = services.leave_create(
+                nurse=data["nurse"],
+                starts_at=local_datetime(data["first_day"], dt.time()),
+                ends_at=local_datetime(data["last_day"] + dt.timedelta(days=1), dt.time()),
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Leave saved for {leave.nurse}.")
+            return _done(request, _rota_url(team, data["first_day"]))
+    return render(request, "scheduling/leave_form.html", {"form": form, "team": team})
+
+
+@require_POST
+@role_required(Role.NURSE)
+def leave_delete_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    team = _editable_team(request)
+    leave = get_object_or_404(
+        Leave,
+        public_id=public_id,
+        nurse__memberships__team=team,
+        nurse__memberships__ended_on__isnull=True,
+    )
+    services.leave_delete(leave=leave, actor=request.user)
+    messages.success(request, "Leave removed.")
+    return _done(request, _rota_url(team))
+
+
+@require_POST
+@role_required(Role.NURSE)
+def coverage_rule_page(request: HttpRequest) -> HttpResponse:
+    team = _editable_team(request)
+    if "remove" in request.POST:
+        rule = get_object_or_404(CoverageRule, team=team, public_id=request.POST["remove"])
+        services.coverage_rule_delete(rule=rule, actor=request.user)
+        messages.success(request, "Coverage rule removed.")
+        return _done(request, _rota_url(team))
+    form = CoverageRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.coverage_rule_set(team=team, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Coverage rule added.")
+            return _done(request, _rota_url(team))
+    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return _done(request, _rota_url(team))
+
+
+@require_POST
+@role_required(Role.NURSE)
+def cover_arrangement_page(request: HttpRequest) -> HttpResponse:
+    team = _editable_team(request)
+    form = CoverArrangementForm(request.POST, team=team)
+    if form.is_valid():
+        try:
+            services.cover_arrangement_create(
+                covering_team=team, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Cover arrangement saved.")
+            return _done(request, _rota_url(team))
+    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return _done(request, _rota_url(team))
