@@ -7,6 +7,7 @@ from typing import TextIO
 
 from coaching import services
 from coaching.models import Thread
+from omaha.models import Problem
 from teams.models import Team, User
 
 TEAM_THREAD = "How are the evening rounds going?"
@@ -14,10 +15,6 @@ CHANNEL_QUESTION = "Tips for a client who keeps forgetting her medication?"
 
 
 def _tag_problem(thread: Thread, code: str) -> None:
-    if not hasattr(thread, "problems"):
-        return
-    from omaha.models import Problem
-
     problem = Problem.objects.filter(code=code).first()
     if problem is not None:
         thread.problems.add(problem)

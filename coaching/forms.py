@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from coaching.filetypes import ALLOWED_DESCRIPTION
 from coaching.models import MAX_ATTACHMENT_BYTES, MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH
+from omaha.models import Problem
 
 FILES_HELP = (
     f"Optional. {ALLOWED_DESCRIPTION}; at most {MAX_ATTACHMENT_BYTES // 2**20} MB per file."
@@ -44,12 +45,21 @@ class PostForm(forms.Form):
 
 
 class ThreadForm(PostForm):
-    field_order = ["subject", "body", "is_question", "files"]
+    field_order = ["subject", "body", "is_question", "problems", "files"]
 
     subject = forms.CharField(label="Subject", required=False, max_length=MAX_SUBJECT_LENGTH)
     is_question = forms.BooleanField(label="This is a question for all teams", required=False)
+
+    problems = forms.ModelMultipleChoiceField(
+        label="Omaha problems this is about",
+        queryset=Problem.objects.order_by("number"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Optional. Tagged answered questions show on clients' problem pages.",
+    )
 
     def __init__(self, *args: object, channel: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if not channel:
             del self.fields["is_question"]
+            del self.fields["problems"]

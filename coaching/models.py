@@ -71,6 +71,9 @@ class Thread(PublicModel):
     )
     is_question = models.BooleanField(_("this is a question"), default=False)
     is_system = models.BooleanField(default=False)
+    problems = models.ManyToManyField(
+        "omaha.Problem", blank=True, related_name="coaching_questions", verbose_name=_("problems")
+    )
     # Set by the post service when someone other than the asker replies to a question.
     answered_at = models.DateTimeField(null=True, blank=True)
     # Bumped by the post service (inside the same transaction) so lists sort by activity.

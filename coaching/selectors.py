@@ -31,6 +31,7 @@ from coaching.models import (
     SpaceKind,
     Thread,
 )
+from omaha.models import Problem
 from teams.models import Membership, Role, Team, User
 
 SPACE_ROLES = (Role.NURSE, Role.COACH)
@@ -134,6 +135,7 @@ def thread_list_for_space(*, user: User, space: Space) -> QuerySet[Thread]:
                 filter=Q(posts__id__gt=_last_read_id(user=user)) & ~Q(posts__author=user),
             ),
         )
+        .prefetch_related("problems")
         .order_by("-last_post_at", "-id")
     )
 
@@ -185,3 +187,20 @@ def notification_list_unread(*, user: User) -> QuerySet[Notification]:
         read_at__isnull=True,
         post__thread__space__in=space_list_visible(user=user),
     ).select_related("post", "post__thread", "post__author")
+
+
+def answered_questions_for_problem(*, problem: Problem, limit: int = 10) -> QuerySet[Thread]:
+    """Answered questions in the organisation channel tagged with `problem` ("who solved this
+    before?"). The channel is open to every nurse and coach, so no per-user filter is needed
+    beyond the caller's own role gate (client pages are for nurses and coaches only)."""
+    return (
+        Thread.objects.filter(
+            space__kind=SpaceKind.ORGANISATION,
+            is_question=True,
+            answered_at__isnull=False,
+            problems=problem,
+        )
+        .select_related("space", "author")
+        .annotate(post_count=Count("posts"))
+        .order_by("-answered_at")[:limit]
+    )

@@ -225,7 +225,7 @@ def thread_start(
     thread = Thread(space=space, author=author, subject=subject, is_question=is_question)
     thread.full_clean()
     thread.save()
-    if problems and hasattr(thread, "problems"):
+    if problems:
         thread.problems.set(problems)
     _save_post(thread=thread, author=author, body=body, mentioned=mentioned, files=checked)
     return thread

@@ -17,7 +17,8 @@ from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from coaching import selectors, services
 from coaching.forms import PostForm, ThreadForm
-from coaching.models import Space, Thread
+from coaching.models import Thread
+from omaha.models import Problem
 from teams.models import Role
 from teams.selectors import team_list_visible
 
@@ -37,20 +38,26 @@ def space_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/space_list.html", {"spaces": spaces, "mentions": mentions})
 
 
-def _thread_list_context(request: HttpRequest, space: Space, form: ThreadForm | None) -> dict:
-    threads = selectors.thread_list_for_space(user=request.user, space=space)
-    return {
-        "space": space,
-        "threads": threads[:100],
-        "form": form or ThreadForm(channel=space.is_organisation),
-    }
-
-
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
 def thread_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A space's threads; in the channel `?problem=<code>` finds questions about a problem."""
     space = selectors.space_get_visible(user=request.user, public_id=public_id)
-    return render(request, "coaching/thread_list.html", _thread_list_context(request, space, None))
+    threads = selectors.thread_list_for_space(user=request.user, space=space)
+    problem_code = request.GET.get("problem", "")
+    problem = None
+    if space.is_organisation and problem_code:
+        problem = Problem.objects.filter(code=problem_code).first()
+        threads = threads.filter(problems=problem) if problem else threads.none()
+    context = {
+        "space": space,
+        "threads": threads[:100],
+        "problem": problem,
+        "problem_code": problem_code,
+        "problems": Problem.objects.order_by("number") if space.is_organisation else [],
+    }
+    template = "coaching/thread_list.html" + ("#thread-rows" if request.htmx else "")
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,6 +73,7 @@ def thread_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 is_question=form.cleaned_data.get("is_question", False),
+                problems=form.cleaned_data.get("problems") or [],
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from coaching.models import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Attachment, Post, Space, Thread
+from omaha.models import Problem
 from teams.api.serializers import UserBriefOutput
 
 
@@ -18,6 +19,7 @@ class ThreadOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     space = serializers.UUIDField(source="space.public_id", read_only=True)
     author = UserBriefOutput(read_only=True, allow_null=True)
+    problems = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = Thread
@@ -28,6 +30,7 @@ class ThreadOutput(serializers.ModelSerializer):
             "author",
             "is_question",
             "is_system",
+            "problems",
             "answered_at",
             "last_post_at",
             "created_at",
@@ -41,6 +44,9 @@ class ThreadInput(serializers.Serializer):
         max_length=MAX_BODY_LENGTH, allow_blank=True, trim_whitespace=False
     )
     is_question = serializers.BooleanField(default=False)
+    problems = serializers.SlugRelatedField(
+        slug_field="code", queryset=Problem.objects.all(), many=True, required=False, default=list
+    )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 

@@ -39,16 +39,24 @@ class ThreadListApi(generics.ListAPIView):
     parser_classes = PARSERS
 
     def get_queryset(self) -> QuerySet[Thread]:
-        threads = selectors.thread_list_visible(user=self.request.user).order_by(
-            "-last_post_at", "-id"
+        threads = (
+            selectors.thread_list_visible(user=self.request.user)
+            .prefetch_related("problems")
+            .order_by("-last_post_at", "-id")
         )
         space = self.request.query_params.get("space")
         if space:
             threads = threads.filter(space__public_id=space)
+        problem = self.request.query_params.get("problem")
+        if problem:
+            threads = threads.filter(problems__code=problem)
         return threads
 
     @extend_schema(
-        parameters=[OpenApiParameter("space", str, description="space id")],
+        parameters=[
+            OpenApiParameter("space", str, description="space id"),
+            OpenApiParameter("problem", str, description="Omaha problem code, e.g. 42"),
+        ],
     )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
