@@ -146,3 +146,19 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
     if counts != EXPECTED_COUNTS:
         raise ValueError(f"Omaha data counts {counts} differ from {EXPECTED_COUNTS}")
     return counts
+
+
+def ensure_vocabulary() -> None:
+    """Load the vocabulary if the database lacks it.
+
+    The data migration loads it into every database, but a transactional test's flush empties
+    all tables, including this migration data, for the tests that run after it.
+    """
+    from omaha.models import InterventionTarget, Problem, SignSymptom
+
+    if (
+        Problem.objects.count() != EXPECTED_COUNTS["problems"]
+        or SignSymptom.objects.count() != EXPECTED_COUNTS["signs"]
+        or InterventionTarget.objects.count() != EXPECTED_COUNTS["targets"]
+    ):
+        load_vocabulary()

@@ -30,6 +30,7 @@ from omaha.models import (
     Severity,
     SignSymptom,
 )
+from omaha.vocabulary import ensure_vocabulary
 from tests.factories.teams import NurseFactory, TeamFactory
 
 _bsn_random = random.Random(7513)  # noqa: S311 - test data, not security
@@ -49,11 +50,31 @@ def make_bsn(seed: int | None = None) -> str:
 
 
 def problem_by_code(code: str) -> Problem:
-    return Problem.objects.get(code=code)
+    problem = Problem.objects.filter(code=code).first()
+    if problem is None:  # a transactional test before this one flushed the vocabulary
+        ensure_vocabulary()
+        problem = Problem.objects.get(code=code)
+    return problem
 
 
 def sign_by_key(key: str) -> SignSymptom:
-    return SignSymptom.objects.get(key=key)
+    sign = SignSymptom.objects.filter(key=key).first()
+    if sign is None:
+        ensure_vocabulary()
+        sign = SignSymptom.objects.get(key=key)
+    return sign
+
+
+def category_by_code(code: str) -> InterventionCategory:
+    if not InterventionCategory.objects.filter(code=code).exists():
+        ensure_vocabulary()
+    return InterventionCategory.objects.get(code=code)
+
+
+def target_by_code(code: str) -> InterventionTarget:
+    if not InterventionTarget.objects.filter(code=code).exists():
+        ensure_vocabulary()
+    return InterventionTarget.objects.get(code=code)
 
 
 class InsurerFactory(factory.django.DjangoModelFactory):
@@ -143,8 +164,8 @@ class InterventionFactory(factory.django.DjangoModelFactory):
         model = Intervention
 
     client_problem = factory.SubFactory(ClientProblemFactory)
-    category = factory.LazyFunction(lambda: InterventionCategory.objects.get(code="04"))
-    target = factory.LazyFunction(lambda: InterventionTarget.objects.get(code="50"))
+    category = factory.LazyFunction(lambda: category_by_code("04"))
+    target = factory.LazyFunction(lambda: target_by_code("50"))
     description = "Check pain score at every visit"
     frequency = "every visit"
 

@@ -1,0 +1,233 @@
+"""The whole Omaha record of a client as FHIR-style JSON (a Bundle of type "collection").
+
+Omaha terms are coded in the HL7 code system for the Omaha System
+(`http://terminology.hl7.org/CodeSystem/oms`, OID 2.16.840.1.113883.6.98). HL7 publishes that
+system with `content: not-present`, so the codes are the Omaha System's own: a problem is its
+two-digit code ("24" Pain) in `Condition.code`, a sign/symptom its "<problem>.<sign>" key
+("24.03") in `Condition.evidence`, an intervention target its code in
+`CarePlan.activity.detail.code` and the category its code in `activity.detail.kind`-like
+extension, and the rating concepts K/B/S in `Observation.component`. The element a code sits in
+says which axis it belongs to. Dutch identifiers use the Nictiz naming systems.
+
+This module only reads; callers log the export in the audit trail.
+"""
+
+from typing import Any
+
+from clients.models import Client, ClientProblem, ClientStatus, ProblemStatus
+from clients.selectors import client_indications, client_network, client_problems
+from omaha.models import OMAHA_SYSTEM_URI, RatingConcept
+
+BSN_SYSTEM = "http://fhir.nl/fhir/NamingSystem/bsn"
+UZOVI_SYSTEM = "http://fhir.nl/fhir/NamingSystem/uzovi"
+AGB_SYSTEM = "http://fhir.nl/fhir/NamingSystem/agb-z"
+CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+EXT = "https://buurtzorg.example/fhir/StructureDefinition/"
+
+
+def _oms(code: str, display: str) -> dict[str, str]:
+    return {"system": OMAHA_SYSTEM_URI, "code": code, "display": display}
+
+
+def _patient(client: Client) -> dict[str, Any]:
+    patient: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": str(client.public_id),
+        "identifier": [{"system": BSN_SYSTEM, "value": client.bsn}],
+        "active": client.status == ClientStatus.ACTIVE,
+        "name": [{"family": client.last_name, "given": [client.first_name]}],
+        "birthDate": client.date_of_birth.isoformat(),
+        "address": [
+            {
+                "line": [f"{client.street} {client.house_number}"],
+                "postalCode": client.postcode,
+                "city": client.city,
+                "country": "NL",
+            }
+        ],
+    }
+    if client.phone:
+        patient["telecom"] = [{"system": "phone", "value": client.phone}]
+    if client.gp_name or client.gp_agb:
+        gp: dict[str, Any] = {"display": client.gp_name}
+        if client.gp_agb:
+            gp["identifier"] = {"system": AGB_SYSTEM, "value": client.gp_agb}
+        patient["generalPractitioner"] = [gp]
+    return patient
+
+
+def _coverage(client: Client) -> dict[str, Any]:
+    return {
+        "resourceType": "Coverage",
+        "id": f"{client.public_id}-coverage",
+        "status": "active",
+        "beneficiary": {"reference": f"Patient/{client.public_id}"},
+        "subscriberId": client.policy_number,
+        "payor": [
+            {
+                "identifier": {"system": UZOVI_SYSTEM, "value": client.insurer.uzovi},
+                "display": client.insurer.name,
+            }
+        ],
+    }
+
+
+def _condition(client: Client, cp: ClientProblem) -> dict[str, Any]:
+    status = "active" if cp.status == ProblemStatus.ACTIVE else "resolved"
+    condition: dict[str, Any] = {
+        "resourceType": "Condition",
+        "id": str(cp.public_id),
+        "subject": {"reference": f"Patient/{client.public_id}"},
+        "clinicalStatus": {"coding": [{"system": CLINICAL_STATUS, "code": status}]},
+        "category": [{"coding": [_oms(cp.problem.domain.code, cp.problem.domain.name)]}],
+        "code": {"coding": [_oms(cp.problem.code, cp.problem.name)], "text": cp.problem.name},
+        "extension": [
+            {"url": EXT + "omaha-scope", "valueCode": cp.scope},
+            {"url": EXT + "omaha-severity", "valueCode": cp.severity},
+            {"url": EXT + "priority", "valueCode": cp.priority},
+        ],
+        "recordedDate": cp.identified_on.isoformat(),
+    }
+    if cp.resolved_on:
+        condition["abatementDateTime"] = cp.resolved_on.isoformat()
+    evidence = []
+    for row in cp.signs.all():
+        item: dict[str, Any] = {"code": [{"coding": [_oms(row.sign.key, row.sign.name)]}]}
+        if row.sign.is_other:
+            item["code"][0]["text"] = row.other_text
+            item["extension"] = [{"url": EXT + "other-reason", "valueString": row.other_reason}]
+        evidence.append(item)
+    if evidence:
+        condition["evidence"] = evidence
+    return condition
+
+
+def _care_plan(client: Client, problems: list[ClientProblem]) -> dict[str, Any]:
+    activities = []
+    for cp in problems:
+        for iv in cp.interventions.all():
+            target = _oms(iv.target.code, iv.target.name)
+            detail: dict[str, Any] = {
+                "status": "in-progress" if iv.is_active else "stopped",
+                "code": {"coding": [target], "text": iv.target_other_text or iv.target.name},
+                "reasonReference": [{"reference": f"Condition/{cp.public_id}"}],
+                "description": iv.description,
+                "extension": [
+                    {
+                        "url": EXT + "omaha-intervention-category",
+                        "valueCoding": _oms(iv.category.code, iv.category.name),
+                    }
+                ],
+            }
+            if iv.frequency:
+                detail["scheduledString"] = iv.frequency
+            activities.append({"detail": detail})
+    return {
+        "resourceType": "CarePlan",
+        "id": f"{client.public_id}-careplan",
+        "status": "active" if client.status == ClientStatus.ACTIVE else "completed",
+        "intent": "plan",
+        "subject": {"reference": f"Patient/{client.public_id}"},
+        "addresses": [{"reference": f"Condition/{cp.public_id}"} for cp in problems],
+        "activity": activities,
+    }
+
+
+def _observations(problems: list[ClientProblem], concepts: dict[str, str]) -> list[dict]:
+    out = []
+    for cp in problems:
+        for rating in cp.ratings.all():
+            components = []
+            for code, field in (("K", "knowledge"), ("B", "behavior"), ("S", "status")):
+                component: dict[str, Any] = {
+                    "code": {"coding": [_oms(code, concepts[code])]},
+                    "valueInteger": getattr(rating, field),
+                }
+                expected = getattr(rating, f"expected_{field}")
+                if expected is not None:
+                    component["extension"] = [
+                        {"url": EXT + "expected-rating", "valueInteger": expected}
+                    ]
+                components.append(component)
+            out.append(
+                {
+                    "resourceType": "Observation",
+                    "id": str(rating.public_id),
+                    "status": "final",
+                    "code": {"text": "Omaha System Problem Rating Scale for Outcomes"},
+                    "focus": [{"reference": f"Condition/{cp.public_id}"}],
+                    "effectiveDateTime": rating.rated_on.isoformat(),
+                    "performer": [{"display": str(rating.rated_by)}],
+                    "extension": [{"url": EXT + "rating-moment", "valueCode": rating.moment}],
+                    "component": components,
+                    **({"note": [{"text": rating.note}]} if rating.note else {}),
+                }
+            )
+    return out
+
+
+def client_record_fhir(*, client: Client) -> dict[str, Any]:
+    """Bundle: Patient, Coverage, Conditions, CarePlan, Observations, RelatedPersons."""
+    problems = list(client_problems(client=client))
+    concepts = dict(RatingConcept.objects.values_list("code", "name"))
+    resources: list[dict[str, Any]] = [_patient(client), _coverage(client)]
+    resources += [_condition(client, cp) for cp in problems]
+    resources.append(_care_plan(client, problems))
+    resources += _observations(problems, concepts)
+    for contact in client_network(client=client):
+        resources.append(
+            {
+                "resourceType": "RelatedPerson",
+                "id": str(contact.public_id),
+                "patient": {"reference": f"Patient/{client.public_id}"},
+                "relationship": [{"text": contact.relation}],
+                "name": [{"text": contact.name}],
+                **(
+                    {"telecom": [{"system": "phone", "value": contact.phone}]}
+                    if contact.phone
+                    else {}
+                ),
+                "extension": [
+                    {"url": EXT + "helps-with", "valueString": contact.helps_with},
+                    {"url": EXT + "available-when", "valueString": contact.available_when},
+                ],
+            }
+        )
+    for indication in client_indications(client=client):
+        resources.append(
+            {
+                "resourceType": "ServiceRequest",
+                "id": str(indication.public_id),
+                "status": "active",
+                "intent": "order",
+                "subject": {"reference": f"Patient/{client.public_id}"},
+                "code": {"text": indication.products},
+                "quantityQuantity": {
+                    "value": float(indication.hours_per_week),
+                    "unit": "h/wk",
+                },
+                "occurrencePeriod": {
+                    "start": indication.valid_from.isoformat(),
+                    **(
+                        {"end": indication.valid_until.isoformat()}
+                        if indication.valid_until
+                        else {}
+                    ),
+                },
+            }
+        )
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "meta": {"source": "buurtzorg"},
+        "entry": [
+            {"fullUrl": f"urn:uuid:{r['id']}", "resource": r}
+            if _is_uuid(r["id"])
+            else {"resource": r}
+            for r in resources
+        ],
+    }
+
+
+def _is_uuid(value: str) -> bool:
+    return len(value) == 36 and value.count("-") == 4

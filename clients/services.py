@@ -1,0 +1,578 @@
+"""Every write to client records goes through here.
+
+Each service is atomic and all-or-nothing: a refused problem leaves no signs behind, a refused
+client leaves no half record. Vocabulary terms arrive as official Omaha codes, so pages and the
+API share one place that says "there is no such problem". Rules spanning rows are checked under
+a lock on the parent row; the database constraints are the backstop for any other path.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from buurtzorg.audit.models import Action
+from buurtzorg.audit.services import audit_record
+from clients.models import (
+    RATING_OUT_OF_RANGE,
+    CareIndication,
+    Client,
+    ClientProblem,
+    ClientProblemSign,
+    ClientStatus,
+    Insurer,
+    Intervention,
+    NetworkContact,
+    OutcomeRating,
+    Priority,
+    ProblemStatus,
+    RatingMoment,
+    normalise_postcode,
+)
+from clients.selectors import client_get_visible, user_reads_clinical
+from omaha.models import (
+    InterventionCategory,
+    InterventionTarget,
+    Problem,
+    Scope,
+    Severity,
+    SignSymptom,
+)
+from teams.models import Membership, Role, Team, User
+
+# Messages (tests import these).
+BSN_TAKEN = "A client with this BSN is already registered."
+NOT_YOUR_TEAM = "You can register clients only in your own team."
+NOT_A_NURSE = "Only nurses change client records."
+ALREADY_DISCHARGED = "This client was already discharged on {date}."
+DISCHARGE_BEFORE_ADMISSION = "The discharge date cannot be before admission ({admitted})."
+DISCHARGE_REASON_REQUIRED = "Give a reason for the discharge."
+CLIENT_DISCHARGED = "This client has been discharged; the record is closed."
+PROBLEM_UNKNOWN = "There is no Omaha problem with code {code}."
+SIGN_UNKNOWN = "There is no sign/symptom {key} for {problem}."
+SIGNS_ONLY_WHEN_ACTUAL = "Signs/symptoms are recorded only when the severity is Actual."
+SIGNS_REQUIRED_WHEN_ACTUAL = "An Actual problem needs at least one sign/symptom."
+SIGN_TWICE = "The sign/symptom {sign} is listed twice."
+OTHER_NEEDS_REASON = (
+    'Choose a listed sign/symptom where one fits. "Other" needs a description and a reason '
+    "why none of the listed ones fits."
+)
+TEXT_ONLY_FOR_OTHER = 'Only the "other" sign/symptom takes a description.'
+PROBLEM_ALREADY_ACTIVE = "{problem} is already an active problem for this client."
+PROBLEM_ALREADY_RESOLVED = "This problem was already resolved on {date}."
+RESOLVED_BEFORE_IDENTIFIED = "A problem cannot be resolved before it was identified ({date})."
+PROBLEM_NOT_ACTIVE = "This problem is resolved; its care plan is closed."
+CATEGORY_UNKNOWN = "There is no intervention category with code {code}."
+TARGET_UNKNOWN = "There is no intervention target with code {code}."
+OTHER_TARGET_NEEDS_TEXT = 'The "other" target needs a description.'
+TEXT_ONLY_FOR_OTHER_TARGET = 'Only the "other" target takes a description.'
+DESCRIPTION_REQUIRED = "Describe what the intervention is for this client."
+RATING_MOMENT_TAKEN = "This problem already has its {moment} rating; add an interim rating instead."
+RATING_IN_FUTURE = "A rating cannot be dated in the future."
+RATING_BEFORE_IDENTIFIED = "A rating cannot be dated before the problem was identified ({date})."
+INDICATION_HOURS = "Hours per week must be above 0 and at most 168."
+UNTIL_BEFORE_FROM = "The end date cannot be before the start date."
+INVALID_CHOICE = "{value} is not a valid choice."
+
+
+@dataclass(frozen=True)
+class SignInput:
+    """One sign/symptom as entered: its key ("24.03") and, for "other", text and reason."""
+
+    key: str
+    other_text: str = ""
+    other_reason: str = ""
+
+
+def _actor_team(actor: User) -> Team | None:
+    membership = (
+        Membership.objects.filter(nurse=actor, ended_on__isnull=True).select_related("team").first()
+    )
+    return membership.team if membership else None
+
+
+def _require_nurse(actor: User) -> None:
+    if actor.role != Role.NURSE:
+        raise ValidationError(NOT_A_NURSE, code="not_a_nurse")
+
+
+def _require_open(client: Client) -> None:
+    if client.status != ClientStatus.ACTIVE:
+        raise ValidationError(CLIENT_DISCHARGED, code="client_discharged")
+
+
+def _choice(value: str, choices: Any, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationError({field: [INVALID_CHOICE.format(value=value)]}, code="invalid_choice")
+    return value
+
+
+def _save(obj: Any) -> Any:
+    """full_clean then save; a lost race on a unique constraint comes back as ValidationError."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:  # constraint raced between full_clean and INSERT
+        raise ValidationError(str(exc).split("\n")[0], code="integrity") from exc
+    return obj
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+CLIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "bsn",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "phone",
+    "insurer",
+    "policy_number",
+    "gp_name",
+    "gp_agb",
+)
+
+
+@transaction.atomic
+def client_register(
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    bsn: str,
+    street: str,
+    house_number: str,
+    postcode: str,
+    city: str,
+    insurer: Insurer,
+    policy_number: str,
+    admitted_on: dt.date,
+    phone: str = "",
+    gp_name: str = "",
+    gp_agb: str = "",
+    team: Team | None = None,
+) -> Client:
+    """Register a client in the actor's own team (a nurse cannot place clients elsewhere)."""
+    _require_nurse(actor)
+    own_team = _actor_team(actor)
+    if own_team is None or (team is not None and team.pk != own_team.pk):
+        raise ValidationError({"team": [NOT_YOUR_TEAM]}, code="not_your_team")
+    bsn = (bsn or "").strip()
+    if Client.objects.filter(bsn=bsn).exists():
+        raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
+    client = Client(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        bsn=bsn,
+        street=street.strip(),
+        house_number=house_number.strip(),
+        postcode=normalise_postcode(postcode),
+        city=city.strip(),
+        phone=phone.strip(),
+        insurer=insurer,
+        policy_number=policy_number.strip(),
+        gp_name=gp_name.strip(),
+        gp_agb=gp_agb.strip(),
+        team=own_team,
+        admitted_on=admitted_on,
+    )
+    try:
+        return _save(client)
+    except ValidationError as exc:
+        if "bsn" in getattr(exc, "message_dict", {}) and Client.objects.filter(bsn=bsn).exists():
+            raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken") from exc
+        raise
+
+
+@transaction.atomic
+def client_update(*, client: Client, actor: User, **fields: Any) -> Client:
+    """Change the personal and administrative fields (not the team, status or dates)."""
+    _require_nurse(actor)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise ValueError(f"client_update cannot change {sorted(unknown)}")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "postcode":
+            value = normalise_postcode(value)
+        setattr(client, name, value)
+    if Client.objects.filter(bsn=client.bsn).exclude(pk=client.pk).exists():
+        raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
+    return _save(client)
+
+
+@transaction.atomic
+def client_discharge(*, client: Client, actor: User, discharged_on: dt.date, reason: str) -> Client:
+    _require_nurse(actor)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.status == ClientStatus.DISCHARGED:
+        raise ValidationError(
+            {"discharged_on": [ALREADY_DISCHARGED.format(date=client.discharged_on)]}
+        )
+    if discharged_on < client.admitted_on:
+        raise ValidationError(
+            {"discharged_on": [DISCHARGE_BEFORE_ADMISSION.format(admitted=client.admitted_on)]},
+            code="discharge_before_admission",
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [DISCHARGE_REASON_REQUIRED]})
+    client.status = ClientStatus.DISCHARGED
+    client.discharged_on = discharged_on
+    client.discharge_reason = reason.strip()
+    return _save(client)
+
+
+@transaction.atomic
+def care_indication_add(
+    *,
+    client: Client,
+    actor: User,
+    hours_per_week: Decimal,
+    products: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+) -> CareIndication:
+    _require_nurse(actor)
+    if not (Decimal("0") < Decimal(hours_per_week) <= Decimal("168")):
+        raise ValidationError({"hours_per_week": [INDICATION_HOURS]})
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationError({"valid_until": [UNTIL_BEFORE_FROM]})
+    return _save(
+        CareIndication(
+            client=client,
+            hours_per_week=hours_per_week,
+            products=products.strip(),
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+    )
+
+
+@transaction.atomic
+def network_contact_add(
+    *,
+    client: Client,
+    actor: User,
+    name: str,
+    relation: str,
+    phone: str = "",
+    helps_with: str = "",
+    available_when: str = "",
+) -> NetworkContact:
+    _require_nurse(actor)
+    return _save(
+        NetworkContact(
+            client=client,
+            name=name.strip(),
+            relation=relation.strip(),
+            phone=phone.strip(),
+            helps_with=helps_with.strip(),
+            available_when=available_when.strip(),
+        )
+    )
+
+
+@transaction.atomic
+def network_contact_remove(*, contact: NetworkContact, actor: User) -> None:
+    _require_nurse(actor)
+    NetworkContact.objects.filter(pk=contact.pk).delete()
+
+
+# --- Omaha record ------------------------------------------------------------------------------
+
+
+def _problem_by_code(code: str) -> Problem:
+    problem = Problem.objects.filter(code=str(code).strip()).first()
+    if problem is None:
+        raise ValidationError({"problem": [PROBLEM_UNKNOWN.format(code=code)]}, code="unknown")
+    return problem
+
+
+def _resolve_signs(*, problem: Problem, severity: str, signs: list[SignInput]) -> list[Any]:
+    """Check the signs against the severity and the problem; return unsaved rows."""
+    if severity != Severity.ACTUAL:
+        if signs:
+            raise ValidationError({"signs": [SIGNS_ONLY_WHEN_ACTUAL]}, code="signs_not_actual")
+        return []
+    if not signs:
+        raise ValidationError({"signs": [SIGNS_REQUIRED_WHEN_ACTUAL]}, code="signs_required")
+    by_key = {s.key: s for s in SignSymptom.objects.filter(problem=problem)}
+    errors: list[str] = []
+    rows = []
+    seen: set[str] = set()
+    for item in signs:
+        sign = by_key.get(item.key.strip())
+        if sign is None:
+            errors.append(SIGN_UNKNOWN.format(key=item.key, problem=problem.name))
+            continue
+        if sign.key in seen:
+            errors.append(SIGN_TWICE.format(sign=sign.name))
+            continue
+        seen.add(sign.key)
+        text, reason = item.other_text.strip(), item.other_reason.strip()
+        if sign.is_other and not (text and reason):
+            errors.append(OTHER_NEEDS_REASON)
+            continue
+        if not sign.is_other and (text or reason):
+            errors.append(TEXT_ONLY_FOR_OTHER)
+            continue
+        rows.append(ClientProblemSign(sign=sign, other_text=text, other_reason=reason))
+    if errors:
+        raise ValidationError({"signs": errors}, code="invalid_signs")
+    return rows
+
+
+@transaction.atomic
+def client_problem_add(
+    *,
+    client: Client,
+    actor: User,
+    problem: str,
+    scope: str,
+    severity: str,
+    identified_on: dt.date,
+    priority: str = Priority.HIGH,
+    signs: list[SignInput] | None = None,
+) -> ClientProblem:
+    """Add an Omaha problem with its modifiers and (for Actual) its signs/symptoms.
+
+    Locks the client row before checking for an active instance of the same problem, so two
+    nurses adding it at once get one success and one message; the partial unique constraint
+    is the backstop for any other path. Nothing is saved unless everything is valid.
+    """
+    _require_nurse(actor)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _require_open(client)
+    term = _problem_by_code(problem)
+    _choice(scope, Scope, "scope")
+    _choice(severity, Severity, "severity")
+    _choice(priority, Priority, "priority")
+    sign_rows = _resolve_signs(problem=term, severity=severity, signs=list(signs or []))
+    if client.problems.filter(problem=term, status=ProblemStatus.ACTIVE).exists():
+        raise ValidationError(
+            {"problem": [PROBLEM_ALREADY_ACTIVE.format(problem=term.name)]}, code="already_active"
+        )
+    client_problem = ClientProblem(
+        client=client,
+        problem=term,
+        scope=scope,
+        severity=severity,
+        priority=priority,
+        identified_on=identified_on,
+        identified_by=actor,
+    )
+    try:
+        _save(client_problem)
+    except ValidationError as exc:
+        if client.problems.filter(problem=term, status=ProblemStatus.ACTIVE).exists():
+            raise ValidationError(
+                {"problem": [PROBLEM_ALREADY_ACTIVE.format(problem=term.name)]},
+                code="already_active",
+            ) from exc
+        raise
+    for row in sign_rows:
+        row.client_problem = client_problem
+        row.full_clean()
+    ClientProblemSign.objects.bulk_create(sign_rows)
+    return client_problem
+
+
+@transaction.atomic
+def client_problem_resolve(
+    *, client_problem: ClientProblem, actor: User, resolved_on: dt.date
+) -> ClientProblem:
+    _require_nurse(actor)
+    client_problem = ClientProblem.objects.select_for_update().get(pk=client_problem.pk)
+    if client_problem.status == ProblemStatus.RESOLVED:
+        raise ValidationError(
+            {"resolved_on": [PROBLEM_ALREADY_RESOLVED.format(date=client_problem.resolved_on)]}
+        )
+    if resolved_on < client_problem.identified_on:
+        raise ValidationError(
+            {"resolved_on": [RESOLVED_BEFORE_IDENTIFIED.format(date=client_problem.identified_on)]}
+        )
+    client_problem.status = ProblemStatus.RESOLVED
+    client_problem.resolved_on = resolved_on
+    client_problem.interventions.filter(is_active=True).update(is_active=False)
+    return _save(client_problem)
+
+
+@transaction.atomic
+def intervention_add(
+    *,
+    client_problem: ClientProblem,
+    actor: User,
+    category: str,
+    target: str,
+    description: str,
+    frequency: str = "",
+    target_other_text: str = "",
+) -> Intervention:
+    """Add a line to the care plan of an active problem: category + target + description."""
+    _require_nurse(actor)
+    client_problem = (
+        ClientProblem.objects.select_for_update().select_related("client").get(pk=client_problem.pk)
+    )
+    _require_open(client_problem.client)
+    if client_problem.status != ProblemStatus.ACTIVE:
+        raise ValidationError(PROBLEM_NOT_ACTIVE, code="problem_resolved")
+    errors: dict[str, list[str]] = {}
+    category_term = InterventionCategory.objects.filter(code=str(category).strip()).first()
+    if category_term is None:
+        errors["category"] = [CATEGORY_UNKNOWN.format(code=category)]
+    target_term = InterventionTarget.objects.filter(code=str(target).strip()).first()
+    if target_term is None:
+        errors["target"] = [TARGET_UNKNOWN.format(code=target)]
+    other = target_other_text.strip()
+    if target_term is not None and target_term.is_other and not other:
+        errors["target_other_text"] = [OTHER_TARGET_NEEDS_TEXT]
+    if target_term is not None and not target_term.is_other and other:
+        errors["target_other_text"] = [TEXT_ONLY_FOR_OTHER_TARGET]
+    if not description.strip():
+        errors["description"] = [DESCRIPTION_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+    return _save(
+        Intervention(
+            client_problem=client_problem,
+            category=category_term,
+            target=target_term,
+            target_other_text=other,
+            description=description.strip(),
+            frequency=frequency.strip(),
+            created_by=actor,
+        )
+    )
+
+
+@transaction.atomic
+def intervention_stop(*, intervention: Intervention, actor: User) -> Intervention:
+    _require_nurse(actor)
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    intervention.is_active = False
+    intervention.save(update_fields=["is_active", "updated_at"])
+    return intervention
+
+
+def _score(value: Any, field: str, *, optional: bool = False) -> int | None:
+    if value in (None, "") and optional:
+        return None
+    try:
+        score = int(value)
+    except (TypeError, ValueError):
+        score = 0
+    if isinstance(value, float | Decimal) and value != score:
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({field: [RATING_OUT_OF_RANGE]}, code="rating_out_of_range")
+    return score
+
+
+@transaction.atomic
+def outcome_rating_add(
+    *,
+    client_problem: ClientProblem,
+    actor: User,
+    rated_on: dt.date,
+    moment: str,
+    knowledge: int,
+    behavior: int,
+    status: int,
+    expected_knowledge: int | None = None,
+    expected_behavior: int | None = None,
+    expected_status: int | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> OutcomeRating:
+    """Append a Knowledge/Behavior/Status rating. History is never overwritten.
+
+    One admission and one discharge rating per problem (a database constraint); any number
+    of interim ratings. The problem row is locked so two nurses cannot both add the admission.
+    """
+    _require_nurse(actor)
+    client_problem = (
+        ClientProblem.objects.select_for_update().select_related("client").get(pk=client_problem.pk)
+    )
+    _choice(moment, RatingMoment, "moment")
+    scores: dict[str, int | None] = {}
+    errors: dict[str, list[str]] = {}
+    for field, value, optional in (
+        ("knowledge", knowledge, False),
+        ("behavior", behavior, False),
+        ("status", status, False),
+        ("expected_knowledge", expected_knowledge, True),
+        ("expected_behavior", expected_behavior, True),
+        ("expected_status", expected_status, True),
+    ):
+        try:
+            scores[field] = _score(value, field, optional=optional)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if rated_on > (today or timezone.localdate()):
+        errors["rated_on"] = [RATING_IN_FUTURE]
+    elif rated_on < client_problem.identified_on:
+        errors["rated_on"] = [RATING_BEFORE_IDENTIFIED.format(date=client_problem.identified_on)]
+    if errors:
+        raise ValidationError(errors)
+    if (
+        moment in (RatingMoment.ADMISSION, RatingMoment.DISCHARGE)
+        and client_problem.ratings.filter(moment=moment).exists()
+    ):
+        label = RatingMoment(moment).label.lower()
+        raise ValidationError({"moment": [RATING_MOMENT_TAKEN.format(moment=label)]})
+    return _save(
+        OutcomeRating(
+            client_problem=client_problem,
+            rated_on=rated_on,
+            moment=moment,
+            rated_by=actor,
+            note=note.strip(),
+            **scores,
+        )
+    )
+
+
+# --- audited reads (one access row per request) -------------------------------------------------
+
+
+def client_record_open(*, request: HttpRequest, public_id: Any, part: str = "overview") -> Client:
+    """Fetch a record the user may see and log the access; 404 (and no row) if she may not."""
+    client = client_get_visible(user=request.user, public_id=public_id)
+    audit_record(request=request, action=Action.VIEW, client_public_id=client.public_id, part=part)
+    return client
+
+
+def client_record_export(*, request: HttpRequest, public_id: Any) -> dict[str, Any]:
+    """The whole Omaha record as FHIR-style JSON, logged as an export.
+
+    Clinical content, so only nurses and coaches get it; everyone else gets 404.
+    """
+    from django.http import Http404
+
+    from clients.export import client_record_fhir
+
+    client = client_get_visible(user=request.user, public_id=public_id)
+    if not user_reads_clinical(user=request.user):
+        raise Http404
+    bundle = client_record_fhir(client=client)
+    audit_record(
+        request=request,
+        action=Action.EXPORT,
+        client_public_id=client.public_id,
+        part="omaha-record",
+        detail="FHIR JSON (HL7 oms)",
+    )
+    return bundle
