@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "scheduling.billing",
     "omaha.reports",
     "coaching",
+    # Change history by database triggers (see buurtzorg/audit/history/models.py).
+    "pgtrigger",
+    "pghistory",
+    "buurtzorg.audit.history",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "buurtzorg.audit.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,6 +133,17 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it: the token travels vi
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# History triggers are installed after every migrate (PostgreSQL only) and kept out of
+# migrations, so tracking other apps' models never adds operations to their migrations.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# Event tables copy only the column shape of the tracked fields; labels, help texts,
+# validators, choices and defaults stay with the owner's model (so their edits need no
+# history migration).
+PGHISTORY_EXCLUDE_FIELD_KWARGS = {
+    "django.db.models.Field": ["verbose_name", "help_text", "validators", "choices", "default"]
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -102,7 +102,7 @@ def test_viewing_the_log_is_logged_with_one_insert(client) -> None:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("audit:log"), {"user": admin.username})
     # then
-    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "audit_accessevent"')]
+    inserts = [q for q in queries if 'INSERT INTO "audit_accessevent"' in q["sql"]]
     assert response.status_code == 200
     assert len(inserts) == 1
     row = AccessEvent.objects.get(user_id=admin.pk)

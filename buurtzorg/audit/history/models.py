@@ -1,0 +1,158 @@
+"""Change history of clinical and billing data, written by PostgreSQL triggers (django-pghistory).
+
+Why triggers rather than signals or service code: a history kept in Python misses bulk
+updates, `queryset.update()`, raw SQL, migrations and the shell. A row trigger sees every
+INSERT, UPDATE and DELETE, whatever wrote it. django-pghistory generates those triggers (via
+django-pgtrigger), stores a snapshot of the tracked fields per change, and links each event
+to a context row holding the request's user id and URL (`pghistory.context`, set by
+`buurtzorg.audit.middleware.HistoryContextMiddleware`). Diffs ("which field from what to
+what") come from consecutive snapshots (see `buurtzorg.audit.history.selectors`).
+
+Rules for this module:
+
+* The tracked models belong to other apps; their owners need do nothing. Event models live
+  here, so the migrations are ours (`makemigrations history`).
+* Every tracker lists its fields explicitly. A field an owner adds later is not tracked until
+  it is added here (with a migration); listing "all fields" would make this app's migrations
+  drift whenever an owner changes a model.
+* Triggers are not part of any migration (PGTRIGGER_MIGRATIONS = False): pgtrigger installs
+  them after every `migrate` (PGTRIGGER_INSTALL_ON_MIGRATE), and only on PostgreSQL. On the
+  embedded SQLite set-up nothing is tracked, and nothing breaks.
+"""
+
+import pghistory
+
+from clients import models as clients
+
+
+def _event_base(model: type, fields: list[str]) -> type:
+    # Insert, update and delete are all kept: a deleted row's last state is evidence too.
+    # (Fresh tracker objects per model: pghistory binds each to its model's fields.)
+    return pghistory.create_event_model(
+        model,
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        fields=fields,
+        # No database constraint and no reverse accessor on the owner's model: an event
+        # outlives its row, and the owner's model stays as its owner wrote it.
+        obj_field=pghistory.ObjForeignKey(related_name="+", db_constraint=False),
+        app_label="history",
+    )
+
+
+class ClientEvent(
+    _event_base(
+        clients.Client,
+        [
+            "public_id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "bsn",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "phone",
+            "insurer",
+            "policy_number",
+            "gp_name",
+            "gp_agb",
+            "team",
+            "status",
+            "admitted_on",
+            "discharged_on",
+            "discharge_reason",
+        ],
+    )
+):
+    pass
+
+
+class CareIndicationEvent(
+    _event_base(
+        clients.CareIndication,
+        ["public_id", "client", "hours_per_week", "products", "valid_from", "valid_until"],
+    )
+):
+    pass
+
+
+class NetworkContactEvent(
+    _event_base(
+        clients.NetworkContact,
+        ["public_id", "client", "name", "relation", "phone", "helps_with", "available_when"],
+    )
+):
+    pass
+
+
+class ClientProblemEvent(
+    _event_base(
+        clients.ClientProblem,
+        [
+            "public_id",
+            "client",
+            "problem",
+            "scope",
+            "severity",
+            "priority",
+            "status",
+            "identified_on",
+            "resolved_on",
+            "identified_by",
+        ],
+    )
+):
+    pass
+
+
+class ClientProblemSignEvent(
+    _event_base(
+        clients.ClientProblemSign,
+        ["public_id", "client_problem", "sign", "other_text", "other_reason"],
+    )
+):
+    pass
+
+
+class InterventionEvent(
+    _event_base(
+        clients.Intervention,
+        [
+            "public_id",
+            "client_problem",
+            "category",
+            "target",
+            "target_other_text",
+            "description",
+            "frequency",
+            "is_active",
+            "created_by",
+        ],
+    )
+):
+    pass
+
+
+class OutcomeRatingEvent(
+    _event_base(
+        clients.OutcomeRating,
+        [
+            "public_id",
+            "client_problem",
+            "rated_on",
+            "moment",
+            "knowledge",
+            "behavior",
+            "status",
+            "expected_knowledge",
+            "expected_behavior",
+            "expected_status",
+            "rated_by",
+            "note",
+        ],
+    )
+):
+    pass

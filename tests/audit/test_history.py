@@ -1,0 +1,83 @@
+"""Change history by database triggers: ORM, bulk and raw-SQL writes are all kept, with who."""
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from pghistory.models import Context
+
+from buurtzorg.audit.history.models import ClientEvent, OutcomeRatingEvent
+from buurtzorg.audit.history.selectors import client_history
+from buurtzorg.audit.middleware import HistoryContextMiddleware
+from clients.models import Client
+from tests.factories import ClientFactory, NurseFactory, OutcomeRatingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_orm_update_keeps_old_and_new_value_and_who() -> None:
+    # given
+    record = ClientFactory(city="Almelo")
+    nurse = NurseFactory()
+    request = RequestFactory().post("/clients/x/edit/")
+    request.user = nurse
+    request.request_id = "r-1"
+
+    def edit(_request):
+        Client.objects.filter(pk=record.pk).first()  # noqa: B018 - a read records nothing
+        record.city = "Hengelo"
+        record.save()
+        return None
+
+    # when the write happens inside a request
+    HistoryContextMiddleware(edit)(request)
+    # then
+    [change] = [c for c in client_history(client_pk=record.pk) if c.label == "update"]
+    assert change.changes == {"city": ("Almelo", "Hengelo")}
+    assert change.user_id == nurse.pk
+    assert change.url == "/clients/x/edit/"
+
+
+def test_bulk_update_and_raw_sql_are_kept() -> None:
+    # given
+    first, second = ClientFactory(phone="1"), ClientFactory(phone="2")
+    # when
+    Client.objects.filter(pk__in=[first.pk, second.pk]).update(phone="0600000000")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE clients_client SET city = 'Raw' WHERE id = %s", [first.pk])
+    # then
+    labels = list(
+        ClientEvent.objects.filter(pgh_obj_id=first.pk)
+        .order_by("pgh_id")
+        .values_list("pgh_label", "phone", "city")
+    )
+    assert [label for label, *_ in labels] == ["insert", "update", "update"]
+    assert labels[-1][1:] == ("0600000000", "Raw")
+    assert ClientEvent.objects.filter(pgh_obj_id=second.pk, pgh_label="update").count() == 1
+
+
+def test_delete_keeps_the_last_state() -> None:
+    rating = OutcomeRatingFactory()
+    rating_pk = rating.pk
+    rating.delete()
+    deleted = OutcomeRatingEvent.objects.get(pgh_obj_id=rating_pk, pgh_label="delete")
+    assert deleted.knowledge == rating.knowledge
+
+
+def test_an_update_that_changes_nothing_tracked_is_not_an_event() -> None:
+    record = ClientFactory()
+    Client.objects.filter(pk=record.pk).update(city=record.city)
+    assert ClientEvent.objects.filter(pgh_obj_id=record.pk).count() == 1  # the insert
+
+
+def test_context_holds_no_personal_data_but_the_user_id() -> None:
+    record = ClientFactory()
+    request = RequestFactory().post("/x/")
+    request.user = NurseFactory()
+    request.request_id = "r-2"
+
+    def edit(_request):
+        Client.objects.filter(pk=record.pk).update(city="Delden")
+
+    HistoryContextMiddleware(edit)(request)
+    metadata = Context.objects.order_by("-created_at").first().metadata
+    assert set(metadata) == {"user", "url", "request_id"}
