@@ -63,3 +63,25 @@ class ThreadForm(PostForm):
         if not channel:
             del self.fields["is_question"]
             del self.fields["problems"]
+
+
+MAX_PERIOD_DAYS = 366
+PERIOD_TOO_LONG = f"Choose a period of at most {MAX_PERIOD_DAYS} days."
+PERIOD_REVERSED = "The end date cannot be before the start date."
+
+
+class PeriodForm(forms.Form):
+    """The figures' period; both dates included. Defaults to the last four weeks."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", PERIOD_REVERSED)
+            elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+                self.add_error("end", PERIOD_TOO_LONG)
+        return data

@@ -204,3 +204,22 @@ def answered_questions_for_problem(*, problem: Problem, limit: int = 10) -> Quer
         .annotate(post_count=Count("posts"))
         .order_by("-answered_at")[:limit]
     )
+
+
+def figures_team_list_visible(*, user: User) -> QuerySet[Team]:
+    """Teams whose figures `user` may see: a coach her teams, a nurse her own; nobody else."""
+    if not user.is_authenticated or user.role not in SPACE_ROLES:
+        return Team.objects.none()
+    return Team.objects.filter(pk__in=visible_team_ids(user=user)).order_by("name")
+
+
+def figures_team_get_visible(*, user: User, public_id: UUID) -> Team:
+    return get_object_or_404(figures_team_list_visible(user=user), public_id=public_id)
+
+
+def unread_by_team(*, user: User) -> dict[int, int]:
+    """Unread posts per team space for `user` (one query), for the coach dashboard."""
+    return {
+        space.team_id: space.unread
+        for space in space_list_with_unread(user=user).filter(team__isnull=False)
+    }

@@ -5,6 +5,9 @@ from coaching import views
 app_name = "coaching"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("team/", views.team_dashboard, name="team-dashboard"),
+    path("teams/<uuid:public_id>/", views.team_figures_page, name="team-figures"),
     path("spaces/", views.space_list, name="space-list"),
     path("spaces/<uuid:public_id>/", views.thread_list, name="thread-list"),
     path("spaces/<uuid:public_id>/new/", views.thread_create, name="thread-create"),

@@ -4,23 +4,27 @@ Every page works without JavaScript (plain forms and links); htmx adds polling f
 and in-place form errors. Who sees what is decided only by `coaching.selectors`.
 """
 
+import datetime as dt
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from coaching import selectors, services
-from coaching.forms import PostForm, ThreadForm
+from coaching.figures import figure_medians, sparkline_points, team_figures
+from coaching.forms import PeriodForm, PostForm, ThreadForm
 from coaching.models import Thread
 from omaha.models import Problem
-from teams.models import Role
-from teams.selectors import team_list_visible
+from teams.models import Role, Team
+from teams.selectors import team_for_nurse, team_list_visible
 
 POLL_SECONDS = 4
 
@@ -186,3 +190,93 @@ def attachment_download(request: HttpRequest, public_id: UUID) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# dashboards
+
+MEDIANS_CACHE_SECONDS = 15 * 60
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
+    """The period from `?start=&end=`, or the last four weeks; a bad period falls back too."""
+    today = timezone.localdate()
+    default = {"start": today - dt.timedelta(days=27), "end": today}
+    form = PeriodForm(request.GET if "start" in request.GET else None, initial=default)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, default["start"], default["end"]
+
+
+def _card(figures: object) -> dict:
+    return {
+        "f": figures,
+        "spark": sparkline_points(figures.weekly_productivity),
+        "rows": figures.rows(),
+    }
+
+
+@require_GET
+@role_required(Role.COACH)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The coach's start page: one card per team, what needs attention first."""
+    form, start, end = _period(request)
+    teams = selectors.figures_team_list_visible(user=request.user).select_related("space")
+    figures = team_figures(teams=teams, start=start, end=end)
+    unread = selectors.unread_by_team(user=request.user)
+    for f in figures:
+        f.unread = unread.get(f.team.pk, 0)
+    figures.sort(key=lambda f: f.attention)
+    return render(
+        request,
+        "coaching/dashboard.html",
+        {"cards": [_card(f) for f in figures], "form": form, "start": start, "end": end},
+    )
+
+
+def _all_team_medians(start: dt.date, end: dt.date) -> dict:
+    """Median of every active team, cached: it is the same for every nurse who asks."""
+    key = f"coaching:medians:{start}:{end}:{timezone.localdate()}"
+    medians = cache.get(key)
+    if medians is None:
+        medians = figure_medians(
+            team_figures(teams=Team.objects.filter(is_active=True), start=start, end=end)
+        )
+        cache.set(key, medians, MEDIANS_CACHE_SECONDS)
+    return medians
+
+
+def _team_page(request: HttpRequest, team: Team) -> HttpResponse:
+    form, start, end = _period(request)
+    (figures,) = team_figures(teams=[team], start=start, end=end)
+    medians = _all_team_medians(start, end)
+    return render(
+        request,
+        "coaching/team_dashboard.html",
+        {
+            "team": team,
+            "f": figures,
+            "rows": figures.rows(medians),
+            "spark": sparkline_points(figures.weekly_productivity),
+            "form": form,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@require_GET
+@role_required(Role.NURSE)
+def team_dashboard(request: HttpRequest) -> HttpResponse:
+    """ "Our figures": the nurse's own team next to the (anonymous) median of all teams."""
+    team = team_for_nurse(nurse=request.user)
+    if team is None:
+        return render(request, "coaching/team_dashboard.html", {"team": None})
+    return _team_page(request, team)
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def team_figures_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    team = selectors.figures_team_get_visible(user=request.user, public_id=public_id)
+    return _team_page(request, team)

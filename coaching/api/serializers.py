@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from coaching.forms import MAX_PERIOD_DAYS, PERIOD_REVERSED, PERIOD_TOO_LONG
 from coaching.models import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Attachment, Post, Space, Thread
 from omaha.models import Problem
 from teams.api.serializers import UserBriefOutput
@@ -88,3 +89,33 @@ class PostInput(serializers.Serializer):
         max_length=MAX_BODY_LENGTH, allow_blank=True, trim_whitespace=False
     )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class PeriodInput(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": [PERIOD_REVERSED]})
+        if (attrs["end"] - attrs["start"]).days + 1 > MAX_PERIOD_DAYS:
+            raise serializers.ValidationError({"end": [PERIOD_TOO_LONG]})
+        return attrs
+
+
+class FigureOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    definition = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    text = serializers.CharField()
+
+
+class TeamFiguresOutput(serializers.Serializer):
+    team = serializers.UUIDField()
+    team_name = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    figures = FigureOutput(many=True)
+    details = serializers.DictField()
+    split_nudge = serializers.CharField(allow_blank=True)

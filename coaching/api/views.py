@@ -1,20 +1,25 @@
 """Messaging API: the same selectors gate it as the pages (nothing visible → empty or 404)."""
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from coaching import selectors, services
 from coaching.api.serializers import (
+    PeriodInput,
     PostInput,
     PostOutput,
     SpaceOutput,
+    TeamFiguresOutput,
     ThreadInput,
     ThreadOutput,
 )
+from coaching.figures import team_figures
 from coaching.models import Post, Space, Thread
 from teams.selectors import team_list_visible
 
@@ -93,3 +98,22 @@ class ThreadPostListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         post = services.post_reply(thread=thread, author=request.user, **data.validated_data)
         return Response(PostOutput(post).data, status=status.HTTP_201_CREATED)
+
+
+class TeamFiguresApi(APIView):
+    """Figures of one team for `?start=YYYY-MM-DD&end=YYYY-MM-DD` (both included), each with
+    its one-line definition. Coaches see their teams, nurses their own; others get 404."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+        ],
+        responses={200: TeamFiguresOutput},
+    )
+    def get(self, request: Request, id: str) -> Response:  # noqa: A002
+        team = selectors.figures_team_get_visible(user=request.user, public_id=id)
+        period = PeriodInput(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        (figures,) = team_figures(teams=[team], **period.validated_data)
+        return Response(TeamFiguresOutput(figures.as_dict()).data)

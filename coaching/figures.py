@@ -1,0 +1,685 @@
+"""Team figures: one service for every dashboard and the API.
+
+`team_figures(teams=..., start=..., end=...)` computes the figures of MANY teams at once in a
+constant number of SQL queries (about a dozen, whatever the number of teams): every figure is
+an aggregate grouped by team (`values("team").annotate(...)` with conditional aggregation), and
+the rota-gap check reads rules, cover arrangements and shifts for all teams in three queries
+and runs scheduling's sweep per team in memory. A coach with 50 teams costs what a coach with
+two teams costs.
+
+Every figure has a one-line definition in `DEFINITIONS`, shown next to it on every page.
+"""
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Concat, TruncWeek
+from django.utils import timezone
+
+from clients.models import CareIndication, Client, ClientProblem, OutcomeRating, ProblemStatus
+from scheduling.models import CoverageRule, CoverArrangement, Shift, ShiftKind
+from scheduling.services.rota import (
+    CoverageGap,
+    _cover_windows,
+    _requirements,
+    local_datetime,
+    utc,
+)
+from teams.models import Membership, Team
+
+try:  # Visits land from the scheduling helper; until then visit figures stay empty.
+    from scheduling.models import Visit, VisitStatus
+except ImportError:  # pragma: no cover - removed once scheduling's visits are on main
+    Visit = VisitStatus = None  # type: ignore[assignment,misc]
+
+GAP_DAYS = 14
+TREND_WEEKS = 12
+LATE_AFTER = dt.timedelta(hours=24)
+TARGET_PRODUCTIVITY = Decimal("0.60")
+SPLIT_CLIENTS = 80  # "far more than ~60 clients"
+FALLING_BY = Decimal("0.05")  # productivity down 5 points, last 4 weeks vs the 4 before
+
+# key: (label, one-line definition)
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "active_clients": (
+        "Active clients",
+        "Clients in the team's care on the last day of the period.",
+    ),
+    "intake": ("Intake", "Clients admitted during the period."),
+    "discharges": ("Discharges", "Clients discharged during the period."),
+    "nurses": (
+        "Nurses",
+        "Nurses with an active membership on the last day (a team has at most 12).",
+    ),
+    "contracted_hours": (
+        "Contracted hours",
+        "Sum of the nurses' contracted hours per week, pro rata over the days of the period.",
+    ),
+    "delivered_hours": (
+        "Hours delivered",
+        "Logged minutes of done visits in the period, in hours (client-facing time).",
+    ),
+    "productivity": (
+        "Productivity",
+        "Hours delivered ÷ contracted hours in the period (Buurtzorg aims at about 60%).",
+    ),
+    "visits": (
+        "Visits logged",
+        "Done visits ÷ planned visits that started in the period (cancelled ones excluded).",
+    ),
+    "late_share": (
+        "Logged late",
+        "Share of done visits logged more than 24 hours after their planned end.",
+    ),
+    "gaps": (
+        "Rota gaps (next 14 days)",
+        "Periods in the next 14 days with fewer nurses on duty than the coverage rules need.",
+    ),
+    "outcomes": (
+        "Outcome change",
+        "Client problems rated twice or more up to the period end: latest vs first Knowledge"
+        " + Behavior + Status, improved / same / worse.",
+    ),
+    "top_problems": (
+        "Problems most worked on",
+        "Omaha problems on the most active clients' care plans.",
+    ),
+    "continuity": (
+        "Continuity of care",
+        "Average number of different nurses each visited client saw in the period"
+        " (fewer is better).",
+    ),
+    "clients_per_nurse": ("Clients per nurse", "Active clients ÷ nurses."),
+    "nurses_needed": (
+        "Nurses needed",
+        "Indicated care hours per week ÷ (average contracted hours × 60%); above 12 means split.",
+    ),
+}
+
+
+@dataclass
+class TeamFigures:
+    team: Team
+    start: dt.date
+    end: dt.date
+    active_clients: int = 0
+    intake: int = 0
+    discharges: int = 0
+    nurses: int = 0
+    contracted_hours_week: Decimal = Decimal(0)
+    contracted_hours: Decimal = Decimal(0)
+    delivered_hours: Decimal = Decimal(0)
+    planned_visits: int = 0
+    logged_visits: int = 0
+    late_visits: int = 0
+    gap_count: int = 0
+    gap_hours: Decimal = Decimal(0)
+    rated_problems: int = 0
+    improved: int = 0
+    stayed: int = 0
+    worsened: int = 0
+    top_problems: list[tuple[str, int]] = field(default_factory=list)
+    continuity: Decimal | None = None
+    indicated_hours_week: Decimal = Decimal(0)
+    weekly_productivity: list[Decimal | None] = field(default_factory=list)
+    unread: int = 0
+
+    @property
+    def productivity(self) -> Decimal | None:
+        if not self.contracted_hours:
+            return None
+        return (self.delivered_hours / self.contracted_hours).quantize(Decimal("0.001"))
+
+    @property
+    def late_share(self) -> Decimal | None:
+        if not self.logged_visits:
+            return None
+        return (Decimal(self.late_visits) / self.logged_visits).quantize(Decimal("0.001"))
+
+    @property
+    def clients_per_nurse(self) -> Decimal | None:
+        if not self.nurses:
+            return None
+        return (Decimal(self.active_clients) / self.nurses).quantize(Decimal("0.1"))
+
+    @property
+    def nurses_needed(self) -> Decimal | None:
+        if not self.nurses or not self.contracted_hours_week:
+            return None
+        per_nurse = self.contracted_hours_week / self.nurses * TARGET_PRODUCTIVITY
+        return (self.indicated_hours_week / per_nurse).quantize(Decimal("0.1"))
+
+    @property
+    def split_nudge(self) -> str:
+        """Buurtzorg teams split in two when they outgrow themselves."""
+        needed = self.nurses_needed
+        if needed is not None and needed > Team.MAX_NURSES:
+            return (
+                f"The care this team gives needs about {needed} nurses, more than "
+                f"{Team.MAX_NURSES}: consider splitting into two teams."
+            )
+        if self.active_clients > SPLIT_CLIENTS:
+            return (
+                f"{self.active_clients} clients is far more than the ~60 a team can know well: "
+                "consider splitting into two teams."
+            )
+        return ""
+
+    @property
+    def productivity_falling(self) -> bool:
+        """Last four weeks' productivity clearly below the four weeks before."""
+        weeks = [w for w in self.weekly_productivity[-8:]]
+        if len(weeks) < 8 or any(w is None for w in weeks):
+            return False
+        before, recent = sum(weeks[:4]) / 4, sum(weeks[4:]) / 4  # type: ignore[arg-type]
+        return recent < before - FALLING_BY
+
+    @property
+    def attention(self) -> tuple:
+        """Sort key for the coach dashboard: gaps first, then falling productivity, unread."""
+        return (-self.gap_count, not self.productivity_falling, -self.unread, self.team.name)
+
+    def value(self, key: str) -> Decimal | int | None:
+        """The number behind a figure (for medians and the API)."""
+        return {
+            "active_clients": self.active_clients,
+            "intake": self.intake,
+            "discharges": self.discharges,
+            "nurses": self.nurses,
+            "contracted_hours": self.contracted_hours,
+            "delivered_hours": self.delivered_hours,
+            "productivity": self.productivity,
+            "visits": self.logged_visits,
+            "late_share": self.late_share,
+            "gaps": self.gap_count,
+            "outcomes": self.improved_share,
+            "continuity": self.continuity,
+            "clients_per_nurse": self.clients_per_nurse,
+            "nurses_needed": self.nurses_needed,
+        }.get(key)
+
+    @property
+    def improved_share(self) -> Decimal | None:
+        if not self.rated_problems:
+            return None
+        return (Decimal(self.improved) / self.rated_problems).quantize(Decimal("0.001"))
+
+    def text(self, key: str) -> str:
+        """The figure as a person reads it."""
+        pct = _pct
+        match key:
+            case "nurses":
+                return f"{self.nurses} of {Team.MAX_NURSES}"
+            case "contracted_hours":
+                return f"{self.contracted_hours:.0f} h ({self.contracted_hours_week:.0f} h/week)"
+            case "delivered_hours":
+                return f"{self.delivered_hours:.1f} h"
+            case "productivity":
+                return pct(self.productivity)
+            case "visits":
+                return f"{self.logged_visits} of {self.planned_visits}"
+            case "late_share":
+                return f"{pct(self.late_share)} ({self.late_visits})"
+            case "gaps":
+                if not self.gap_count:
+                    return "none"
+                return f"{self.gap_count} ({self.gap_hours:.0f} h uncovered)"
+            case "outcomes":
+                if not self.rated_problems:
+                    return "no problems rated twice yet"
+                return (
+                    f"{self.improved} better · {self.stayed} same · {self.worsened} worse "
+                    f"(of {self.rated_problems})"
+                )
+            case "top_problems":
+                return ", ".join(f"{name} ({n})" for name, n in self.top_problems) or "–"
+            case "continuity":
+                return "–" if self.continuity is None else f"{self.continuity:.1f} nurses"
+            case "clients_per_nurse" | "nurses_needed":
+                value = self.value(key)
+                return "–" if value is None else f"{value:.1f}"
+        value = self.value(key)
+        return "–" if value is None else str(value)
+
+    def rows(self, medians: dict[str, Decimal | None] | None = None) -> list[dict]:
+        out = []
+        for key, (label, definition) in DEFINITIONS.items():
+            row = {"key": key, "label": label, "definition": definition, "text": self.text(key)}
+            if medians is not None:
+                row["median"] = _median_text(key, medians.get(key))
+            out.append(row)
+        return out
+
+    def as_dict(self) -> dict:
+        return {
+            "team": str(self.team.public_id),
+            "team_name": self.team.name,
+            "start": self.start,
+            "end": self.end,
+            "figures": [
+                {
+                    "key": key,
+                    "label": label,
+                    "definition": definition,
+                    "value": _json(self.value(key)) if key != "top_problems" else None,
+                    "text": self.text(key),
+                }
+                for key, (label, definition) in DEFINITIONS.items()
+            ],
+            "details": {
+                "intake": self.intake,
+                "discharges": self.discharges,
+                "contracted_hours_week": _json(self.contracted_hours_week),
+                "planned_visits": self.planned_visits,
+                "logged_visits": self.logged_visits,
+                "late_visits": self.late_visits,
+                "gap_hours": _json(self.gap_hours),
+                "outcomes": {
+                    "rated": self.rated_problems,
+                    "improved": self.improved,
+                    "same": self.stayed,
+                    "worse": self.worsened,
+                },
+                "top_problems": [{"problem": n, "clients": c} for n, c in self.top_problems],
+                "indicated_hours_week": _json(self.indicated_hours_week),
+                "weekly_productivity": [_json(w) for w in self.weekly_productivity],
+            },
+            "split_nudge": self.split_nudge,
+        }
+
+
+def _json(value: Decimal | int | None) -> float | int | None:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _pct(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _median_text(key: str, value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    if key in ("productivity", "late_share", "outcomes"):
+        text = _pct(value)
+        return f"{text} improved" if key == "outcomes" else text
+    if key in ("contracted_hours", "delivered_hours"):
+        return f"{value:.0f} h"
+    return f"{value:.1f}" if isinstance(value, Decimal) and value % 1 else f"{value:.0f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the queries (each one GROUP BY team over all requested teams)
+
+
+def _clients(ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict]:
+    in_care = Q(admitted_on__lte=end) & (Q(discharged_on__isnull=True) | Q(discharged_on__gt=end))
+    rows = (
+        Client.objects.filter(team_id__in=ids)
+        .values("team_id")
+        .annotate(
+            active=Count("pk", filter=in_care),
+            intake=Count("pk", filter=Q(admitted_on__range=(start, end))),
+            discharges=Count("pk", filter=Q(discharged_on__range=(start, end))),
+        )
+        .order_by()
+    )
+    return {r["team_id"]: r for r in rows}
+
+
+def _overlap_days(m: dict, start: dt.date, end: dt.date) -> int:
+    first = max(m["started_on"], start)
+    last = min(m["ended_on"] or end, end)
+    return max((last - first).days + 1, 0)
+
+
+def _memberships(ids: list[int], start: dt.date, end: dt.date) -> dict[int, list[dict]]:
+    """Membership rows (a dozen or so per team), for pro-rata contracted hours."""
+    rows = (
+        Membership.objects.filter(team_id__in=ids, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .values("team_id", "started_on", "ended_on", "contracted_hours")
+        .order_by()
+    )
+    out: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r["team_id"]].append(r)
+    return out
+
+
+def _contracted(members: list[dict], start: dt.date, end: dt.date) -> Decimal:
+    total = sum((m["contracted_hours"] * _overlap_days(m, start, end) for m in members), Decimal(0))
+    return (total / 7).quantize(Decimal("0.1"))
+
+
+def _effective_visits() -> object:
+    """Visits that are not superseded by a correction (each logical visit counted once)."""
+    return Visit.objects.exclude(Exists(Visit.objects.filter(corrects=OuterRef("pk"))))
+
+
+def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return local_datetime(start, dt.time()), local_datetime(end + dt.timedelta(days=1), dt.time())
+
+
+def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> dict[int, dict]:
+    if Visit is None:
+        return {}
+    lo, hi = _local_bounds(start, end)
+    done = Q(status=VisitStatus.DONE)
+    seen = done & Q(nurse__isnull=False)
+    rows = (
+        _effective_visits()
+        .filter(team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi)
+        .values("team_id")
+        .annotate(
+            planned=Count("pk", filter=~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now)),
+            logged=Count("pk", filter=done),
+            minutes=Sum("logged_minutes", filter=done),
+            late=Count("pk", filter=done & Q(logged_at__gt=F("ends_at") + LATE_AFTER)),
+            pairs=Count(
+                Concat(
+                    Cast("client_id", CharField()),
+                    Value(":"),
+                    Cast("nurse_id", CharField()),
+                    output_field=CharField(),
+                ),
+                filter=seen,
+                distinct=True,
+            ),
+            visited=Count("client_id", filter=seen, distinct=True),
+        )
+        .order_by()
+    )
+    return {r["team_id"]: r for r in rows}
+
+
+def _weeks(today: dt.date) -> list[dt.date]:
+    """Mondays of the last TREND_WEEKS weeks, the current week last."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return [monday - dt.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+
+
+def _weekly_minutes(ids: list[int], weeks: list[dt.date]) -> dict[tuple[int, dt.date], int]:
+    if Visit is None:
+        return {}
+    lo, hi = _local_bounds(weeks[0], weeks[-1] + dt.timedelta(days=6))
+    rows = (
+        _effective_visits()
+        .filter(team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi, status=VisitStatus.DONE)
+        .annotate(week=TruncWeek("starts_at"))
+        .values("team_id", "week")
+        .annotate(minutes=Sum("logged_minutes"))
+        .order_by()
+    )
+    out = {}
+    for r in rows:
+        week = r["week"]
+        week = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
+        out[(r["team_id"], week)] = r["minutes"] or 0
+    return out
+
+
+def _outcomes(ids: list[int], end: dt.date) -> dict[int, dict]:
+    ratings = OutcomeRating.objects.filter(client_problem=OuterRef("pk"), rated_on__lte=end)
+    score = F("knowledge") + F("behavior") + F("status")
+    first = ratings.order_by("rated_on", "id").annotate(s=score).values("s")[:1]
+    last = ratings.order_by("-rated_on", "-id").annotate(s=score).values("s")[:1]
+    count = ratings.order_by().values("client_problem").annotate(n=Count("pk")).values("n")
+    rows = (
+        ClientProblem.objects.filter(client__team_id__in=ids)
+        .annotate(
+            first_score=Subquery(first, output_field=IntegerField()),
+            last_score=Subquery(last, output_field=IntegerField()),
+            n_ratings=Subquery(count, output_field=IntegerField()),
+        )
+        .filter(n_ratings__gte=2)
+        .values("client__team_id")
+        .annotate(
+            rated=Count("pk"),
+            improved=Count("pk", filter=Q(last_score__gt=F("first_score"))),
+            stayed=Count("pk", filter=Q(last_score=F("first_score"))),
+            worsened=Count("pk", filter=Q(last_score__lt=F("first_score"))),
+        )
+        .order_by()
+    )
+    return {r["client__team_id"]: r for r in rows}
+
+
+def _top_problems(ids: list[int], end: dt.date, top: int = 3) -> dict[int, list]:
+    in_care = Q(client__admitted_on__lte=end) & (
+        Q(client__discharged_on__isnull=True) | Q(client__discharged_on__gt=end)
+    )
+    rows = (
+        ClientProblem.objects.filter(in_care, client__team_id__in=ids, status=ProblemStatus.ACTIVE)
+        .values("client__team_id", "problem__name")
+        .annotate(n=Count("client_id", distinct=True))
+        .order_by("client__team_id", "-n", "problem__name")
+    )
+    out: dict[int, list] = defaultdict(list)
+    for r in rows:
+        if len(out[r["client__team_id"]]) < top:
+            out[r["client__team_id"]].append((r["problem__name"], r["n"]))
+    return out
+
+
+def _indicated(ids: list[int], end: dt.date) -> dict[int, Decimal]:
+    in_care = Q(client__admitted_on__lte=end) & (
+        Q(client__discharged_on__isnull=True) | Q(client__discharged_on__gt=end)
+    )
+    rows = (
+        CareIndication.objects.filter(in_care, client__team_id__in=ids, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=end))
+        .values("client__team_id")
+        .annotate(hours=Sum("hours_per_week"))
+        .order_by()
+    )
+    return {r["client__team_id"]: r["hours"] or Decimal(0) for r in rows}
+
+
+def coverage_gaps_for_teams(
+    *, team_ids: Sequence[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[CoverageGap]]:
+    """`scheduling.services.coverage_gaps` for many teams in three queries.
+
+    The same requirements, cover windows and sweep as scheduling's per-team check (a test
+    compares both), with rules, arrangements and shifts read once for all teams.
+    """
+    start, end = utc(start), utc(end)
+    rules: dict[int, list[CoverageRule]] = defaultdict(list)
+    for rule in CoverageRule.objects.filter(team_id__in=team_ids):
+        rules[rule.team_id].append(rule)
+    arrangements: dict[int, list[CoverArrangement]] = defaultdict(list)
+    for arr in CoverArrangement.objects.filter(
+        covered_team_id__in=team_ids, valid_from__lte=end.date()
+    ).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=(start - dt.timedelta(days=1)).date())
+    ):
+        arrangements[arr.covered_team_id].append(arr)
+    windows = {tid: _cover_windows(arrangements[tid], start, end) for tid in team_ids}
+    covering = {cid for w in windows.values() for cid in w}
+    shifts_by_team: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Shift.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(team_id__in=team_ids) | Q(team_id__in=covering, kind=ShiftKind.NIGHT))
+        .values_list("team_id", "nurse_id", "starts_at", "ends_at", "kind")
+    ):
+        shifts_by_team[row[0]].append(row)
+    out: dict[int, list[CoverageGap]] = {}
+    for tid in team_ids:
+        needs = _requirements(rules[tid], start, end)
+        if not needs:
+            out[tid] = []
+            continue
+        duties = []
+        for _, nurse_id, s, e, _kind in shifts_by_team[tid]:
+            s, e = max(s, start), min(e, end)
+            if s < e:
+                duties.append((s, e, nurse_id))
+        for cid, spans in windows[tid].items():
+            for _, nurse_id, s, e, kind in shifts_by_team[cid]:
+                if kind != ShiftKind.NIGHT:
+                    continue
+                for ws, we in spans:
+                    cs, ce = max(s, ws), min(e, we)
+                    if cs < ce:
+                        duties.append((cs, ce, nurse_id))
+        out[tid] = _sweep(needs, duties)
+    return out
+
+
+def _sweep(needs: list[tuple], duties: list[tuple]) -> list[CoverageGap]:
+    events: dict[dt.datetime, list[int]] = {}
+    for s, e, count in needs:
+        events.setdefault(s, [0, 0])[0] += count
+        events.setdefault(e, [0, 0])[0] -= count
+    for s, e, _nurse in duties:
+        events.setdefault(s, [0, 0])[1] += 1
+        events.setdefault(e, [0, 0])[1] -= 1
+    gaps: list[CoverageGap] = []
+    required = on_duty = 0
+    points = sorted(events)
+    for here, nxt in zip(points, points[1:], strict=False):
+        required += events[here][0]
+        on_duty += events[here][1]
+        if on_duty >= required:
+            continue
+        last = gaps[-1] if gaps else None
+        if last and last.ends_at == here and (last.required, last.on_duty) == (required, on_duty):
+            gaps[-1] = CoverageGap(last.starts_at, nxt, required, on_duty)
+        else:
+            gaps.append(CoverageGap(here, nxt, required, on_duty))
+    return gaps
+
+
+def team_figures(
+    *,
+    teams: Iterable[Team],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+    with_gaps: bool = True,
+    with_trend: bool = True,
+) -> list[TeamFigures]:
+    """Figures of every team in `teams` for the period [start, end] (dates, both included).
+
+    A constant number of queries whatever the number of teams; see the module docstring.
+    """
+    teams = list(teams)
+    ids = [t.pk for t in teams]
+    if not ids:
+        return []
+    today = today or timezone.localdate()
+    now = timezone.now()
+    clients = _clients(ids, start, end)
+    members = _memberships(
+        ids, min(start, today - dt.timedelta(weeks=TREND_WEEKS)), max(end, today)
+    )
+    visits = _visits(ids, start, end, now)
+    outcomes = _outcomes(ids, end)
+    top = _top_problems(ids, end)
+    indicated = _indicated(ids, end)
+    gaps: dict[int, list[CoverageGap]] = {}
+    if with_gaps:
+        gap_start = local_datetime(today, dt.time())
+        gaps = coverage_gaps_for_teams(
+            team_ids=ids,
+            start=gap_start,
+            end=local_datetime(today + dt.timedelta(days=GAP_DAYS), dt.time()),
+        )
+    weeks = _weeks(today) if with_trend else []
+    weekly = _weekly_minutes(ids, weeks) if with_trend else {}
+    out = []
+    for team in teams:
+        c, v, o = clients.get(team.pk, {}), visits.get(team.pk, {}), outcomes.get(team.pk, {})
+        rows = members.get(team.pk, [])
+        active_at_end = [
+            m
+            for m in rows
+            if m["started_on"] <= end and (m["ended_on"] is None or m["ended_on"] >= end)
+        ]
+        figures = TeamFigures(
+            team=team,
+            start=start,
+            end=end,
+            active_clients=c.get("active", 0),
+            intake=c.get("intake", 0),
+            discharges=c.get("discharges", 0),
+            nurses=len(active_at_end),
+            contracted_hours_week=sum((m["contracted_hours"] for m in active_at_end), Decimal(0)),
+            contracted_hours=_contracted(rows, start, end),
+            delivered_hours=(Decimal(v.get("minutes") or 0) / 60).quantize(Decimal("0.1")),
+            planned_visits=v.get("planned", 0),
+            logged_visits=v.get("logged", 0),
+            late_visits=v.get("late", 0),
+            rated_problems=o.get("rated", 0),
+            improved=o.get("improved", 0),
+            stayed=o.get("stayed", 0),
+            worsened=o.get("worsened", 0),
+            top_problems=top.get(team.pk, []),
+            continuity=(
+                (Decimal(v["pairs"]) / v["visited"]).quantize(Decimal("0.01"))
+                if v.get("visited")
+                else None
+            ),
+            indicated_hours_week=indicated.get(team.pk, Decimal(0)),
+        )
+        team_gaps = gaps.get(team.pk, [])
+        figures.gap_count = len(team_gaps)
+        figures.gap_hours = Decimal(
+            sum((g.ends_at - g.starts_at).total_seconds() for g in team_gaps) / 3600
+        ).quantize(Decimal("0.1"))
+        for monday in weeks:
+            sunday = monday + dt.timedelta(days=6)
+            contracted = _contracted(rows, monday, sunday)
+            minutes = weekly.get((team.pk, monday), 0)
+            figures.weekly_productivity.append(
+                (Decimal(minutes) / 60 / contracted).quantize(Decimal("0.001"))
+                if contracted
+                else None
+            )
+        out.append(figures)
+    return out
+
+
+MEDIAN_KEYS = [k for k in DEFINITIONS if k != "top_problems"]
+
+
+def figure_medians(figures: Sequence[TeamFigures]) -> dict[str, Decimal | None]:
+    """Median of each figure over the given teams (anonymous: no team is named)."""
+    medians: dict[str, Decimal | None] = {}
+    for key in MEDIAN_KEYS:
+        values = [Decimal(v) for f in figures if (v := f.value(key)) is not None]
+        medians[key] = Decimal(statistics.median(values)) if values else None
+    return medians
+
+
+def sparkline_points(values: Sequence[Decimal | None], width: int = 120, height: int = 32) -> str:
+    """SVG polyline points for a sparkline (server-side; missing weeks are skipped)."""
+    known = [float(v) for v in values if v is not None]
+    if not known:
+        return ""
+    top = max(max(known), 0.01)
+    step = width / max(len(values) - 1, 1)
+    pad = 2
+    points = []
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        y = height - pad - (float(v) / top) * (height - 2 * pad)
+        points.append(f"{i * step:.1f},{y:.1f}")
+    return " ".join(points)

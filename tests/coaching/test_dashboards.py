@@ -1,0 +1,139 @@
+"""Coach and team dashboards and the figures API: access, ranking and query budget."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from coaching import services
+from coaching.forms import PERIOD_REVERSED
+from tests.factories import (
+    CoachAssignmentFactory,
+    CoachFactory,
+    CoverageRuleFactory,
+    nursing_team,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("coach_a", 200), ("nurse_a", 404), ("back_office", 404), ("admin", 404)],
+)
+def test_coach_dashboard_is_for_coaches(client, access_world, who, status) -> None:
+    client.force_login(getattr(access_world, who))
+    assert client.get(reverse("coaching:dashboard")).status_code == status
+
+
+def test_coach_dashboard_shows_only_her_teams(client, access_world) -> None:
+    client.force_login(access_world.coach_a)
+    body = client.get(reverse("coaching:dashboard")).content.decode()
+    assert "Team A" in body
+    assert "Team B" not in body
+    assert "Productivity" in body
+    assert "Hours delivered ÷ contracted hours" in body  # the definition travels along
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("coach_a", 200),
+        ("nurse_a", 200),
+        ("coach_b", 404),
+        ("nurse_b", 404),
+        ("back_office", 404),
+        ("admin", 404),
+    ],
+)
+def test_team_figures_access(client, access_world, who, status) -> None:
+    client.force_login(getattr(access_world, who))
+    url = reverse("coaching:team-figures", args=[access_world.team_a.public_id])
+    assert client.get(url).status_code == status
+    api = APIClient()
+    api.force_authenticate(getattr(access_world, who))
+    response = api.get(
+        f"/api/teams/{access_world.team_a.public_id}/figures/",
+        {"start": "2026-06-01", "end": "2026-06-28"},
+    )
+    assert response.status_code == status
+
+
+def test_nurse_sees_own_team_next_to_the_median(client, access_world) -> None:
+    client.force_login(access_world.nurse_a)
+    response = client.get(reverse("coaching:team-dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Figures of Team A" in body
+    assert "Median of all teams" in body
+    assert "Team B" not in body  # the median is anonymous
+
+
+def test_figures_api_bad_period_is_400(access_world) -> None:
+    api = APIClient()
+    api.force_authenticate(access_world.coach_a)
+    response = api.get(
+        f"/api/teams/{access_world.team_a.public_id}/figures/",
+        {"start": "2026-06-28", "end": "2026-06-01"},
+    )
+    assert response.status_code == 400
+    assert response.json()["end"] == [PERIOD_REVERSED]
+    assert api.get(f"/api/teams/{access_world.team_a.public_id}/figures/").status_code == 400
+
+
+def test_figures_api_lists_every_figure_with_definition(access_world) -> None:
+    api = APIClient()
+    api.force_authenticate(access_world.nurse_a)
+    data = api.get(
+        f"/api/teams/{access_world.team_a.public_id}/figures/",
+        {"start": "2026-06-01", "end": "2026-06-28"},
+    ).json()
+    keys = {f["key"] for f in data["figures"]}
+    assert {"productivity", "gaps", "continuity", "outcomes", "late_share"} <= keys
+    assert all(f["definition"] for f in data["figures"])
+    assert data["team_name"] == "Team A"
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    assert "/api/teams/{id}/figures/" in schema["paths"]
+
+
+def _coach_with_teams(n: int, *, gap_team: int | None = None) -> object:
+    coach = CoachFactory()
+    for i in range(n):
+        team, _ = nursing_team(2, name=f"C{n}-{i:02d}")
+        CoachAssignmentFactory(coach=coach, team=team)
+        services.space_for_team(team=team)
+        if i == gap_team:
+            CoverageRuleFactory(team=team, min_nurses=1)  # nobody on the rota: gaps
+    return coach
+
+
+def test_team_with_rota_gaps_comes_first(client) -> None:
+    coach = _coach_with_teams(3, gap_team=2)
+    client.force_login(coach)
+    body = client.get(reverse("coaching:dashboard")).content.decode()
+    assert body.index("C3-02") < body.index("C3-00") < body.index("C3-01")
+    assert "rota gap" in body
+
+
+def _dashboard_queries(client, n: int) -> int:
+    client.force_login(_coach_with_teams(n, gap_team=0))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("coaching:dashboard"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card team-card"') == n
+    return len(ctx.captured_queries)
+
+
+def test_dashboard_query_count_is_constant_for_2_and_10_teams(client) -> None:
+    assert _dashboard_queries(client, 2) == _dashboard_queries(client, 10)
+
+
+def test_period_defaults_to_last_four_weeks(client, access_world) -> None:
+    client.force_login(access_world.coach_a)
+    today = timezone.localdate()
+    body = client.get(reverse("coaching:dashboard"), {"start": "x", "end": "y"}).content.decode()
+    assert f"{(today - dt.timedelta(days=27)):%-d %b %Y}" in body

@@ -1,0 +1,169 @@
+"""Team figures against hand-computed values on a small fixture, and the query budget."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coaching.figures import coverage_gaps_for_teams, figure_medians, team_figures
+from scheduling.models import ShiftKind
+from scheduling.services.rota import coverage_gaps, local_datetime
+from tests.factories import (
+    CareIndicationFactory,
+    ClientFactory,
+    ClientProblemFactory,
+    CoverageRuleFactory,
+    CoverArrangementFactory,
+    MembershipFactory,
+    OutcomeRatingFactory,
+    ShiftFactory,
+    TeamFactory,
+    day_and_night_rules,
+    nursing_team,
+    problem_by_code,
+)
+
+pytestmark = pytest.mark.django_db
+
+START, END = dt.date(2026, 6, 1), dt.date(2026, 6, 28)  # four whole weeks, Mon..Sun
+TODAY = dt.date(2026, 6, 29)
+LONG_AGO = dt.date(2020, 1, 1)
+
+
+@pytest.fixture
+def team_world():
+    """One team, hand-made so that every figure can be computed on paper (see each test)."""
+    team = TeamFactory(name="Team Paper")
+    n1 = MembershipFactory(team=team, seat=1, started_on=LONG_AGO, contracted_hours=24).nurse
+    MembershipFactory(team=team, seat=2, started_on=LONG_AGO, contracted_hours=32)
+    MembershipFactory(team=team, seat=3, started_on=dt.date(2026, 6, 15), contracted_hours=28)
+    MembershipFactory(
+        team=team,
+        seat=4,
+        started_on=LONG_AGO,
+        ended_on=dt.date(2026, 6, 7),
+        contracted_hours=20,
+    )
+    c1 = ClientFactory(team=team, admitted_on=dt.date(2026, 1, 5))
+    c2 = ClientFactory(team=team, admitted_on=dt.date(2026, 6, 10))
+    c3 = ClientFactory(
+        team=team,
+        admitted_on=dt.date(2026, 1, 5),
+        discharged_on=dt.date(2026, 6, 20),
+        status="discharged",
+    )
+    ClientFactory(team=team, admitted_on=dt.date(2026, 7, 1))  # not yet in care
+    ClientFactory()  # another team's client
+    CareIndicationFactory(client=c1, hours_per_week=Decimal(6), valid_from=dt.date(2026, 1, 5))
+    CareIndicationFactory(
+        client=c2, hours_per_week=Decimal(10), valid_from=dt.date(2026, 6, 10), valid_until=None
+    )
+    CareIndicationFactory(client=c3, hours_per_week=Decimal(5), valid_from=dt.date(2026, 1, 5))
+    pain, meds = problem_by_code("24"), problem_by_code("42")
+
+    def rate(cp, day, k, b, s) -> None:
+        OutcomeRatingFactory(
+            client_problem=cp, rated_on=day, knowledge=k, behavior=b, status=s, rated_by=n1
+        )
+
+    c1_pain = ClientProblemFactory(client=c1, problem=pain)
+    rate(c1_pain, dt.date(2026, 6, 1), 2, 3, 2)  # 7
+    rate(c1_pain, dt.date(2026, 6, 20), 3, 3, 3)  # 9: improved
+    c1_meds = ClientProblemFactory(client=c1, problem=meds)
+    rate(c1_meds, dt.date(2026, 5, 1), 3, 3, 3)  # 9
+    rate(c1_meds, dt.date(2026, 6, 10), 2, 3, 3)  # 8: worse
+    c2_pain = ClientProblemFactory(client=c2, problem=pain)
+    rate(c2_pain, dt.date(2026, 6, 12), 1, 1, 1)  # rated once: not counted
+    c3_pain = ClientProblemFactory(client=c3, problem=pain)
+    rate(c3_pain, dt.date(2026, 2, 1), 2, 2, 2)
+    rate(c3_pain, dt.date(2026, 6, 2), 2, 2, 2)  # same
+    rate(c3_pain, dt.date(2026, 7, 5), 5, 5, 5)  # after the period: ignored
+    # rota: 1 nurse 07:00-15:00 every day; covered only on the first of the next 14 days
+    CoverageRuleFactory(team=team, starts_at=dt.time(7), ends_at=dt.time(15), min_nurses=1)
+    ShiftFactory(team=team, nurse=n1, day=TODAY)
+    return team
+
+
+def test_figures_match_hand_computed_values(team_world) -> None:
+    (f,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    # clients: c1, c2 in care on 28 June; c2 admitted, c3 discharged in June
+    assert (f.active_clients, f.intake, f.discharges) == (2, 1, 1)
+    # nurses on 28 June: seats 1-3; seat 4 left on 7 June
+    assert f.nurses == 3
+    assert f.contracted_hours_week == Decimal(84)  # 24 + 32 + 28
+    # (24*28 + 32*28 + 28*14 + 20*7) / 7 = 2100 / 7
+    assert f.contracted_hours == Decimal("300.0")
+    assert f.clients_per_nurse == Decimal("0.7")  # 2 / 3
+    # indicated 6 + 10 h/week (c3 discharged); per nurse 84/3 * 0.6 = 16.8 → 16 / 16.8
+    assert f.indicated_hours_week == Decimal(16)
+    assert f.nurses_needed == Decimal("1.0")
+    assert f.split_nudge == ""
+    # outcomes: c1 pain 7→9 better, c1 meds 9→8 worse, c3 pain 6→6 same (July ignored)
+    assert (f.rated_problems, f.improved, f.stayed, f.worsened) == (3, 1, 1, 1)
+    # problems on active clients' care plans: Pain (c1, c2), Medication regimen (c1)
+    assert f.top_problems == [("Pain", 2), ("Medication regimen", 1)]
+    # gaps: 29 June covered, 30 June..12 July not: 13 gaps of 8 hours
+    assert (f.gap_count, f.gap_hours) == (13, Decimal("104.0"))
+    # every figure has a one-line definition
+    assert all(row["definition"] for row in f.rows())
+
+
+def test_split_nudge_when_team_outgrows_itself(team_world) -> None:
+    for _ in range(79):
+        ClientFactory(team=team_world, admitted_on=dt.date(2026, 1, 5))
+    (f,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY, with_gaps=False)
+    assert f.active_clients == 81
+    assert "consider splitting" in f.split_nudge
+
+
+def test_batched_gaps_equal_schedulings_per_team_check() -> None:
+    # given two teams with day and night rules, where B's nights are covered by A
+    team_a, (a1, a2) = nursing_team(2, name="A")
+    team_b, (b1,) = nursing_team(1, name="B")
+    day_and_night_rules(team_a)
+    day_and_night_rules(team_b, day=1, night=1)
+    CoverArrangementFactory(covering_team=team_a, covered_team=team_b)
+    for day in (TODAY, TODAY + dt.timedelta(days=1)):
+        ShiftFactory(team=team_a, nurse=a1, day=day)
+        ShiftFactory(
+            team=team_a,
+            nurse=a2,
+            day=day,
+            kind=ShiftKind.NIGHT,
+            starts_at=local_datetime(day, dt.time(23)),
+            ends_at=local_datetime(day + dt.timedelta(days=1), dt.time(7)),
+        )
+        ShiftFactory(team=team_b, nurse=b1, day=day)
+    start = local_datetime(TODAY, dt.time())
+    end = local_datetime(TODAY + dt.timedelta(days=3), dt.time())
+    # when both are checked in one go
+    batched = coverage_gaps_for_teams(team_ids=[team_a.pk, team_b.pk], start=start, end=end)
+    # then the answer is the per-team check's answer
+    assert batched[team_a.pk] == coverage_gaps(team=team_a, start=start, end=end)
+    assert batched[team_b.pk] == coverage_gaps(team=team_b, start=start, end=end)
+    assert batched[team_b.pk]  # the fixture does have gaps
+
+
+def _queries_for(n_teams: int) -> int:
+    teams = []
+    for i in range(n_teams):
+        team, nurses = nursing_team(3, name=f"Q{n_teams}-{i}")
+        client_record = ClientFactory(team=team)
+        CareIndicationFactory(client=client_record)
+        cp = ClientProblemFactory(client=client_record)
+        OutcomeRatingFactory(client_problem=cp, rated_on=dt.date(2026, 6, 1), rated_by=nurses[0])
+        OutcomeRatingFactory(client_problem=cp, rated_on=dt.date(2026, 6, 9), rated_by=nurses[0])
+        day_and_night_rules(team)
+        ShiftFactory(team=team, nurse=nurses[0], day=TODAY)
+        teams.append(team)
+    with CaptureQueriesContext(connection) as ctx:
+        figures = team_figures(teams=teams, start=START, end=END, today=TODAY)
+        figure_medians(figures)
+    assert len(figures) == n_teams
+    return len(ctx.captured_queries)
+
+
+def test_query_count_is_the_same_for_2_and_10_teams() -> None:
+    assert _queries_for(2) == _queries_for(10)
