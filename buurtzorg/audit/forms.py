@@ -31,3 +31,16 @@ class AccessLogFilterForm(forms.Form):
             "date_from": data["date_from"],
             "date_to": data["date_to"],
         }
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].replace(" ", "")

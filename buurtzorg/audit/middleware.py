@@ -1,10 +1,21 @@
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from pghistory.middleware import HistoryMiddleware
+
+from buurtzorg.audit.twofactor import OTP_SETUP, OTP_STATE_KEY, OTP_VERIFY, otp_state, otp_state_for
+
+LOGIN_AT_KEY = "_login_at"
+TWO_FACTOR_REQUIRED = "Two-factor verification required."
 
 
 class RequestIdMiddleware:
@@ -40,3 +51,63 @@ class HistoryContextMiddleware(HistoryMiddleware):
         if connection.vendor != "postgresql":
             return self.get_response(request)
         return super().__call__(request)
+
+
+def session_mark_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """`user_logged_in` receiver: note when the session began and what 2FA step it owes.
+
+    Django's own login hook (also used by django-axes) is the one place every login passes,
+    form and test client alike; doing this here keeps ordinary requests free of queries.
+    """
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[LOGIN_AT_KEY] = time.time()
+    request.session[OTP_STATE_KEY] = otp_state_for(user)
+
+
+class SessionAbsoluteTimeoutMiddleware:
+    """End a session 12 hours (SESSION_ABSOLUTE_MAX_AGE) after login, however active.
+
+    The idle limit is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST (30 minutes).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY):
+            login_at = session.get(LOGIN_AT_KEY)
+            if login_at is None:
+                session[LOGIN_AT_KEY] = time.time()
+            elif time.time() - login_at > settings.SESSION_ABSOLUTE_MAX_AGE.total_seconds():
+                logout(request)
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Hold a logged-in session at the 2FA step it owes (verify a code, or set one up)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is None or not session.get(SESSION_KEY):
+            return self.get_response(request)
+        state = otp_state(request)
+        if state == OTP_VERIFY and not request.user.is_verified():
+            return self._hold(request, "audit:otp-verify")
+        if state == OTP_SETUP:
+            return self._hold(request, "audit:otp-setup")
+        return self.get_response(request)
+
+    def _hold(self, request: HttpRequest, url_name: str) -> HttpResponse:
+        target = reverse(url_name)
+        if request.path in (target, reverse("logout")) or request.path.startswith(
+            "/" + settings.STATIC_URL.lstrip("/")
+        ):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": TWO_FACTOR_REQUIRED}, status=403)
+        return redirect(f"{target}?next={quote(request.get_full_path())}")

@@ -1,11 +1,16 @@
 """Writing the audit trail. One INSERT per call; a failed write raises, so the request fails."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buurtzorg.audit.models import AccessEvent
 
@@ -70,3 +75,38 @@ def audit_purge_expired(*, now: datetime | None = None) -> int:
             cursor.execute("SET LOCAL buurtzorg.audit_purge = 'on'")
     deleted, _ = AccessEvent.objects.filter(occurred_at__lt=retention_cutoff(now=now)).delete()
     return deleted
+
+
+OTP_TOKEN_WRONG = "That code is not right (or has expired). Enter the 6 digits your app shows now."
+OTP_NO_DEVICE = "Start the set-up first."
+OTP_REMOVAL_REFUSED = "Your role requires two-factor login; it cannot be turned off."
+
+
+@transaction.atomic
+def otp_device_start(*, user: Any) -> TOTPDevice:
+    """A new, unconfirmed TOTP device (any earlier unconfirmed one is dropped)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def otp_device_confirm(*, user: Any, token: str) -> TOTPDevice:
+    """Confirm the pending device with a code from the app; only then does it count."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        raise ValidationError(OTP_NO_DEVICE, code="otp_no_device")
+    if not device.verify_token(token):
+        raise ValidationError({"token": OTP_TOKEN_WRONG}, code="otp_wrong")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+@transaction.atomic
+def otp_device_remove(*, user: Any, token: str) -> None:
+    """Turn two-factor login off, proven by a current code; refused where the role needs it."""
+    if getattr(user, "role", None) in settings.OTP_REQUIRED_ROLES:
+        raise ValidationError(OTP_REMOVAL_REFUSED, code="otp_required")
+    if match_token(user, token) is None:
+        raise ValidationError({"token": OTP_TOKEN_WRONG}, code="otp_wrong")
+    TOTPDevice.objects.filter(user=user).delete()

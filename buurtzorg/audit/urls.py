@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buurtzorg.audit import views
+from buurtzorg.audit import account_views, views
 
 app_name = "audit"
 
@@ -17,4 +17,9 @@ urlpatterns = [
         views.client_report_pdf,
         name="client-report-pdf",
     ),
+]
+
+urlpatterns += [
+    path("account/two-factor/", account_views.otp_setup_page, name="otp-setup"),
+    path("account/two-factor/verify/", account_views.otp_verify_page, name="otp-verify"),
 ]

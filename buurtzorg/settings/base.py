@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "buurtzorg.audit.history",
+    # Login hardening: brute-force lockout and optional TOTP two-factor login.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -58,10 +62,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "buurtzorg.audit.middleware.SessionAbsoluteTimeoutMiddleware",
+    "buurtzorg.audit.middleware.TwoFactorMiddleware",
     "buurtzorg.audit.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "buurtzorg.urls"
@@ -99,6 +108,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses any login (form, admin, API token) for a locked-out username or address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -129,6 +143,26 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_MAX_AGE = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Brute-force protection (django-axes): 5 failures lock that username, and separately that
+# address, for 15 minutes. Failed logins are kept (AccessAttempt, AccessFailureLog) and so
+# are successful ones (AccessLog), also readable in the Django admin. The address is
+# REMOTE_ADDR: behind a proxy, set it from X-Forwarded-For in the proxy, never trust the
+# client's header here.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Optional TOTP two-factor login (django-otp). Anyone may turn it on for her account; the
+# roles listed here must (e.g. OTP_REQUIRED_ROLES=admin,back_office). They are sent to the
+# set-up page after logging in, and API tokens are refused for accounts that use it.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = "Buurtzorg"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it: the token travels via hx-headers
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -148,7 +182,7 @@ PGHISTORY_EXCLUDE_FIELD_KWARGS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "buurtzorg.audit.twofactor.TokenWithoutTwoFactorAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

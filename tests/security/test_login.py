@@ -1,0 +1,186 @@
+"""Login hardening: lockout per user and per address, session limits, two-factor login."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+
+from buurtzorg.audit.middleware import LOGIN_AT_KEY
+from buurtzorg.audit.services import OTP_TOKEN_WRONG
+from buurtzorg.audit.twofactor import TOKEN_REFUSED
+from tests.factories import AdminFactory, NurseFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"  # tests/factories/teams.py
+LOGIN = "/accounts/login/"
+
+
+def _login(client, username: str, password: str, ip: str = "10.0.0.1", **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
+
+
+def _code(device: TOTPDevice, drift: int = 0) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, drift=drift):06d}"
+
+
+def test_five_failures_lock_the_username_for_fifteen_minutes(client) -> None:
+    # given
+    nurse = NurseFactory()
+    for _ in range(4):
+        assert _login(client, nurse.username, "wrong-password-123").status_code == 200
+    # when the fifth failure happens, and then the right password is tried
+    fifth = _login(client, nurse.username, "wrong-password-123")
+    locked = _login(client, nurse.username, PASSWORD, ip="10.0.0.2")  # even from elsewhere
+    # then
+    assert fifth.status_code == 429
+    assert locked.status_code == 429
+    assert b"Too many failed logins" in locked.content
+    assert "_auth_user_id" not in client.session
+    assert AccessFailureLog.objects.filter(username=nurse.username).count() >= 5
+    # and after 15 minutes the right password works again
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert _login(client, nurse.username, PASSWORD, ip="10.0.0.2").status_code == 302
+    assert AccessLog.objects.filter(username=nurse.username).exists()  # success logged
+
+
+def test_five_failures_from_one_address_lock_that_address(client) -> None:
+    # given five failed logins for five different usernames from one address
+    for n in range(5):
+        _login(client, f"nobody{n}", "wrong-password-123", ip="10.0.0.9")
+    nurse = NurseFactory()
+    # when / then: that address is locked, a spoofed X-Forwarded-For does not help
+    assert _login(client, nurse.username, PASSWORD, ip="10.0.0.9").status_code == 429
+    spoofed = _login(
+        client, nurse.username, PASSWORD, ip="10.0.0.9", HTTP_X_FORWARDED_FOR="10.9.9.9"
+    )
+    assert spoofed.status_code == 429
+    # but another address is not
+    assert _login(client, nurse.username, PASSWORD, ip="10.0.0.10").status_code == 302
+
+
+def test_api_token_login_is_locked_out_too() -> None:
+    nurse = NurseFactory()
+    api = APIClient(REMOTE_ADDR="10.0.1.1")
+    url = reverse("api-token")
+    statuses = [
+        api.post(url, {"username": nurse.username, "password": "nope-nope-nope"}).status_code
+        for _ in range(5)
+    ]
+    after = api.post(url, {"username": nurse.username, "password": PASSWORD})
+    assert statuses[:4] == [400, 400, 400, 400]
+    assert after.status_code in (403, 429)
+    assert "token" not in after.content.decode()
+
+
+def test_session_ends_after_twelve_hours_however_active(client, settings) -> None:
+    # given
+    nurse = NurseFactory()
+    client.force_login(nurse)
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    session = client.session
+    assert session[LOGIN_AT_KEY] == pytest.approx(time.time(), abs=60)
+    # when the login was 12 hours and a minute ago
+    session[LOGIN_AT_KEY] = time.time() - 12 * 3600 - 60
+    session.save()
+    response = client.get(reverse("teams:team-list"))
+    # then
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_session_younger_than_twelve_hours_continues(client) -> None:
+    client.force_login(NurseFactory())
+    session = client.session
+    session[LOGIN_AT_KEY] = time.time() - 11 * 3600
+    session.save()
+    assert client.get(reverse("teams:team-list")).status_code == 200
+
+
+@override_settings(OTP_REQUIRED_ROLES=["admin", "back_office"])
+def test_required_two_factor_sends_an_administrator_to_set_up_first(client) -> None:
+    # given an administrator without a device logs in
+    admin = AdminFactory()
+    response = _login(client, admin.username, PASSWORD)
+    # when she opens any page
+    held = client.get(reverse("teams:team-list"))
+    api = client.get("/api/teams/")
+    # then she is held at the set-up page (and the API refuses)
+    assert response.status_code == 302
+    assert held.status_code == 302
+    assert held["Location"].startswith(reverse("audit:otp-setup"))
+    assert api.status_code == 403
+    # when she sets up a device with a wrong and then a right code
+    client.post(reverse("audit:otp-setup"), {"action": "start"})
+    device = TOTPDevice.objects.get(user=admin)
+    wrong = client.post(reverse("audit:otp-setup"), {"action": "confirm", "token": "000000"})
+    right = client.post(
+        reverse("audit:otp-setup"),
+        {"action": "confirm", "token": _code(device), "next": "/teams/"},
+    )
+    # then
+    assert wrong.status_code == 200
+    assert OTP_TOKEN_WRONG in wrong.content.decode()
+    assert right.status_code == 302
+    assert right["Location"] == "/teams/"
+    assert client.get(reverse("teams:team-list")).status_code == 200
+
+
+def test_nurse_with_a_device_must_enter_a_code_after_her_password(client) -> None:
+    # given
+    nurse = NurseFactory()
+    device = TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
+    _login(client, nurse.username, PASSWORD)
+    # when / then: held at the code step
+    held = client.get(reverse("teams:team-list"))
+    assert held["Location"].startswith(reverse("audit:otp-verify"))
+    assert client.get(reverse("audit:otp-setup")).status_code == 302  # cannot remove it
+    wrong = client.post(reverse("audit:otp-verify"), {"token": "123456"})
+    assert wrong.status_code == 200
+    assert OTP_TOKEN_WRONG in wrong.content.decode()
+    # (a failure throttles the device for a second; skip the wait)
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+    ok = client.post(reverse("audit:otp-verify"), {"token": _code(device), "next": "/teams/"})
+    assert ok["Location"] == "/teams/"
+    assert client.get(reverse("teams:team-list")).status_code == 200
+
+
+def test_verify_page_refuses_an_offsite_next(client) -> None:
+    nurse = NurseFactory()
+    device = TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
+    _login(client, nurse.username, PASSWORD)
+    ok = client.post(
+        reverse("audit:otp-verify"), {"token": _code(device), "next": "https://evil.example/"}
+    )
+    assert ok["Location"] == "/"
+
+
+def test_api_token_is_refused_for_an_account_with_two_factor_login() -> None:
+    from rest_framework.authtoken.models import Token
+
+    nurse = NurseFactory()
+    TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
+    token = Token.objects.create(user=nurse)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get("/api/teams/")
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == TOKEN_REFUSED
+
+
+def test_password_validators_require_twelve_characters(settings) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 12"):
+        validate_password("Abc!defgh12")
