@@ -16,5 +16,6 @@ urlpatterns = [
     path("threads/<uuid:public_id>/posts/", views.post_poll, name="post-poll"),
     path("threads/<uuid:public_id>/reply/", views.post_create, name="post-create"),
     path("posts/<uuid:public_id>/decision/", views.post_decision, name="post-decision"),
+    path("questions/<str:code>/", views.problem_questions, name="problem-questions"),
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment-download"),
 ]

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -190,6 +190,23 @@ def attachment_download(request: HttpRequest, public_id: UUID) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def problem_questions(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Who solved this before?": answered questions to all teams about one Omaha problem.
+
+    Linked from a client's problem card without any query there (the link needs only the code).
+    """
+    problem = get_object_or_404(Problem, code=code)
+    channel = services.organisation_space()
+    threads = selectors.answered_questions_for_problem(problem=problem, limit=50)
+    return render(
+        request,
+        "coaching/problem_questions.html",
+        {"problem": problem, "threads": threads, "channel": channel},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

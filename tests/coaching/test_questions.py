@@ -111,3 +111,16 @@ def test_api_tags_questions_by_problem_code(access_world, medication) -> None:
     )
     assert bad.status_code == 400
     assert "problems" in bad.json()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("nurse_a", 200), ("coach_b", 200), ("back_office", 404), ("admin", 404)]
+)
+def test_who_solved_this_before_page(client, access_world, medication, who, status) -> None:
+    thread = ask(access_world, medication)
+    services.post_reply(thread=thread, author=access_world.nurse_b, body="Weekly organiser.")
+    client.force_login(getattr(access_world, who))
+    response = client.get(reverse("coaching:problem-questions", args=["42"]))
+    assert response.status_code == status
+    if status == 200:
+        assert thread.subject in response.content.decode()
