@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # `make run` is the local, embedded set-up: DEBUG on unless the environment says otherwise.
 export DEBUG ?= true
 
-.PHONY: run test sysdeps services migrate demo lint check-deploy clean
+.PHONY: run test sysdeps services migrate demo lint check-deploy clean bench loadtest
 
 # Python environment: uv (installed into the venv from PyPI) resolves and installs the
 # dependencies listed in pyproject.toml in seconds, from its cache on later runs.
@@ -43,6 +43,36 @@ test: export WITH_BROWSER := 1
 test: $(STAMP) sysdeps services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) -m pytest --create-db -q $(PYTEST_ARGS)
+
+# Benchmarks (long; not part of `make test`): a fresh bz_bench database filled by
+# `manage.py generate_scale`, then bench/run.py writes bench/results.md. BENCH_REGENERATE=0
+# reuses the database from the last run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bz_bench
+BENCH_TEAMS ?= 1000
+BENCH_REGENERATE ?= 1
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL= DJANGO_SETTINGS_MODULE=bench.settings
+
+bench-data: $(STAMP) sysdeps services
+	@set -o pipefail; \
+	if [ "$(BENCH_REGENERATE)" = "1" ] || [ ! -s bench/data/generate.log ]; then \
+		mkdir -p bench/data && \
+		$(PY) -m bench.resetdb $(BENCH_DATABASE_URL) && \
+		$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0 && \
+		$(BENCH_ENV) $(PY) manage.py generate_scale --teams $(BENCH_TEAMS) \
+			| tee bench/data/generate.log; \
+	fi
+
+bench: bench-data
+	$(BENCH_ENV) $(PY) -m bench.run
+
+# Load test: gunicorn on 127.0.0.1 serving the bench database, locust headless for 2 minutes
+# (nurses 70 / coaches 20 / back office 10). Exits non-zero when a budget is broken.
+LOADTEST_USERS ?= 80
+LOADTEST_TIME ?= 2m
+loadtest: BENCH_REGENERATE := 0
+loadtest: bench-data
+	$(BENCH_ENV) LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_TIME=$(LOADTEST_TIME) \
+		$(PY) -m bench.loadtest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

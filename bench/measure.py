@@ -1,0 +1,81 @@
+"""Measuring helpers shared by the benchmark runner and the page/job specs."""
+
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connections
+
+PAGE_P50_MS = 50
+PAGE_P95_MS = 150
+PAGE_MAX_QUERIES = 10
+BILLING_MAX_S = 60
+BILLING_MAX_RATIO = 3
+BILLING_MAX_MB = 500
+PDF_MAX_S = 15
+
+
+@dataclass
+class Row:
+    name: str
+    kind: str  # baseline, page, job
+    times: list[float] = field(default_factory=list)  # seconds
+    queries: int | None = None
+    queries_small: int | None = None
+    peak_mb: float | None = None
+    note: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+    @property
+    def p95(self) -> float:
+        if len(self.times) < 2:
+            return self.p50
+        return statistics.quantiles(self.times, n=20, method="inclusive")[18]
+
+
+def timed(fn: Callable[[], Any], reps: int, warmup: int = 0) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def in_child(fn: Callable[[], Any]) -> tuple[float, float, str]:
+    """Run `fn` in a forked child: (seconds, peak RSS in MB, error or '')."""
+    connections.close_all()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        message = ""
+        start = time.perf_counter()
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - reported as the row's problem
+            message = f"{exc.__class__.__name__}: {exc}"[:300]
+        elapsed = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        os.write(write_end, f"{elapsed}|{peak}|{message}".encode())
+        os.close(write_end)
+        connections.close_all()
+        os._exit(0)
+    os.close(write_end)
+    data = b""
+    while chunk := os.read(read_end, 65536):
+        data += chunk
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    elapsed, peak, message = data.decode().split("|", 2)
+    return float(elapsed), float(peak), message

@@ -1,0 +1,401 @@
+"""What `make bench` measures: baselines, pages and jobs, against the generated scale data.
+
+A page whose URL name does not exist (yet) is reported as not available and skipped, so the
+list can name pages before the app that serves them has landed.
+"""
+
+import calendar
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.measure import (
+    BILLING_MAX_MB,
+    BILLING_MAX_RATIO,
+    BILLING_MAX_S,
+    PDF_MAX_S,
+    Row,
+    in_child,
+    timed,
+)
+from teams.models import CoachAssignment, Membership, Role, Team, User
+
+
+class NotAvailable(Exception):
+    """The page or job needs a model or service that has not landed."""
+
+
+def model(label: str) -> Any:
+    try:
+        return apps.get_model(label)
+    except LookupError as exc:
+        raise NotAvailable(label) from exc
+
+
+@dataclass
+class Context:
+    """Users and records the benchmarks use: each with a big and a small variant."""
+
+    admin: User
+    back_office: User
+    coach_big: User
+    coach_small: User
+    nurse_big: User
+    nurse_small: User
+    team_big: Team
+    team_small: Team
+    month_start: dt.date
+    month_end: dt.date  # exclusive
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "Context":
+        teams = Team.objects.annotate(
+            n=Count("memberships", filter=Q(memberships__ended_on__isnull=True))
+        )
+        team_big = teams.filter(n=12).order_by("pk").first() or teams.order_by("-n").first()
+        team_small = teams.order_by("n", "pk").first()
+        if team_big is None:
+            raise SystemExit("No teams: run `manage.py generate_scale --teams N` first.")
+        coach_big = (
+            User.objects.filter(role=Role.COACH)
+            .annotate(n=Count("coach_assignments"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        coach_small, _ = User.objects.get_or_create(
+            username="bench-coach-small", defaults={"role": Role.COACH}
+        )
+        for team in Team.objects.order_by("pk")[:2]:
+            CoachAssignment.objects.get_or_create(coach=coach_small, team=team)
+        today = dt.date.today()
+        first = today.replace(day=1)
+        month_start = (first - dt.timedelta(days=1)).replace(day=1)
+        days = calendar.monthrange(month_start.year, month_start.month)[1]
+        ctx = cls(
+            admin=User.objects.get(username="scale-admin"),
+            back_office=User.objects.get(username="scale-backoffice1"),
+            coach_big=coach_big,
+            coach_small=coach_small,
+            nurse_big=Membership.objects.filter(team=team_big, ended_on__isnull=True)
+            .order_by("seat")
+            .first()
+            .nurse,
+            nurse_small=Membership.objects.filter(team=team_small, ended_on__isnull=True)
+            .order_by("seat")
+            .first()
+            .nurse,
+            team_big=team_big,
+            team_small=team_small,
+            month_start=month_start,
+            month_end=month_start + dt.timedelta(days=days),
+        )
+        ctx.counts = {
+            "teams": Team.objects.count(),
+            "nurses": User.objects.filter(role=Role.NURSE).count(),
+        }
+        for label, key in [("clients.Client", "clients"), ("scheduling.Visit", "visits")]:
+            try:
+                ctx.counts[key] = model(label).objects.count()
+            except NotAvailable:
+                pass
+        return ctx
+
+    def describe(self) -> str:
+        return ", ".join(f"{value:,} {key}" for key, value in self.counts.items()) + (
+            f"; billing month {self.month_start:%Y-%m}"
+        )
+
+    def client_of(self, team: Team) -> Any:
+        client = model("clients.Client").objects.filter(team=team).order_by("pk").first()
+        if client is None:
+            raise NotAvailable("no clients")
+        return client
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PageSpec:
+    name: str
+    url: Callable[[Context], str]
+    user: Callable[[Context], User] | None
+    small_user: Callable[[Context], User] | None = None
+    small_url: Callable[[Context], str] | None = None
+    headers: dict[str, str] | None = None
+    note: str = ""
+
+
+PAGES = [
+    PageSpec("login page", lambda c: reverse("login"), None, note="anonymous"),
+    PageSpec(
+        "team list",
+        lambda c: reverse("teams:team-list"),
+        lambda c: c.admin,
+        small_user=lambda c: c.coach_small,
+        note="administrator, all teams, 50 a page",
+    ),
+    PageSpec(
+        "team page",
+        lambda c: c.team_big.get_absolute_url(),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        small_url=lambda c: c.team_small.get_absolute_url(),
+        note="nurse, 12 vs 8 nurses",
+    ),
+    PageSpec(
+        "nurse My day",
+        lambda c: reverse("scheduling:my-day"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+    ),
+    PageSpec(
+        "client list",
+        lambda c: reverse("clients:client-list"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        note="nurse",
+    ),
+    PageSpec(
+        "client page",
+        lambda c: c.client_of(c.team_big).get_absolute_url(),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        small_url=lambda c: c.client_of(c.team_small).get_absolute_url(),
+        note="nurse",
+    ),
+    PageSpec(
+        "team planning week",
+        lambda c: reverse("scheduling:planning"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+    ),
+    PageSpec(
+        "coverage check",
+        lambda c: reverse("scheduling:coverage"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+    ),
+    PageSpec(
+        "coach dashboard",
+        lambda c: reverse("coaching:dashboard"),
+        lambda c: c.coach_big,
+        small_user=lambda c: c.coach_small,
+        note="coach of 50 teams vs 2",
+    ),
+    PageSpec(
+        "team figures",
+        lambda c: reverse("coaching:team-dashboard"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+    ),
+    PageSpec(
+        "audit-log list",
+        lambda c: reverse("audit:log"),
+        lambda c: c.admin,
+        note="administrator",
+    ),
+    PageSpec(
+        "API client list",
+        lambda c: reverse("api-client-list"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        note="nurse, JSON",
+    ),
+    PageSpec(
+        "billing runs",
+        lambda c: reverse("billing:run-list"),
+        lambda c: c.back_office,
+        note="back office",
+    ),
+    PageSpec(
+        "reports",
+        lambda c: reverse("reports:report-list"),
+        lambda c: c.back_office,
+        note="back office",
+    ),
+]
+
+
+# ---- baselines -----------------------------------------------------------------------------
+
+
+@dataclass
+class Baseline:
+    name: str
+    fn: Callable[[Context], Row]
+
+    def run(self, ctx: Context) -> Row:
+        try:
+            return self.fn(ctx)
+        except NotAvailable as exc:
+            return Row(self.name, "baseline", note=f"not available: {exc}")
+
+
+def noop_view(ctx: Context) -> Row:
+    client = Client()
+    url = reverse("bench-noop")
+    row = Row("view that makes no query", "baseline", note="anonymous")
+    row.times = timed(lambda: client.get(url), 200, 20)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    row.queries = len(captured)
+    return row
+
+
+def _month_sql(ctx: Context) -> str:
+    return f"starts_at >= '{ctx.month_start.isoformat()}' AND starts_at < '{ctx.month_end}'"
+
+
+def copy_visits(ctx: Context) -> Row:
+    table = model("scheduling.Visit")._meta.db_table
+    row = Row("raw COPY of the month's visits TO STDOUT", "baseline")
+    size = 0
+
+    def copy() -> None:
+        nonlocal size
+        size = 0
+        with connection.cursor() as cursor:
+            sql = f'COPY (SELECT * FROM "{table}" WHERE {_month_sql(ctx)}) TO STDOUT'  # noqa: S608
+            with cursor.cursor.copy(sql) as copy:
+                for block in copy:
+                    size += len(block)
+
+    row.times = timed(copy, 3, 1)
+    row.note = f"{size / 2**20:,.0f} MB"
+    return row
+
+
+def billing_aggregate_sql(ctx: Context) -> str:
+    visit = model("scheduling.Visit")._meta.db_table
+    service = model("scheduling.VisitService")._meta.db_table
+    client = model("clients.Client")._meta.db_table
+    return f"""
+        SELECT c.insurer_id, vs.service_id, count(*), sum(vs.minutes)
+        FROM "{service}" vs
+        JOIN "{visit}" v ON v.id = vs.visit_id
+        JOIN "{client}" c ON c.id = v.client_id
+        WHERE v.{_month_sql(ctx)}
+        GROUP BY c.insurer_id, vs.service_id
+    """  # noqa: S608
+
+
+def billing_aggregate(ctx: Context) -> Row:
+    sql = billing_aggregate_sql(ctx)
+    row = Row("raw SQL aggregate behind billing", "baseline", note="all insurers, one month")
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    row.times = timed(run, 3, 1)
+    return row
+
+
+def static_table_html(pages: int = 50) -> str:
+    rows = "".join(
+        f"<tr><td>{i}</td><td>Client {i}</td><td>2026-10-{i % 28 + 1:02d}</td>"
+        f"<td>SC-PV</td><td>{15 + i % 30}</td><td>{(15 + i % 30) * 1.1:.2f}</td></tr>"
+        for i in range(pages * 33)
+    )
+    return (
+        "<html><head><style>@page{size:A4;margin:15mm} body{font:9pt sans-serif}"
+        "td,th{border-bottom:1px solid #ccc;padding:1.6mm 2mm}</style></head><body>"
+        "<h1>Static table</h1><table><thead><tr><th>#</th><th>Client</th><th>Date</th>"
+        "<th>Service</th><th>Minutes</th><th>Amount</th></tr></thead><tbody>"
+        f"{rows}</tbody></table></body></html>"
+    )
+
+
+def weasyprint_static(ctx: Context) -> Row:
+    from weasyprint import HTML
+
+    html = static_table_html()
+    row = Row("bare WeasyPrint render of a static 50-page table", "baseline")
+    pages = 0
+
+    def render() -> None:
+        nonlocal pages
+        document = HTML(string=html).render()
+        pages = len(document.pages)
+        document.write_pdf(io.BytesIO())
+
+    row.times = timed(render, 1, 0)
+    row.note = f"{pages} pages"
+    if not 45 <= pages <= 60:
+        row.problems.append(f"rendered {pages} pages, not about 50")
+    if row.p50 > PDF_MAX_S:
+        row.problems.append(f"{row.p50:.1f} s > {PDF_MAX_S} s")
+    return row
+
+
+BASELINES = [
+    Baseline("view that makes no query", noop_view),
+    Baseline("raw COPY of the month's visits TO STDOUT", copy_visits),
+    Baseline("raw SQL aggregate behind billing", billing_aggregate),
+    Baseline("bare WeasyPrint render of a static 50-page table", weasyprint_static),
+]
+
+
+# ---- jobs ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    name: str
+    prepare: Callable[[Context], Callable[[], Any]]
+    check: Callable[[Row, list[Row]], None] | None = None
+    note: str = ""
+
+    def run(self, ctx: Context, rows: list[Row]) -> Row | None:
+        try:
+            fn = self.prepare(ctx)
+        except (NotAvailable, ImportError, AttributeError) as exc:
+            print(f"  {self.name}: not available yet ({exc})")
+            return None
+        seconds, peak_mb, error = in_child(fn)
+        row = Row(self.name, "job", times=[seconds], peak_mb=peak_mb, note=self.note)
+        if error:
+            row.problems.append(error)
+        if self.check:
+            self.check(row, rows)
+        return row
+
+
+def _baseline(rows: list[Row], prefix: str) -> float | None:
+    found = next((r for r in rows if r.name.startswith(prefix) and r.times), None)
+    return found.p50 if found else None
+
+
+def billing_check(row: Row, rows: list[Row]) -> None:
+    seconds = row.times[0]
+    if seconds > BILLING_MAX_S:
+        row.problems.append(f"{seconds:.1f} s > {BILLING_MAX_S} s")
+    aggregate = _baseline(rows, "raw SQL aggregate")
+    copy = _baseline(rows, "raw COPY")
+    if aggregate is not None and copy is not None:
+        ratio = seconds / (aggregate + copy)
+        row.note += f"{'; ' if row.note else ''}{ratio:.1f}× (aggregate + COPY)"
+        if ratio > BILLING_MAX_RATIO:
+            row.problems.append(f"{ratio:.1f}× baseline > {BILLING_MAX_RATIO}×")
+    if row.peak_mb and row.peak_mb > BILLING_MAX_MB:
+        row.problems.append(f"{row.peak_mb:.0f} MB > {BILLING_MAX_MB} MB")
+
+
+def pdf_check(row: Row, rows: list[Row]) -> None:
+    if row.times[0] > PDF_MAX_S:
+        row.problems.append(f"{row.times[0]:.1f} s > {PDF_MAX_S} s")
+
+
+JOBS: list[Job] = []

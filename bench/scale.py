@@ -1,0 +1,699 @@
+"""National-scale data: `manage.py generate_scale --teams N` (seeded, so every run is the same).
+
+Per team: a neighbourhood with its own postcode area, 8-12 nurses (seats 1..n), about 60
+clients with an insurer, a care indication, 2-4 Omaha problems (signs for actual ones), a care
+plan and outcome ratings; a space in coaching; coverage rules and shifts for 24/7 cover
+(3 early, 2 late, 1 night nurse a day); and visits: last calendar month in full (completed,
+with the services billing counts) plus the current week (completed up to yesterday, planned
+from today). One coach per 50 teams, a back office and an administrator.
+
+Rows go in with PostgreSQL COPY in chunks of teams, one transaction per chunk, so memory stays
+flat whatever N is. Parts whose models have not landed (yet) are skipped, and the summary
+says so. Meant for an empty database (`make bench` makes `bz_bench` afresh): it refuses to
+run twice on the same one.
+"""
+
+import calendar
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.db import connection, models, transaction
+
+from bench.copy import CopyWriter
+from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
+
+PASSWORD = "bench-password-2026"
+TEAMS_PER_COACH = 50
+TZ = ZoneInfo("Europe/Amsterdam")
+
+FIRST_NAMES = (
+    "Anna Emma Sophie Julia Lotte Sanne Eva Lisa Fleur Iris Noor Anouk Femke Maud Lieke Roos "
+    "Marieke Ingrid Yvonne Petra Monique Saskia Ria Truus Annie Mien Corrie Joke Greet Dirk Jan "
+    "Piet Kees Henk Gerrit Willem Cor Johan Ahmed Mohamed Fatima Aicha Yusuf Priya Mei Sven"
+).split()
+LAST_NAMES = (
+    "de Jong|Jansen|de Vries|van den Berg|van Dijk|Bakker|Janssen|Visser|Smit|Meijer|de Boer|"
+    "Mulder|de Groot|Bos|Vos|Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|"
+    "de Graaf|van der Meer|van der Linden|Kok|Jacobs|de Haan|Vermeulen|van den Heuvel|"
+    "van der Veen|van den Broek|de Bruijn|de Bruin|van der Heijden|Schouten|van Beek|Willems|"
+    "van Vliet|van de Ven|Hoekstra|Maas|Verhoeven|Koster|van Dam|Prins|Blom|Huisman|Peeters"
+).split("|")
+CITIES = (
+    "Amsterdam Rotterdam Utrecht Eindhoven Groningen Tilburg Almere Breda Nijmegen Apeldoorn "
+    "Haarlem Arnhem Enschede Amersfoort Zaanstad Zwolle Leiden Maastricht Dordrecht Ede Delft "
+    "Alkmaar Venlo Deventer Helmond Almelo Hengelo Leeuwarden Emmen Assen Hoorn Gouda Oss"
+).split()
+DISTRICTS = "Noord Oost Zuid West Centrum Buiten Dorp Haven Park Veld Hoog Laag".split()
+STREETS = "Dorpsstraat Kerkstraat Molenweg Schoolstraat Julianalaan Beatrixstraat Lindelaan".split()
+INSURERS = [
+    ("Zilveren Kruis (scale)", "9101"),
+    ("VGZ (scale)", "9102"),
+    ("CZ (scale)", "9103"),
+    ("Menzis (scale)", "9104"),
+    ("DSW (scale)", "9105"),
+    ("ONVZ (scale)", "9106"),
+    ("Zorg en Zekerheid (scale)", "9107"),
+    ("Salland (scale)", "9108"),
+]
+INSURER_WEIGHTS = [30, 25, 20, 12, 5, 3, 3, 2]
+CARE_SERVICES = [
+    ("SC-PV", "Persoonlijke verzorging (example)", True),
+    ("SC-VP", "Verpleging (example)", True),
+    ("SC-IB", "Indicatiestelling (example)", True),
+    ("SC-NB", "Niet-billable coordination (example)", False),
+]
+SERVICE_WEIGHTS = [55, 35, 5, 5]
+# Visits a week per client; about 30 a month on average.
+FREQUENCIES = [3, 5, 7, 7, 7, 10, 14]
+INTERVENTION_TEXT = [
+    "Wondzorg volgens protocol, wond fotograferen bij elke wissel",
+    "Steunkousen aantrekken en huid controleren",
+    "Medicatie klaarzetten in baxter en inname controleren",
+    "Hulp bij douchen, zelfredzaamheid stimuleren",
+    "Bloedsuiker meten en insuline toedienen",
+    "Mantelzorger instrueren over tilhulp",
+    "Valrisico bespreken, drempels en verlichting nalopen",
+]
+SHIFT_SLOTS = [("early", 7, 8), ("early", 7, 8), ("early", 7, 8), ("late", 15, 8), ("late", 15, 8)]
+NIGHT = ("night", 23, 8)
+# Visit columns the generator fills when the model has them (others get their defaults).
+VISIT_FIELDS = [
+    "id", "client", "team", "nurse", "starts_at", "ends_at", "planned_minutes", "status",
+    "service", "started_at", "ended_at", "logged_minutes", "logged_at", "logged_by",
+]  # fmt: skip
+COVERAGE = [
+    (dt.time(7), dt.time(15), 3),
+    (dt.time(15), dt.time(23), 2),
+    (dt.time(23), dt.time(7), 1),
+]
+
+
+def _model(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _has(model: type[models.Model] | None, *names: str) -> bool:
+    if model is None:
+        return False
+    fields = {f.name for f in model._meta.get_fields()}
+    return all(name in fields for name in names)
+
+
+def bsn_from(base: int) -> str | None:
+    """A BSN passing the 11-test from an 8-digit base, or None when no check digit fits."""
+    digits = f"{base:08d}"
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2), strict=True))
+    check = total % 11
+    return None if check == 10 else digits + str(check)
+
+
+@dataclass
+class Ids:
+    """In-memory id counters, seeded from each table's sequence (see CopyWriter.reserve_ids)."""
+
+    writer: CopyWriter
+    next: dict[type[models.Model], int] = field(default_factory=dict)
+
+    def take(self, model: type[models.Model]) -> int:
+        value = self.next[model]
+        self.next[model] = value + 1
+        return value
+
+    def start(self, model: type[models.Model], block: int) -> None:
+        self.next[model] = self.writer.reserve_ids(model, block)
+
+
+@dataclass
+class Plan:
+    teams: int
+    seed: int = 2026
+    today: dt.date = field(default_factory=dt.date.today)
+    chunk: int = 20
+
+    @property
+    def month_start(self) -> dt.date:
+        first = self.today.replace(day=1)
+        return (first - dt.timedelta(days=1)).replace(day=1)
+
+    @property
+    def days(self) -> list[dt.date]:
+        """Last calendar month plus the current ISO week."""
+        start = self.month_start
+        last = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        week_start = self.today - dt.timedelta(days=self.today.weekday())
+        days = {start + dt.timedelta(days=i) for i in range((last - start).days + 1)}
+        days |= {week_start + dt.timedelta(days=i) for i in range(7)}
+        return sorted(days)
+
+
+class ScaleGenerator:
+    def __init__(self, plan: Plan, stdout: TextIO) -> None:
+        self.plan = plan
+        self.out = stdout
+        self.rng = random.Random(plan.seed)
+        self.now = dt.datetime.combine(plan.today, dt.time(12), tzinfo=TZ)
+        self.writer = CopyWriter(rng=self.rng, now=self.now)
+        self.ids = Ids(self.writer)
+        self.password = make_password(PASSWORD)
+        self.bsn_base = 10_000_000
+        self.skipped: list[str] = []
+        # Optional parts: present once the owning app has landed its models.
+        self.Insurer = _model("clients.Insurer")
+        self.Client = _model("clients.Client")
+        self.CareIndication = _model("clients.CareIndication")
+        self.ClientProblem = _model("clients.ClientProblem")
+        self.ClientProblemSign = _model("clients.ClientProblemSign")
+        self.Intervention = _model("clients.Intervention")
+        self.OutcomeRating = _model("clients.OutcomeRating")
+        self.Space = _model("coaching.Space")
+        self.Shift = _model("scheduling.Shift")
+        self.CoverageRule = _model("scheduling.CoverageRule")
+        self.CareService = _model("scheduling.CareService")
+        self.Visit = _model("scheduling.Visit")
+        self.VisitService = _model("scheduling.VisitService")
+
+    def say(self, message: str) -> None:
+        self.out.write(message + "\n")
+        self.out.flush()
+
+    # ---- set-up shared by all teams -------------------------------------------------------
+
+    def check_empty(self) -> None:
+        if Team.objects.filter(name__startswith="Scale ").exists():
+            raise RuntimeError(
+                "This database already holds generated teams; generate_scale wants a fresh "
+                "database (make bench creates bz_bench anew)."
+            )
+        if self.plan.teams > 8999:
+            raise RuntimeError("At most 8,999 teams: each gets its own 4-digit postcode area.")
+
+    def setup(self) -> None:
+        self.check_empty()
+        self.insurers: list[Any] = []
+        if self.Insurer is not None:
+            for name, uzovi in INSURERS:
+                insurer, _ = self.Insurer.objects.get_or_create(
+                    uzovi=uzovi, defaults={"name": name}
+                )
+                self.insurers.append(insurer.pk)
+        self.services: list[tuple[int, bool]] = []
+        if self.CareService is not None:
+            for code, name, billable in CARE_SERVICES:
+                service, _ = self.CareService.objects.get_or_create(
+                    code=code, defaults={"name": name, "is_billable": billable}
+                )
+                self.services.append((service.pk, billable))
+        omaha_problem = _model("omaha.Problem")
+        omaha_sign = _model("omaha.SignSymptom")
+        self.problems = list(omaha_problem.objects.values_list("pk", flat=True))
+        self.signs: dict[int, list[int]] = {}
+        for pk, problem_id in omaha_sign.objects.filter(is_other=False).values_list(
+            "pk", "problem_id"
+        ):
+            self.signs.setdefault(problem_id, []).append(pk)
+        self.categories = list(
+            _model("omaha.InterventionCategory").objects.values_list("pk", flat=True)
+        )
+        self.targets = list(
+            _model("omaha.InterventionTarget")
+            .objects.filter(is_other=False)
+            .values_list("pk", flat=True)
+        )
+        self.coaches = [
+            User.objects.create(
+                username=f"scale-coach{i:03d}",
+                first_name=self.rng.choice(FIRST_NAMES),
+                last_name=self.rng.choice(LAST_NAMES),
+                role=Role.COACH,
+                password=self.password,
+            ).pk
+            for i in range(1, (self.plan.teams - 1) // TEAMS_PER_COACH + 2)
+        ]
+        for i in range(1, 4):
+            User.objects.create(
+                username=f"scale-backoffice{i}", role=Role.BACK_OFFICE, password=self.password
+            )
+        User.objects.create(username="scale-admin", role=Role.ADMIN, password=self.password)
+
+    # ---- one chunk of teams --------------------------------------------------------------
+
+    def run(self) -> dict[str, int]:
+        started = time.monotonic()
+        with transaction.atomic():
+            self.setup()
+        blocks = self._blocks()
+        for model, block in blocks.items():
+            self.ids.start(model, block)
+        fast = self._foreign_key_triggers_off()
+        try:
+            done = 0
+            while done < self.plan.teams:
+                size = min(self.plan.chunk, self.plan.teams - done)
+                with transaction.atomic():
+                    self.chunk(range(done, done + size))
+                done += size
+                if done % 100 == 0 or done == self.plan.teams:
+                    self.say(f"  {done} teams, {time.monotonic() - started:.0f} s")
+        finally:
+            if fast:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET session_replication_role = DEFAULT")
+        if fast:
+            self.check_foreign_keys()
+            self.say(f"  foreign keys checked, {time.monotonic() - started:.0f} s")
+        with connection.cursor() as cursor:
+            for label in self.writer.counts:
+                cursor.execute(f'ANALYZE "{apps.get_model(label)._meta.db_table}"')
+        return self.writer.counts
+
+    def _foreign_key_triggers_off(self) -> bool:
+        """Skip the per-row foreign-key triggers while loading, when the role may (superuser).
+
+        PostgreSQL checks a foreign key with a trigger per row and constraint (here about 12
+        million look-ups at 1,000 teams). With `session_replication_role = replica` those
+        triggers do not fire; CHECK, UNIQUE and exclusion constraints still do. Every foreign
+        key of every table written is then verified set-wise in `check_foreign_keys`, so the
+        data is proven as consistent as the triggers would have made it.
+        """
+        if connection.in_atomic_block:
+            return False  # e.g. inside a test transaction: keep the ordinary checks
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            (is_super,) = cursor.fetchone()
+            if is_super:
+                cursor.execute("SET session_replication_role = replica")
+        return bool(is_super)
+
+    def check_foreign_keys(self) -> None:
+        """One anti-join per foreign key of every generated table; raises on a dangling row."""
+        with connection.cursor() as cursor:
+            for label in self.writer.counts:
+                model = apps.get_model(label)
+                for fk in model._meta.concrete_fields:
+                    if not fk.is_relation or not fk.db_constraint:
+                        continue
+                    parent = fk.related_model._meta
+                    target = fk.target_field.column
+                    cursor.execute(
+                        f'SELECT count(*) FROM "{model._meta.db_table}" c '  # noqa: S608
+                        f'LEFT JOIN "{parent.db_table}" p ON p."{target}" = c."{fk.column}" '
+                        f'WHERE c."{fk.column}" IS NOT NULL AND p."{target}" IS NULL'
+                    )
+                    (dangling,) = cursor.fetchone()
+                    if dangling:
+                        raise RuntimeError(f"{dangling} rows of {label}.{fk.name} point nowhere")
+
+    def _blocks(self) -> dict[type[models.Model], int]:
+        """Upper bounds of rows per table, reserved from the sequences up front."""
+        n = self.plan.teams
+        clients = n * 66
+        problems = clients * 4
+        visits = clients * 2 * len(self.plan.days) + n * 10
+        blocks: dict[type[models.Model] | None, int] = {
+            Neighbourhood: n,
+            PostcodeArea: n,
+            Team: n,
+            User: n * 12,
+            Membership: n * 12,
+            CoachAssignment: n,
+            self.Client: clients,
+            self.CareIndication: clients,
+            self.ClientProblem: problems,
+            self.ClientProblemSign: problems * 2,
+            self.Intervention: problems * 3,
+            self.OutcomeRating: problems * 3,
+            self.Space: n,
+            self.CoverageRule: n * 3,
+            self.Shift: n * 6 * len(self.plan.days),
+            self.Visit: visits,
+            self.VisitService: visits,
+        }
+        return {model: size for model, size in blocks.items() if model is not None}
+
+    def chunk(self, numbers: range) -> None:
+        rng, take = self.rng, self.ids.take
+        rows: dict[str, list[tuple]] = {}
+
+        def add(key: str, row: tuple) -> None:
+            rows.setdefault(key, []).append(row)
+
+        team_nurses: dict[int, list[int]] = {}
+        team_clients: dict[int, list[tuple[int, int]]] = {}
+        for number in numbers:
+            city = CITIES[number % len(CITIES)]
+            district = DISTRICTS[(number // len(CITIES)) % len(DISTRICTS)]
+            label = f"{city}-{district} {number + 1:04d}"
+            nbh = take(Neighbourhood)
+            add("nbh", (nbh, label, rng.randint(4000, 9800)))
+            area = str(1000 + number)
+            add("pc", (take(PostcodeArea), area, nbh))
+            team = take(Team)
+            add("team", (team, f"Scale {label}", nbh, True))
+            add("coach", (take(CoachAssignment), self.coaches[number // TEAMS_PER_COACH], team))
+            nurses = []
+            for seat in range(1, rng.randint(8, 12) + 1):
+                nurse = take(User)
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                add(
+                    "user",
+                    (
+                        nurse,
+                        f"scale-n{number + 1:04d}-{seat:02d}",
+                        first,
+                        last,
+                        f"n{number + 1}.{seat}@scale.example",
+                        Role.NURSE,
+                        self.password,
+                        self.now,
+                    ),
+                )
+                add(
+                    "member",
+                    (
+                        take(Membership),
+                        team,
+                        nurse,
+                        seat,
+                        self.plan.month_start - dt.timedelta(days=rng.randint(30, 900)),
+                        Decimal(rng.choice([16, 20, 24, 28, 32])),
+                    ),
+                )
+                nurses.append(nurse)
+            team_nurses[team] = nurses
+            if self.Space is not None:
+                add("space", (take(self.Space), "team", team, f"Scale {label}"))
+            if self.CoverageRule is not None:
+                for start, end, minimum in COVERAGE:
+                    add("rule", (take(self.CoverageRule), team, start, end, minimum))
+            if self.Client is not None:
+                team_clients[team] = self._clients(team, area, nurses, add)
+
+        self.writer.copy(Neighbourhood, ["id", "name", "population_estimate"], rows["nbh"])
+        self.writer.copy(PostcodeArea, ["id", "code", "neighbourhood"], rows["pc"])
+        self.writer.copy(Team, ["id", "name", "neighbourhood", "is_active"], rows["team"])
+        self.writer.copy(
+            User,
+            [
+                "id",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "password",
+                "date_joined",
+            ],
+            rows["user"],
+        )
+        self.writer.copy(
+            Membership,
+            ["id", "team", "nurse", "seat", "started_on", "contracted_hours"],
+            rows["member"],
+        )
+        self.writer.copy(CoachAssignment, ["id", "coach", "team"], rows["coach"])
+        if "space" in rows:
+            self.writer.copy(self.Space, ["id", "kind", "team", "name"], rows["space"])
+        if "rule" in rows:
+            self.writer.copy(
+                self.CoverageRule,
+                ["id", "team", "starts_at", "ends_at", "min_nurses"],
+                rows["rule"],
+            )
+        if self.Client is not None:
+            self._write_clients(rows)
+        if self.Shift is not None:
+            self._shifts_and_visits(team_nurses, team_clients)
+
+    # ---- clients and their Omaha record ---------------------------------------------------
+
+    def _next_bsn(self) -> str:
+        while True:
+            self.bsn_base += 1
+            bsn = bsn_from(self.bsn_base)
+            if bsn:
+                return bsn
+
+    def _clients(
+        self, team: int, area: str, nurses: list[int], add: Callable[[str, tuple], None]
+    ) -> list[tuple[int, int]]:
+        rng, take = self.rng, self.ids.take
+        clients = []
+        month_start = self.plan.month_start
+        for _ in range(rng.randint(55, 65)):
+            client = take(self.Client)
+            admitted = month_start - dt.timedelta(days=rng.randint(1, 720))
+            add(
+                "client",
+                (
+                    client,
+                    rng.choice(FIRST_NAMES),
+                    rng.choice(LAST_NAMES),
+                    dt.date(rng.randint(1925, 1965), rng.randint(1, 12), rng.randint(1, 28)),
+                    self._next_bsn(),
+                    rng.choice(STREETS),
+                    str(rng.randint(1, 250)),
+                    f"{area} {chr(65 + rng.randint(0, 25))}{chr(65 + rng.randint(0, 25))}",
+                    "Scale",
+                    rng.choices(self.insurers, INSURER_WEIGHTS)[0],
+                    f"P{rng.randint(10**8, 10**9 - 1)}",
+                    team,
+                    "active",
+                    admitted,
+                ),
+            )
+            add(
+                "indication",
+                (
+                    take(self.CareIndication),
+                    client,
+                    Decimal(rng.choice([2, 3, 4, 5, 7, 10, 14])),
+                    "persoonlijke verzorging, verpleging",
+                    admitted,
+                ),
+            )
+            for problem in rng.sample(self.problems, rng.randint(2, 4)):
+                cp = take(self.ClientProblem)
+                severity = rng.choices(["actual", "potential", "health_promotion"], [80, 15, 5])[0]
+                add(
+                    "problem",
+                    (
+                        cp,
+                        client,
+                        problem,
+                        "individual",
+                        severity,
+                        "high",
+                        "active",
+                        admitted,
+                        nurses[0],
+                    ),
+                )
+                if severity == "actual" and self.signs.get(problem):
+                    for sign in rng.sample(
+                        self.signs[problem], min(len(self.signs[problem]), rng.randint(1, 2))
+                    ):
+                        add("sign", (take(self.ClientProblemSign), cp, sign))
+                for _ in range(rng.randint(1, 3)):
+                    add(
+                        "intervention",
+                        (
+                            take(self.Intervention),
+                            cp,
+                            rng.choice(self.categories),
+                            rng.choice(self.targets),
+                            rng.choice(INTERVENTION_TEXT),
+                            rng.choice(["dagelijks", "2x per week", "bij elke zorgmoment"]),
+                        ),
+                    )
+                k, b, s = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3)
+                add(
+                    "rating",
+                    (take(self.OutcomeRating), cp, admitted, "admission", k, b, s, nurses[0]),
+                )
+                rated = admitted
+                while rated + dt.timedelta(days=60) < month_start and rng.random() < 0.6:
+                    rated += dt.timedelta(days=rng.randint(30, 90))
+                    k, b, s = (min(5, v + rng.randint(0, 1)) for v in (k, b, s))
+                    add(
+                        "rating",
+                        (
+                            take(self.OutcomeRating),
+                            cp,
+                            rated,
+                            "interim",
+                            k,
+                            b,
+                            s,
+                            rng.choice(nurses),
+                        ),
+                    )
+            clients.append((client, rng.choice(FREQUENCIES)))
+        return clients
+
+    def _write_clients(self, rows: dict[str, list[tuple]]) -> None:
+        w = self.writer
+        w.copy(
+            self.Client,
+            [
+                "id", "first_name", "last_name", "date_of_birth", "bsn", "street", "house_number",
+                "postcode", "city", "insurer", "policy_number", "team", "status", "admitted_on",
+            ],
+            rows.get("client", []),
+        )  # fmt: skip
+        w.copy(
+            self.CareIndication,
+            ["id", "client", "hours_per_week", "products", "valid_from"],
+            rows.get("indication", []),
+        )
+        w.copy(
+            self.ClientProblem,
+            [
+                "id", "client", "problem", "scope", "severity", "priority", "status",
+                "identified_on", "identified_by",
+            ],
+            rows.get("problem", []),
+        )  # fmt: skip
+        w.copy(self.ClientProblemSign, ["id", "client_problem", "sign"], rows.get("sign", []))
+        w.copy(
+            self.Intervention,
+            ["id", "client_problem", "category", "target", "description", "frequency"],
+            rows.get("intervention", []),
+        )
+        w.copy(
+            self.OutcomeRating,
+            [
+                "id", "client_problem", "rated_on", "moment", "knowledge", "behavior", "status",
+                "rated_by",
+            ],
+            rows.get("rating", []),
+        )  # fmt: skip
+
+    # ---- rota and visits -----------------------------------------------------------------
+
+    @staticmethod
+    def _visits_on(day: dt.date, frequency: int) -> int:
+        weekday = day.weekday()
+        if frequency >= 14:
+            return 2
+        if frequency >= 10:
+            return 2 if weekday in (0, 2, 4) else 1
+        if frequency >= 7:
+            return 1
+        if frequency >= 5:
+            return 1 if weekday < 5 else 0
+        return 1 if weekday in (0, 2, 4) else 0
+
+    def _shifts_and_visits(
+        self, team_nurses: dict[int, list[int]], team_clients: dict[int, list[tuple[int, int]]]
+    ) -> None:
+        rng, take = self.rng, self.ids.take
+        shifts: list[tuple] = []
+        visits: list[tuple] = []
+        services: list[tuple] = []
+        visit_ok = _has(self.Visit, "client", "team", "nurse", "starts_at", "planned_minutes")
+        if self.Visit is not None and not visit_ok:
+            self.skipped.append("scheduling.Visit (fields differ from the contract)")
+        visit_fields = [
+            name
+            for name in VISIT_FIELDS
+            if visit_ok and name in {f.name for f in self.Visit._meta.concrete_fields}
+        ]
+        status_field = self.Visit._meta.get_field("status") if visit_ok else None
+        statuses = {value for value, _ in (status_field.choices or [])} if status_field else set()
+        done = "done" if "done" in statuses else "completed"
+        today = self.plan.today
+        billable = [pk for pk, _ in self.services] or [None]
+        for team, nurses in team_nurses.items():
+            clients = team_clients.get(team, [])
+            for index, day in enumerate(self.plan.days):
+                slots = [*SHIFT_SLOTS, NIGHT]
+                on_duty: list[tuple[int, dt.datetime, int]] = []
+                for s, (kind, hour, hours) in enumerate(slots):
+                    nurse = nurses[(index * len(slots) + s) % len(nurses)]
+                    start = dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
+                    end = start + dt.timedelta(hours=hours)
+                    shifts.append((take(self.Shift), nurse, team, start, end, kind))
+                    if kind != "night":
+                        on_duty.append((nurse, start, hours * 60))
+                if not visit_ok:
+                    continue
+                todays = [c for c, f in clients for _ in range(self._visits_on(day, f))]
+                rng.shuffle(todays)
+                per_nurse = -(-len(todays) // len(on_duty)) if todays else 0
+                for n, (nurse, start, minutes) in enumerate(on_duty):
+                    mine = todays[n * per_nurse : (n + 1) * per_nurse]
+                    if not mine:
+                        continue
+                    slot = minutes // len(mine)
+                    for k, client in enumerate(mine):
+                        planned = min(rng.choice([15, 20, 25, 30, 45]), slot - 5)
+                        starts = start + dt.timedelta(minutes=k * slot)
+                        visit = take(self.Visit)
+                        ends = starts + dt.timedelta(minutes=planned)
+                        row = {
+                            "id": visit,
+                            "client": client,
+                            "team": team,
+                            "nurse": nurse,
+                            "starts_at": starts,
+                            "ends_at": ends,
+                            "planned_minutes": planned,
+                            "status": "planned",
+                        }
+                        if day < today:
+                            logged = max(5, planned + rng.randint(-5, 10))
+                            service = rng.choices(billable, SERVICE_WEIGHTS[: len(billable)])[0]
+                            row.update(
+                                status=done,
+                                started_at=starts,
+                                ended_at=starts + dt.timedelta(minutes=logged),
+                                logged_minutes=logged,
+                                logged_at=starts + dt.timedelta(minutes=logged),
+                                logged_by=nurse,
+                                service=service,
+                            )
+                            if self.VisitService is not None and service is not None:
+                                services.append((take(self.VisitService), visit, service, logged))
+                        visits.append(tuple(row.get(name) for name in visit_fields))
+        self.writer.copy(
+            self.Shift, ["id", "nurse", "team", "starts_at", "ends_at", "kind"], shifts
+        )
+        if visit_ok and visits:
+            self.writer.copy(self.Visit, visit_fields, visits)
+            if services:
+                self.writer.copy(self.VisitService, ["id", "visit", "service", "minutes"], services)
+
+
+def finish_sequences() -> None:
+    """Set every sequence to its table's max(id): unused reserved ids are given back."""
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            pk = model._meta.pk
+            if not isinstance(pk, models.AutoField):
+                continue
+            table = model._meta.db_table
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk.column])
+            (sequence,) = cursor.fetchone()
+            if sequence:
+                top = f'COALESCE((SELECT max("{pk.column}") FROM "{table}"), 0) + 1'
+                cursor.execute(f"SELECT setval(%s, {top}, false)", [sequence])
+
+
+def generate(*, teams: int, seed: int, today: dt.date, stdout: TextIO) -> dict[str, int]:
+    generator = ScaleGenerator(Plan(teams=teams, seed=seed, today=today), stdout)
+    counts = generator.run()
+    finish_sequences()
+    for part in generator.skipped:
+        stdout.write(f"  skipped: {part}\n")
+    return counts

@@ -1,0 +1,75 @@
+"""Smoke test of the scale generator at 2 teams (the full 1,000 runs in `make bench`)."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.db.models import Count, Q
+
+from bench.scale import PASSWORD, bsn_from, generate
+from teams.models import Membership, Neighbourhood, Role, Team, User
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def _run() -> dict[str, int]:
+    return generate(teams=2, seed=7, today=TODAY, stdout=io.StringIO())
+
+
+def test_bsn_from_passes_the_eleven_test() -> None:
+    from clients.models import bsn_is_valid
+
+    made = [bsn_from(base) for base in range(10_000_000, 10_000_200)]
+    assert all(bsn_is_valid(bsn) for bsn in made if bsn)
+    assert sum(bsn is None for bsn in made) < 40
+
+
+def test_two_teams_of_realistic_data() -> None:
+    # when
+    counts = _run()
+
+    # then each team has 8-12 nurses in seats and a coach, and every account can log in
+    teams = Team.objects.filter(name__startswith="Scale ").annotate(
+        nurses=Count("memberships", filter=Q(memberships__ended_on__isnull=True))
+    )
+    assert teams.count() == 2
+    assert all(8 <= team.nurses <= 12 for team in teams)
+    assert all(team.coaches.exists() for team in teams)
+    nurse = Membership.objects.filter(team=teams[0]).first().nurse
+    assert authenticate(username=nurse.username, password=PASSWORD) == nurse
+    assert User.objects.filter(role=Role.BACK_OFFICE).exists()
+
+    # and about 60 clients per team with an Omaha record
+    client_model = apps.get_model("clients.Client")
+    assert 110 <= client_model.objects.count() <= 130
+    assert counts["clients.ClientProblem"] >= 2 * counts["clients.Client"]
+    assert counts["clients.OutcomeRating"] >= counts["clients.ClientProblem"]
+
+    # and the app's own writes still get fresh ids after the generator reserved them
+    extra = Neighbourhood.objects.create(name="After the generator")
+    assert extra.pk > Neighbourhood.objects.exclude(pk=extra.pk).order_by("-pk").first().pk
+
+
+def test_visits_cover_a_month_for_each_client() -> None:
+    try:
+        visit = apps.get_model("scheduling.Visit")
+    except LookupError:
+        pytest.skip("scheduling.Visit has not landed")
+    _run()
+    october = visit.objects.filter(starts_at__date__gte=dt.date(2026, 10, 1)).filter(
+        starts_at__date__lt=dt.date(2026, 11, 1)
+    )
+    per_client = october.values("client").annotate(n=Count("id")).values_list("n", flat=True)
+    average = sum(per_client) / len(per_client)
+    assert 20 <= average <= 45
+    assert apps.get_model("scheduling.VisitService").objects.exists()
+
+
+def test_refuses_to_run_twice_on_the_same_database() -> None:
+    _run()
+    with pytest.raises(RuntimeError, match="fresh"):
+        _run()
