@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import authenticate
 from django.db.models import Count, Q
 
 from bench.scale import PASSWORD, bsn_from, generate
@@ -40,7 +39,7 @@ def test_two_teams_of_realistic_data() -> None:
     assert all(8 <= team.nurses <= 12 for team in teams)
     assert all(team.coaches.exists() for team in teams)
     nurse = Membership.objects.filter(team=teams[0]).first().nurse
-    assert authenticate(username=nurse.username, password=PASSWORD) == nurse
+    assert nurse.check_password(PASSWORD)
     assert User.objects.filter(role=Role.BACK_OFFICE).exists()
 
     # and about 60 clients per team with an Omaha record
