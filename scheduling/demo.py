@@ -7,8 +7,11 @@ date, so running it again (even on a later day) never creates an overlap.
 import datetime as dt
 from typing import TextIO
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from clients.models import Client, ClientStatus, Intervention
 from scheduling.models import (
     SHIFT_PATTERNS,
     CareService,
@@ -16,8 +19,11 @@ from scheduling.models import (
     CoverArrangement,
     Shift,
     ShiftKind,
+    Visit,
+    VisitSeries,
 )
-from scheduling.services.rota import local_span
+from scheduling.services.rota import local_datetime, local_span
+from scheduling.services.visits import series_create, visit_schedule
 from teams.models import Team, User
 
 # Example codes only: the official list is configured by the back office, not shipped.
@@ -85,9 +91,70 @@ def load_rota(stdout: TextIO) -> None:
     stdout.write(f"Rota ready ({created} new shifts).")
 
 
+def _plan(client: Client, nurse: User | None, start: dt.datetime, service: CareService) -> int:
+    if Visit.objects.filter(client=client, starts_at=start).exists():
+        return 0
+    plan = list(Intervention.objects.filter(client_problem__client=client, is_active=True)[:3])
+    try:
+        with transaction.atomic():
+            visit_schedule(
+                client=client,
+                nurse=nurse,
+                starts_at=start,
+                planned_minutes=30,
+                planned_interventions=plan,
+                service=service,
+                actor=nurse or client.team.memberships.first().nurse,
+                check_actor=False,
+            )
+    except ValidationError:
+        return 0
+    return 1
+
+
+def load_visits(stdout: TextIO) -> None:
+    """Visits today and for the rest of this week for the demo clients, plus one series."""
+    service = CareService.objects.get(code="EX-VP")
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    created = 0
+    for team in Team.objects.filter(name__in=["Team Oost", "Team Noord"]):
+        nurses = _team_nurses(team)
+        clients = list(
+            Client.objects.filter(team=team, status=ClientStatus.ACTIVE).order_by("pk")[:9]
+        )
+        if not nurses or not clients:
+            continue
+        for offset in range(7):
+            day = monday + dt.timedelta(days=offset)
+            for i, client in enumerate(clients):
+                # The last client's Friday visit stays unassigned: the planning page shows it.
+                nurse = None if (i == len(clients) - 1 and offset == 4) else nurses[i % len(nurses)]
+                start = local_datetime(day, dt.time(8)) + dt.timedelta(
+                    minutes=45 * (i // len(nurses))
+                )
+                created += _plan(client, nurse, start, service)
+        first = clients[0]
+        if not VisitSeries.objects.filter(client=first).exists():
+            series_create(
+                client=first,
+                weekdays=0b0010101,  # Mon/Wed/Fri
+                time_of_day=dt.time(18, 30),
+                planned_minutes=20,
+                starts_on=today,
+                until=today + dt.timedelta(days=90),
+                nurse=None,
+                notes="Evening check (demo series)",
+                service=service,
+                actor=nurses[0],
+            )
+    stdout.write(f"Visits ready ({created} new visits).")
+
+
 def load(stdout: TextIO) -> None:
     for code, name, billable in DEMO_SERVICES:
         CareService.objects.get_or_create(
             code=code, defaults={"name": name, "is_billable": billable, "is_example": True}
         )
     load_rota(stdout)
+    load_visits(stdout)

@@ -80,3 +80,167 @@ class CoverArrangementForm(forms.Form):
 
 class WeekForm(forms.Form):
     week = forms.DateField(required=False, widget=DATE)
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _intervention_choices(client: object) -> object:
+    from clients.models import Intervention  # noqa: PLC0415
+
+    return Intervention.objects.filter(
+        client_problem__client=client, is_active=True
+    ).select_related("category", "target", "client_problem__problem")
+
+
+class InterventionField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: object) -> str:
+        return f"{obj.client_problem.problem.name}: {obj.category} - {obj}. {obj.description}"
+
+
+class VisitForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=None, label="Client")
+    nurse = forms.ModelChoiceField(
+        queryset=None, label="Nurse", required=False, empty_label="Unassigned"
+    )
+    day = forms.DateField(label="Date", widget=DATE)
+    time = forms.TimeField(label="Time", widget=TIME)
+    planned_minutes = forms.IntegerField(label="Planned minutes", min_value=5, max_value=720)
+    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+    notes = forms.CharField(label="Notes for the visit", required=False, widget=forms.Textarea)
+    planned_interventions = InterventionField(
+        queryset=None, label="What to do (from the care plan)", required=False
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        clients: object,
+        nurses: object,
+        client: object = None,
+        **kwargs: object,
+    ) -> None:
+        from scheduling.models import CareService  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["nurse"].queryset = nurses
+        self.fields["service"].queryset = CareService.objects.order_by("code")
+        if client is not None:
+            self.fields["planned_interventions"].queryset = _intervention_choices(client)
+        else:
+            del self.fields["planned_interventions"]
+
+
+class VisitEditForm(VisitForm):
+    following = forms.BooleanField(
+        label="Also change the following visits of this series", required=False
+    )
+
+    def __init__(self, *args: object, in_series: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["client"]
+        if not in_series:
+            del self.fields["following"]
+
+
+class AssignForm(forms.Form):
+    nurse = forms.ModelChoiceField(
+        queryset=None, label="Nurse", required=False, empty_label="Unassigned"
+    )
+
+    def __init__(self, *args: object, nurses: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nurse"].queryset = nurses
+
+
+class VisitLogForm(forms.Form):
+    minutes = forms.IntegerField(label="Minutes spent", min_value=1, max_value=1440, required=False)
+    deviation_reason = forms.CharField(
+        label="Reason for the difference", max_length=300, required=False
+    )
+    done_interventions = InterventionField(queryset=None, label="Done", required=False)
+    note = forms.CharField(label="Short note", max_length=500, required=False)
+    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+
+    def __init__(self, *args: object, visit: object, **kwargs: object) -> None:
+        from scheduling.models import CareService  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.fields["done_interventions"].queryset = _intervention_choices(visit.client)
+        self.fields["service"].queryset = CareService.objects.order_by("code")
+        self.problems = list(
+            visit.client.problems.filter(status="active").select_related("problem")
+        )
+        score = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
+        for problem in self.problems:
+            for part in ("knowledge", "behavior", "status"):
+                self.fields[f"rating_{problem.pk}_{part}"] = forms.TypedChoiceField(
+                    label=f"{problem.problem.name}: {part}",
+                    choices=score,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+
+    def ratings(self) -> list[dict]:
+        out = []
+        for problem in self.problems:
+            parts = {
+                p: self.cleaned_data.get(f"rating_{problem.pk}_{p}")
+                for p in ("knowledge", "behavior", "status")
+            }
+            if any(v is not None for v in parts.values()):
+                out.append({"client_problem": problem, **parts})
+        return out
+
+
+class UnplannedVisitForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=None, label="Client")
+    started_at = forms.DateTimeField(label="Started at", widget=DATETIME)
+    minutes = forms.IntegerField(label="Minutes spent", min_value=5, max_value=720)
+    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+    note = forms.CharField(label="Short note", max_length=500, required=False)
+
+    def __init__(self, *args: object, clients: object, **kwargs: object) -> None:
+        from scheduling.models import CareService  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["service"].queryset = CareService.objects.order_by("code")
+
+
+WEEKDAY_CHOICES = [
+    (str(i), name) for i, name in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+]
+
+
+class SeriesForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=None, label="Client")
+    nurse = forms.ModelChoiceField(
+        queryset=None, label="Nurse", required=False, empty_label="Unassigned"
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="Weekdays", choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    time_of_day = forms.TimeField(label="Time", widget=TIME)
+    planned_minutes = forms.IntegerField(label="Planned minutes", min_value=5, max_value=720)
+    starts_on = forms.DateField(label="First day", widget=DATE)
+    until = forms.DateField(label="Until", widget=DATE, required=False)
+    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+    notes = forms.CharField(label="Notes for each visit", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: object, clients: object, nurses: object, **kwargs: object) -> None:
+        from scheduling.models import CareService  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["nurse"].queryset = nurses
+        self.fields["service"].queryset = CareService.objects.order_by("code")
+
+    def weekday_mask(self) -> int:
+        return sum(1 << int(d) for d in self.cleaned_data["weekdays"])

@@ -183,3 +183,232 @@ class CareService(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+EVERY_DAY = 0b1111111
+MAX_VISIT_MINUTES = 12 * 60
+
+
+class VisitSeries(PublicModel):
+    """A recurring visit: on the weekdays in `weekdays` (bit 0 = Monday) at `time_of_day`.
+
+    A nightly job materialises single visits for the next 28 days; (series, occurrence date)
+    is unique, so running it twice changes nothing.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="visit_series"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="visit_series")
+    nurse = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="visit_series", null=True, blank=True
+    )
+    weekdays = models.PositiveSmallIntegerField(_("weekdays"), default=EVERY_DAY)
+    time_of_day = models.TimeField(_("time (local)"))
+    planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"))
+    starts_on = models.DateField(_("first day"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    service = models.ForeignKey(
+        CareService, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    planned_interventions = models.ManyToManyField(
+        "clients.Intervention", related_name="planned_series", blank=True
+    )
+    notes = models.TextField(_("notes for each visit"), blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["client", "time_of_day", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=EVERY_DAY),
+                name="visitseries_weekdays_valid",
+                violation_error_message=_("Choose at least one weekday."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("starts_on")),
+                name="visitseries_until_after_start",
+                violation_error_message=_("The end date cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_minutes__gte=5, planned_minutes__lte=MAX_VISIT_MINUTES),
+                name="visitseries_minutes_in_range",
+                violation_error_message=_("A visit lasts 5 minutes to 12 hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.weekday_text} at {self.time_of_day:%H:%M}"
+
+    @property
+    def weekday_text(self) -> str:
+        if self.weekdays == EVERY_DAY:
+            return "daily"
+        return "/".join(n for i, n in enumerate(WEEKDAY_NAMES) if self.weekdays & (1 << i))
+
+    def occurs_on(self, day: dt.date) -> bool:
+        return bool(self.weekdays & (1 << day.weekday())) and (
+            self.starts_on <= day and (self.until is None or day <= self.until)
+        )
+
+
+BOOKING = Q(nurse__isnull=False, corrects__isnull=True) & ~Q(status=VisitStatus.CANCELLED)
+
+
+class Visit(PublicModel):
+    """A planned or logged visit to a client.
+
+    `ends_at` is the planned end (start + planned minutes), stored so that PostgreSQL can hold
+    the no-double-booking exclusion constraint on tstzrange(starts_at, ends_at). Once billing
+    sets `billed_at` the row is read-only (a trigger on PostgreSQL); a later change is a new
+    correction row pointing at it through `corrects`.
+    """
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="visits")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="visits")
+    nurse = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="visits", null=True, blank=True
+    )
+    series = models.ForeignKey(
+        VisitSeries, on_delete=models.SET_NULL, related_name="visits", null=True, blank=True
+    )
+    occurrence_date = models.DateField(null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("planned end"))
+    planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    planned_interventions = models.ManyToManyField(
+        "clients.Intervention", related_name="planned_visits", blank=True
+    )
+    notes = models.TextField(_("notes for the visit"), blank=True)
+    service = models.ForeignKey(
+        CareService, on_delete=models.PROTECT, related_name="visits", null=True, blank=True
+    )
+    # logging
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    logged_minutes = models.PositiveSmallIntegerField(_("logged minutes"), null=True, blank=True)
+    logged_at = models.DateTimeField(null=True, blank=True)
+    logged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    log_note = models.CharField(_("note"), max_length=500, blank=True)
+    deviation_reason = models.CharField(_("reason for the difference"), max_length=300, blank=True)
+    done_interventions = models.ManyToManyField(
+        "clients.Intervention", related_name="done_visits", blank=True
+    )
+    # billing
+    billed_at = models.DateTimeField(null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="corrections", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["nurse", "starts_at"], name="visit_nurse_start_idx"),
+            models.Index(fields=["team", "starts_at"], name="visit_team_start_idx"),
+            models.Index(fields=["client", "starts_at"], name="visit_client_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="visit_ends_after_start",
+                violation_error_message=_("A visit must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_minutes__gte=5, planned_minutes__lte=MAX_VISIT_MINUTES),
+                name="visit_minutes_in_range",
+                violation_error_message=_("A visit lasts 5 minutes to 12 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VisitStatus.values), name="visit_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=VisitStatus.DONE)
+                | Q(logged_minutes__isnull=False, logged_at__isnull=False),
+                name="visit_done_is_logged",
+                violation_error_message=_("A done visit needs its logged minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(logged_minutes__isnull=True) | Q(logged_minutes__lte=24 * 60),
+                name="visit_logged_minutes_in_range",
+                violation_error_message=_("A visit cannot last more than 24 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True)
+                | Q(started_at__isnull=True)
+                | Q(ended_at__gte=F("started_at")),
+                name="visit_ended_after_started",
+                violation_error_message=_("A visit cannot end before it started."),
+            ),
+            models.UniqueConstraint(
+                fields=["series", "occurrence_date"],
+                condition=Q(series__isnull=False, corrects__isnull=True),
+                name="visit_one_per_series_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_billed(self) -> bool:
+        return self.billed_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (VisitStatus.PLANNED, VisitStatus.IN_PROGRESS)
+
+
+class VisitService(TimeStampedModel):
+    """Minutes of one care service delivered in a visit: what billing counts."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="services")
+    service = models.ForeignKey(CareService, on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+
+    class Meta:
+        ordering = ["visit", "service"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "service"], name="visitservice_unique"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=24 * 60),
+                name="visitservice_minutes_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code}: {self.minutes} min"
+
+
+class CalendarToken(TimeStampedModel):
+    """The secret in a nurse's iCalendar feed URL. Revoking it makes the URL answer 404."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="calendartoken_one_live"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -2,8 +2,11 @@
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import Q
+from django.utils import timezone
 
-from scheduling.services import rota
+from scheduling.models import VisitSeries
+from scheduling.services import rota, visits
 from teams.models import Team
 
 
@@ -19,3 +22,23 @@ def rota_check_all_teams_task() -> int:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def rota_notify_gaps_task(team_id: int) -> int:
     return len(rota.rota_notify_gaps(team_id=team_id))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def series_materialise_all_task() -> int:
+    """Nightly: keep the next 28 days of every running series filled (one task per series)."""
+    today = timezone.localdate()
+    ids = list(
+        VisitSeries.objects.filter(Q(until__isnull=True) | Q(until__gte=today)).values_list(
+            "pk", flat=True
+        )
+    )
+    for series_id in ids:
+        series_materialise_task.delay(series_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def series_materialise_task(series_id: int) -> int:
+    """Idempotent: (series, occurrence date) is unique, so a redelivery adds nothing."""
+    return visits.series_materialise(series_id=series_id)

@@ -1,16 +1,28 @@
 from django.urls import path
 
-from scheduling import views
+from scheduling.views import rota, visits
 
 app_name = "scheduling"
 
 urlpatterns = [
-    path("rota/", views.rota_page, name="rota"),
-    path("rota/shifts/new/", views.shift_form_page, name="shift-create"),
-    path("rota/shifts/<uuid:public_id>/", views.shift_form_page, name="shift-edit"),
-    path("rota/shifts/<uuid:public_id>/delete/", views.shift_delete_page, name="shift-delete"),
-    path("rota/leave/new/", views.leave_form_page, name="leave-create"),
-    path("rota/leave/<uuid:public_id>/delete/", views.leave_delete_page, name="leave-delete"),
-    path("rota/rules/", views.coverage_rule_page, name="coverage-rules"),
-    path("rota/cover/", views.cover_arrangement_page, name="cover-arrangements"),
+    path("", visits.my_day_page, name="my-day"),
+    path("visits/<uuid:public_id>/start/", visits.visit_start_page, name="visit-start"),
+    path("visits/<uuid:public_id>/done/", visits.visit_done_page, name="visit-done"),
+    path("visits/<uuid:public_id>/log/", visits.visit_log_page, name="visit-log"),
+    path("visits/unplanned/", visits.visit_unplanned_page, name="visit-unplanned"),
+    path("planning/", visits.planning_page, name="planning"),
+    path("visits/new/", visits.visit_create_page, name="visit-create"),
+    path("visits/<uuid:public_id>/", visits.visit_edit_page, name="visit-edit"),
+    path("visits/<uuid:public_id>/assign/", visits.visit_assign_page, name="visit-assign"),
+    path("series/new/", visits.series_create_page, name="series-create"),
+    path("calendar/", visits.calendar_page, name="calendar"),
+    path("calendar/<str:token>.ics", visits.ical_feed, name="ical-feed"),
+    path("rota/", rota.rota_page, name="rota"),
+    path("rota/shifts/new/", rota.shift_form_page, name="shift-create"),
+    path("rota/shifts/<uuid:public_id>/", rota.shift_form_page, name="shift-edit"),
+    path("rota/shifts/<uuid:public_id>/delete/", rota.shift_delete_page, name="shift-delete"),
+    path("rota/leave/new/", rota.leave_form_page, name="leave-create"),
+    path("rota/leave/<uuid:public_id>/delete/", rota.leave_delete_page, name="leave-delete"),
+    path("rota/rules/", rota.coverage_rule_page, name="coverage-rules"),
+    path("rota/cover/", rota.cover_arrangement_page, name="cover-arrangements"),
 ]

@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE["scheduling-rota-coverage-check"] = {
     "task": "scheduling.tasks.rota_check_all_teams_task",
     "schedule": crontab(hour=2, minute=15),
 }
+# scheduling: every night, materialise recurring visits for the next 28 days (idempotent).
+CELERY_BEAT_SCHEDULE["scheduling-series-materialise"] = {
+    "task": "scheduling.tasks.series_materialise_all_task",
+    "schedule": crontab(hour=1, minute=30),
+}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

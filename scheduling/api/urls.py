@@ -6,4 +6,8 @@ urlpatterns = [
     path("shifts/", views.ShiftListApi.as_view(), name="api-shift-list"),
     path("shifts/<uuid:id>/", views.ShiftDetailApi.as_view(), name="api-shift-detail"),
     path("teams/<uuid:id>/coverage/", views.TeamCoverageApi.as_view(), name="api-team-coverage"),
+    path("visits/", views.VisitListApi.as_view(), name="api-visit-list"),
+    path("visits/<uuid:id>/", views.VisitDetailApi.as_view(), name="api-visit-detail"),
+    path("visits/<uuid:id>/log/", views.VisitLogApi.as_view(), name="api-visit-log"),
+    path("series/", views.SeriesListApi.as_view(), name="api-series-list"),
 ]

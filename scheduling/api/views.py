@@ -1,21 +1,44 @@
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buurtzorg.access import has_role
+from buurtzorg.audit.models import Action
+from buurtzorg.audit.services import audit_record
+from clients.selectors import client_get_visible
 from scheduling import services
-from scheduling.api.serializers import CoverageOutput, CoverageQuery, ShiftInput, ShiftOutput
-from scheduling.models import Shift
+from scheduling.api.serializers import (
+    CoverageOutput,
+    CoverageQuery,
+    SeriesInput,
+    SeriesOutput,
+    ShiftInput,
+    ShiftOutput,
+    VisitInput,
+    VisitLogInput,
+    VisitOutput,
+    VisitUpdateInput,
+)
+from scheduling.models import Shift, Visit, VisitSeries
 from scheduling.selectors import (
+    day_bounds,
     rota_can_edit,
     rota_team_get_visible,
+    series_list_visible,
     shift_get_visible,
     shift_list_visible,
+    visit_get_own,
+    visit_get_visible,
+    visit_list_visible,
 )
+from scheduling.services import visits as visit_services
 from teams.models import Role
 
 READERS = has_role(Role.NURSE, Role.COACH)
@@ -106,3 +129,149 @@ class TeamCoverageApi(APIView):
         return Response(
             CoverageOutput({"team": team.public_id, "start": start, "end": end, "gaps": gaps}).data
         )
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("nurse", str, description="nurse id"),
+        OpenApiParameter("client", str, description="client id"),
+        OpenApiParameter("date", str, description="local date YYYY-MM-DD"),
+        OpenApiParameter("team", str, description="team id"),
+    ]
+)
+class VisitListApi(generics.ListAPIView):
+    """Visits the user may see. POST plans a visit (nurses of the client's team)."""
+
+    serializer_class = VisitOutput
+    permission_classes = [READERS]
+
+    def get_queryset(self) -> QuerySet[Visit]:
+        visits = visit_list_visible(user=self.request.user).order_by("starts_at", "pk")
+        params = self.request.query_params
+        if params.get("nurse"):
+            visits = visits.filter(nurse__public_id=params["nurse"])
+        if params.get("client"):
+            visits = visits.filter(client__public_id=params["client"])
+        if params.get("team"):
+            visits = visits.filter(team__public_id=params["team"])
+        if params.get("date"):
+            try:
+                day = dt.date.fromisoformat(params["date"])
+            except ValueError as exc:
+                raise ApiValidationError({"date": ["Use YYYY-MM-DD."]}) from exc
+            start, end = day_bounds(day)
+            visits = visits.filter(starts_at__gte=start, starts_at__lt=end)
+        return visits.select_related("series", "corrects")
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        response = super().list(request, *args, **kwargs)
+        audit_record(
+            request=request,
+            action=Action.LIST,
+            part="visits-api",
+            detail=request.META.get("QUERY_STRING", "")[:300],
+        )
+        return response
+
+    @extend_schema(request=VisitInput, responses={201: VisitOutput})
+    def post(self, request: Request) -> Response:
+        data = VisitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["client"] = client_get_visible(
+            user=request.user, public_id=values["client"].public_id
+        )
+        visit = visit_services.visit_schedule(actor=request.user, **values)
+        audit_record(
+            request=request,
+            action=Action.CREATE,
+            client_public_id=visit.client.public_id,
+            part="visit",
+            detail=f"visit {visit.public_id}",
+        )
+        return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
+
+
+class VisitDetailApi(generics.RetrieveAPIView):
+    serializer_class = VisitOutput
+    permission_classes = [READERS]
+
+    def get_object(self) -> Visit:
+        visit = visit_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        audit_record(
+            request=self.request,
+            action=Action.VIEW,
+            client_public_id=visit.client.public_id,
+            part="visit",
+            detail=f"visit {visit.public_id}",
+        )
+        return visit
+
+    @extend_schema(request=VisitUpdateInput, responses={200: VisitOutput})
+    def put(self, request: Request, id: str) -> Response:  # noqa: A002
+        visit = visit_get_visible(user=request.user, public_id=id)
+        data = VisitUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = visit_services.visit_update(visit=visit, actor=request.user, **data.validated_data)
+        audit_record(
+            request=request,
+            action=Action.UPDATE,
+            client_public_id=visit.client.public_id,
+            part="visit",
+            detail=f"visit {visit.public_id}",
+        )
+        return Response(VisitOutput(visit).data)
+
+
+class VisitLogApi(APIView):
+    """Log the caller's own visit. An empty body records it as done as planned."""
+
+    permission_classes = [has_role(Role.NURSE)]
+
+    @extend_schema(request=VisitLogInput, responses={200: VisitOutput})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        visit = visit_get_own(user=request.user, public_id=id)
+        data = VisitLogInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "done_interventions" not in values:
+            values["done_interventions"] = None
+        visit = visit_services.visit_log(visit=visit, actor=request.user, **values)
+        audit_record(
+            request=request,
+            action=Action.UPDATE,
+            client_public_id=visit.client.public_id,
+            part="visit-log",
+            detail=f"visit {visit.public_id}",
+        )
+        return Response(VisitOutput(visit).data)
+
+
+class SeriesListApi(generics.ListAPIView):
+    serializer_class = SeriesOutput
+    permission_classes = [READERS]
+
+    def get_queryset(self) -> QuerySet[VisitSeries]:
+        return series_list_visible(user=self.request.user).order_by("pk")
+
+    @extend_schema(request=SeriesInput, responses={201: SeriesOutput})
+    def post(self, request: Request) -> Response:
+        data = SeriesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["client"] = client_get_visible(
+            user=request.user, public_id=values["client"].public_id
+        )
+        values["weekdays"] = sum(1 << (d - 1) for d in set(values["weekdays"]))
+        series = visit_services.series_create(actor=request.user, **values)
+        audit_record(
+            request=request,
+            action=Action.CREATE,
+            client_public_id=series.client.public_id,
+            part="visit-series",
+            detail=f"series {series.public_id}",
+        )
+        return Response(SeriesOutput(series).data, status=status.HTTP_201_CREATED)

@@ -31,6 +31,7 @@ SHIFT_OVERLAP = "{nurse} already has a shift then: {other}."
 NOT_IN_TEAM = "{nurse} is not a nurse of {team} on {date}."
 ON_LEAVE = "{nurse} is on leave then ({leave})."
 LEAVE_HAS_SHIFTS = "{nurse} has shifts during this leave: {shifts}. Move them first."
+LEAVE_HAS_VISITS = "{nurse} has planned visits during this leave: {visits}. Reassign them first."
 RULE_OVERLAP = "This part of the day overlaps the rule {other}."
 COVER_SELF = "A team cannot cover itself."
 COVER_OVERLAP = "{covering} already covers {covered} in that period."
@@ -283,7 +284,20 @@ def leave_create(
 
 
 def _check_leave_visits(*, nurse: User, start: dt.datetime, end: dt.datetime) -> None:
-    """Planned visits block leave too (filled in with visits)."""
+    """Planned visits block leave too: reassign them first."""
+    from scheduling.models import Visit, VisitStatus  # noqa: PLC0415
+
+    visits = list(
+        Visit.objects.filter(
+            nurse=nurse,
+            status__in=[VisitStatus.PLANNED, VisitStatus.IN_PROGRESS],
+            starts_at__lt=end,
+            ends_at__gt=start,
+        ).select_related("client")[:3]
+    )
+    if visits:
+        text = "; ".join(f"{v.client} {_fmt(v.starts_at)}" for v in visits)
+        raise ValidationError({"starts_at": [LEAVE_HAS_VISITS.format(nurse=nurse, visits=text)]})
 
 
 @transaction.atomic

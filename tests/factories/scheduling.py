@@ -4,7 +4,16 @@ import datetime as dt
 
 import factory
 
-from scheduling.models import CareService, CoverageRule, CoverArrangement, Leave, Shift, ShiftKind
+from scheduling.models import (
+    CareService,
+    CoverageRule,
+    CoverArrangement,
+    Leave,
+    Shift,
+    ShiftKind,
+    Visit,
+    VisitStatus,
+)
 from scheduling.services.rota import local_datetime
 from tests.factories.teams import MembershipFactory, TeamFactory
 
@@ -78,3 +87,22 @@ def nursing_team(n: int, since: dt.date = dt.date(2020, 1, 1), **team_kwargs: ob
         MembershipFactory(team=team, seat=seat, started_on=since).nurse for seat in range(1, n + 1)
     ]
     return team, nurses
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """Writes a visit directly; give client and nurse of the same team for realistic data."""
+
+    class Meta:
+        model = Visit
+
+    class Params:
+        day = dt.date(2026, 6, 2)
+        at = dt.time(9)
+
+    client = factory.SubFactory("tests.factories.clients.ClientFactory")
+    team = factory.LazyAttribute(lambda o: o.client.team)
+    nurse = None
+    starts_at = factory.LazyAttribute(lambda o: local_datetime(o.day, o.at))
+    planned_minutes = 30
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=o.planned_minutes))
+    status = VisitStatus.PLANNED

@@ -1,0 +1,664 @@
+"""Planning and logging visits, recurring series, and the calendar feed token.
+
+Rules, each with its message here and a database backstop where one is possible:
+- a nurse is never double-booked (nurse row lock + overlap check; PostgreSQL exclusion),
+- visits go only to nurses of the client's team, or of a team covering it that day,
+- not on a discharged client, not during the nurse's leave,
+- a billed visit is read-only (check here; PostgreSQL trigger); a change is a correction row.
+"""
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clients.models import Client, ClientProblem, ClientStatus, Intervention
+from scheduling.models import (
+    CalendarToken,
+    CareService,
+    CoverArrangement,
+    Visit,
+    VisitSeries,
+    VisitService,
+    VisitStatus,
+)
+from scheduling.services.rota import (
+    END_BEFORE_START,
+    ON_LEAVE,
+    _fmt,
+    _leave_text,
+    _lock_nurse,
+    is_member_on,
+    leave_during,
+    local_datetime,
+    utc,
+)
+from teams.models import Role, Team, User
+
+CLIENT_DISCHARGED = "{client} was discharged on {date}; no visits can be planned after that."
+NURSE_NOT_ELIGIBLE = (
+    "{nurse} is not a nurse of {team} or of a team covering it on {date}; choose another nurse."
+)
+VISIT_OVERLAP = "{nurse} already has a visit then: {other}."
+VISIT_BILLED = (
+    "This visit was billed on {date} and is read-only. Record a correction instead; billing "
+    "will pick it up in the next run."
+)
+VISIT_NOT_OPEN = "This visit is {status}; only a planned visit can be changed."
+VISIT_NOT_YOURS = "You can only log your own visits."
+DEVIATION_NEEDS_REASON = "The time differs from the plan ({planned} min): give a short reason."
+MINUTES_NEEDED = "Give the minutes spent (or a start and end time)."
+INTERVENTION_NOT_IN_PLAN = "An intervention is not in this client's care plan."
+NOT_ON_TEAM = "You can only plan visits for clients of your own team."
+WEEKDAYS_NEEDED = "Choose at least one weekday."
+SERIES_UNTIL_BEFORE_START = "The end date ({until}) cannot be before the first day ({start})."
+CORRECTION_ONLY_BILLED = "Only a billed visit needs a correction; change this visit itself."
+CORRECTION_NEEDS_REASON = "Say why the billed visit is corrected."
+
+MATERIALISE_HORIZON_DAYS = 28
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def describe_visit(visit: Visit) -> str:
+    return f"{visit.client} {_fmt(visit.starts_at)}-{timezone.localtime(visit.ends_at):%H:%M}"
+
+
+def _check_not_billed(visit: Visit) -> None:
+    if visit.billed_at is not None:
+        raise ValidationError(
+            VISIT_BILLED.format(date=timezone.localtime(visit.billed_at).date()), code="billed"
+        )
+
+
+def _check_client_open(client: Client, day: dt.date) -> None:
+    if client.status == ClientStatus.DISCHARGED or (
+        client.discharged_on is not None and client.discharged_on < day
+    ):
+        raise ValidationError(
+            {"client": [CLIENT_DISCHARGED.format(client=client, date=client.discharged_on)]},
+            code="discharged",
+        )
+
+
+def covering_team_ids(*, team: Team, day: dt.date) -> list[int]:
+    return list(
+        CoverArrangement.objects.filter(covered_team=team, valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .values_list("covering_team_id", flat=True)
+    )
+
+
+def nurse_may_visit(*, nurse: User, team: Team, day: dt.date) -> bool:
+    """A nurse of the client's team, or of a team covering it by arrangement on that day."""
+    if nurse.role != Role.NURSE:
+        return False
+    if is_member_on(nurse=nurse, team=team, day=day):
+        return True
+    for covering_id in covering_team_ids(team=team, day=day):
+        if is_member_on(nurse=nurse, team=Team(pk=covering_id), day=day):
+            return True
+    return False
+
+
+def _visit_overlap(
+    *, nurse: User, start: dt.datetime, end: dt.datetime, exclude_pk: int | None
+) -> Visit | None:
+    visits = Visit.objects.filter(
+        nurse=nurse, corrects__isnull=True, starts_at__lt=end, ends_at__gt=start
+    ).exclude(status=VisitStatus.CANCELLED)
+    if exclude_pk:
+        visits = visits.exclude(pk=exclude_pk)
+    return visits.select_related("client").first()
+
+
+def _check_booking(visit: Visit) -> None:
+    """Everything about who and when; the caller holds the nurse's lock."""
+    day = timezone.localtime(visit.starts_at).date()
+    _check_client_open(visit.client, day)
+    if visit.nurse is None:
+        return
+    if not nurse_may_visit(nurse=visit.nurse, team=visit.team, day=day):
+        raise ValidationError(
+            {"nurse": [NURSE_NOT_ELIGIBLE.format(nurse=visit.nurse, team=visit.team, date=day)]}
+        )
+    leave = leave_during(nurse=visit.nurse, start=visit.starts_at, end=visit.ends_at)
+    if leave:
+        raise ValidationError(
+            {"nurse": [ON_LEAVE.format(nurse=visit.nurse, leave=_leave_text(leave))]}
+        )
+    other = _visit_overlap(
+        nurse=visit.nurse, start=visit.starts_at, end=visit.ends_at, exclude_pk=visit.pk
+    )
+    if other:
+        raise ValidationError(
+            {"starts_at": [VISIT_OVERLAP.format(nurse=visit.nurse, other=describe_visit(other))]},
+            code="overlap",
+        )
+
+
+def _save_visit(visit: Visit) -> None:
+    """Save; a lost race against the PostgreSQL exclusion constraint becomes a clear message."""
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError as exc:
+        if "visit_no_overlap" in str(exc):
+            other = _visit_overlap(
+                nurse=visit.nurse, start=visit.starts_at, end=visit.ends_at, exclude_pk=visit.pk
+            )
+            text = describe_visit(other) if other else "another visit"
+            raise ValidationError(
+                {"starts_at": [VISIT_OVERLAP.format(nurse=visit.nurse, other=text)]},
+                code="overlap",
+            ) from exc
+        if "visit_billed_read_only" in str(exc):
+            raise ValidationError(VISIT_BILLED.format(date="-"), code="billed") from exc
+        raise
+
+
+def _interventions(client: Client, items: Iterable[Intervention]) -> list[Intervention]:
+    items = list(items)
+    if not items:
+        return []
+    ids = {i.pk for i in items}
+    found = list(
+        Intervention.objects.filter(pk__in=ids, client_problem__client=client, is_active=True)
+    )
+    if len(found) != len(ids):
+        raise ValidationError({"planned_interventions": [INTERVENTION_NOT_IN_PLAN]})
+    return found
+
+
+def _check_actor_plans_for(actor: User, client: Client) -> None:
+    if actor.role != Role.NURSE or not is_member_on(
+        nurse=actor, team=client.team, day=timezone.localdate()
+    ):
+        raise ValidationError({"client": [NOT_ON_TEAM]})
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_schedule(
+    *,
+    client: Client,
+    starts_at: dt.datetime,
+    planned_minutes: int,
+    actor: User,
+    nurse: User | None = None,
+    planned_interventions: Iterable[Intervention] = (),
+    notes: str = "",
+    service: CareService | None = None,
+    series: VisitSeries | None = None,
+    occurrence_date: dt.date | None = None,
+    check_actor: bool = True,
+) -> Visit:
+    """Plan one visit (unassigned when `nurse` is None). The nurse's row is locked first."""
+    if check_actor:
+        _check_actor_plans_for(actor, client)
+    starts_at = utc(starts_at)
+    if nurse is not None:
+        _lock_nurse(nurse)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    visit = Visit(
+        client=client,
+        team=client.team,
+        nurse=nurse,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=planned_minutes or 0),
+        planned_minutes=planned_minutes,
+        notes=notes,
+        service=service,
+        series=series,
+        occurrence_date=occurrence_date,
+    )
+    visit.full_clean(exclude=["series", "occurrence_date"])
+    _check_booking(visit)
+    plan = _interventions(client, planned_interventions)
+    _save_visit(visit)
+    visit.planned_interventions.set(plan)
+    return visit
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    actor: User,
+    starts_at: dt.datetime,
+    planned_minutes: int,
+    nurse: User | None,
+    notes: str = "",
+    planned_interventions: Iterable[Intervention] | None = None,
+    service: CareService | None = None,
+) -> Visit:
+    """Change one planned visit (one occurrence of a series stays tied to its date)."""
+    visit = Visit.objects.select_for_update().select_related("client").get(pk=visit.pk)
+    _check_not_billed(visit)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(VISIT_NOT_OPEN.format(status=visit.get_status_display().lower()))
+    _check_actor_plans_for(actor, visit.client)
+    if nurse is not None:
+        _lock_nurse(nurse)
+    starts_at = utc(starts_at)
+    visit.starts_at, visit.planned_minutes, visit.nurse, visit.notes = (
+        starts_at,
+        planned_minutes,
+        nurse,
+        notes,
+    )
+    visit.ends_at = starts_at + dt.timedelta(minutes=planned_minutes or 0)
+    if service is not None:
+        visit.service = service
+    visit.full_clean(exclude=["series", "occurrence_date"])
+    _check_booking(visit)
+    plan = (
+        _interventions(visit.client, planned_interventions)
+        if planned_interventions is not None
+        else None
+    )
+    _save_visit(visit)
+    if plan is not None:
+        visit.planned_interventions.set(plan)
+    return visit
+
+
+@transaction.atomic
+def visit_assign(*, visit: Visit, nurse: User | None, actor: User) -> Visit:
+    """Reassign (or unassign) a planned visit: the planning page's form."""
+    visit = Visit.objects.select_for_update().select_related("client").get(pk=visit.pk)
+    _check_not_billed(visit)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(VISIT_NOT_OPEN.format(status=visit.get_status_display().lower()))
+    _check_actor_plans_for(actor, visit.client)
+    if nurse is not None:
+        _lock_nurse(nurse)
+    visit.nurse = nurse
+    _check_booking(visit)
+    _save_visit(visit)
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit: Visit, actor: User) -> Visit:
+    visit = Visit.objects.select_for_update().select_related("client").get(pk=visit.pk)
+    _check_not_billed(visit)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(VISIT_NOT_OPEN.format(status=visit.get_status_display().lower()))
+    _check_actor_plans_for(actor, visit.client)
+    visit.status = VisitStatus.CANCELLED
+    _save_visit(visit)
+    return visit
+
+
+# --- logging ("confirm, don't type") ------------------------------------------------------------
+
+
+def _check_own(visit: Visit, actor: User) -> None:
+    if visit.nurse_id != actor.pk:
+        raise ValidationError(VISIT_NOT_YOURS, code="not_yours")
+
+
+@transaction.atomic
+def visit_start(*, visit: Visit, actor: User, now: dt.datetime | None = None) -> Visit:
+    """One tap on arrival: the visit is in progress from now."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    _check_own(visit, actor)
+    _check_not_billed(visit)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(VISIT_NOT_OPEN.format(status=visit.get_status_display().lower()))
+    visit.status = VisitStatus.IN_PROGRESS
+    visit.started_at = utc(now or timezone.now())
+    visit.save(update_fields=["status", "started_at", "updated_at"])
+    return visit
+
+
+def _set_services(visit: Visit, minutes: int, service: CareService | None) -> None:
+    visit.services.all().delete()
+    if service is not None and minutes > 0:
+        VisitService.objects.create(visit=visit, service=service, minutes=minutes)
+
+
+def _add_ratings(visit: Visit, actor: User, ratings: Iterable[dict[str, Any]]) -> None:
+    from clients.services import outcome_rating_add  # noqa: PLC0415 - clients owns ratings
+
+    for rating in ratings:
+        problem = rating["client_problem"]
+        if isinstance(problem, ClientProblem) and problem.client_id != visit.client_id:
+            raise ValidationError({"ratings": [INTERVENTION_NOT_IN_PLAN]})
+        outcome_rating_add(
+            client_problem=problem,
+            actor=actor,
+            rated_on=timezone.localtime(visit.starts_at).date(),
+            moment=rating.get("moment", "interim"),
+            knowledge=rating["knowledge"],
+            behavior=rating["behavior"],
+            status=rating["status"],
+            note=rating.get("note", ""),
+        )
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    visit: Visit,
+    actor: User,
+    minutes: int | None = None,
+    started_at: dt.datetime | None = None,
+    ended_at: dt.datetime | None = None,
+    deviation_reason: str = "",
+    done_interventions: Iterable[Intervention] | None = None,
+    note: str = "",
+    service: CareService | None = None,
+    ratings: Iterable[dict[str, Any]] = (),
+    now: dt.datetime | None = None,
+) -> Visit:
+    """Record a visit as done. With no minutes and no times, it is done as planned.
+
+    Only a difference from the plan needs a reason. Logged minutes are what billing counts:
+    a `VisitService` row carries them for the visit's service. All or nothing.
+    """
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("client", "service")
+        .get(pk=visit.pk)
+    )
+    _check_own(visit, actor)
+    _check_not_billed(visit)
+    if visit.status == VisitStatus.CANCELLED:
+        raise ValidationError(VISIT_NOT_OPEN.format(status=visit.get_status_display().lower()))
+    now = utc(now or timezone.now())
+    if started_at is not None and ended_at is not None:
+        started_at, ended_at = utc(started_at), utc(ended_at)
+        if ended_at <= started_at:
+            raise ValidationError(
+                {"ended_at": [END_BEFORE_START.format(start=_fmt(started_at), end=_fmt(ended_at))]}
+            )
+        minutes = round((ended_at - started_at).total_seconds() / 60)
+    elif minutes is None and visit.status == VisitStatus.IN_PROGRESS and visit.started_at:
+        started_at, ended_at = visit.started_at, now
+        minutes = max(1, round((now - visit.started_at).total_seconds() / 60))
+    if minutes is None:
+        minutes = visit.planned_minutes
+    if minutes < 1 or minutes > 24 * 60:
+        raise ValidationError({"minutes": [MINUTES_NEEDED]})
+    if minutes != visit.planned_minutes and not deviation_reason.strip():
+        raise ValidationError(
+            {"deviation_reason": [DEVIATION_NEEDS_REASON.format(planned=visit.planned_minutes)]}
+        )
+    started_at = started_at or visit.started_at or visit.starts_at
+    visit.started_at = started_at
+    visit.ended_at = ended_at or started_at + dt.timedelta(minutes=minutes)
+    visit.logged_minutes = minutes
+    visit.logged_at = now
+    visit.logged_by = actor
+    visit.log_note = note.strip()
+    visit.deviation_reason = deviation_reason.strip() if minutes != visit.planned_minutes else ""
+    visit.status = VisitStatus.DONE
+    if service is not None:
+        visit.service = service
+    visit.full_clean(exclude=["series", "occurrence_date"])
+    done = (
+        list(visit.planned_interventions.all())
+        if done_interventions is None
+        else _interventions(visit.client, done_interventions)
+    )
+    _save_visit(visit)
+    visit.done_interventions.set(done)
+    _set_services(visit, minutes, visit.service)
+    _add_ratings(visit, actor, ratings)
+    return visit
+
+
+@transaction.atomic
+def visit_log_unplanned(
+    *,
+    client: Client,
+    actor: User,
+    started_at: dt.datetime,
+    minutes: int,
+    service: CareService | None = None,
+    done_interventions: Iterable[Intervention] = (),
+    note: str = "",
+    ratings: Iterable[dict[str, Any]] = (),
+) -> Visit:
+    """A visit that was not planned (a call-out): planned and logged in one step."""
+    visit = visit_schedule(
+        client=client,
+        starts_at=started_at,
+        planned_minutes=minutes,
+        actor=actor,
+        nurse=actor,
+        service=service,
+    )
+    return visit_log(
+        visit=visit,
+        actor=actor,
+        minutes=minutes,
+        done_interventions=list(done_interventions),
+        note=note,
+        ratings=ratings,
+    )
+
+
+@transaction.atomic
+def visit_correct(*, visit: Visit, actor: User, minutes: int, reason: str) -> Visit:
+    """A billed visit is never edited: a correction row carries the new minutes.
+
+    Billing credits the original and debits the correction in its next run.
+    """
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("service").get(pk=visit.pk)
+    _check_own(visit, actor)
+    if visit.billed_at is None:
+        raise ValidationError(CORRECTION_ONLY_BILLED)
+    if not reason.strip():
+        raise ValidationError({"deviation_reason": [CORRECTION_NEEDS_REASON]})
+    if minutes < 0 or minutes > 24 * 60:
+        raise ValidationError({"minutes": [MINUTES_NEEDED]})
+    now = timezone.now()
+    correction = Visit(
+        client_id=visit.client_id,
+        team_id=visit.team_id,
+        nurse=visit.nurse,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+        planned_minutes=visit.planned_minutes,
+        status=VisitStatus.DONE,
+        service=visit.service,
+        started_at=visit.started_at,
+        ended_at=visit.ended_at,
+        logged_minutes=minutes,
+        logged_at=now,
+        logged_by=actor,
+        deviation_reason=reason.strip(),
+        corrects=visit,
+    )
+    correction.save()
+    _set_services(correction, minutes, visit.service)
+    return correction
+
+
+# --- recurring series -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def series_create(
+    *,
+    client: Client,
+    weekdays: int,
+    time_of_day: dt.time,
+    planned_minutes: int,
+    starts_on: dt.date,
+    actor: User,
+    until: dt.date | None = None,
+    nurse: User | None = None,
+    planned_interventions: Iterable[Intervention] = (),
+    notes: str = "",
+    service: CareService | None = None,
+    today: dt.date | None = None,
+) -> VisitSeries:
+    """Create a recurring visit and materialise its next 28 days at once."""
+    _check_actor_plans_for(actor, client)
+    if not weekdays:
+        raise ValidationError({"weekdays": [WEEKDAYS_NEEDED]})
+    if until is not None and until < starts_on:
+        raise ValidationError(
+            {"until": [SERIES_UNTIL_BEFORE_START.format(until=until, start=starts_on)]}
+        )
+    _check_client_open(client, starts_on)
+    if nurse is not None and not nurse_may_visit(nurse=nurse, team=client.team, day=starts_on):
+        raise ValidationError(
+            {"nurse": [NURSE_NOT_ELIGIBLE.format(nurse=nurse, team=client.team, date=starts_on)]}
+        )
+    series = VisitSeries(
+        client=client,
+        team=client.team,
+        nurse=nurse,
+        weekdays=weekdays,
+        time_of_day=time_of_day,
+        planned_minutes=planned_minutes,
+        starts_on=starts_on,
+        until=until,
+        notes=notes,
+        service=service,
+        created_by=actor,
+    )
+    series.full_clean()
+    series.save()
+    series.planned_interventions.set(_interventions(client, planned_interventions))
+    series_materialise(series_id=series.pk, today=today)
+    return series
+
+
+def series_materialise(
+    *, series_id: int, today: dt.date | None = None, horizon_days: int = MATERIALISE_HORIZON_DAYS
+) -> int:
+    """Make sure every occurrence in the next `horizon_days` exists. Idempotent.
+
+    (series, occurrence date) is unique, so a second run (or two workers at once) adds
+    nothing. An occurrence the nurse cannot take (leave, another visit) is created
+    unassigned, so it stands out on the planning page instead of silently missing.
+    """
+    series = VisitSeries.objects.select_related("client", "nurse", "service").get(pk=series_id)
+    today = today or timezone.localdate()
+    first = max(series.starts_on, today)
+    last = today + dt.timedelta(days=horizon_days - 1)
+    if series.until is not None:
+        last = min(last, series.until)
+    existing = set(
+        Visit.objects.filter(series=series, occurrence_date__range=(first, last)).values_list(
+            "occurrence_date", flat=True
+        )
+    )
+    plan = list(series.planned_interventions.all())
+    created = 0
+    day = first
+    while day <= last:
+        if series.occurs_on(day) and day not in existing:
+            created += _materialise_one(series, day, plan)
+        day += dt.timedelta(days=1)
+    return created
+
+
+def _materialise_one(series: VisitSeries, day: dt.date, plan: list[Intervention]) -> int:
+    args = {
+        "client": series.client,
+        "starts_at": local_datetime(day, series.time_of_day),
+        "planned_minutes": series.planned_minutes,
+        "actor": series.created_by,
+        "planned_interventions": plan,
+        "notes": series.notes,
+        "service": series.service,
+        "series": series,
+        "occurrence_date": day,
+        "check_actor": False,
+    }
+    try:
+        with transaction.atomic():
+            visit_schedule(nurse=series.nurse, **args)
+        return 1
+    except ValidationError as exc:
+        if "client" in getattr(exc, "error_dict", {}):
+            return 0  # discharged: nothing more to plan
+        if series.nurse is None:
+            return 0
+    except IntegrityError:
+        return 0  # another run made this occurrence first
+    try:
+        with transaction.atomic():
+            visit_schedule(nurse=None, **args)
+        return 1
+    except (ValidationError, IntegrityError):
+        return 0
+
+
+@transaction.atomic
+def series_update_following(
+    *,
+    series: VisitSeries,
+    from_date: dt.date,
+    actor: User,
+    time_of_day: dt.time,
+    planned_minutes: int,
+    nurse: User | None,
+    weekdays: int | None = None,
+    until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> VisitSeries:
+    """Edit this and the following occurrences: the old series ends the day before
+    `from_date`, its planned (not logged) occurrences from then on are removed, and a new
+    series carries the change.
+    """
+    series = VisitSeries.objects.select_for_update().select_related("client").get(pk=series.pk)
+    _check_actor_plans_for(actor, series.client)
+    plan = list(series.planned_interventions.all())
+    Visit.objects.filter(
+        series=series, occurrence_date__gte=from_date, status=VisitStatus.PLANNED
+    ).delete()
+    new_until = until if until is not None else series.until
+    values = {"client": series.client, "notes": series.notes, "service": series.service}
+    if from_date <= series.starts_on:
+        series.delete()  # nothing left of the old series; logged visits keep their rows
+    else:
+        series.until = from_date - dt.timedelta(days=1)
+        series.save(update_fields=["until", "updated_at"])
+    return series_create(
+        weekdays=weekdays if weekdays is not None else series.weekdays,
+        time_of_day=time_of_day,
+        planned_minutes=planned_minutes,
+        starts_on=from_date,
+        until=new_until,
+        nurse=nurse,
+        planned_interventions=plan,
+        actor=actor,
+        today=today,
+        **values,
+    )
+
+
+# --- calendar feed token ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_token_rotate(*, user: User) -> CalendarToken:
+    """Revoke the current feed URL (if any) and issue a new secret one."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return CalendarToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+
+
+@transaction.atomic
+def calendar_token_revoke(*, user: User) -> None:
+    CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

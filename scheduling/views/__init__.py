@@ -1,0 +1,1 @@
+"""Pages of the scheduling app: the rota, My day, team planning, logging and the feed."""

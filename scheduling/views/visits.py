@@ -1,0 +1,549 @@
+"""My day (the nurse's round), logging, team planning, visit and series forms, iCal feed."""
+
+import datetime as dt
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from buurtzorg.access import role_required
+from buurtzorg.audit.models import Action
+from buurtzorg.audit.services import audit_record
+from buurtzorg.forms import add_service_errors
+from clients.models import ClientStatus
+from clients.selectors import client_list_visible
+from scheduling import ical
+from scheduling.forms import (
+    AssignForm,
+    SeriesForm,
+    UnplannedVisitForm,
+    VisitEditForm,
+    VisitForm,
+    VisitLogForm,
+)
+from scheduling.models import CalendarToken, VisitStatus
+from scheduling.selectors import (
+    calendar_token_user,
+    day_bounds,
+    my_day_visits,
+    nurse_feed_visits,
+    rota_can_edit,
+    rota_team_get_visible,
+    rota_team_list_visible,
+    team_nurses,
+    team_week_visits,
+    visit_get_own,
+    visit_get_visible,
+)
+from scheduling.services import visits as services
+from scheduling.services.rota import local_datetime
+from scheduling.week import parse_week, week_bounds, week_days
+from teams.models import Role, Team, User
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _parse_day(raw: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def _my_team(user: User) -> Team:
+    return rota_team_get_visible(user=user)
+
+
+def _planning_url(team: Team, day: dt.date | None = None) -> str:
+    url = reverse("scheduling:planning") + f"?team={team.public_id}"
+    return url + (f"&week={day.isoformat()}" if day else "")
+
+
+# --- My day -----------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(Role.NURSE)
+def my_day_page(request: HttpRequest) -> HttpResponse:
+    """The nurse's start page: today's visits in order, with what she needs at the door."""
+    day = _parse_day(request.GET.get("day"))
+    visits = my_day_visits(nurse=request.user, day=day)
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        part="my-day",
+        detail=f"{len(visits)} visits on {day.isoformat()}",
+    )
+    return render(
+        request,
+        "scheduling/visit_my_day.html",
+        {
+            "visits": visits,
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "prev_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "done_count": sum(1 for v in visits if v.status == VisitStatus.DONE),
+        },
+    )
+
+
+def _card(request: HttpRequest, visit_id: UUID, error: str = "", minutes: int | None = None):  # noqa: ANN202
+    """Re-read the one visit with what the card shows and render just the card."""
+    visit = visit_get_own(user=request.user, public_id=visit_id)
+    day = timezone.localtime(visit.starts_at).date()
+    (full,) = [v for v in my_day_visits(nurse=request.user, day=day) if v.pk == visit.pk]
+    audit_record(
+        request=request,
+        action=Action.UPDATE,
+        client_public_id=full.client.public_id,
+        part="visit",
+        detail=f"visit {full.public_id} {full.status}",
+    )
+    return render(
+        request,
+        "scheduling/visit_my_day.html#visit-card",
+        {"visit": full, "card_error": error, "stop_minutes": minutes},
+    )
+
+
+@require_POST
+@role_required(Role.NURSE)
+def visit_start_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    visit = visit_get_own(user=request.user, public_id=public_id)
+    error = ""
+    try:
+        services.visit_start(visit=visit, actor=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        return _card(request, public_id, error)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("scheduling:my-day"))
+
+
+@require_POST
+@role_required(Role.NURSE)
+def visit_done_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One tap: done as planned (or, for a started visit, stopped now). A difference asks a
+    reason on the card itself; the minutes stay filled in."""
+    visit = visit_get_own(user=request.user, public_id=public_id)
+    raw_minutes = request.POST.get("minutes")
+    reason = request.POST.get("deviation_reason", "")
+    minutes = int(raw_minutes) if raw_minutes and raw_minutes.isdigit() else None
+    if minutes is None and visit.status == VisitStatus.IN_PROGRESS and visit.started_at:
+        minutes = max(1, round((timezone.now() - visit.started_at).total_seconds() / 60))
+    error = ""
+    try:
+        services.visit_log(
+            visit=visit, actor=request.user, minutes=minutes, deviation_reason=reason
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        return _card(request, public_id, error, minutes)
+    if error:
+        messages.error(request, error)
+        return redirect(reverse("scheduling:visit-log", args=[public_id]))
+    return redirect(reverse("scheduling:my-day"))
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def visit_log_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Log with a difference: other minutes (and why), other interventions, a note, ratings."""
+    visit = visit_get_own(user=request.user, public_id=public_id)
+    initial = {
+        "minutes": visit.logged_minutes or visit.planned_minutes,
+        "done_interventions": list(visit.planned_interventions.all()),
+        "service": visit.service,
+        "note": visit.log_note,
+    }
+    form = VisitLogForm(request.POST or None, visit=visit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_log(
+                visit=visit,
+                actor=request.user,
+                minutes=data["minutes"],
+                deviation_reason=data["deviation_reason"],
+                done_interventions=data["done_interventions"],
+                note=data["note"],
+                service=data["service"],
+                ratings=form.ratings(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            audit_record(
+                request=request,
+                action=Action.UPDATE,
+                client_public_id=visit.client.public_id,
+                part="visit-log",
+                detail=f"visit {visit.public_id}",
+            )
+            messages.success(request, f"Visit to {visit.client} logged.")
+            return _done(request, reverse("scheduling:my-day"))
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        client_public_id=visit.client.public_id,
+        part="visit-log",
+        detail=f"visit {visit.public_id}",
+    )
+    return render(request, "scheduling/visit_log.html", {"form": form, "visit": visit})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def visit_unplanned_page(request: HttpRequest) -> HttpResponse:
+    clients = client_list_visible(user=request.user).filter(status=ClientStatus.ACTIVE)
+    form = UnplannedVisitForm(
+        request.POST or None,
+        clients=clients,
+        initial={"started_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_log_unplanned(
+                client=data["client"],
+                actor=request.user,
+                started_at=data["started_at"],
+                minutes=data["minutes"],
+                service=data["service"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            audit_record(
+                request=request,
+                action=Action.CREATE,
+                client_public_id=visit.client.public_id,
+                part="visit-log",
+                detail=f"unplanned visit {visit.public_id}",
+            )
+            messages.success(request, f"Unplanned visit to {visit.client} logged.")
+            return _done(request, reverse("scheduling:my-day"))
+    return render(request, "scheduling/visit_unplanned.html", {"form": form})
+
+
+# --- team planning ------------------------------------------------------------------------------
+
+
+def _planning_team(request: HttpRequest) -> Team:
+    raw = request.GET.get("team") or request.POST.get("team")
+    try:
+        public_id = UUID(raw) if raw else None
+    except ValueError as exc:
+        raise Http404 from exc
+    return rota_team_get_visible(user=request.user, public_id=public_id)
+
+
+@require_GET
+@role_required(Role.NURSE, Role.COACH)
+def planning_page(request: HttpRequest) -> HttpResponse:
+    """Week view of the team's visits per nurse; unassigned visits on top, to be given out."""
+    team = _planning_team(request)
+    monday = parse_week(request.GET.get("week"))
+    days = week_days(monday)
+    start, end = week_bounds(monday)
+    nurses = list(team_nurses(team=team))
+    visits = team_week_visits(team=team, start=start, end=end)
+    cells: dict[tuple[int | None, dt.date], list] = {}
+    for visit in visits:
+        day = timezone.localtime(visit.starts_at).date()
+        cells.setdefault((visit.nurse_id, day), []).append(visit)
+    known = {n.pk for n in nurses} | {None}
+    outsiders = {v.nurse for v in visits if v.nurse_id not in known}  # covering nurses
+    rows = [
+        {"nurse": nurse, "cells": [cells.get((nurse.pk, day), []) for day in days]}
+        for nurse in [*nurses, *sorted(outsiders, key=str)]
+    ]
+    unassigned = [v for v in visits if v.nurse_id is None]
+    can_edit = rota_can_edit(user=request.user, team=team)
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        part="planning",
+        detail=f"{team.name} week of {monday.isoformat()}: {len(visits)} visits",
+    )
+    return render(
+        request,
+        "scheduling/visit_planning.html",
+        {
+            "team": team,
+            "teams": rota_team_list_visible(user=request.user),
+            "monday": monday,
+            "days": days,
+            "prev_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+            "rows": rows,
+            "unassigned": unassigned,
+            "can_edit": can_edit,
+            "assign_nurses": nurses if can_edit else [],
+            "visit_count": len(visits),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.NURSE)
+def visit_assign_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    visit = visit_get_visible(user=request.user, public_id=public_id)
+    if not rota_can_edit(user=request.user, team=visit.team):
+        raise Http404
+    form = AssignForm(request.POST, nurses=team_nurses(team=visit.team))
+    if form.is_valid():
+        try:
+            services.visit_assign(visit=visit, nurse=form.cleaned_data["nurse"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            who = form.cleaned_data["nurse"] or "nobody"
+            messages.success(request, f"Visit to {visit.client} now with {who}.")
+    else:
+        messages.error(request, "Choose a nurse of the team.")
+    day = timezone.localtime(visit.starts_at).date()
+    return _done(request, _planning_url(visit.team, day))
+
+
+def _visit_choices(request: HttpRequest, team: Team) -> dict:
+    return {
+        "clients": client_list_visible(user=request.user).filter(
+            team=team, status=ClientStatus.ACTIVE
+        ),
+        "nurses": team_nurses(team=team),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def visit_create_page(request: HttpRequest) -> HttpResponse:
+    team = _planning_team(request)
+    if not rota_can_edit(user=request.user, team=team):
+        raise Http404
+    choices = _visit_choices(request, team)
+    client = None
+    raw_client = request.GET.get("client") or request.POST.get("client_id")
+    if raw_client:
+        try:
+            client = choices["clients"].filter(public_id=UUID(raw_client)).first()
+        except ValueError:
+            client = None
+    initial = {"day": _parse_day(request.GET.get("day")), "planned_minutes": 30}
+    if client:
+        initial["client"] = client
+    form = VisitForm(request.POST or None, client=client, initial=initial, **choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_schedule(
+                client=data["client"],
+                nurse=data["nurse"],
+                starts_at=local_datetime(data["day"], data["time"]),
+                planned_minutes=data["planned_minutes"],
+                planned_interventions=data.get("planned_interventions") or [],
+                notes=data["notes"],
+                service=data["service"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            audit_record(
+                request=request,
+                action=Action.CREATE,
+                client_public_id=visit.client.public_id,
+                part="visit",
+                detail=f"visit {visit.public_id}",
+            )
+            messages.success(request, f"Visit to {visit.client} planned.")
+            return _done(request, _planning_url(team, data["day"]))
+    return render(
+        request, "scheduling/visit_form.html", {"form": form, "team": team, "client": client}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE, Role.COACH)
+def visit_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    visit = visit_get_visible(user=request.user, public_id=public_id)
+    can_edit = rota_can_edit(user=request.user, team=visit.team) and not visit.is_billed
+    if request.method == "POST" and not rota_can_edit(user=request.user, team=visit.team):
+        raise Http404
+    local = timezone.localtime(visit.starts_at)
+    initial = {
+        "nurse": visit.nurse,
+        "day": local.date(),
+        "time": local.time().replace(second=0),
+        "planned_minutes": visit.planned_minutes,
+        "service": visit.service,
+        "notes": visit.notes,
+        "planned_interventions": list(visit.planned_interventions.all()),
+    }
+    form = VisitEditForm(
+        request.POST or None,
+        initial=initial,
+        client=visit.client,
+        in_series=visit.series_id is not None,
+        **_visit_choices(request, visit.team),
+    )
+    if request.method == "POST" and "cancel_visit" in request.POST:
+        try:
+            services.visit_cancel(visit=visit, actor=request.user)
+        except ValidationError as exc:
+            form = VisitEditForm(
+                initial=initial,
+                client=visit.client,
+                in_series=visit.series_id is not None,
+                **_visit_choices(request, visit.team),
+            )
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Visit cancelled.")
+            return _done(request, _planning_url(visit.team, local.date()))
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data.get("following") and visit.series_id:
+                services.series_update_following(
+                    series=visit.series,
+                    from_date=visit.occurrence_date or local.date(),
+                    time_of_day=data["time"],
+                    planned_minutes=data["planned_minutes"],
+                    nurse=data["nurse"],
+                    actor=request.user,
+                )
+            else:
+                services.visit_update(
+                    visit=visit,
+                    actor=request.user,
+                    starts_at=local_datetime(data["day"], data["time"]),
+                    planned_minutes=data["planned_minutes"],
+                    nurse=data["nurse"],
+                    notes=data["notes"],
+                    planned_interventions=data.get("planned_interventions") or [],
+                    service=data["service"],
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            audit_record(
+                request=request,
+                action=Action.UPDATE,
+                client_public_id=visit.client.public_id,
+                part="visit",
+                detail=f"visit {visit.public_id}",
+            )
+            messages.success(request, f"Visit to {visit.client} saved.")
+            return _done(request, _planning_url(visit.team, data["day"]))
+    if request.method == "GET":
+        audit_record(
+            request=request,
+            action=Action.VIEW,
+            client_public_id=visit.client.public_id,
+            part="visit",
+            detail=f"visit {visit.public_id}",
+        )
+    return render(
+        request,
+        "scheduling/visit_edit.html",
+        {"form": form, "visit": visit, "can_edit": can_edit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def series_create_page(request: HttpRequest) -> HttpResponse:
+    team = _planning_team(request)
+    if not rota_can_edit(user=request.user, team=team):
+        raise Http404
+    form = SeriesForm(
+        request.POST or None,
+        initial={"starts_on": timezone.localdate(), "planned_minutes": 30},
+        **_visit_choices(request, team),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            series = services.series_create(
+                client=data["client"],
+                nurse=data["nurse"],
+                weekdays=form.weekday_mask(),
+                time_of_day=data["time_of_day"],
+                planned_minutes=data["planned_minutes"],
+                starts_on=data["starts_on"],
+                until=data["until"],
+                service=data["service"],
+                notes=data["notes"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            audit_record(
+                request=request,
+                action=Action.CREATE,
+                client_public_id=series.client.public_id,
+                part="visit-series",
+                detail=f"series {series.public_id}",
+            )
+            messages.success(request, f"Recurring visit planned: {series}.")
+            return _done(request, _planning_url(team, data["starts_on"]))
+    return render(request, "scheduling/series_form.html", {"form": form, "team": team})
+
+
+# --- iCalendar feed ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """Show, create, replace or revoke the nurse's secret feed URL."""
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            services.calendar_token_revoke(user=request.user)
+            messages.success(request, "The calendar link no longer works.")
+        else:
+            services.calendar_token_rotate(user=request.user)
+            messages.success(request, "New calendar link made; the old one no longer works.")
+        return _done(request, reverse("scheduling:calendar"))
+    token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("scheduling:ical-feed", args=[token.token]))
+        if token
+        else ""
+    )
+    return render(request, "scheduling/calendar.html", {"feed_url": feed_url})
+
+
+@never_cache
+@require_GET
+def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the secret URL is the key. Wrong or revoked tokens answer 404.
+
+    Only times and a first name + initial go in the feed: no address or care details, because
+    calendar apps sync the feed to third-party servers.
+    """
+    nurse = calendar_token_user(token=token)
+    start, _ = day_bounds(timezone.localdate() - dt.timedelta(days=14))
+    _, end = day_bounds(timezone.localdate() + dt.timedelta(days=42))
+    body = ical.render_feed(
+        nurse=nurse, visits=nurse_feed_visits(nurse=nurse, start=start, end=end)
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="buurtzorg.ics"'
+    return response

@@ -1,0 +1,427 @@
+"""My day, logging pages, planning, the iCal feed and the visits API."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from buurtzorg.audit.models import AccessEvent
+from clients.models import ClientStatus
+from scheduling.models import Visit, VisitStatus
+from scheduling.services import visits as services
+from scheduling.services.rota import local_datetime
+from tests.factories import ClientFactory, InterventionFactory, VisitFactory
+from tests.scheduling.conftest import DAY
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def my_day_url(day: dt.date = DAY) -> str:
+    return f"{reverse('scheduling:my-day')}?day={day.isoformat()}"
+
+
+def planning_url(world, week: dt.date = DAY) -> str:
+    return f"{reverse('scheduling:planning')}?team={world.team.public_id}&week={week.isoformat()}"
+
+
+def planned(world, hour: int = 9, nurse="nurse", **kwargs) -> Visit:
+    return services.visit_schedule(
+        client=kwargs.pop("client", world.client_record),
+        nurse=getattr(world, nurse) if nurse else None,
+        starts_at=local_datetime(kwargs.pop("day", DAY), dt.time(hour)),
+        planned_minutes=30,
+        actor=world.nurse,
+        planned_interventions=kwargs.pop("plan", [world.intervention]),
+        service=world.service,
+        **kwargs,
+    )
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("nurse", 200), ("coach", 404), ("back_office", 404), ("admin", 404)],
+)
+def test_my_day_is_for_nurses(client, world, who, status) -> None:
+    client.force_login(getattr(world, who))
+    assert client.get(my_day_url()).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("nurse", 200), ("coach", 200), ("other_nurse", 404), ("back_office", 404), ("admin", 404)],
+)
+def test_planning_access(client, world, who, status) -> None:
+    client.force_login(getattr(world, who))
+    assert client.get(planning_url(world)).status_code == status
+
+
+def test_coach_reads_visits_but_cannot_plan(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.coach)
+    assert client.get(reverse("scheduling:visit-edit", args=[visit.public_id])).status_code == 200
+    create = f"{reverse('scheduling:visit-create')}?team={world.team.public_id}"
+    assert client.get(create).status_code == 404
+    assert client.post(reverse("scheduling:visit-done", args=[visit.public_id])).status_code == 404
+
+
+# --- My day -------------------------------------------------------------------------------------
+
+
+def test_my_day_lists_the_round_in_order_with_what_to_do(client, world) -> None:
+    planned(world, hour=11)
+    planned(world, hour=8)
+    client.force_login(world.nurse)
+    body = client.get(my_day_url()).content.decode()
+    assert body.index("08:00 · Jan Jansen") < body.index("11:00 · Jan Jansen")
+    assert "Dapperstraat" in body
+    assert 'href="tel:020-5551234"' in body
+    assert "Check the pain score" in body
+    assert world.problem.problem.name in body
+    event = AccessEvent.objects.get(part="my-day")
+    assert event.username == world.nurse.username
+
+
+def test_one_tap_done_returns_just_the_card(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    response = client.post(reverse("scheduling:visit-done", args=[visit.public_id]), headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert "Logged 30 min" in body
+    visit.refresh_from_db()
+    assert (visit.status, visit.logged_minutes) == (VisitStatus.DONE, 30)
+
+
+def test_difference_on_the_card_asks_for_a_reason_and_keeps_the_minutes(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-done", args=[visit.public_id])
+    response = client.post(url, {"minutes": "45"}, headers=HTMX)
+    body = response.content.decode()
+    assert "give a short reason" in body
+    assert 'value="45"' in body
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+    client.post(url, {"minutes": "45", "deviation_reason": "Extra wound care"}, headers=HTMX)
+    visit.refresh_from_db()
+    assert (visit.logged_minutes, visit.deviation_reason) == (45, "Extra wound care")
+
+
+def test_start_button_marks_the_visit_in_progress(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    body = client.post(
+        reverse("scheduling:visit-start", args=[visit.public_id]), headers=HTMX
+    ).content.decode()
+    assert "Stop and log" in body
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("name", ["scheduling:visit-done", "scheduling:visit-start"])
+def test_logging_someone_elses_visit_is_404(client, world, name) -> None:
+    visit = planned(world)
+    client.force_login(world.colleague)
+    assert client.post(reverse(name, args=[visit.public_id])).status_code == 404
+    assert client.get(reverse("scheduling:visit-log", args=[visit.public_id])).status_code == 404
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+
+
+def test_log_form_with_difference_and_rating(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-log", args=[visit.public_id])
+    form = client.get(url).content.decode()
+    assert "Check the pain score" in form
+    response = client.post(
+        url,
+        {
+            "minutes": "40",
+            "done_interventions": [world.other_intervention.pk],
+            "note": "Calm",
+            f"rating_{world.problem.pk}_knowledge": "3",
+            f"rating_{world.problem.pk}_behavior": "3",
+            f"rating_{world.problem.pk}_status": "2",
+        },
+    )
+    assert response.status_code == 200
+    assert "give a short reason" in response.content.decode()
+    assert 'value="Calm"' in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "minutes": "40",
+            "deviation_reason": "Talked with daughter",
+            "done_interventions": [world.other_intervention.pk],
+            f"rating_{world.problem.pk}_knowledge": "3",
+            f"rating_{world.problem.pk}_behavior": "3",
+            f"rating_{world.problem.pk}_status": "2",
+        },
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.logged_minutes == 40
+    assert list(visit.done_interventions.all()) == [world.other_intervention]
+    assert world.problem.ratings.get().status == 2
+
+
+def test_unplanned_visit_page_logs_directly(client, world) -> None:
+    client.force_login(world.nurse)
+    response = client.post(
+        reverse("scheduling:visit-unplanned"),
+        {
+            "client": world.client_record.pk,
+            "started_at": "2026-06-02T21:00",
+            "minutes": "25",
+            "service": world.service.pk,
+        },
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert (visit.status, visit.logged_minutes, visit.nurse) == (VisitStatus.DONE, 25, world.nurse)
+
+
+def test_my_day_query_count_is_flat(client, world, django_assert_max_num_queries) -> None:
+    client.force_login(world.nurse)
+    planned(world, hour=8)
+    with django_assert_max_num_queries(30) as few:
+        client.get(my_day_url())
+    for hour in range(9, 17):
+        other = ClientFactory(team=world.team)
+        todo = InterventionFactory(client_problem__client=other)
+        planned(world, hour=hour, client=other, plan=[todo])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(my_day_url())
+    assert response.content.decode().count('class="card visit') == 9
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+
+def test_planning_shows_unassigned_visits_and_reassigns(client, world) -> None:
+    visit = planned(world, nurse=None)
+    client.force_login(world.nurse)
+    body = client.get(planning_url(world)).content.decode()
+    assert "1 unassigned" in body
+    response = client.post(
+        reverse("scheduling:visit-assign", args=[visit.public_id]),
+        {"nurse": world.colleague.pk},
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.nurse == world.colleague
+
+
+def test_planning_query_count_is_flat(client, world, django_assert_max_num_queries) -> None:
+    client.force_login(world.nurse)
+    planned(world, hour=8)
+    with django_assert_max_num_queries(30) as few:
+        client.get(planning_url(world))
+    for offset in range(5):
+        for hour in (9, 10, 11):
+            planned(world, hour=hour, day=DAY + dt.timedelta(days=offset - 1), nurse="colleague")
+            VisitFactory(
+                client=world.client_record,
+                day=DAY + dt.timedelta(days=offset),
+                at=dt.time(hour, 40),
+            )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(planning_url(world))
+
+
+def test_plan_visit_form_refuses_overlap_and_keeps_input(client, world) -> None:
+    planned(world)
+    client.force_login(world.nurse)
+    url = f"{reverse('scheduling:visit-create')}?team={world.team.public_id}"
+    response = client.post(
+        url,
+        {
+            "client": world.client_record.pk,
+            "nurse": world.nurse.pk,
+            "day": DAY.isoformat(),
+            "time": "09:15",
+            "planned_minutes": "30",
+            "notes": "keep this note",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "already has a visit then: Jan Jansen" in body
+    assert "keep this note" in body
+    assert Visit.objects.count() == 1
+
+
+def test_plan_visit_on_discharged_client_is_not_offered_and_refused(client, world) -> None:
+    gone = ClientFactory(
+        team=world.team, status=ClientStatus.DISCHARGED, discharged_on=dt.date(2026, 3, 1)
+    )
+    client.force_login(world.nurse)
+    url = f"{reverse('scheduling:visit-create')}?team={world.team.public_id}"
+    response = client.post(
+        url,
+        {"client": gone.pk, "day": DAY.isoformat(), "time": "09:00", "planned_minutes": "30"},
+    )
+    assert response.status_code == 200
+    assert not Visit.objects.exists()
+
+
+def test_billed_visit_page_is_read_only(client, world) -> None:
+    visit = services.visit_log(visit=planned(world), actor=world.nurse)
+    Visit.objects.filter(pk=visit.pk).update(billed_at=timezone.now())
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-edit", args=[visit.public_id])
+    assert "is read-only" in client.get(url).content.decode()
+    response = client.post(url, {"day": DAY.isoformat(), "time": "10:00", "planned_minutes": "30"})
+    assert "billed on" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.starts_at == local_datetime(DAY, dt.time(9))
+
+
+def test_series_form_creates_recurring_visits(client, world) -> None:
+    client.force_login(world.nurse)
+    today = timezone.localdate()
+    response = client.post(
+        f"{reverse('scheduling:series-create')}?team={world.team.public_id}",
+        {
+            "client": world.client_record.pk,
+            "nurse": world.nurse.pk,
+            "weekdays": ["0", "2", "4"],
+            "time_of_day": "18:30",
+            "planned_minutes": "20",
+            "starts_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert 11 <= Visit.objects.count() <= 13
+
+
+# --- iCalendar feed -----------------------------------------------------------------------------
+
+
+def test_ical_feed_needs_only_the_token_and_dies_when_revoked(client, world) -> None:
+    today = timezone.localdate()
+    planned(world, day=today, hour=10)
+    token = services.calendar_token_rotate(user=world.nurse)
+    url = reverse("scheduling:ical-feed", args=[token.token])
+    response = client.get(url)  # not logged in
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in body
+    assert "Visit J.J. (30 min)" in body
+    assert "Dapperstraat" not in body
+    assert client.get(reverse("scheduling:ical-feed", args=["wrong"])).status_code == 404
+    services.calendar_token_revoke(user=world.nurse)
+    assert client.get(url).status_code == 404
+
+
+def test_calendar_page_makes_and_replaces_the_address(client, world) -> None:
+    client.force_login(world.nurse)
+    client.post(reverse("scheduling:calendar"))
+    first = world.nurse.calendar_tokens.get(revoked_at__isnull=True).token
+    client.post(reverse("scheduling:calendar"))
+    second = world.nurse.calendar_tokens.get(revoked_at__isnull=True).token
+    assert first != second
+    assert second in client.get(reverse("scheduling:calendar")).content.decode()
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def test_api_plans_and_filters_visits(client, world) -> None:
+    client.force_login(world.nurse)
+    response = client.post(
+        reverse("api-visit-list"),
+        {
+            "client": str(world.client_record.public_id),
+            "nurse": str(world.nurse.public_id),
+            "starts_at": "2026-06-02T09:00:00+02:00",
+            "planned_minutes": 30,
+            "planned_interventions": [str(world.intervention.public_id)],
+            "service": "EX-VP",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["ends_at"] == "2026-06-02T09:30:00+02:00"
+    clash = client.post(
+        reverse("api-visit-list"),
+        {
+            "client": str(world.client_record.public_id),
+            "nurse": str(world.nurse.public_id),
+            "starts_at": "2026-06-02T09:20:00+02:00",
+            "planned_minutes": 30,
+        },
+        content_type="application/json",
+    )
+    assert clash.status_code == 400
+    assert "already has a visit then" in clash.json()["starts_at"][0]
+    listed = client.get(reverse("api-visit-list"), {"date": "2026-06-02"}).json()
+    assert listed["count"] == 1
+    assert client.get(reverse("api-visit-list"), {"date": "2026-06-03"}).json()["count"] == 0
+
+
+def test_api_refuses_discharged_client_and_bad_times(client, world) -> None:
+    gone = ClientFactory(
+        team=world.team, status=ClientStatus.DISCHARGED, discharged_on=dt.date(2026, 3, 1)
+    )
+    client.force_login(world.nurse)
+    response = client.post(
+        reverse("api-visit-list"),
+        {
+            "client": str(gone.public_id),
+            "starts_at": "2026-06-02T09:00+02:00",
+            "planned_minutes": 30,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "was discharged on 2026-03-01" in response.json()["client"][0]
+    assert not Visit.objects.exists()
+
+
+def test_api_log_one_tap_and_others_get_404(client, world) -> None:
+    visit = planned(world)
+    url = reverse("api-visit-log", args=[visit.public_id])
+    client.force_login(world.colleague)
+    assert client.post(url, {}, content_type="application/json").status_code == 404
+    client.force_login(world.nurse)
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["logged_minutes"]) == ("done", 30)
+    again = client.post(url, {"minutes": 50}, content_type="application/json")
+    assert again.status_code == 400
+    assert "deviation_reason" in again.json()
+
+
+def test_api_other_team_visit_is_404(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.other_nurse)
+    assert client.get(reverse("api-visit-detail", args=[visit.public_id])).status_code == 404
+    client.force_login(world.coach)
+    assert client.get(reverse("api-visit-detail", args=[visit.public_id])).status_code == 200
+
+
+def test_api_series_create(client, world) -> None:
+    client.force_login(world.nurse)
+    response = client.post(
+        reverse("api-series-list"),
+        {
+            "client": str(world.client_record.public_id),
+            "weekdays": [1, 3, 5],
+            "time_of_day": "18:30",
+            "planned_minutes": 20,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["weekdays"] == [1, 3, 5]
+    assert Visit.objects.filter(nurse__isnull=True).count() >= 11
