@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, TruncWeek
 from django.utils import timezone
 
-from clients.models import CareIndication, Client, ClientProblem, OutcomeRating, ProblemStatus
+from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
 from scheduling.models import CoverageRule, CoverArrangement, Shift, ShiftKind
 from scheduling.services.rota import (
     CoverageGap,
@@ -327,15 +327,31 @@ def _median_text(key: str, value: Decimal | None) -> str:
 # the queries (each one GROUP BY team over all requested teams)
 
 
+def _in_care(end: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}admitted_on__lte": end}) & (
+        Q(**{f"{prefix}discharged_on__isnull": True}) | Q(**{f"{prefix}discharged_on__gt": end})
+    )
+
+
 def _clients(ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict]:
-    in_care = Q(admitted_on__lte=end) & (Q(discharged_on__isnull=True) | Q(discharged_on__gt=end))
+    """Client counts and the care indicated for clients in care, one row per team.
+
+    Joining indications repeats a client per indication, hence the distinct counts.
+    """
+    in_care = _in_care(end)
+    indication_valid = (
+        in_care
+        & Q(indications__valid_from__lte=end)
+        & (Q(indications__valid_until__isnull=True) | Q(indications__valid_until__gte=end))
+    )
     rows = (
         Client.objects.filter(team_id__in=ids)
         .values("team_id")
         .annotate(
-            active=Count("pk", filter=in_care),
-            intake=Count("pk", filter=Q(admitted_on__range=(start, end))),
-            discharges=Count("pk", filter=Q(discharged_on__range=(start, end))),
+            active=Count("pk", filter=in_care, distinct=True),
+            intake=Count("pk", filter=Q(admitted_on__range=(start, end)), distinct=True),
+            discharges=Count("pk", filter=Q(discharged_on__range=(start, end)), distinct=True),
+            indicated=Sum("indications__hours_per_week", filter=indication_valid),
         )
         .order_by()
     )
@@ -367,9 +383,20 @@ def _contracted(members: list[dict], start: dt.date, end: dt.date) -> Decimal:
     return (total / 7).quantize(Decimal("0.1"))
 
 
-def _effective_visits() -> object:
-    """Visits that are not superseded by a correction (each logical visit counted once)."""
-    return Visit.objects.exclude(Exists(Visit.objects.filter(corrects=OuterRef("pk"))))
+def _visits_with_effect() -> object:
+    """Visits annotated with `effective`: the row whose minutes count for a logical visit.
+
+    A correction row (`corrects`) carries new minutes for a billed visit, so the minutes of a
+    visit are those of its latest correction, else its own. Counts of visits (planned, logged,
+    late, nurses seen) use the original rows only (`corrects` empty), with their own log time.
+    """
+    superseded = Visit.objects.filter(corrects=OuterRef("pk"))
+    later_sibling = Visit.objects.filter(corrects=OuterRef("corrects"), pk__gt=OuterRef("pk"))
+    return Visit.objects.annotate(superseded=Exists(superseded), later=Exists(later_sibling))
+
+
+EFFECTIVE = Q(superseded=False, later=False)
+ORIGINAL = Q(corrects__isnull=True)
 
 
 def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -381,16 +408,20 @@ def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> d
         return {}
     lo, hi = _local_bounds(start, end)
     done = Q(status=VisitStatus.DONE)
-    seen = done & Q(nurse__isnull=False)
+    original_done = ORIGINAL & done
+    seen = original_done & Q(nurse__isnull=False)
     rows = (
-        _effective_visits()
+        _visits_with_effect()
         .filter(team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi)
         .values("team_id")
         .annotate(
-            planned=Count("pk", filter=~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now)),
-            logged=Count("pk", filter=done),
-            minutes=Sum("logged_minutes", filter=done),
-            late=Count("pk", filter=done & Q(logged_at__gt=F("ends_at") + LATE_AFTER)),
+            planned=Count(
+                "pk",
+                filter=ORIGINAL & ~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now),
+            ),
+            logged=Count("pk", filter=original_done),
+            minutes=Sum("logged_minutes", filter=done & EFFECTIVE),
+            late=Count("pk", filter=original_done & Q(logged_at__gt=F("ends_at") + LATE_AFTER)),
             pairs=Count(
                 Concat(
                     Cast("client_id", CharField()),
@@ -419,8 +450,9 @@ def _weekly_minutes(ids: list[int], weeks: list[dt.date]) -> dict[tuple[int, dt.
         return {}
     lo, hi = _local_bounds(weeks[0], weeks[-1] + dt.timedelta(days=6))
     rows = (
-        _effective_visits()
-        .filter(team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi, status=VisitStatus.DONE)
+        _visits_with_effect()
+        .filter(EFFECTIVE, team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi)
+        .filter(status=VisitStatus.DONE)
         .annotate(week=TruncWeek("starts_at"))
         .values("team_id", "week")
         .annotate(minutes=Sum("logged_minutes"))
@@ -434,12 +466,15 @@ def _weekly_minutes(ids: list[int], weeks: list[dt.date]) -> dict[tuple[int, dt.
     return out
 
 
-def _outcomes(ids: list[int], end: dt.date) -> dict[int, dict]:
+def _problems(ids: list[int], end: dt.date, top: int = 3) -> tuple[dict, dict]:
+    """Outcome change and the problems most worked on, from one query grouped by
+    (team, problem): per client problem the first and latest rating up to `end` (K+B+S)."""
     ratings = OutcomeRating.objects.filter(client_problem=OuterRef("pk"), rated_on__lte=end)
     score = F("knowledge") + F("behavior") + F("status")
     first = ratings.order_by("rated_on", "id").annotate(s=score).values("s")[:1]
     last = ratings.order_by("-rated_on", "-id").annotate(s=score).values("s")[:1]
     count = ratings.order_by().values("client_problem").annotate(n=Count("pk")).values("n")
+    rated = Q(n_ratings__gte=2)
     rows = (
         ClientProblem.objects.filter(client__team_id__in=ids)
         .annotate(
@@ -447,48 +482,33 @@ def _outcomes(ids: list[int], end: dt.date) -> dict[int, dict]:
             last_score=Subquery(last, output_field=IntegerField()),
             n_ratings=Subquery(count, output_field=IntegerField()),
         )
-        .filter(n_ratings__gte=2)
-        .values("client__team_id")
+        .values("client__team_id", "problem__name")
         .annotate(
-            rated=Count("pk"),
-            improved=Count("pk", filter=Q(last_score__gt=F("first_score"))),
-            stayed=Count("pk", filter=Q(last_score=F("first_score"))),
-            worsened=Count("pk", filter=Q(last_score__lt=F("first_score"))),
+            rated=Count("pk", filter=rated),
+            improved=Count("pk", filter=rated & Q(last_score__gt=F("first_score"))),
+            stayed=Count("pk", filter=rated & Q(last_score=F("first_score"))),
+            worsened=Count("pk", filter=rated & Q(last_score__lt=F("first_score"))),
+            on_plans=Count(
+                "client_id",
+                filter=_in_care(end, "client__") & Q(status=ProblemStatus.ACTIVE),
+                distinct=True,
+            ),
         )
         .order_by()
     )
-    return {r["client__team_id"]: r for r in rows}
-
-
-def _top_problems(ids: list[int], end: dt.date, top: int = 3) -> dict[int, list]:
-    in_care = Q(client__admitted_on__lte=end) & (
-        Q(client__discharged_on__isnull=True) | Q(client__discharged_on__gt=end)
-    )
-    rows = (
-        ClientProblem.objects.filter(in_care, client__team_id__in=ids, status=ProblemStatus.ACTIVE)
-        .values("client__team_id", "problem__name")
-        .annotate(n=Count("client_id", distinct=True))
-        .order_by("client__team_id", "-n", "problem__name")
-    )
-    out: dict[int, list] = defaultdict(list)
+    outcomes: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    worked: dict[int, list] = defaultdict(list)
     for r in rows:
-        if len(out[r["client__team_id"]]) < top:
-            out[r["client__team_id"]].append((r["problem__name"], r["n"]))
-    return out
-
-
-def _indicated(ids: list[int], end: dt.date) -> dict[int, Decimal]:
-    in_care = Q(client__admitted_on__lte=end) & (
-        Q(client__discharged_on__isnull=True) | Q(client__discharged_on__gt=end)
-    )
-    rows = (
-        CareIndication.objects.filter(in_care, client__team_id__in=ids, valid_from__lte=end)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=end))
-        .values("client__team_id")
-        .annotate(hours=Sum("hours_per_week"))
-        .order_by()
-    )
-    return {r["client__team_id"]: r["hours"] or Decimal(0) for r in rows}
+        team_id = r["client__team_id"]
+        for key in ("rated", "improved", "stayed", "worsened"):
+            outcomes[team_id][key] += r[key]
+        if r["on_plans"]:
+            worked[team_id].append((r["problem__name"], r["on_plans"]))
+    top_problems = {
+        team_id: sorted(items, key=lambda item: (-item[1], item[0]))[:top]
+        for team_id, items in worked.items()
+    }
+    return outcomes, top_problems
 
 
 def coverage_gaps_for_teams(
@@ -590,9 +610,7 @@ def team_figures(
         ids, min(start, today - dt.timedelta(weeks=TREND_WEEKS)), max(end, today)
     )
     visits = _visits(ids, start, end, now)
-    outcomes = _outcomes(ids, end)
-    top = _top_problems(ids, end)
-    indicated = _indicated(ids, end)
+    outcomes, top = _problems(ids, end)
     gaps: dict[int, list[CoverageGap]] = {}
     if with_gaps:
         gap_start = local_datetime(today, dt.time())
@@ -636,7 +654,7 @@ def team_figures(
                 if v.get("visited")
                 else None
             ),
-            indicated_hours_week=indicated.get(team.pk, Decimal(0)),
+            indicated_hours_week=c.get("indicated") or Decimal(0),
         )
         team_gaps = gaps.get(team.pk, [])
         figures.gap_count = len(team_gaps)

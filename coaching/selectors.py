@@ -215,11 +215,3 @@ def figures_team_list_visible(*, user: User) -> QuerySet[Team]:
 
 def figures_team_get_visible(*, user: User, public_id: UUID) -> Team:
     return get_object_or_404(figures_team_list_visible(user=user), public_id=public_id)
-
-
-def unread_by_team(*, user: User) -> dict[int, int]:
-    """Unread posts per team space for `user` (one query), for the coach dashboard."""
-    return {
-        space.team_id: space.unread
-        for space in space_list_with_unread(user=user).filter(team__isnull=False)
-    }

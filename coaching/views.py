@@ -240,15 +240,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     teams = selectors.figures_team_list_visible(user=request.user).select_related("space")
     figures = team_figures(teams=teams, start=start, end=end)
-    unread = selectors.unread_by_team(user=request.user)
+    spaces = list(selectors.space_list_with_unread(user=request.user))
+    unread = {space.team_id: space.unread for space in spaces if space.team_id}
     for f in figures:
         f.unread = unread.get(f.team.pk, 0)
     figures.sort(key=lambda f: f.attention)
-    return render(
-        request,
-        "coaching/dashboard.html",
-        {"cards": [_card(f) for f in figures], "form": form, "start": start, "end": end},
-    )
+    context = {
+        "cards": [_card(f) for f in figures],
+        "form": form,
+        "start": start,
+        "end": end,
+        # the same numbers as the Messages badge, so the context processor need not count
+        "nav_unread": sum(space.unread for space in spaces),
+    }
+    return render(request, "coaching/dashboard.html", context)
 
 
 def _all_team_medians(start: dt.date, end: dt.date) -> dict:

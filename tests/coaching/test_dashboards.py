@@ -31,8 +31,16 @@ def test_coach_dashboard_is_for_coaches(client, access_world, who, status) -> No
 
 
 def test_coach_dashboard_shows_only_her_teams(client, access_world) -> None:
+    services.thread_start(
+        space=services.space_for_team(team=access_world.team_a),
+        author=access_world.nurse_a,
+        subject="Question",
+        body="Can we talk?",
+    )
     client.force_login(access_world.coach_a)
     body = client.get(reverse("coaching:dashboard")).content.decode()
+    assert '<span class="pill">1 unread</span>' in body
+    assert 'aria-label="1 unread"' in body  # the navigation badge
     assert "Team A" in body
     assert "Team B" not in body
     assert "Productivity" in body
