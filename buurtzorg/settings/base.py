@@ -256,6 +256,13 @@ CELERY_BEAT_SCHEDULE["scheduling-series-materialise"] = {
     "task": "scheduling.tasks.series_materialise_all_task",
     "schedule": crontab(hour=1, minute=30),
 }
+# billing: a draft run (all insurers) for the previous month, early on the 1st.
+CELERY_BEAT_SCHEDULE["billing-previous-month"] = {
+    "task": "scheduling.billing.tasks.billing_run_schedule_previous_month_task",
+    "schedule": crontab(minute=30, hour=2, day_of_month=1),
+}
+# Our organisation's AGB code (8 digits): the sender in insurer declaration files.
+ORGANISATION_AGB = env("ORGANISATION_AGB", default="00000000")
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -1,1 +1,294 @@
-"""Insurer billing: contracts, tariffs, billing runs and invoice lines."""
+"""Insurer billing: contracts, tariffs, billing runs, invoice lines and the files of a run.
+
+Rules the database holds whatever path writes: one contract per insurer and year, one tariff
+per service in a contract and an hourly rate above zero, one billing run per month and insurer
+(and one for "all insurers"), one line per client, service, month of care and kind in a run,
+debit lines positive and credit lines negative.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from buurtzorg.models import PublicModel, TimeStampedModel
+from clients.models import Client, Insurer
+from scheduling.models import CareService
+
+TARIFF_NOT_POSITIVE = "The hourly tariff must be more than 0."
+
+
+class Contract(PublicModel):
+    """The agreement with one insurer for one calendar year; its tariffs price the services."""
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="contracts")
+    year = models.PositiveSmallIntegerField(_("year"))
+    reference = models.CharField(_("contract reference"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-year", "insurer__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["insurer", "year"],
+                name="contract_one_per_insurer_year",
+                violation_error_message=_("This insurer already has a contract for that year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="contract_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:contract-detail", args=[self.public_id])
+
+
+class Tariff(PublicModel):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tariffs")
+    service = models.ForeignKey(CareService, on_delete=models.PROTECT, related_name="tariffs")
+    hourly_rate = models.DecimalField(_("hourly tariff (EUR)"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "service__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "service"],
+                name="tariff_one_per_service",
+                violation_error_message=_("This contract already has a tariff for that service."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate__gt=0),
+                name="tariff_hourly_rate_positive",
+                violation_error_message=TARIFF_NOT_POSITIVE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code} {self.hourly_rate}/h"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Queued")
+    RUNNING = "running", _("Running")
+    DRAFT = "draft", _("Draft (ready to check)")
+    FINALISED = "finalised", _("Finalised")
+    FAILED = "failed", _("Failed")
+
+
+class RunStage(models.TextChoices):
+    QUEUED = "queued", _("waiting for a worker")
+    AGGREGATING = "aggregating", _("adding up the month's minutes")
+    PRICING = "pricing", _("pricing lines")
+    FILES = "files", _("writing files")
+    SAVING = "saving", _("saving lines")
+    DONE = "done", _("done")
+
+
+class BillingRun(PublicModel):
+    """One month's billing, for one insurer or for all of them. A Celery task fills it in."""
+
+    period = models.DateField(_("month"), help_text=_("First day of the billed month"))
+    insurer = models.ForeignKey(
+        Insurer,
+        on_delete=models.PROTECT,
+        related_name="billing_runs",
+        null=True,
+        blank=True,
+        help_text=_("Empty: all insurers"),
+    )
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    stage = models.CharField(max_length=12, choices=RunStage.choices, default=RunStage.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty when started by the monthly schedule"),
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Progress and result counts, shown while the run works and after.
+    groups_total = models.PositiveIntegerField(default=0)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    visit_count = models.PositiveIntegerField(default=0)
+    client_count = models.PositiveIntegerField(default=0)
+    line_count = models.PositiveIntegerField(default=0)
+    credit_line_count = models.PositiveIntegerField(default=0)
+    unpriced_count = models.PositiveIntegerField(
+        default=0, help_text=_("Client/service groups left out for want of a tariff")
+    )
+    total_amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "insurer"],
+                condition=Q(insurer__isnull=False),
+                name="billingrun_one_per_insurer_month",
+                violation_error_message=_("There is already a billing run for that insurer."),
+            ),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(insurer__isnull=True),
+                name="billingrun_one_all_insurers_month",
+                violation_error_message=_("There is already a billing run for that month."),
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="billingrun_period_is_month"),
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="billingrun_status_known"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=RunStatus.FINALISED)
+                    & Q(finalised_at__isnull=False)
+                    & Q(finalised_by__isnull=False)
+                )
+                | (~Q(status=RunStatus.FINALISED) & Q(finalised_at__isnull=True)),
+                name="billingrun_finalised_with_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.insurer.name if self.insurer_id else _("all insurers")
+        return f"{self.period:%Y-%m} {who}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:run-detail", args=[self.public_id])
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (RunStatus.PENDING, RunStatus.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        steps = {
+            RunStage.QUEUED: 0,
+            RunStage.AGGREGATING: 10,
+            RunStage.PRICING: 40,
+            RunStage.FILES: 50,
+            RunStage.SAVING: 90,
+            RunStage.DONE: 100,
+        }
+        base = steps.get(self.stage, 0)
+        if self.stage == RunStage.FILES and self.files_total:
+            base += 40 * self.files_done // self.files_total
+        return base
+
+
+class LineKind(models.TextChoices):
+    DEBIT = "debit", _("debit")
+    CREDIT = "credit", _("credit")
+
+
+class InvoiceLine(TimeStampedModel):
+    """One client, one service, one month of care, debit or credit, in one run.
+
+    BSN, policy number, name and service code are copied at billing time: the file sent must
+    be reproducible even if the client record changes later. `visit_ids` are the visits the
+    line covers; they get `billed_at` when the run is finalised.
+    """
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="lines")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoice_lines")
+    line_number = models.PositiveIntegerField()
+    bsn = models.CharField(max_length=9)
+    policy_number = models.CharField(max_length=30)
+    client_name = models.CharField(max_length=60, help_text=_("Surname and initials"))
+    date_of_birth = models.DateField(null=True)
+    service = models.ForeignKey(CareService, on_delete=models.PROTECT, related_name="+")
+    service_code = models.CharField(max_length=20)
+    period = models.DateField(help_text=_("First day of the month the care was given in"))
+    kind = models.CharField(max_length=6, choices=LineKind.choices, default=LineKind.DEBIT)
+    minutes = models.IntegerField()
+    units = models.IntegerField(help_text=_("5-minute units; negative on a credit line"))
+    hourly_rate = models.DecimalField(max_digits=8, decimal_places=2)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    visit_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["run", "insurer", "line_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "insurer", "line_number"], name="invoiceline_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["run", "client", "service", "period", "kind"],
+                name="invoiceline_no_duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=LineKind.values), name="invoiceline_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=LineKind.DEBIT) & Q(units__gte=0) & Q(amount__gte=0))
+                | (Q(kind=LineKind.CREDIT) & Q(units__lte=0) & Q(amount__lte=0)),
+                name="invoiceline_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate__gt=0), name="invoiceline_rate_positive"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="invoiceline_period_is_month"),
+        ]
+        indexes = [
+            models.Index(fields=["client", "period", "service"], name="invoiceline_client_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_number} {self.kind} {self.amount}"
+
+
+class FileKind(models.TextChoices):
+    CSV = "csv", _("CSV")
+    PDF = "pdf", _("PDF invoice")
+    DECLARATION = "declaration", _("Declaration file")
+
+
+def run_file_path(instance: "RunFile", filename: str) -> str:
+    return f"billing/{instance.run.public_id}/{filename}"
+
+
+class RunFile(PublicModel):
+    """A file produced by a run. Rows appear only when the whole run commits."""
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="files")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=FileKind.choices)
+    file = models.FileField(upload_to=run_file_path, max_length=300)
+    filename = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    invoice_number = models.CharField(max_length=12)
+    total_amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["run", "insurer__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "insurer", "kind"], name="runfile_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=FileKind.values), name="runfile_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:file-download", args=[self.public_id])

@@ -1,0 +1,257 @@
+"""The numbers of an outcome report, computed by the database (values().annotate()).
+
+Definitions (also printed in the report):
+- clients in the period: admitted on or before its last day and not discharged before its
+  first day, in the team / neighbourhood / organisation;
+- problems addressed: client problems open at some point in the period;
+- admission rating: the rating marked "admission", else the first rating; latest rating: the
+  rating marked "discharge", else the last rating up to the end of the period. A problem
+  counts for the K/B/S comparison only with two different ratings;
+- improved: the sum K+B+S of the latest rating is higher than at admission;
+- interventions: care-plan lines of the problems addressed, by category and target;
+- hours of care: minutes of the services logged on visits in the period (cancelled and
+  superseded visits excluded), per client.
+"""
+
+import datetime as dt
+import statistics
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+
+from clients.models import Client, ClientProblem, Intervention, OutcomeRating, RatingMoment
+from omaha.reports.models import OutcomeReport, ReportScope
+
+HOUR_BUCKETS = [(0, 5), (5, 10), (10, 20), (20, 40), (40, None)]
+
+
+def scope_clients(report: OutcomeReport) -> QuerySet[Client]:
+    clients = Client.objects.filter(admitted_on__lte=report.period_end).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gte=report.period_start)
+    )
+    if report.scope == ReportScope.TEAM:
+        return clients.filter(team_id=report.team_id)
+    if report.scope == ReportScope.NEIGHBOURHOOD:
+        return clients.filter(team__neighbourhood_id=report.neighbourhood_id)
+    return clients
+
+
+def scope_problems(report: OutcomeReport) -> QuerySet[ClientProblem]:
+    return ClientProblem.objects.filter(
+        client__in=scope_clients(report), identified_on__lte=report.period_end
+    ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=report.period_start))
+
+
+def problems_by_domain(report: OutcomeReport) -> list[dict[str, Any]]:
+    rows = (
+        scope_problems(report)
+        .values(
+            "problem__domain__number",
+            "problem__domain__name",
+            "problem__number",
+            "problem__code",
+            "problem__name",
+        )
+        .annotate(clients=Count("client", distinct=True), problems=Count("id"))
+        .order_by("problem__domain__number", "problem__number")
+    )
+    return [
+        {
+            "domain": r["problem__domain__name"],
+            "code": r["problem__code"],
+            "problem": r["problem__name"],
+            "clients": r["clients"],
+            "problems": r["problems"],
+        }
+        for r in rows
+    ]
+
+
+def clients_by_domain(report: OutcomeReport) -> list[dict[str, Any]]:
+    rows = (
+        scope_problems(report)
+        .values("problem__domain__number", "problem__domain__name")
+        .annotate(clients=Count("client", distinct=True))
+        .order_by("problem__domain__number")
+    )
+    return [{"domain": r["problem__domain__name"], "clients": r["clients"]} for r in rows]
+
+
+def _rating_subqueries(end: dt.date) -> dict[str, Subquery]:
+    ratings = OutcomeRating.objects.filter(client_problem=OuterRef("pk"), rated_on__lte=end)
+    first = ratings.order_by(
+        Case(When(moment=RatingMoment.ADMISSION, then=Value(0)), default=Value(1)),
+        "rated_on",
+        "id",
+    )
+    last = ratings.order_by(
+        Case(When(moment=RatingMoment.DISCHARGE, then=Value(0)), default=Value(1)),
+        "-rated_on",
+        "-id",
+    )
+    out: dict[str, Subquery] = {
+        "first_id": Subquery(first.values("id")[:1]),
+        "last_id": Subquery(last.values("id")[:1]),
+    }
+    for field in ("knowledge", "behavior", "status"):
+        out[f"{field[0]}0"] = Subquery(first.values(field)[:1], output_field=IntegerField())
+        out[f"{field[0]}1"] = Subquery(last.values(field)[:1], output_field=IntegerField())
+    return out
+
+
+def kbs_by_problem(report: OutcomeReport) -> list[dict[str, Any]]:
+    """Mean K/B/S at admission and latest, and the share improved, per problem (one query)."""
+    rows = (
+        scope_problems(report)
+        .annotate(**_rating_subqueries(report.period_end))
+        .filter(first_id__isnull=False)
+        .exclude(first_id=F("last_id"))
+        .values("problem__number", "problem__code", "problem__name")
+        .annotate(
+            rated=Count("id"),
+            **{f"avg_{key}": Avg(key) for key in ("k0", "b0", "s0", "k1", "b1", "s1")},
+            improved=Count("id", filter=Q(k1__isnull=False) & Q(_improved_condition())),
+        )
+        .order_by("problem__number")
+    )
+    return [
+        {
+            "code": r["problem__code"],
+            "problem": r["problem__name"],
+            "rated": r["rated"],
+            **{
+                key: round(float(r[f"avg_{key}"]), 2)
+                for key in ("k0", "b0", "s0", "k1", "b1", "s1")
+            },
+            "improved": r["improved"],
+            "share_improved": round(r["improved"] / r["rated"], 3) if r["rated"] else 0.0,
+        }
+        for r in rows
+    ]
+
+
+def _improved_condition() -> Q:
+    from django.db.models.lookups import GreaterThan
+
+    return Q(GreaterThan(F("k1") + F("b1") + F("s1"), F("k0") + F("b0") + F("s0")))
+
+
+def interventions_by_category(report: OutcomeReport) -> list[dict[str, Any]]:
+    rows = (
+        Intervention.objects.filter(client_problem__in=scope_problems(report))
+        .values("category__number", "category__name", "target__number", "target__name")
+        .annotate(count=Count("id"), clients=Count("client_problem__client", distinct=True))
+        .order_by("category__number", "target__number")
+    )
+    return [
+        {
+            "category": r["category__name"],
+            "target": r["target__name"],
+            "count": r["count"],
+            "clients": r["clients"],
+        }
+        for r in rows
+    ]
+
+
+def minutes_per_client(report: OutcomeReport) -> dict[int, int]:
+    """Logged service minutes per client in the period (one GROUP BY)."""
+    try:
+        from scheduling.billing.aggregation import effective_visits
+        from scheduling.models import VisitService
+    except ImportError:  # scheduling without visits: no hours to report
+        return {}
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime.combine(report.period_start, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(report.period_end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    rows = (
+        VisitService.objects.filter(
+            visit__in=effective_visits().filter(
+                client__in=scope_clients(report), starts_at__gte=start, starts_at__lt=end
+            )
+        )
+        .values("visit__client_id")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    return {r["visit__client_id"]: r["minutes"] or 0 for r in rows}
+
+
+def hours_summary(minutes: dict[int, int]) -> dict[str, Any]:
+    hours = sorted(m / 60 for m in minutes.values())
+    buckets = []
+    for low, high in HOUR_BUCKETS:
+        label = f"{low}-{high} h" if high is not None else f"{low}+ h"
+        count = sum(1 for h in hours if h >= low and (high is None or h < high))
+        buckets.append({"label": label, "clients": count})
+    return {
+        "clients_with_care": len(hours),
+        "total_hours": round(sum(hours), 2),
+        "mean_hours": round(statistics.fmean(hours), 2) if hours else 0.0,
+        "median_hours": round(statistics.median(hours), 2) if hours else 0.0,
+        "max_hours": round(hours[-1], 2) if hours else 0.0,
+        "buckets": buckets,
+    }
+
+
+def per_client_rows(report: OutcomeReport, minutes: dict[int, int]) -> list[dict[str, Any]]:
+    """Names: only ever called for a per-client report asked by a nurse of the team."""
+    problems = dict(
+        scope_problems(report)
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .values_list("client_id", "n")
+    )
+    return [
+        {
+            "client": f"{c.first_name} {c.last_name}",
+            "public_id": str(c.public_id),
+            "problems": problems.get(c.pk, 0),
+            "hours": round(minutes.get(c.pk, 0) / 60, 2),
+        }
+        for c in scope_clients(report).order_by("last_name", "first_name", "id")
+    ]
+
+
+def compute(report: OutcomeReport, progress: Any = None) -> dict[str, Any]:
+    """All sections of the report as plain JSON-able data."""
+    steps = [
+        ("clients_by_domain", clients_by_domain),
+        ("problems", problems_by_domain),
+        ("kbs", kbs_by_problem),
+        ("interventions", interventions_by_category),
+    ]
+    result: dict[str, Any] = {
+        "clients": scope_clients(report).count(),
+        "period": [report.period_start.isoformat(), report.period_end.isoformat()],
+        "scope": report.scope_label,
+    }
+    for n, (key, function) in enumerate(steps, start=1):
+        result[key] = function(report)
+        if progress:
+            progress(n)
+    minutes = minutes_per_client(report)
+    result["hours"] = hours_summary(minutes)
+    if report.per_client:
+        result["per_client"] = per_client_rows(report, minutes)
+    if progress:
+        progress(len(steps) + 1)
+    return result
+
+
+STEPS = 5

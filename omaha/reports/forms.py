@@ -1,0 +1,31 @@
+from django import forms
+
+from omaha.reports.models import ReportScope
+from teams.models import Neighbourhood, Team
+
+
+class ReportForm(forms.Form):
+    scope = forms.ChoiceField(choices=ReportScope.choices, label="Report for")
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label="Team")
+    neighbourhood = forms.ModelChoiceField(
+        queryset=Neighbourhood.objects.none(), required=False, label="Neighbourhood"
+    )
+    period_start = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label="Until", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    per_client = forms.BooleanField(
+        required=False,
+        label="Per client, with names (nurses of the team only)",
+    )
+
+    def __init__(
+        self, *args: object, teams: object, neighbourhoods: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["neighbourhood"].queryset = neighbourhoods
+        if not neighbourhoods.exists():
+            self.fields["scope"].choices = [(ReportScope.TEAM, ReportScope.TEAM.label)]

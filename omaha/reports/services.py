@@ -1,0 +1,153 @@
+"""Writes of outcome reports: request one (checks who may ask what) and build it (the task)."""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from omaha.reports import aggregates
+from omaha.reports.files import report_csv_bytes, report_pdf_bytes
+from omaha.reports.models import OutcomeReport, ReportScope, ReportStatus
+from teams.models import Membership, Neighbourhood, Role, Team, User
+
+logger = logging.getLogger(__name__)
+
+PERIOD_REVERSED = "The end date cannot be before the start date."
+PERIOD_IN_FUTURE = "The period cannot start in the future."
+PERIOD_TOO_LONG = "A report covers at most 3 years."
+SCOPE_NEEDS_TEAM = "Choose the team."
+SCOPE_NEEDS_NEIGHBOURHOOD = "Choose the neighbourhood."
+PER_CLIENT_NURSES_ONLY = (
+    "A report with client names is only for nurses of that team; ask for the aggregate report."
+)
+SCOPE_NOT_ALLOWED = "You can only ask for reports about your own team(s)."
+RETRYABLE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _nurse_team_id(user: User) -> int | None:
+    return (
+        Membership.objects.filter(nurse=user, ended_on__isnull=True)
+        .values_list("team_id", flat=True)
+        .first()
+    )
+
+
+def _check_access(*, actor: User, scope: str, team: Team | None, per_client: bool) -> None:
+    if per_client and not (
+        actor.role == Role.NURSE and team is not None and _nurse_team_id(actor) == team.pk
+    ):
+        raise ValidationError({"per_client": [PER_CLIENT_NURSES_ONLY]})
+    if actor.role in (Role.BACK_OFFICE, Role.ADMIN):
+        return
+    if actor.role == Role.NURSE and scope == ReportScope.TEAM and team is not None:
+        if _nurse_team_id(actor) == team.pk:
+            return
+    if actor.role == Role.COACH and scope == ReportScope.TEAM and team is not None:
+        if team.coach_assignments.filter(coach=actor).exists():
+            return
+    raise ValidationError({"scope": [SCOPE_NOT_ALLOWED]})
+
+
+@transaction.atomic
+def outcome_report_request(
+    *,
+    actor: User,
+    scope: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    team: Team | None = None,
+    neighbourhood: Neighbourhood | None = None,
+    per_client: bool = False,
+) -> OutcomeReport:
+    """Create a report and queue its build on commit. Each request is its own report."""
+    from omaha.reports.tasks import outcome_report_build_task
+
+    errors: dict[str, list[str]] = {}
+    if period_end < period_start:
+        errors["period_end"] = [PERIOD_REVERSED]
+    if period_start > timezone.localdate():
+        errors["period_start"] = [PERIOD_IN_FUTURE]
+    if (period_end - period_start).days > 3 * 366:
+        errors.setdefault("period_end", []).append(PERIOD_TOO_LONG)
+    if scope == ReportScope.TEAM and team is None:
+        errors["team"] = [SCOPE_NEEDS_TEAM]
+    if scope == ReportScope.NEIGHBOURHOOD and neighbourhood is None:
+        errors["neighbourhood"] = [SCOPE_NEEDS_NEIGHBOURHOOD]
+    if errors:
+        raise ValidationError(errors)
+    if scope != ReportScope.TEAM:
+        team = None
+    if scope != ReportScope.NEIGHBOURHOOD:
+        neighbourhood = None
+    _check_access(actor=actor, scope=scope, team=team, per_client=per_client)
+    report = OutcomeReport(
+        scope=scope,
+        team=team,
+        neighbourhood=neighbourhood,
+        period_start=period_start,
+        period_end=period_end,
+        per_client=per_client,
+        requested_by=actor,
+        steps_total=aggregates.STEPS + 1,
+    )
+    report.full_clean()
+    report.save()
+    outcome_report_build_task.delay_on_commit(report.pk)
+    return report
+
+
+@transaction.atomic
+def _claim(report_id: int) -> OutcomeReport | None:
+    report = OutcomeReport.objects.select_for_update().filter(pk=report_id).first()
+    if report is None or report.status not in (ReportStatus.PENDING, ReportStatus.RUNNING):
+        return None
+    report.status, report.stage = ReportStatus.RUNNING, "computing"
+    report.started_at, report.steps_done = timezone.now(), 0
+    report.attempts = F("attempts") + 1
+    report.save()
+    report.refresh_from_db()
+    return report
+
+
+def outcome_report_build(*, report_id: int) -> OutcomeReport | None:
+    """Compute, render and store; the result and files appear in one commit. Idempotent."""
+    report = _claim(report_id)
+    if report is None:
+        return None
+
+    def progress(step: int) -> None:
+        OutcomeReport.objects.filter(pk=report.pk).update(steps_done=step)
+
+    try:
+        result = aggregates.compute(report, progress=progress)
+        OutcomeReport.objects.filter(pk=report.pk).update(stage="writing files")
+        csv_bytes = report_csv_bytes(report, result)
+        pdf_bytes = report_pdf_bytes(report, result)
+        with transaction.atomic():
+            locked = OutcomeReport.objects.select_for_update().get(pk=report.pk)
+            if locked.status != ReportStatus.RUNNING:
+                return locked
+            stem = f"outcomes-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+            locked.csv_file.save(f"{stem}.csv", ContentFile(csv_bytes), save=False)
+            locked.pdf_file.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
+            locked.result = result
+            locked.client_count = result["clients"]
+            locked.status, locked.stage = ReportStatus.DONE, "done"
+            locked.steps_done = locked.steps_total
+            locked.finished_at = timezone.now()
+            locked.save()
+        return locked
+    except RETRYABLE_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("Outcome report %s failed", report.pk)
+        OutcomeReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{exc.__class__.__name__}: {exc}"[:2000],
+        )
+        return OutcomeReport.objects.get(pk=report.pk)

@@ -1,0 +1,78 @@
+"""Outcome report pages: ask for a report, watch it, read it, download CSV/PDF."""
+
+import datetime as dt
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from buurtzorg.access import role_required
+from buurtzorg.audit.services import audit_record
+from buurtzorg.forms import add_service_errors
+from omaha.reports import selectors, services
+from omaha.reports.forms import ReportForm
+
+
+def _form(request: HttpRequest, data: object = None) -> ReportForm:
+    today = timezone.localdate()
+    first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return ReportForm(
+        data,
+        teams=selectors.report_teams_for(user=request.user),
+        neighbourhoods=selectors.report_neighbourhoods_for(user=request.user),
+        initial={"period_start": first.replace(month=1), "period_end": today, "scope": "team"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*selectors.REPORT_ROLES)
+def report_list(request: HttpRequest) -> HttpResponse:
+    form = _form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.outcome_report_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The report is being prepared.")
+            return redirect(report.get_absolute_url())
+    reports = selectors.report_list_visible(user=request.user)
+    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    return render(request, "reports/report_list.html", {"form": form, "page": page})
+
+
+@require_GET
+@role_required(*selectors.REPORT_ROLES)
+def report_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    report = selectors.report_get_visible(user=request.user, public_id=public_id)
+    if report.per_client and report.result.get("per_client"):
+        audit_record(request=request, action="list", part="outcome-report", detail=str(report))
+    return render(request, "reports/report_detail.html", {"report": report})
+
+
+@require_GET
+@role_required(*selectors.REPORT_ROLES)
+def report_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    report = selectors.report_get_visible(user=request.user, public_id=public_id)
+    response = render(request, "reports/report_detail.html#report-progress", {"report": report})
+    if not report.is_working and request.GET.get("was") == "working":
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+@role_required(*selectors.REPORT_ROLES)
+def report_download(request: HttpRequest, public_id: UUID, kind: str) -> FileResponse:
+    report = selectors.report_get_visible(user=request.user, public_id=public_id)
+    field = {"csv": report.csv_file, "pdf": report.pdf_file}.get(kind)
+    if not field:
+        raise Http404
+    if report.per_client:
+        audit_record(request=request, action="export", part="outcome-report", detail=kind)
+    name = f"outcomes-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.{kind}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)

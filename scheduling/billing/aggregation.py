@@ -1,0 +1,309 @@
+"""The month's minutes per client and service, added up by the database.
+
+One GROUP BY over VisitService (joined to Visit and Client) gives a row per client and
+service with the summed minutes and the list of visits; Python then only walks those groups
+(about one or two per client), never the visits themselves.
+
+Which visits count:
+- "effective" visits: a visit that a later correction supersedes (another visit `corrects` it)
+  no longer counts; the correction counts in its place;
+- billable services only (`CareService.is_billable`), cancelled visits never;
+- for the billed month: visits not billed yet (`billed_at` empty);
+- for corrections: a month that is already closed for the client's insurer, in which the
+  client has an effective visit that is not billed yet (a correction or a late entry). That
+  month is credited in full (net of what was billed for it before) and then billed again from
+  all its effective visits: credit first, then resubmit; never a silent edit.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    Aggregate,
+    Exists,
+    JSONField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+
+from clients.models import Insurer
+from scheduling.billing.models import BillingRun, InvoiceLine, LineKind, RunStatus
+from scheduling.models import Visit, VisitService
+
+# Only visits that were done (and logged) bill; planned, in progress and cancelled never do.
+BILLABLE_VISIT_STATUS = "done"
+
+
+class IdList(Aggregate):
+    """The distinct ids of a group as a JSON array (PostgreSQL jsonb_agg, SQLite json array)."""
+
+    function = "JSONB_AGG"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_GROUP_ARRAY",
+            template="%(function)s(DISTINCT %(expressions)s)",
+            **extra,
+        )
+
+
+def month_bounds(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month as local-time instants [start, end): a visit at 00:30 on the 1st is that month."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime(period.year, period.month, 1, tzinfo=tz)
+    following = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    end = dt.datetime(following.year, following.month, 1, tzinfo=tz)
+    return start, end
+
+
+def next_month(period: dt.date) -> dt.date:
+    return (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def effective_visits() -> QuerySet[Visit]:
+    """Visits that count: done, and not superseded by a correction (of any status)."""
+    superseded = Visit.objects.filter(corrects=OuterRef("pk"))
+    return Visit.objects.filter(status=BILLABLE_VISIT_STATUS).exclude(Exists(superseded))
+
+
+def scope_filter(insurer: Insurer | None, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}client__insurer": insurer}) if insurer else Q()
+
+
+@dataclass(frozen=True)
+class Group:
+    """A client's minutes for one service in one month: a future invoice line."""
+
+    client_id: int
+    insurer_id: int
+    bsn: str
+    policy_number: str
+    service_id: int
+    service_code: str
+    period: dt.date
+    minutes: int
+    visit_ids: tuple[int, ...]
+
+
+GROUP_FIELDS = (
+    "visit__client_id",
+    "visit__client__insurer_id",
+    "visit__client__bsn",
+    "visit__client__policy_number",
+    "service_id",
+    "service__code",
+)
+
+
+def _groups(rows: Iterable[dict], period_of: Any) -> list[Group]:
+    return [
+        Group(
+            client_id=row["visit__client_id"],
+            insurer_id=row["visit__client__insurer_id"],
+            bsn=row["visit__client__bsn"],
+            policy_number=row["visit__client__policy_number"],
+            service_id=row["service_id"],
+            service_code=row["service__code"],
+            period=period_of(row),
+            minutes=row["minutes"] or 0,
+            visit_ids=tuple(sorted(row["visit_ids"] or [])),
+        )
+        for row in rows
+    ]
+
+
+def month_groups(*, period: dt.date, insurer: Insurer | None) -> list[Group]:
+    """THE aggregation: one GROUP BY over the month's unbilled effective visit services."""
+    start, end = month_bounds(period)
+    rows = (
+        VisitService.objects.filter(
+            visit__in=effective_visits().filter(
+                scope_filter(insurer),
+                starts_at__gte=start,
+                starts_at__lt=end,
+                billed_at__isnull=True,
+            ),
+            service__is_billable=True,
+        )
+        .values(*GROUP_FIELDS)
+        .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
+        .order_by("visit__client_id", "service__code")
+    )
+    return _groups(rows, lambda row: period)
+
+
+def closed_periods(*, before: dt.date) -> dict[int | None, set[dt.date]]:
+    """Months already finalised, per insurer id (None: a run for all insurers)."""
+    closed: dict[int | None, set[dt.date]] = {}
+    runs = BillingRun.objects.filter(status=RunStatus.FINALISED, period__lt=before)
+    for insurer_id, period in runs.values_list("insurer_id", "period"):
+        closed.setdefault(insurer_id, set()).add(period)
+    return closed
+
+
+def correction_pairs(*, period: dt.date, insurer: Insurer | None) -> list[tuple[int, dt.date]]:
+    """(client id, month) pairs to redo: closed months with a new correction or late entry.
+
+    A pair is found by an unbilled correction of a billed visit (in the month of the corrected
+    visit and in its own month), or by an unbilled, done visit with billable minutes (a late
+    entry, or a correction of a correction).
+    """
+    closed = closed_periods(before=period)
+    if not closed:
+        return []
+    earliest = min(min(months) for months in closed.values())
+    start, _ = month_bounds(earliest)
+    end, _ = month_bounds(period)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    billable = VisitService.objects.filter(visit=OuterRef("pk"), service__is_billable=True)
+    late = (
+        effective_visits()
+        .filter(scope_filter(insurer), billed_at__isnull=True, starts_at__gte=start)
+        .filter(starts_at__lt=end)
+        .filter(Exists(billable))
+        .values_list("client_id", "client__insurer_id", "starts_at")
+    )
+    corrections = Visit.objects.filter(
+        scope_filter(insurer), billed_at__isnull=True, corrects__billed_at__isnull=False
+    ).values_list("client_id", "client__insurer_id", "starts_at", "corrects__starts_at")
+    moments: set[tuple[int, int, dt.datetime]] = set(late.distinct())
+    for client_id, insurer_id, own, corrected in corrections:
+        moments |= {(client_id, insurer_id, own), (client_id, insurer_id, corrected)}
+    pairs: set[tuple[int, dt.date]] = set()
+    for client_id, insurer_id, moment in moments:
+        month = moment.astimezone(tz).date().replace(day=1)
+        if month >= period:
+            continue
+        if month in closed.get(insurer_id, set()) or month in closed.get(None, set()):
+            pairs.add((client_id, month))
+    return sorted(pairs)
+
+
+def unbilled_visits_of_pairs(
+    pairs: list[tuple[int, dt.date]],
+) -> dict[tuple[int, dt.date], list[int]]:
+    """Every unbilled visit (any status) of each redone client-month.
+
+    They are attached to the pair's lines so finalising marks them billed: the month was
+    redone in full, so each of them is dealt with (and a cancelled correction stops asking
+    for another redo).
+    """
+    tz = ZoneInfo(settings.TIME_ZONE)
+    found: dict[tuple[int, dt.date], list[int]] = {}
+    wanted = set(pairs)
+    by_month: dict[dt.date, list[int]] = {}
+    for client_id, month in pairs:
+        by_month.setdefault(month, []).append(client_id)
+    condition = Q()
+    for month, client_ids in by_month.items():
+        start, end = month_bounds(month)
+        condition |= Q(client_id__in=client_ids, starts_at__gte=start, starts_at__lt=end)
+    if not pairs:
+        return found
+    for pk, client_id, moment in Visit.objects.filter(
+        condition, billed_at__isnull=True
+    ).values_list("pk", "client_id", "starts_at"):
+        key = (client_id, moment.astimezone(tz).date().replace(day=1))
+        if key in wanted:
+            found.setdefault(key, []).append(pk)
+    return found
+
+
+def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
+    """The full re-aggregation of each (client, closed month): one GROUP BY per month."""
+    by_month: dict[dt.date, list[int]] = {}
+    for client_id, month in pairs:
+        by_month.setdefault(month, []).append(client_id)
+    groups: list[Group] = []
+    for month, client_ids in sorted(by_month.items()):
+        start, end = month_bounds(month)
+        rows = (
+            VisitService.objects.filter(
+                visit__in=effective_visits().filter(
+                    client_id__in=client_ids, starts_at__gte=start, starts_at__lt=end
+                ),
+                service__is_billable=True,
+            )
+            .values(*GROUP_FIELDS)
+            .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
+            .order_by("visit__client_id", "service__code")
+        )
+        groups += _groups(rows, lambda row, month=month: month)
+    return groups
+
+
+@dataclass(frozen=True)
+class BilledNet:
+    """What is billed so far, net, for one client, service and month (to be credited)."""
+
+    client_id: int
+    insurer_id: int
+    bsn: str
+    policy_number: str
+    service_id: int
+    period: dt.date
+    minutes: int
+    units: int
+    amount: Any
+    hourly_rate: Any
+    visit_ids: tuple[int, ...]
+
+
+def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
+    """Net finalised lines per client, service and month for the given pairs (one query)."""
+    if not pairs:
+        return []
+    condition = Q()
+    for client_id, month in pairs:
+        condition |= Q(client_id=client_id, period=month)
+    rows = (
+        InvoiceLine.objects.filter(condition, run__status=RunStatus.FINALISED)
+        .values("client_id", "service_id", "period")
+        .annotate(
+            minutes=Sum("minutes"),
+            units=Sum("units"),
+            amount=Sum("amount"),
+            hourly_rate=Max("hourly_rate", filter=Q(kind=LineKind.DEBIT)),
+            insurer_id=Max("insurer_id"),
+            bsn=Max("bsn"),
+            policy_number=Max("policy_number"),
+            visit_lists=IdList("visit_ids"),
+        )
+        .order_by("client_id", "period", "service_id")
+    )
+    result = []
+    for row in rows:
+        if not row["units"] and not row["amount"]:
+            continue  # already credited in full
+        lists = [
+            json.loads(ids) if isinstance(ids, str) else ids for ids in row["visit_lists"] or []
+        ]
+        visit_ids = sorted({v for ids in lists for v in ids})
+        result.append(
+            BilledNet(
+                client_id=row["client_id"],
+                insurer_id=row["insurer_id"],
+                bsn=row["bsn"],
+                policy_number=row["policy_number"],
+                service_id=row["service_id"],
+                period=row["period"],
+                minutes=row["minutes"],
+                units=row["units"],
+                amount=row["amount"],
+                hourly_rate=row["hourly_rate"],
+                visit_ids=tuple(visit_ids),
+            )
+        )
+    return result

@@ -1,0 +1,89 @@
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from scheduling.billing.models import BillingRun, RunFile
+
+
+class RunStartInput(serializers.Serializer):
+    period = serializers.DateField(
+        input_formats=["%Y-%m", "%Y-%m-%d"], help_text="The month to bill: 2026-10"
+    )
+    insurer_uzovi = serializers.CharField(
+        max_length=4, required=False, allow_blank=True, help_text="Empty: all insurers"
+    )
+
+
+class RunFileOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    insurer_uzovi = serializers.CharField(source="insurer.uzovi", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RunFile
+        fields = [
+            "id",
+            "insurer_uzovi",
+            "kind",
+            "filename",
+            "size",
+            "sha256",
+            "invoice_number",
+            "total_amount",
+            "url",
+        ]
+
+    def get_url(self, obj: RunFile) -> str:
+        return reverse(
+            "api-billing-file", kwargs={"id": obj.public_id}, request=self.context.get("request")
+        )
+
+
+class RunOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    period = serializers.DateField(format="%Y-%m", read_only=True)
+    insurer_uzovi = serializers.CharField(source="insurer.uzovi", read_only=True, default=None)
+    requested_by = serializers.CharField(source="requested_by.username", default=None)
+    finalised_by = serializers.CharField(source="finalised_by.username", default=None)
+    progress_percent = serializers.IntegerField(read_only=True)
+    files = RunFileOutput(many=True, read_only=True)
+
+    class Meta:
+        model = BillingRun
+        fields = [
+            "id",
+            "period",
+            "insurer_uzovi",
+            "status",
+            "stage",
+            "progress_percent",
+            "attempts",
+            "groups_total",
+            "files_total",
+            "files_done",
+            "client_count",
+            "line_count",
+            "credit_line_count",
+            "visit_count",
+            "unpriced_count",
+            "total_amount",
+            "error",
+            "requested_by",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "finalised_by",
+            "finalised_at",
+            "files",
+        ]
+
+
+class ProblemOutput(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    link = serializers.CharField()
+    blocking = serializers.BooleanField()
+
+
+class PreflightOutput(serializers.Serializer):
+    can_finalise = serializers.BooleanField()
+    problems = ProblemOutput(many=True)

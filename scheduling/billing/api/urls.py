@@ -1,0 +1,19 @@
+from django.urls import path
+
+from scheduling.billing.api import views
+
+urlpatterns = [
+    path("billing/runs/", views.RunListApi.as_view(), name="api-billing-run-list"),
+    path("billing/runs/<uuid:id>/", views.RunDetailApi.as_view(), name="api-billing-run-detail"),
+    path(
+        "billing/runs/<uuid:id>/preflight/",
+        views.RunPreflightApi.as_view(),
+        name="api-billing-run-preflight",
+    ),
+    path(
+        "billing/runs/<uuid:id>/finalise/",
+        views.RunFinaliseApi.as_view(),
+        name="api-billing-run-finalise",
+    ),
+    path("billing/files/<uuid:id>/", views.RunFileApi.as_view(), name="api-billing-file"),
+]

@@ -1,0 +1,119 @@
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from buurtzorg.access import has_role
+from buurtzorg.audit.services import audit_record
+from scheduling.billing import selectors, services
+from scheduling.billing.api.serializers import (
+    PreflightOutput,
+    RunOutput,
+    RunStartInput,
+)
+from scheduling.billing.models import BillingRun, RunFile, RunStatus
+
+
+class BillingPermission(has_role(*selectors.BILLING_ROLES)):
+    """Back office only. Other signed-in users get 404, like for anything they may not see."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if not super().has_permission(request, view):
+            raise NotFound
+        return True
+
+
+def _runs(request: Request) -> QuerySet[BillingRun]:
+    return selectors.billing_run_list_visible(user=request.user).prefetch_related(
+        Prefetch("files", queryset=RunFile.objects.select_related("insurer"))
+    )
+
+
+class RunListApi(generics.ListAPIView):
+    """Billing runs, newest month first. POST starts (or returns the same) run: 201 or 200."""
+
+    serializer_class = RunOutput
+    permission_classes = [BillingPermission]
+
+    def get_queryset(self) -> QuerySet[BillingRun]:
+        return _runs(self.request)
+
+    @extend_schema(request=RunStartInput, responses={201: RunOutput, 200: RunOutput})
+    def post(self, request: Request) -> Response:
+        data = RunStartInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        uzovi = data.validated_data.get("insurer_uzovi") or ""
+        insurer = services.insurer_by_uzovi(uzovi) if uzovi else None
+        result = services.billing_run_request(
+            period=data.validated_data["period"], insurer=insurer, actor=request.user
+        )
+        run = _runs(request).get(pk=result.run.pk)
+        code = status.HTTP_201_CREATED if result.started else status.HTTP_200_OK
+        return Response(RunOutput(run, context={"request": request}).data, status=code)
+
+
+class RunDetailApi(generics.RetrieveAPIView):
+    serializer_class = RunOutput
+    permission_classes = [BillingPermission]
+
+    def get_object(self) -> BillingRun:
+        run = selectors.billing_run_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        return _runs(self.request).get(pk=run.pk)
+
+
+class RunPreflightApi(APIView):
+    permission_classes = [BillingPermission]
+
+    @extend_schema(responses={200: PreflightOutput})
+    def get(self, request: Request, id: str) -> Response:  # noqa: A002
+        run = selectors.billing_run_get_visible(user=request.user, public_id=id)
+        problems = selectors.billing_run_preflight(run=run)
+        if problems:
+            audit_record(request=request, action="list", part="billing-preflight", detail=str(run))
+        blocking = selectors.preflight_blocking_count(problems)
+        return Response(
+            PreflightOutput(
+                {
+                    "can_finalise": run.status == RunStatus.DRAFT and not blocking,
+                    "problems": problems,
+                }
+            ).data
+        )
+
+
+class RunFinaliseApi(APIView):
+    permission_classes = [BillingPermission]
+
+    @extend_schema(request=None, responses={200: RunOutput})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        run = selectors.billing_run_get_visible(user=request.user, public_id=id)
+        services.billing_run_finalise(run=run, actor=request.user)
+        run = _runs(request).get(pk=run.pk)
+        return Response(RunOutput(run, context={"request": request}).data)
+
+
+class RunFileApi(APIView):
+    """Download one file of a run (back office only; 404 for everyone else)."""
+
+    permission_classes = [BillingPermission]
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="file")}
+    )
+    def get(self, request: Request, id: str) -> FileResponse:  # noqa: A002
+        run_file = selectors.run_file_get_visible(user=request.user, public_id=id)
+        audit_record(
+            request=request, action="export", part="billing-file", detail=run_file.filename
+        )
+        return FileResponse(
+            run_file.file.open("rb"),
+            as_attachment=True,
+            filename=run_file.filename,
+            content_type=run_file.content_type,
+        )

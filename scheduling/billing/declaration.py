@@ -1,0 +1,137 @@
+"""Plain data handed to every billing file writer (CSV, PDF, declaration exporters).
+
+The writers never touch the ORM: a billing run turns its stored invoice lines into one
+`InsurerInvoice` per insurer and each writer is a pure function of it. That is what makes a
+re-export of a finalised period byte-identical, and lets the writers be tested on plain data.
+
+Rounding rule (documented here because three writers and the aggregation rely on it):
+minutes are summed per client, service and calendar month first; the total is then rounded to
+5-minute units, to the NEAREST multiple of 5 (remainder 1-2 rounds down, 3-4 rounds up; integer
+minutes have no ties). `units = (minutes + 2) // 5`. The amount of a line is
+`units * 5 / 60 * hourly tariff`, rounded half-up to whole cents. Totals are sums of the line
+amounts, never re-rounded, so every file adds up to the same cents.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+UNIT_MINUTES = 5
+CENT = Decimal("0.01")
+
+
+def minutes_to_units(minutes: int) -> int:
+    """Nearest whole number of 5-minute units (see module docstring)."""
+    if minutes <= 0:
+        return 0
+    return (minutes + UNIT_MINUTES // 2) // UNIT_MINUTES
+
+
+def line_amount(*, units: int, hourly_rate: Decimal) -> Decimal:
+    """Amount in euros for `units` 5-minute units at `hourly_rate`, half-up to cents."""
+    return (Decimal(units * UNIT_MINUTES) * hourly_rate / Decimal(60)).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+
+
+class LineKind:
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+@dataclass(frozen=True)
+class DeclarationLine:
+    """One service line: one client, one service, one month of care.
+
+    `units` and `amount` are positive for a debit and negative for a credit, so plain sums
+    give the net total.
+    """
+
+    line_number: int
+    client_ref: str  # the client's public id: never the internal key
+    bsn: str
+    policy_number: str
+    date_of_birth: dt.date | None
+    client_name: str
+    service_code: str
+    service_name: str
+    period: dt.date  # first day of the month the care was given in
+    minutes: int
+    units: int
+    hourly_rate: Decimal
+    amount: Decimal
+    kind: str = LineKind.DEBIT
+    visit_count: int = 0
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.units * UNIT_MINUTES) / Decimal(60)).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    service_code: str
+    service_name: str
+    hourly_rate: Decimal
+    kind: str
+    lines: int
+    units: int
+    amount: Decimal
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.units * UNIT_MINUTES) / Decimal(60)).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class InsurerInvoice:
+    """Everything one insurer's files for one run contain. Lines are in file order."""
+
+    organisation_name: str
+    sender_agb: str
+    insurer_name: str
+    uzovi: str
+    period: dt.date  # first day of the billed month
+    invoice_number: str
+    invoice_date: dt.date
+    lines: list[DeclarationLine] = field(default_factory=list)
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.kind == LineKind.DEBIT), Decimal("0"))
+
+    @property
+    def total_credit(self) -> Decimal:
+        """Sum of the credit lines (negative or zero)."""
+        return sum((ln.amount for ln in self.lines if ln.kind == LineKind.CREDIT), Decimal("0"))
+
+    @property
+    def total(self) -> Decimal:
+        return self.total_debit + self.total_credit
+
+    @property
+    def total_units(self) -> int:
+        return sum(ln.units for ln in self.lines)
+
+    @property
+    def insured_count(self) -> int:
+        return len({ln.client_ref for ln in self.lines})
+
+    def summary_by_service(self) -> list[ServiceSummary]:
+        """Per service, tariff and kind (credits first, as they are submitted first)."""
+        groups: dict[tuple, list[DeclarationLine]] = {}
+        for ln in self.lines:
+            key = (ln.kind != LineKind.CREDIT, ln.service_code, ln.hourly_rate, ln.kind)
+            groups.setdefault(key, []).append(ln)
+        return [
+            ServiceSummary(
+                service_code=lines[0].service_code,
+                service_name=lines[0].service_name,
+                hourly_rate=lines[0].hourly_rate,
+                kind=lines[0].kind,
+                lines=len(lines),
+                units=sum(ln.units for ln in lines),
+                amount=sum((ln.amount for ln in lines), Decimal("0")),
+            )
+            for _, lines in sorted(groups.items(), key=lambda item: item[0])
+        ]

@@ -1,0 +1,43 @@
+"""Shapes of the billing pages' input. Rules live in the services."""
+
+from django import forms
+
+from clients.models import Insurer
+from scheduling.models import CareService
+
+
+class MonthField(forms.DateField):
+    """An <input type="month"> ("2026-10") read as the first day of that month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value: object) -> object:
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class RunStartForm(forms.Form):
+    period = MonthField(label="Month", help_text="The month to bill, e.g. 2026-10.")
+    insurer = forms.ModelChoiceField(
+        queryset=Insurer.objects.order_by("name"),
+        required=False,
+        empty_label="All insurers",
+        label="Insurer",
+    )
+
+
+class ContractForm(forms.Form):
+    insurer = forms.ModelChoiceField(
+        queryset=Insurer.objects.order_by("name"), to_field_name="uzovi", label="Insurer"
+    )
+    year = forms.IntegerField(min_value=2000, max_value=2100, label="Year")
+    reference = forms.CharField(max_length=60, required=False, label="Contract reference")
+
+
+class TariffForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=CareService.objects.filter(is_billable=True).order_by("code"), label="Service"
+    )
+    # No min_value here: the service gives the plain-language message for 0 and below.
+    hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, label="Hourly tariff (EUR)")

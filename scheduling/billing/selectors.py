@@ -1,0 +1,366 @@
+"""Reads of the billing app: who sees runs and files, and the pre-flight check of a run.
+
+Billing data (BSNs, policy numbers, amounts) is for the back office only: everyone else gets
+404 from these selectors, on pages, in the API and for downloads alike.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+
+from clients.models import CareIndication, Client, Insurer
+from scheduling.billing import aggregation
+from scheduling.billing.models import (
+    BillingRun,
+    Contract,
+    InvoiceLine,
+    LineKind,
+    RunFile,
+    RunStatus,
+    Tariff,
+)
+from scheduling.models import CareService, Visit, VisitService
+from teams.models import Role, User
+
+BILLING_ROLES = (Role.BACK_OFFICE,)
+EXAMPLES_PER_CHECK = 20
+
+
+def user_bills(*, user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in BILLING_ROLES)
+
+
+def billing_run_list_visible(*, user: User) -> QuerySet[BillingRun]:
+    runs = BillingRun.objects.select_related("insurer", "requested_by", "finalised_by")
+    return runs if user_bills(user=user) else runs.none()
+
+
+def billing_run_get_visible(*, user: User, public_id: UUID | str) -> BillingRun:
+    return get_object_or_404(billing_run_list_visible(user=user), public_id=public_id)
+
+
+def run_file_get_visible(*, user: User, public_id: UUID | str) -> RunFile:
+    files = RunFile.objects.select_related("run", "insurer")
+    if not user_bills(user=user):
+        files = files.none()
+    return get_object_or_404(files, public_id=public_id)
+
+
+def run_files(*, run: BillingRun) -> QuerySet[RunFile]:
+    return run.files.select_related("insurer").order_by("insurer__name", "kind")
+
+
+def contract_list_visible(*, user: User) -> QuerySet[Contract]:
+    contracts = Contract.objects.select_related("insurer").prefetch_related("tariffs__service")
+    return contracts if user_bills(user=user) else contracts.none()
+
+
+def contract_get_visible(*, user: User, public_id: UUID | str) -> Contract:
+    return get_object_or_404(contract_list_visible(user=user), public_id=public_id)
+
+
+def run_service_summary(*, run: BillingRun) -> list[dict]:
+    """Totals per insurer, service and kind for the run page (SQL aggregate)."""
+    from django.db.models import Count, Sum
+
+    return list(
+        run.lines.values("insurer__name", "insurer__uzovi", "service_code", "kind")
+        .annotate(lines=Count("id"), units=Sum("units"), amount=Sum("amount"))
+        .order_by("insurer__name", "kind", "service_code")
+    )
+
+
+# --- pre-flight -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before the run can be finalised, in plain language, with a link."""
+
+    code: str
+    message: str
+    link: str = ""
+    link_label: str = ""
+    blocking: bool = True
+
+
+def _client_link(client_public_id: UUID) -> str:
+    """The client's page, where the back office corrects administrative data."""
+    try:
+        return reverse("clients:client-detail", args=[client_public_id])
+    except NoReverseMatch:  # the clients pages are not installed
+        return ""
+
+
+def _visit_link(visit: Visit) -> str:
+    getter = getattr(visit, "get_absolute_url", None)
+    try:
+        return getter() if getter else ""
+    except Exception:  # noqa: BLE001 - a missing page must not break the check
+        return ""
+
+
+def _more(code: str, total: int, what: str) -> list[Problem]:
+    if total <= EXAMPLES_PER_CHECK:
+        return []
+    return [Problem(code=code, message=f"… and {total - EXAMPLES_PER_CHECK} more {what}.")]
+
+
+def _scope_visits(run: BillingRun) -> QuerySet[Visit]:
+    start, end = aggregation.month_bounds(run.period)
+    return aggregation.effective_visits().filter(
+        aggregation.scope_filter(run.insurer),
+        starts_at__gte=start,
+        starts_at__lt=end,
+    )
+
+
+def _billable_scope_visits(run: BillingRun) -> QuerySet[Visit]:
+    billable = VisitService.objects.filter(visit=OuterRef("pk"), service__is_billable=True)
+    return _scope_visits(run).filter(Exists(billable))
+
+
+def _fmt_day(moment: dt.datetime) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
+
+
+def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
+    """Every problem that would make the declaration wrong or rejected, each with a fix link.
+
+    A fixed number of queries, whatever the size of the month; each check lists at most
+    EXAMPLES_PER_CHECK examples and then says how many more there are.
+    """
+    problems: list[Problem] = []
+    visits = _billable_scope_visits(run).filter(billed_at__isnull=True)
+    year = run.period.year
+    clients = Client.objects.filter(Exists(visits.filter(client=OuterRef("pk")))).select_related(
+        "insurer"
+    )
+
+    # 1. Client data an insurer needs.
+    for field, label, code in (
+        ("bsn", "BSN", "missing_bsn"),
+        ("policy_number", "policy number", "missing_policy_number"),
+    ):
+        missing = clients.filter(Q(**{field: ""}) | Q(**{f"{field}__isnull": True}))
+        total = missing.count()
+        problems += [
+            Problem(
+                code=code,
+                message=f"{c.full_name} has no {label}; the insurer will reject the line.",
+                link=_client_link(c.public_id),
+                link_label="Open client",
+            )
+            for c in missing[:EXAMPLES_PER_CHECK]
+        ] + _more(code, total, f"clients without a {label}")
+
+    insurer_ids = clients.values("insurer_id")
+    for insurer in Insurer.objects.filter(pk__in=insurer_ids).exclude(uzovi__regex=r"^[0-9]{4}$"):
+        problems.append(
+            Problem(
+                code="missing_uzovi",
+                message=f"Insurer {insurer.name} has no valid 4-digit UZOVI code.",
+                link=reverse("billing:contract-list"),
+                link_label="Insurers and contracts",
+            )
+        )
+
+    # 2. Contracts and tariffs for every insurer and service billed.
+    no_contract = Insurer.objects.filter(pk__in=insurer_ids).exclude(
+        Exists(Contract.objects.filter(insurer=OuterRef("pk"), year=year))
+    )
+    for insurer in no_contract:
+        problems.append(
+            Problem(
+                code="no_contract",
+                message=f"There is no {year} contract with {insurer.name}; "
+                "its lines cannot be priced.",
+                link=reverse("billing:contract-create") + f"?insurer={insurer.uzovi}&year={year}",
+                link_label="Add contract",
+            )
+        )
+    used = (
+        VisitService.objects.filter(visit__in=visits, service__is_billable=True)
+        .values_list("visit__client__insurer_id", "service_id")
+        .distinct()
+    )
+    tariffs = set(
+        Tariff.objects.filter(contract__year=year).values_list("contract__insurer_id", "service_id")
+    )
+    contracts = {
+        c.insurer_id: c for c in Contract.objects.filter(year=year).select_related("insurer")
+    }
+    services = CareService.objects.in_bulk()
+    for insurer_id, service_id in sorted(set(used)):
+        contract = contracts.get(insurer_id)
+        if contract is None or (insurer_id, service_id) in tariffs:
+            continue
+        problems.append(
+            Problem(
+                code="no_tariff",
+                message=f"The {year} contract with {contract.insurer.name} has no tariff for "
+                f"{services[service_id]}.",
+                link=contract.get_absolute_url(),
+                link_label="Set tariff",
+            )
+        )
+
+    # 3. Visits that cannot be billed as they are.
+    without_service = (
+        _scope_visits(run)
+        .filter(billed_at__isnull=True)
+        .exclude(Exists(VisitService.objects.filter(visit=OuterRef("pk"))))
+        .filter(status__in=BILLABLE_DONE_STATUSES)
+        .select_related("client")
+        .order_by("starts_at")
+    )
+    problems += _visit_problems(
+        without_service,
+        "visit_without_service",
+        "The visit to {client} on {when} has no service, so its time is not billed.",
+        "visits without a service",
+    )
+    day = TruncDate("starts_at")
+    covering = CareIndication.objects.filter(
+        client=OuterRef("client_id"), valid_from__lte=OuterRef("day")
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("day")))
+    outside = (
+        visits.annotate(day=day)
+        .exclude(Exists(covering))
+        .select_related("client")
+        .order_by("starts_at")
+    )
+    problems += _visit_problems(
+        outside,
+        "outside_indication",
+        "The visit to {client} on {when} is outside every care indication of the client.",
+        "visits outside an indication",
+    )
+    after = (
+        visits.filter(client__discharged_on__isnull=False)
+        .annotate(day=day)
+        .filter(client__discharged_on__lt=day)
+        .select_related("client")
+        .order_by("starts_at")
+    )
+    problems += _visit_problems(
+        after,
+        "after_discharge",
+        "The visit to {client} on {when} is after the client's discharge.",
+        "visits after discharge",
+    )
+
+    # 4. Lines billed twice: the same client, service and month debited in another run
+    #    (draft or finalised) without a credit in this run.
+    if run.status in (RunStatus.DRAFT, RunStatus.FINALISED):
+        other = InvoiceLine.objects.filter(
+            client=OuterRef("client"),
+            service=OuterRef("service"),
+            period=OuterRef("period"),
+            kind=LineKind.DEBIT,
+            run__status__in=(RunStatus.DRAFT, RunStatus.FINALISED),
+        ).exclude(run=run)
+        credited = InvoiceLine.objects.filter(
+            run=run,
+            client=OuterRef("client"),
+            service=OuterRef("service"),
+            period=OuterRef("period"),
+            kind=LineKind.CREDIT,
+        )
+        duplicates = (
+            run.lines.filter(kind=LineKind.DEBIT)
+            .filter(Exists(other))
+            .exclude(Exists(credited))
+            .select_related("client")
+            .order_by("line_number")
+        )
+        total = duplicates.count()
+        problems += [
+            Problem(
+                code="duplicate_line",
+                message=f"Line {ln.line_number} bills {ln.service_code} for "
+                f"{ln.client.full_name} in {ln.period:%B %Y}, which another run bills too.",
+                link=_client_link(ln.client.public_id),
+                link_label="Open client",
+            )
+            for ln in duplicates[:EXAMPLES_PER_CHECK]
+        ] + _more("duplicate_line", total, "duplicate lines")
+
+        years = sorted({d.year for d in run.lines.values_list("period", flat=True).distinct()})
+        if len(years) > 1:
+            problems.append(
+                Problem(
+                    code="two_years",
+                    message=f"This run holds care from {' and '.join(map(str, years))}. "
+                    "Insurers expect one calendar year per declaration; check the corrections "
+                    "for the earlier year with the insurer.",
+                    link=reverse("billing:run-detail", args=[run.public_id]) + "#lines",
+                    link_label="See lines",
+                    blocking=False,
+                )
+            )
+        if run.unpriced_count:
+            problems.append(
+                Problem(
+                    code="unpriced",
+                    message=f"{run.unpriced_count} client/service groups were left out for want "
+                    "of a tariff; add the tariffs and run again.",
+                    link=reverse("billing:contract-list"),
+                    link_label="Contracts",
+                )
+            )
+        if run.status == RunStatus.DRAFT:
+            covered = run.visit_count
+            now_billable = visits.count()
+            if now_billable > covered:
+                problems.append(
+                    Problem(
+                        code="stale_draft",
+                        message=f"{now_billable - covered} visit(s) were logged after this draft "
+                        "was made; run it again to include them (otherwise they follow as "
+                        "late entries in a later run).",
+                        link=reverse("billing:run-list"),
+                        link_label="Run again",
+                        blocking=False,
+                    )
+                )
+    return problems
+
+
+# Visits in these states are care that happened; without a service their time is lost.
+BILLABLE_DONE_STATUSES = (aggregation.BILLABLE_VISIT_STATUS,)
+
+
+def _visit_problems(visits: QuerySet[Visit], code: str, template: str, what: str) -> list[Problem]:
+    total = visits.count()
+    if not total:
+        return []
+    return [
+        Problem(
+            code=code,
+            message=template.format(client=v.client.full_name, when=_fmt_day(v.starts_at)),
+            link=_visit_link(v) or _client_link(v.client.public_id),
+            link_label="Open visit" if _visit_link(v) else "Open client",
+        )
+        for v in visits[:EXAMPLES_PER_CHECK]
+    ] + _more(code, total, what)
+
+
+def preflight_blocking_count(problems: list[Problem]) -> int:
+    return sum(1 for p in problems if p.blocking)
+
+
+__all__ = [
+    "BILLING_ROLES",
+    "Problem",
+    "billing_run_get_visible",
+    "billing_run_list_visible",
+    "billing_run_preflight",
+]

@@ -1,0 +1,657 @@
+"""Every write of the billing app: contracts, tariffs, billing runs and their finalisation.
+
+A billing run's life: `billing_run_request` (page, API or the monthly beat job) creates or
+re-queues the run and enqueues `billing_run_build_task` on commit. The task calls
+`billing_run_build`, which claims the run, lets PostgreSQL add up the month, prices the
+groups, writes the files and then, in ONE transaction, replaces the run's lines and file rows
+and marks it a draft. A worker killed at any point leaves the previous state visible (nothing
+or the previous draft); the redelivered task starts again from the top and produces the same
+lines and bytes. `billing_run_finalise` closes the period.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from clients.models import Client, Insurer
+from scheduling.billing import aggregation
+from scheduling.billing.declaration import (
+    DeclarationLine,
+    InsurerInvoice,
+    line_amount,
+    minutes_to_units,
+)
+from scheduling.billing.declaration import LineKind as PlainKind
+from scheduling.billing.exporters import get_exporter
+from scheduling.billing.files import (
+    default_invoice_date,
+    invoice_csv_bytes,
+    invoice_pdf_bytes,
+)
+from scheduling.billing.models import (
+    TARIFF_NOT_POSITIVE,
+    BillingRun,
+    Contract,
+    FileKind,
+    InvoiceLine,
+    LineKind,
+    RunFile,
+    RunStage,
+    RunStatus,
+    Tariff,
+)
+from scheduling.models import CareService, Visit
+from teams.models import User
+
+logger = logging.getLogger(__name__)
+
+MONTH_NOT_OVER = "{month} has not ended yet: a month can be billed from the 1st of the next month."
+PERIOD_FINALISED = (
+    "{month} is already finalised for {who}; changes go into a later run as corrections."
+)
+RUN_OVERLAPS = "There is already a billing run for {month} covering {who}; open that run instead."
+RUN_NOT_DRAFT = "Only a draft run can be finalised; this run is {status}."
+RUN_ALREADY_FINALISED = "This run was already finalised on {date} by {who}."
+FINALISE_BLOCKED = (
+    "This run cannot be finalised: the pre-flight check found {count} problem(s). "
+    "Fix them and run it again."
+)
+RUN_IS_WORKING = "This run is still working; wait until it is a draft."
+UNKNOWN_UZOVI = "No insurer has UZOVI code {uzovi}."
+CONTRACT_EXISTS = "{insurer} already has a contract for {year}."
+TARIFF_ZERO_OR_NEGATIVE = TARIFF_NOT_POSITIVE
+SERVICE_NOT_BILLABLE = "{service} is not billable; mark it billable before giving it a tariff."
+ORGANISATION_NAME = "Buurtzorg"
+# Errors worth another attempt (the database restarted, a connection dropped): the task
+# retries these with backoff. Anything else fails the run with its message.
+RETRYABLE_ERRORS = (OperationalError, InterfaceError)
+
+# Test-only hook: when this environment variable names a Redis key, the build pauses inside
+# its final transaction (after the lines are written, before commit) and announces it, so a
+# test can SIGKILL the worker at a known point. Never set in production.
+PAUSE_HOOK_ENV = "BILLING_TEST_PAUSE_KEY"
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_label(period: dt.date) -> str:
+    return f"{period:%B %Y}"
+
+
+def invoice_number(*, period: dt.date, uzovi: str) -> str:
+    """12 characters, unique per insurer and month (one run per insurer and month)."""
+    return f"BZ{period:%Y%m}{uzovi}"
+
+
+# --- contracts and tariffs --------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_create(*, insurer: Insurer, year: int, reference: str = "", actor: User) -> Contract:
+    if Contract.objects.filter(insurer=insurer, year=year).exists():
+        raise ValidationError({"year": [CONTRACT_EXISTS.format(insurer=insurer.name, year=year)]})
+    contract = Contract(insurer=insurer, year=year, reference=reference)
+    contract.full_clean()
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError as exc:  # lost a race with another back-office user
+        raise ValidationError(
+            {"year": [CONTRACT_EXISTS.format(insurer=insurer.name, year=year)]}
+        ) from exc
+    return contract
+
+
+@transaction.atomic
+def tariff_set(
+    *, contract: Contract, service: CareService, hourly_rate: Decimal, actor: User
+) -> Tariff:
+    """Create or change the tariff of `service` in `contract`. Zero or negative is refused."""
+    if hourly_rate is None or hourly_rate <= 0:
+        raise ValidationError({"hourly_rate": [TARIFF_ZERO_OR_NEGATIVE]})
+    if not service.is_billable:
+        raise ValidationError({"service": [SERVICE_NOT_BILLABLE.format(service=service)]})
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    tariff = Tariff.objects.filter(contract=contract, service=service).first() or Tariff(
+        contract=contract, service=service
+    )
+    tariff.hourly_rate = hourly_rate
+    tariff.full_clean()
+    tariff.save()
+    return tariff
+
+
+def insurer_by_uzovi(uzovi: str) -> Insurer:
+    insurer = Insurer.objects.filter(uzovi=(uzovi or "").strip()).first()
+    if insurer is None:
+        raise ValidationError({"uzovi": [UNKNOWN_UZOVI.format(uzovi=uzovi)]})
+    return insurer
+
+
+# --- starting a run ---------------------------------------------------------------------------
+
+
+def _who(insurer: Insurer | None) -> str:
+    return insurer.name if insurer else "all insurers"
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    run: BillingRun
+    started: bool  # False: the same run was already queued or working (double start)
+
+
+def billing_run_request(
+    *, period: dt.date, insurer: Insurer | None, actor: User | None
+) -> RunRequest:
+    """Start (or restart) the run for `period` and `insurer`; idempotent.
+
+    - a month that has not ended, or a finalised period, is refused with a clear message;
+    - a run already queued or working is returned as it is (a double click starts nothing);
+    - a draft or failed run is re-queued: its next build replaces the draft deterministically;
+    - a run for all insurers and one for a single insurer may not cover the same month.
+    The unique constraints make a duplicate run impossible even if two requests race.
+    """
+    from scheduling.billing.tasks import billing_run_build_task
+
+    period = first_of_month(period)
+    if period >= first_of_month(timezone.localdate()):
+        raise ValidationError({"period": [MONTH_NOT_OVER.format(month=month_label(period))]})
+    try:
+        with transaction.atomic():
+            run = (
+                BillingRun.objects.select_for_update()
+                .filter(period=period, insurer=insurer)
+                .first()
+            )
+            if run is None:
+                overlapping = BillingRun.objects.filter(period=period).exclude(
+                    status=RunStatus.FAILED
+                )
+                overlapping = (
+                    overlapping.filter(insurer__isnull=True)
+                    if insurer
+                    else overlapping.filter(insurer__isnull=False)
+                )
+                other = overlapping.select_related("insurer").first()
+                if other is not None:
+                    if other.status == RunStatus.FINALISED:
+                        raise ValidationError(
+                            {
+                                "period": [
+                                    PERIOD_FINALISED.format(
+                                        month=month_label(period), who=_who(other.insurer)
+                                    )
+                                ]
+                            }
+                        )
+                    raise ValidationError(
+                        {
+                            "period": [
+                                RUN_OVERLAPS.format(
+                                    month=month_label(period), who=_who(other.insurer)
+                                )
+                            ]
+                        }
+                    )
+                run = BillingRun(period=period, insurer=insurer)
+                run.requested_by, run.requested_at = actor, timezone.now()
+                run.full_clean(validate_constraints=False)
+                run.save()
+                billing_run_build_task.delay_on_commit(run.pk)
+                return RunRequest(run=run, started=True)
+            if run.status == RunStatus.FINALISED:
+                raise ValidationError(
+                    {
+                        "period": [
+                            PERIOD_FINALISED.format(month=month_label(period), who=_who(insurer))
+                        ]
+                    }
+                )
+            if run.is_working:
+                return RunRequest(run=run, started=False)
+            # draft or failed: queue a rebuild that replaces the draft
+            run.status, run.stage, run.error = RunStatus.PENDING, RunStage.QUEUED, ""
+            run.requested_by, run.requested_at = actor, timezone.now()
+            run.files_done = 0
+            run.save()
+            billing_run_build_task.delay_on_commit(run.pk)
+            return RunRequest(run=run, started=True)
+    except IntegrityError:
+        # Two requests raced past the lookup; the constraint kept one. Return that one.
+        run = BillingRun.objects.get(period=period, insurer=insurer)
+        return RunRequest(run=run, started=False)
+
+
+def billing_run_schedule_previous_month(*, today: dt.date | None = None) -> RunRequest | None:
+    """Beat job: a draft run for all insurers for last month, unless one exists already."""
+    today = today or timezone.localdate()
+    period = first_of_month(first_of_month(today) - dt.timedelta(days=1))
+    if BillingRun.objects.filter(period=period).exists():
+        return None
+    try:
+        return billing_run_request(period=period, insurer=None, actor=None)
+    except ValidationError:
+        logger.exception("Monthly billing run for %s not started", period)
+        return None
+
+
+# --- building a run (the Celery task's work) --------------------------------------------------
+
+
+def _progress(run_id: int, **fields: object) -> None:
+    """Progress is written outside the build transaction so the page can show it live."""
+    BillingRun.objects.filter(pk=run_id).update(**fields, updated_at=timezone.now())
+
+
+@transaction.atomic
+def _claim(run_id: int) -> BillingRun | None:
+    run = BillingRun.objects.select_for_update().filter(pk=run_id).first()
+    if run is None or run.status not in (RunStatus.PENDING, RunStatus.RUNNING):
+        return None  # finalised, already a draft, or gone: a redelivered task does nothing
+    run.status, run.stage = RunStatus.RUNNING, RunStage.AGGREGATING
+    run.started_at, run.finished_at = timezone.now(), None
+    run.attempts = F("attempts") + 1
+    run.save()
+    run.refresh_from_db()
+    return run
+
+
+def _initials_name(last_name: str, first_name: str) -> str:
+    initials = "".join(f"{part[0]}." for part in first_name.split() if part)
+    return f"{last_name} {initials}".strip()[:60]
+
+
+def _price(
+    run: BillingRun,
+    groups: list[aggregation.Group],
+    correction_groups: list[aggregation.Group],
+    credits: list[aggregation.BilledNet],
+) -> tuple[list[InvoiceLine], int]:
+    """Invoice lines (unsaved, numbered in file order) and the number of unpriced groups."""
+    years = {g.period.year for g in groups + correction_groups}
+    tariffs = {
+        (insurer_id, year, service_id): rate
+        for insurer_id, year, service_id, rate in Tariff.objects.filter(
+            contract__year__in=years
+        ).values_list("contract__insurer_id", "contract__year", "service_id", "hourly_rate")
+    }
+    client_ids = {g.client_id for g in groups + correction_groups} | {c.client_id for c in credits}
+    people = {}
+    for pk, last, first, born in Client.objects.filter(pk__in=client_ids).values_list(
+        "pk", "last_name", "first_name", "date_of_birth"
+    ):
+        people[pk] = (_initials_name(last, first), born)
+    codes = dict(CareService.objects.values_list("pk", "code"))
+    lines: list[InvoiceLine] = []
+    unpriced = 0
+    for credit in credits:
+        name, born = people[credit.client_id]
+        lines.append(
+            InvoiceLine(
+                run=run,
+                insurer_id=credit.insurer_id,
+                client_id=credit.client_id,
+                line_number=0,
+                bsn=credit.bsn,
+                policy_number=credit.policy_number,
+                client_name=name,
+                date_of_birth=born,
+                service_id=credit.service_id,
+                service_code=codes[credit.service_id],
+                period=credit.period,
+                kind=LineKind.CREDIT,
+                minutes=-credit.minutes,
+                units=-credit.units,
+                hourly_rate=credit.hourly_rate,
+                amount=-credit.amount,
+                visit_ids=list(credit.visit_ids),
+            )
+        )
+    for group in groups + correction_groups:
+        rate = tariffs.get((group.insurer_id, group.period.year, group.service_id))
+        units = minutes_to_units(group.minutes)
+        if rate is None:
+            unpriced += 1
+            continue
+        if units == 0 and group.minutes <= 0:
+            continue
+        name, born = people[group.client_id]
+        lines.append(
+            InvoiceLine(
+                run=run,
+                insurer_id=group.insurer_id,
+                client_id=group.client_id,
+                line_number=0,
+                bsn=group.bsn,
+                policy_number=group.policy_number,
+                client_name=name,
+                date_of_birth=born,
+                service_id=group.service_id,
+                service_code=group.service_code,
+                period=group.period,
+                kind=LineKind.DEBIT,
+                minutes=group.minutes,
+                units=units,
+                hourly_rate=rate,
+                amount=line_amount(units=units, hourly_rate=rate),
+                visit_ids=list(group.visit_ids),
+            )
+        )
+    # File order per insurer: client by BSN, credits first, month of care, service code.
+    lines.sort(
+        key=lambda ln: (
+            ln.insurer_id,
+            ln.bsn,
+            ln.client_id,
+            ln.kind != LineKind.CREDIT,
+            ln.period,
+            ln.service_code,
+        )
+    )
+    counters: dict[int, int] = defaultdict(int)
+    for line in lines:
+        counters[line.insurer_id] += 1
+        line.line_number = counters[line.insurer_id]
+    return lines, unpriced
+
+
+def _attach_handled_visits(
+    lines: list[InvoiceLine], handled: dict[tuple[int, dt.date], list[int]]
+) -> None:
+    """Give each redone client-month's unbilled visits to its first line (see aggregation)."""
+    for line in lines:
+        extra = handled.pop((line.client_id, line.period), None)
+        if extra:
+            line.visit_ids = sorted(set(line.visit_ids) | set(extra))
+
+
+def invoices_from_lines(run: BillingRun, lines: list[InvoiceLine]) -> list[InsurerInvoice]:
+    """Plain invoices (one per insurer, by UZOVI) from stored or freshly priced lines."""
+    insurers = Insurer.objects.in_bulk({ln.insurer_id for ln in lines})
+    service_names = dict(CareService.objects.values_list("pk", "name"))
+    by_insurer: dict[int, list[InvoiceLine]] = defaultdict(list)
+    for line in lines:
+        by_insurer[line.insurer_id].append(line)
+    agb = str(getattr(settings, "ORGANISATION_AGB", "00000000"))
+    invoices = []
+    for insurer_id, insurer_lines in by_insurer.items():
+        insurer = insurers[insurer_id]
+        insurer_lines.sort(key=lambda ln: ln.line_number)
+        invoices.append(
+            InsurerInvoice(
+                organisation_name=getattr(settings, "ORGANISATION_NAME", ORGANISATION_NAME),
+                sender_agb=agb,
+                insurer_name=insurer.name,
+                uzovi=insurer.uzovi,
+                period=run.period,
+                invoice_number=invoice_number(period=run.period, uzovi=insurer.uzovi),
+                invoice_date=default_invoice_date(run.period),
+                lines=[
+                    DeclarationLine(
+                        line_number=ln.line_number,
+                        client_ref=str(ln.client_id),
+                        bsn=ln.bsn,
+                        policy_number=ln.policy_number,
+                        date_of_birth=ln.date_of_birth,
+                        client_name=ln.client_name,
+                        service_code=ln.service_code,
+                        service_name=service_names.get(ln.service_id, ln.service_code),
+                        period=ln.period,
+                        minutes=ln.minutes,
+                        units=ln.units,
+                        hourly_rate=Decimal(ln.hourly_rate),
+                        amount=Decimal(ln.amount),
+                        kind=PlainKind.CREDIT if ln.kind == LineKind.CREDIT else PlainKind.DEBIT,
+                        visit_count=len(ln.visit_ids),
+                    )
+                    for ln in insurer_lines
+                ],
+            )
+        )
+    invoices.sort(key=lambda inv: inv.uzovi)
+    return invoices
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    insurer_uzovi: str
+    kind: str
+    filename: str
+    content_type: str
+    content: bytes
+    invoice_number: str
+    total: Decimal
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def render_invoice_files(invoice: InsurerInvoice) -> list[RenderedFile]:
+    """The three files of one insurer's invoice. Pure: same invoice, same bytes."""
+    exporter = get_exporter()
+    stem = f"{invoice.invoice_number}-{invoice.uzovi}"
+    common = {
+        "insurer_uzovi": invoice.uzovi,
+        "invoice_number": invoice.invoice_number,
+        "total": invoice.total,
+    }
+    return [
+        RenderedFile(
+            kind=FileKind.CSV,
+            filename=f"{stem}.csv",
+            content_type="text/csv; charset=utf-8",
+            content=invoice_csv_bytes(invoice),
+            **common,
+        ),
+        RenderedFile(
+            kind=FileKind.DECLARATION,
+            filename=exporter.filename(invoice),
+            content_type=exporter.content_type,
+            content=exporter.render(invoice),
+            **common,
+        ),
+        RenderedFile(
+            kind=FileKind.PDF,
+            filename=f"{stem}.pdf",
+            content_type="application/pdf",
+            content=invoice_pdf_bytes(invoice),
+            **common,
+        ),
+    ]
+
+
+def _pause_for_tests(run: BillingRun) -> None:
+    key = os.environ.get(PAUSE_HOOK_ENV)
+    if not key or not settings.REDIS_URL:
+        return
+    import redis
+
+    store = redis.Redis.from_url(settings.REDIS_URL)
+    if store.get(f"{key}:release"):
+        return
+    store.set(f"{key}:reached", run.pk, ex=300)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not store.get(f"{key}:release"):
+        time.sleep(0.1)
+
+
+def billing_run_build(*, billing_run_id: int) -> BillingRun | None:
+    """Build the draft of a run; safe to call twice or after a crash (see module docstring).
+
+    Database errors propagate so the task retries with backoff; any other error marks the run
+    failed with the message, and nothing of this attempt is visible.
+    """
+    run = _claim(billing_run_id)
+    if run is None:
+        return None
+    try:
+        return _build(run)
+    except RETRYABLE_ERRORS as exc:
+        logger.warning("Billing run %s: database error, will retry: %s", run.pk, exc)
+        raise
+    except Exception as exc:
+        logger.exception("Billing run %s failed", run.pk)
+        _progress(
+            run.pk,
+            status=RunStatus.FAILED,
+            stage=RunStage.DONE,
+            finished_at=timezone.now(),
+            error=f"{exc.__class__.__name__}: {exc}"[:2000],
+        )
+        return BillingRun.objects.get(pk=run.pk)
+
+
+def _build(run: BillingRun) -> BillingRun:
+    clock = time.monotonic()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        logger.info("Billing run %s: %s took %.1f s", run.pk, step, now - clock)
+        clock = now
+
+    groups = aggregation.month_groups(period=run.period, insurer=run.insurer)
+    pairs = aggregation.correction_pairs(period=run.period, insurer=run.insurer)
+    correction_groups = aggregation.correction_groups(pairs=pairs)
+    credits = aggregation.billed_net(pairs=pairs)
+    handled = aggregation.unbilled_visits_of_pairs(pairs)
+    lap("aggregation")
+    _progress(
+        run.pk,
+        stage=RunStage.PRICING,
+        groups_total=len(groups) + len(correction_groups) + len(credits),
+    )
+    lines, unpriced = _price(run, groups, correction_groups, credits)
+    _attach_handled_visits(lines, handled)
+    invoices = invoices_from_lines(run, lines)
+    lap("pricing")
+    _progress(run.pk, stage=RunStage.FILES, files_total=3 * len(invoices), files_done=0)
+    # Files go to attempt-specific paths: the previous draft's files stay untouched until
+    # the new rows commit, and an interrupted attempt's files are never referenced.
+    folder = f"billing/{run.public_id}/{run.attempts}"
+    file_rows = []
+    done = 0
+    for invoice in invoices:
+        insurer = Insurer.objects.get(uzovi=invoice.uzovi)
+        for rendered in render_invoice_files(invoice):
+            path = f"{folder}/{rendered.filename}"
+            if default_storage.exists(path):
+                default_storage.delete(path)
+            stored = default_storage.save(path, ContentFile(rendered.content))
+            file_rows.append(
+                RunFile(
+                    run=run,
+                    insurer=insurer,
+                    kind=rendered.kind,
+                    file=stored,
+                    filename=rendered.filename,
+                    content_type=rendered.content_type,
+                    size=len(rendered.content),
+                    sha256=rendered.sha256,
+                    invoice_number=rendered.invoice_number,
+                    total_amount=rendered.total,
+                )
+            )
+            done += 1
+            _progress(run.pk, files_done=done)
+    lap("files")
+    _progress(run.pk, stage=RunStage.SAVING)
+    old_paths: list[str] = []
+    with transaction.atomic():
+        locked = BillingRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != RunStatus.RUNNING:
+            return locked  # finalised or restarted meanwhile: leave it alone
+        old_paths = [f.file.name for f in locked.files.all()]
+        locked.files.all().delete()
+        locked.lines.all().delete()
+        InvoiceLine.objects.bulk_create(lines, batch_size=5000)
+        _pause_for_tests(locked)
+        RunFile.objects.bulk_create(file_rows)
+        locked.status, locked.stage = RunStatus.DRAFT, RunStage.DONE
+        locked.finished_at = timezone.now()
+        locked.client_count = len({ln.client_id for ln in lines})
+        locked.line_count = len(lines)
+        locked.credit_line_count = sum(1 for ln in lines if ln.kind == LineKind.CREDIT)
+        locked.visit_count = len({v for ln in lines for v in ln.visit_ids})
+        locked.unpriced_count = unpriced
+        locked.total_amount = sum((inv.total for inv in invoices), Decimal("0"))
+        locked.error = ""
+        locked.save()
+    lap("saving")
+    keep = {row.file.name for row in file_rows}
+    for path in old_paths:  # the previous draft's files, now unreferenced
+        if path not in keep:
+            default_storage.delete(path)
+    return locked
+
+
+# --- finalising and re-exporting --------------------------------------------------------------
+
+
+def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
+    """Close the period: every covered visit gets `billed_at` and becomes read-only.
+
+    Refused unless the run is a draft without pre-flight errors. The run row is locked, so two
+    clicks cannot both finalise, and everything happens in one transaction.
+    """
+    from scheduling.billing.selectors import billing_run_preflight
+
+    with transaction.atomic():
+        run = (
+            BillingRun.objects.select_for_update(of=("self",))
+            .select_related("finalised_by")
+            .get(pk=run.pk)
+        )
+        if run.status == RunStatus.FINALISED:
+            raise ValidationError(
+                RUN_ALREADY_FINALISED.format(
+                    date=timezone.localtime(run.finalised_at).date(), who=run.finalised_by
+                ),
+                code="already_finalised",
+            )
+        if run.status != RunStatus.DRAFT:
+            raise ValidationError(
+                RUN_NOT_DRAFT.format(status=run.get_status_display().lower()), code="not_draft"
+            )
+        errors = [p for p in billing_run_preflight(run=run) if p.blocking]
+        if errors:
+            raise ValidationError(FINALISE_BLOCKED.format(count=len(errors)), code="preflight")
+        now = timezone.now()
+        batch: list[int] = []
+        for visit_ids in run.lines.values_list("visit_ids", flat=True).iterator(chunk_size=2000):
+            batch.extend(visit_ids)
+            if len(batch) >= 10_000:
+                Visit.objects.filter(pk__in=batch, billed_at__isnull=True).update(billed_at=now)
+                batch = []
+        if batch:
+            Visit.objects.filter(pk__in=batch, billed_at__isnull=True).update(billed_at=now)
+        run.status, run.finalised_by, run.finalised_at = RunStatus.FINALISED, actor, now
+        run.save(update_fields=["status", "finalised_by", "finalised_at", "updated_at"])
+    return run
+
+
+def billing_run_reexport(*, run: BillingRun) -> list[RenderedFile]:
+    """Render the run's files again from its stored lines (for checking or a lost file).
+
+    For a finalised run the bytes equal the stored files: everything in them comes from the
+    stored lines, the run's period and the fixed invoice date.
+    """
+    lines = list(run.lines.order_by("insurer_id", "line_number"))
+    return [f for invoice in invoices_from_lines(run, lines) for f in render_invoice_files(invoice)]

@@ -1,0 +1,28 @@
+"""Thin Celery tasks: ids in, services do the work."""
+
+from celery import shared_task
+
+from scheduling.billing import services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=services.RETRYABLE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+)
+def billing_run_build_task(billing_run_id: int) -> None:
+    """Safe to deliver twice or after a killed worker: the service claims only queued or
+    running runs and replaces the draft in one transaction."""
+    services.billing_run_build(billing_run_id=billing_run_id)
+
+
+@shared_task(acks_late=True)
+def billing_run_schedule_previous_month_task() -> None:
+    """Beat: a draft run for last month (all insurers) on the 1st of each month."""
+    services.billing_run_schedule_previous_month()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from scheduling.billing import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("", views.run_list, name="run-list"),
+    path("runs/", views.run_start, name="run-start"),
+    path("runs/<uuid:public_id>/", views.run_detail, name="run-detail"),
+    path("runs/<uuid:public_id>/progress/", views.run_progress, name="run-progress"),
+    path("runs/<uuid:public_id>/rerun/", views.run_rerun, name="run-rerun"),
+    path("runs/<uuid:public_id>/finalise/", views.run_finalise, name="run-finalise"),
+    path("files/<uuid:public_id>/", views.file_download, name="file-download"),
+    path("contracts/", views.contract_list, name="contract-list"),
+    path("contracts/new/", views.contract_create, name="contract-create"),
+    path("contracts/<uuid:public_id>/", views.contract_detail, name="contract-detail"),
+]

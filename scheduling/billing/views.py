@@ -1,0 +1,177 @@
+"""Back-office billing pages: runs (start, progress, pre-flight, finalise, download), contracts."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from buurtzorg.access import role_required
+from buurtzorg.audit.services import audit_record
+from buurtzorg.forms import add_service_errors
+from scheduling.billing import selectors, services
+from scheduling.billing.forms import ContractForm, RunStartForm, TariffForm
+from scheduling.billing.models import BillingRun, RunStatus
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _run_list_context(request: HttpRequest, form: RunStartForm) -> dict:
+    runs = selectors.billing_run_list_visible(user=request.user)
+    return {"form": form, "page": Paginator(runs, 25).get_page(request.GET.get("page"))}
+
+
+@require_GET
+@role_required(*selectors.BILLING_ROLES)
+def run_list(request: HttpRequest) -> HttpResponse:
+    """The back office's start page: start a run, and the history of runs."""
+    template = "billing/run_list.html" + ("#run-rows" if request.htmx else "")
+    return render(request, template, _run_list_context(request, RunStartForm()))
+
+
+@require_POST
+@role_required(*selectors.BILLING_ROLES)
+def run_start(request: HttpRequest) -> HttpResponse:
+    form = RunStartForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.billing_run_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if result.started:
+                messages.success(request, f"Billing run for {result.run} started.")
+            else:
+                messages.info(request, f"The billing run for {result.run} is already working.")
+            return _done(request, result.run.get_absolute_url())
+    return render(request, "billing/run_list.html", _run_list_context(request, form))
+
+
+def _run_context(request: HttpRequest, run: BillingRun) -> dict:
+    show_details = run.status in (RunStatus.DRAFT, RunStatus.FINALISED)
+    problems = selectors.billing_run_preflight(run=run) if show_details else []
+    return {
+        "run": run,
+        "problems": problems,
+        "blocking": selectors.preflight_blocking_count(problems),
+        "files": selectors.run_files(run=run) if show_details else [],
+        "summary": selectors.run_service_summary(run=run) if show_details else [],
+        "can_finalise": run.status == RunStatus.DRAFT,
+        "can_rerun": run.status in (RunStatus.DRAFT, RunStatus.FAILED),
+    }
+
+
+@require_GET
+@role_required(*selectors.BILLING_ROLES)
+def run_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
+    context = _run_context(request, run)
+    if context["problems"]:
+        # The pre-flight list names clients: that is a read of client records.
+        audit_record(request=request, action="list", part="billing-preflight", detail=str(run))
+    return render(request, "billing/run_detail.html", context)
+
+
+@require_GET
+@role_required(*selectors.BILLING_ROLES)
+def run_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Polled by htmx while the run works; asks for a full reload once it is done."""
+    run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
+    response = render(request, "billing/run_detail.html#run-progress", {"run": run})
+    if not run.is_working and request.GET.get("was") == "working":
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@role_required(*selectors.BILLING_ROLES)
+def run_rerun(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
+    try:
+        services.billing_run_request(period=run.period, insurer=run.insurer, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The run was queued again; it replaces the draft.")
+    return _done(request, run.get_absolute_url())
+
+
+@require_POST
+@role_required(*selectors.BILLING_ROLES)
+def run_finalise(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
+    try:
+        services.billing_run_finalise(run=run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{run} is finalised; its visits are now closed.")
+    return _done(request, run.get_absolute_url())
+
+
+@require_GET
+@role_required(*selectors.BILLING_ROLES)
+def file_download(request: HttpRequest, public_id: UUID) -> FileResponse:
+    run_file = selectors.run_file_get_visible(user=request.user, public_id=public_id)
+    audit_record(request=request, action="export", part="billing-file", detail=run_file.filename)
+    return FileResponse(
+        run_file.file.open("rb"),
+        as_attachment=True,
+        filename=run_file.filename,
+        content_type=run_file.content_type,
+    )
+
+
+# --- contracts and tariffs --------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*selectors.BILLING_ROLES)
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = selectors.contract_list_visible(user=request.user)
+    return render(request, "billing/contract_list.html", {"contracts": contracts})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*selectors.BILLING_ROLES)
+def contract_create(request: HttpRequest) -> HttpResponse:
+    initial = {"insurer": request.GET.get("insurer"), "year": request.GET.get("year")}
+    form = ContractForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Contract {contract} added; now set its tariffs.")
+            return _done(request, contract.get_absolute_url())
+    return render(request, "billing/contract_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*selectors.BILLING_ROLES)
+def contract_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    contract = selectors.contract_get_visible(user=request.user, public_id=public_id)
+    form = TariffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tariff = services.tariff_set(contract=contract, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Tariff {tariff} saved.")
+            return _done(request, contract.get_absolute_url())
+    template = "billing/contract_detail.html" + (
+        "#tariff-form" if request.htmx and request.method == "POST" else ""
+    )
+    return render(
+        request,
+        template,
+        {"contract": contract, "form": form, "tariffs": contract.tariffs.select_related("service")},
+    )

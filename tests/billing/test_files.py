@@ -1,0 +1,242 @@
+"""The three billing files on plain data: they agree with each other and a hand computation."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+
+from scheduling.billing.declaration import (
+    DeclarationLine,
+    InsurerInvoice,
+    LineKind,
+    line_amount,
+    minutes_to_units,
+)
+from scheduling.billing.exporters import (
+    DeclarationExporter,
+    DutchDistrictNursingExporter,
+    FieldOverflow,
+    exporter_codes,
+    get_exporter,
+    register,
+)
+from scheduling.billing.files import (
+    APPENDIX_ROWS_PER_TABLE,
+    RefusedURL,
+    invoice_csv_bytes,
+    invoice_pdf_bytes,
+    invoice_pdf_context,
+    invoice_pdf_html,
+    local_url_fetcher,
+)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "units"),
+    [(0, 0), (1, 0), (2, 0), (3, 1), (5, 1), (7, 1), (8, 2), (62, 12), (63, 13), (-5, 0)],
+)
+def test_minutes_round_to_the_nearest_five_minute_unit(minutes: int, units: int) -> None:
+    assert minutes_to_units(minutes) == units
+
+
+def test_line_amount_is_half_up_to_cents() -> None:
+    # 13 units = 65 min at 78.35/h = 84.879166... -> 84.88
+    assert line_amount(units=13, hourly_rate=Decimal("78.35")) == Decimal("84.88")
+    # 1 unit at 0.06/h = 0.005 -> half up -> 0.01
+    assert line_amount(units=1, hourly_rate=Decimal("0.06")) == Decimal("0.01")
+
+
+def hand_computed_invoice() -> InsurerInvoice:
+    """Two clients; the second has a credit for an earlier month and a resubmission.
+
+    By hand (tariffs: V1 = 78.35/h, P1 = 60.00/h):
+      Anna  V1  2026-03  127 min -> 25 units -> 125 min * 78.35 / 60 = 163.229.. -> 163.23
+      Anna  P1  2026-03   93 min -> 19 units ->  95 min * 60.00 / 60 =  95.00
+      Bram  V1  2026-02 credit  -60 min -> -12 units -> -78.35
+      Bram  V1  2026-02 debit    44 min ->   9 units ->  45 * 78.35 / 60 = 58.7625 -> 58.76
+      Bram  V1  2026-03   31 min ->  6 units ->  30 * 78.35 / 60 = 39.175 -> 39.18
+    debit = 163.23 + 95.00 + 58.76 + 39.18 = 356.17; credit = -78.35; total = 277.82
+    """
+    v1, p1 = Decimal("78.35"), Decimal("60.00")
+
+    def line(n, ref, bsn, name, code, period, minutes, rate, kind=LineKind.DEBIT):
+        units = minutes_to_units(abs(minutes)) * (-1 if kind == LineKind.CREDIT else 1)
+        amount = line_amount(units=abs(units), hourly_rate=rate) * (1 if units >= 0 else -1)
+        return DeclarationLine(
+            line_number=n,
+            client_ref=ref,
+            bsn=bsn,
+            policy_number=f"POL-{bsn[-3:]}",
+            date_of_birth=dt.date(1940, 5, 17),
+            client_name=name,
+            service_code=code,
+            service_name={"V1": "Nursing", "P1": "Personal care"}[code],
+            period=period,
+            minutes=minutes,
+            units=units,
+            hourly_rate=rate,
+            amount=amount,
+            kind=kind,
+            visit_count=3,
+        )
+
+    march, feb = dt.date(2026, 3, 1), dt.date(2026, 2, 1)
+    return InsurerInvoice(
+        organisation_name="Buurtzorg test",
+        sender_agb="12345678",
+        insurer_name="Zorgverzekeraar Één",
+        uzovi="3311",
+        period=march,
+        invoice_number="202603-3311",
+        invoice_date=dt.date(2026, 4, 1),
+        lines=[
+            line(1, "a", "111222333", "Jansen A.", "V1", march, 127, v1),
+            line(2, "a", "111222333", "Jansen A.", "P1", march, 93, p1),
+            line(3, "b", "999888777", "Bakker B.", "V1", feb, -60, v1, LineKind.CREDIT),
+            line(4, "b", "999888777", "Bakker B.", "V1", feb, 44, v1),
+            line(5, "b", "999888777", "Bakker B.", "V1", march, 31, v1),
+        ],
+    )
+
+
+def test_hand_computed_totals() -> None:
+    invoice = hand_computed_invoice()
+    assert [ln.amount for ln in invoice.lines] == [
+        Decimal("163.23"),
+        Decimal("95.00"),
+        Decimal("-78.35"),
+        Decimal("58.76"),
+        Decimal("39.18"),
+    ]
+    assert invoice.total_debit == Decimal("356.17")
+    assert invoice.total_credit == Decimal("-78.35")
+    assert invoice.total == Decimal("277.82")
+
+
+def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
+    # given
+    invoice = hand_computed_invoice()
+    exporter = get_exporter("nl-wv")
+    # when
+    data = exporter.render(invoice)
+    # then: structure
+    records = data.decode("iso-8859-1").split("\r\n")[:-1]
+    assert [r[:2] for r in records] == ["01", "02", "04", "04", "02", "04", "04", "04", "99"]
+    assert all(len(r) == 120 for r in records)
+    assert records[0][13:21] == "12345678"
+    assert records[0][21:25] == "3311"
+    assert records[0][25:31] == "202603"
+    assert records[0][43:51] == "20260401"
+    # then: the closing record adds up and equals the hand-computed totals
+    assert DutchDistrictNursingExporter.check(data) == []
+    closing = DutchDistrictNursingExporter.parse_closing(data)
+    assert (closing.insured_records, closing.line_records, closing.total_records) == (2, 5, 9)
+    assert closing.debit_cents == 35617
+    assert closing.credit_cents == 7835
+    assert (closing.net_cents, closing.net_sign) == (27782, "D")
+    # the credit line: month of care Feb, C flag, 12 units, 78.35 tariff
+    credit = records[5]
+    assert credit[17:23] == "202602"
+    assert credit[53] == "C"
+    assert credit[29:35] == "000012"
+    assert credit[35:43] == "00007835"
+
+
+def test_declaration_check_notices_a_tampered_total() -> None:
+    data = bytearray(get_exporter().render(hand_computed_invoice()))
+    position = data.rfind(b"99")  # nowhere near: find the closing record start instead
+    closing_start = len(data) - 122
+    assert data[closing_start : closing_start + 2] == b"99"
+    assert position >= closing_start
+    data[closing_start + 37] = ord("9")  # change the debit total
+    assert DutchDistrictNursingExporter.check(bytes(data))
+
+
+def test_declaration_refuses_values_that_do_not_fit() -> None:
+    invoice = hand_computed_invoice()
+    bad = InsurerInvoice(**{**invoice.__dict__, "invoice_number": "X" * 13})
+    with pytest.raises(FieldOverflow):
+        get_exporter().render(bad)
+
+
+def test_csv_totals_agree_with_the_declaration_and_the_hand_computation() -> None:
+    invoice = hand_computed_invoice()
+    rows = list(csv.DictReader(io.StringIO(invoice_csv_bytes(invoice).decode("utf-8"))))
+    lines, total = rows[:-1], rows[-1]
+    assert len(lines) == 5
+    assert sum(Decimal(r["amount"]) for r in lines) == Decimal("277.82")
+    assert total["kind"] == "total"
+    assert Decimal(total["amount"]) == Decimal("277.82")
+    assert sum(int(r["units_5_min"]) for r in lines) == 25 + 19 - 12 + 9 + 6
+    assert [r["kind"] for r in lines].count("credit") == 1
+
+
+def test_csv_neutralises_formula_injection() -> None:
+    invoice = hand_computed_invoice()
+    first = invoice.lines[0]
+    evil = DeclarationLine(**{**first.__dict__, "client_name": "=HYPERLINK(1)"})
+    bad = InsurerInvoice(**{**invoice.__dict__, "lines": [evil]})
+    assert "'=HYPERLINK(1)" in invoice_csv_bytes(bad).decode()
+
+
+def test_pdf_context_and_html_show_the_same_totals() -> None:
+    invoice = hand_computed_invoice()
+    context = invoice_pdf_context(invoice)
+    assert context["total"] == Decimal("277.82")
+    assert sum(row.amount for row in context["summary"]) == Decimal("277.82")
+    # credits are listed first in the summary
+    assert context["summary"][0].kind == LineKind.CREDIT
+    html = invoice_pdf_html(invoice)
+    assert 'id="total">277.82<' in html
+    assert 'id="total-debit">356.17<' in html
+    assert 'id="total-credit">-78.35<' in html
+
+
+def test_pdf_appendix_is_split_into_short_tables() -> None:
+    invoice = hand_computed_invoice()
+    many = [
+        DeclarationLine(**{**invoice.lines[0].__dict__, "line_number": n, "client_ref": str(n)})
+        for n in range(1, 101)
+    ]
+    context = invoice_pdf_context(InsurerInvoice(**{**invoice.__dict__, "lines": many}))
+    assert len(context["appendix_chunks"]) == 3
+    assert max(len(chunk) for chunk in context["appendix_chunks"]) == APPENDIX_ROWS_PER_TABLE
+
+
+def test_pdf_renders_and_is_deterministic() -> None:
+    invoice = hand_computed_invoice()
+    first, second = invoice_pdf_bytes(invoice), invoice_pdf_bytes(invoice)
+    assert first.startswith(b"%PDF")
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.org/x.css", "https://example.org/font.woff", "file:///etc/passwd", "ftp://x"],
+)
+def test_pdf_url_fetcher_refuses_anything_but_local_static_files(url: str) -> None:
+    with pytest.raises(RefusedURL):
+        local_url_fetcher(url)
+
+
+def test_pdf_with_a_remote_image_renders_without_fetching_it() -> None:
+    from scheduling.billing.files import render_pdf
+
+    # WeasyPrint logs and skips a refused resource; rendering still succeeds offline
+    assert render_pdf('<img src="http://169.254.169.254/latest">').startswith(b"%PDF")
+
+
+def test_other_countries_can_register_an_exporter() -> None:
+    @register
+    class TestCsvExporter(DeclarationExporter):
+        code = "xx-test"
+
+        def render(self, invoice: InsurerInvoice) -> bytes:
+            return f"{invoice.uzovi};{invoice.total}".encode()
+
+    assert "xx-test" in exporter_codes()
+    assert get_exporter("xx-test").render(hand_computed_invoice()) == b"3311;277.82"
+    with pytest.raises(LookupError):
+        get_exporter("nope")

@@ -1,0 +1,301 @@
+"""Billing runs end to end (eager Celery): totals, idempotency, finalising, corrections."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from scheduling.billing import services
+from scheduling.billing.exporters import DutchDistrictNursingExporter
+from scheduling.billing.files import invoice_pdf_context, invoice_pdf_html
+from scheduling.billing.models import (
+    BillingRun,
+    FileKind,
+    InvoiceLine,
+    LineKind,
+    RunStatus,
+    Tariff,
+)
+from scheduling.billing.selectors import billing_run_preflight
+from scheduling.models import Visit
+from tests.billing.conftest import APRIL, HAND_TOTALS, MARCH
+from tests.factories import ContractFactory, billed_visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run_now(django_capture_on_commit_callbacks):
+    """Request a run and let its task run eagerly on commit, as in production."""
+
+    def start(period=MARCH, insurer=None, actor=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.billing_run_request(period=period, insurer=insurer, actor=actor)
+        result.run.refresh_from_db()
+        return result
+
+    return start
+
+
+def _file(run, uzovi, kind) -> bytes:
+    row = run.files.get(insurer__uzovi=uzovi, kind=kind)
+    with row.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_totals_in_csv_pdf_and_declaration_agree_with_the_hand_computation(
+    billing_world, run_now, access_world
+) -> None:
+    # when
+    run = run_now(actor=access_world.back_office).run
+    # then: the run is a draft with the hand-computed lines
+    assert run.status == RunStatus.DRAFT, run.error
+    assert run.total_amount == sum(HAND_TOTALS.values())
+    assert run.line_count == 4
+    assert run.client_count == 3
+    lines = {
+        (ln.client.first_name, ln.service_code): (ln.minutes, ln.units, ln.amount)
+        for ln in run.lines.select_related("client")
+    }
+    assert lines == {
+        ("Anna", "EXV1"): (127, 25, Decimal("163.23")),
+        ("Anna", "EXP1"): (93, 19, Decimal("95.00")),
+        ("Bram", "EXV1"): (31, 6, Decimal("39.18")),
+        ("Cees", "EXV1"): (44, 9, Decimal("58.76")),
+    }
+    invoices = {
+        inv.uzovi: inv
+        for inv in services.invoices_from_lines(run, list(run.lines.order_by("line_number")))
+    }
+    for uzovi, expected in HAND_TOTALS.items():
+        # CSV: the lines and the total row
+        rows = list(csv.DictReader(io.StringIO(_file(run, uzovi, FileKind.CSV).decode())))
+        assert sum(Decimal(r["amount"]) for r in rows[:-1]) == expected
+        assert Decimal(rows[-1]["amount"]) == expected
+        # declaration: adds up, and its closing record carries the same total
+        declaration = _file(run, uzovi, FileKind.DECLARATION)
+        assert DutchDistrictNursingExporter.check(declaration) == []
+        closing = DutchDistrictNursingExporter.parse_closing(declaration)
+        assert closing.net_cents == int(expected * 100)
+        assert closing.net_sign == "D"
+        # PDF: the rendered context and HTML show the same total; the stored PDF is that HTML
+        assert invoice_pdf_context(invoices[uzovi])["total"] == expected
+        assert f'id="total">{expected}<' in invoice_pdf_html(invoices[uzovi])
+        assert _file(run, uzovi, FileKind.PDF).startswith(b"%PDF")
+        assert run.files.get(insurer__uzovi=uzovi, kind=FileKind.PDF).total_amount == expected
+
+
+def test_starting_the_same_run_twice_does_not_double_anything(
+    billing_world, run_now, access_world, django_capture_on_commit_callbacks
+) -> None:
+    # given: a first request whose task has not run yet
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = services.billing_run_request(period=MARCH, insurer=None, actor=None)
+        second = services.billing_run_request(period=MARCH, insurer=None, actor=None)
+    # then: one run, one task queued
+    assert first.started
+    assert not second.started
+    assert first.run.pk == second.run.pk
+    assert len(callbacks) == 1
+    callbacks[0]()
+    # when: the same task is delivered again after it finished
+    services.billing_run_build(billing_run_id=first.run.pk)
+    # then: still one run with four lines
+    assert BillingRun.objects.count() == 1
+    assert InvoiceLine.objects.count() == 4
+
+
+def test_rerunning_a_draft_replaces_it_with_identical_lines_and_files(
+    billing_world, run_now
+) -> None:
+    run = run_now().run
+    before = sorted(run.lines.values_list("line_number", "bsn", "units", "amount", "visit_ids"))
+    hashes = dict(run.files.values_list("filename", "sha256"))
+    # when
+    again = run_now().run
+    # then
+    assert again.pk == run.pk
+    assert again.attempts == 2
+    after = sorted(again.lines.values_list("line_number", "bsn", "units", "amount", "visit_ids"))
+    assert after == before
+    assert dict(again.files.values_list("filename", "sha256")) == hashes
+
+
+def test_reexport_of_a_finalised_run_is_byte_identical(billing_world, run_now, access_world):
+    run = run_now().run
+    services.billing_run_finalise(run=run, actor=access_world.back_office)
+    # when: the files are rendered again from the stored lines
+    again = {f.filename: f.content for f in services.billing_run_reexport(run=run)}
+    # then: byte for byte what was stored
+    stored = {row.filename: row.file.open("rb").read() for row in run.files.all()}
+    assert stored.keys() == again.keys()
+    assert len(stored) == 6
+    for name, content in stored.items():
+        assert again[name] == content, name
+
+
+@pytest.mark.parametrize("months_ahead", [0, 1, 12])
+def test_a_month_that_has_not_ended_is_refused(billing_world, months_ahead) -> None:
+    today = dt.date.today().replace(day=1)
+    period = (today + dt.timedelta(days=32 * months_ahead)).replace(day=1)
+    with pytest.raises(ValidationError) as exc:
+        services.billing_run_request(period=period, insurer=None, actor=None)
+    assert "has not ended yet" in exc.value.message_dict["period"][0]
+    assert BillingRun.objects.count() == 0
+
+
+def test_finalising_closes_the_period(billing_world, run_now, access_world) -> None:
+    run = run_now().run
+    # when
+    services.billing_run_finalise(run=run, actor=access_world.back_office)
+    # then: covered visits are billed, others not; the period is closed
+    run.refresh_from_db()
+    assert run.status == RunStatus.FINALISED
+    assert run.finalised_by == access_world.back_office
+    billed = set(Visit.objects.filter(billed_at__isnull=False).values_list("pk", flat=True))
+    covered = {v for ids in run.lines.values_list("visit_ids", flat=True) for v in ids}
+    assert billed == covered
+    assert len(billed) == 4
+    with pytest.raises(ValidationError, match="already finalised"):
+        services.billing_run_request(period=MARCH, insurer=None, actor=None)
+    with pytest.raises(ValidationError, match="already finalised"):
+        services.billing_run_request(period=MARCH, insurer=billing_world.zilveren, actor=None)
+    with pytest.raises(ValidationError, match="already finalised"):
+        services.billing_run_finalise(run=run, actor=access_world.back_office)
+
+
+def test_finalising_with_preflight_errors_is_refused_and_changes_nothing(
+    billing_world, run_now, access_world
+) -> None:
+    # given: a third insurer without a contract, whose client had a visit
+    from tests.factories import CareIndicationFactory, ClientFactory, InsurerFactory
+
+    stranger = ClientFactory(
+        team=access_world.team_a, insurer=InsurerFactory(name="Nieuw", uzovi="1234")
+    )
+    CareIndicationFactory(client=stranger)
+    billed_visit(stranger, dt.date(2026, 3, 4), {billing_world.nursing: 30})
+    run = run_now().run
+    assert run.unpriced_count == 1
+    problems = billing_run_preflight(run=run)
+    assert "no_contract" in {p.code for p in problems}
+    # when / then
+    with pytest.raises(ValidationError, match="cannot be finalised"):
+        services.billing_run_finalise(run=run, actor=access_world.back_office)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT
+    assert not Visit.objects.filter(billed_at__isnull=False).exists()
+
+
+def test_a_correction_after_closing_gives_credit_then_debit_in_the_next_run(
+    billing_world, run_now, access_world
+) -> None:
+    # given: March finalised; then visit 1 (V1 60, P1 50) is corrected to V1 30, P1 50
+    w = billing_world
+    march = run_now().run
+    services.billing_run_finalise(run=march, actor=access_world.back_office)
+    billed_visit(w.anna, dt.date(2026, 3, 3), {w.nursing: 30, w.care: 50}, corrects=w.anna_visit_1)
+    # when: the April run
+    april = run_now(period=APRIL).run
+    # then: Anna's March is credited in full and billed again; credits come first
+    anna = list(april.lines.filter(client=w.anna).order_by("line_number"))
+    assert [(ln.kind, ln.period, ln.service_code, ln.units, ln.amount) for ln in anna] == [
+        (LineKind.CREDIT, MARCH, "EXP1", -19, Decimal("-95.00")),
+        (LineKind.CREDIT, MARCH, "EXV1", -25, Decimal("-163.23")),
+        # 30 + 67 = 97 min -> 19 units -> 95 * 78.35 / 60 = 124.054 -> 124.05
+        (LineKind.DEBIT, MARCH, "EXP1", 19, Decimal("95.00")),
+        (LineKind.DEBIT, MARCH, "EXV1", 19, Decimal("124.05")),
+        # April's own visit: 20 min -> 4 units -> 26.12 (26.1166..)
+        (LineKind.DEBIT, APRIL, "EXV1", 4, Decimal("26.12")),
+    ]
+    assert april.credit_line_count == 2
+    declaration = april.files.get(insurer=w.zilveren, kind=FileKind.DECLARATION)
+    closing = DutchDistrictNursingExporter.parse_closing(declaration.file.open("rb").read())
+    assert closing.credit_cents == 9500 + 16323
+    assert closing.debit_cents == 9500 + 12405 + 2612
+    # and after finalising April nothing is pending any more
+    services.billing_run_finalise(run=april, actor=access_world.back_office)
+    assert not Visit.objects.filter(status="done", billed_at__isnull=True).exists()
+
+
+def test_tariff_must_be_above_zero(billing_world, access_world) -> None:
+    contract = ContractFactory(insurer=billing_world.zilveren, year=2027)
+    for bad in (Decimal("0"), Decimal("-12.50")):
+        with pytest.raises(ValidationError) as exc:
+            services.tariff_set(
+                contract=contract,
+                service=billing_world.nursing,
+                hourly_rate=bad,
+                actor=access_world.back_office,
+            )
+        assert exc.value.message_dict["hourly_rate"] == [services.TARIFF_ZERO_OR_NEGATIVE]
+    # the database refuses it too, whatever path writes
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tariff.objects.create(contract=contract, service=billing_world.nursing, hourly_rate=0)
+    assert not contract.tariffs.exists()
+
+
+def test_unknown_uzovi_is_a_clear_error(billing_world) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.insurer_by_uzovi("9999")
+    assert exc.value.message_dict["uzovi"] == ["No insurer has UZOVI code 9999."]
+
+
+def test_runs_for_all_insurers_and_one_insurer_cannot_overlap(billing_world, run_now) -> None:
+    run_now(insurer=billing_world.zilveren)
+    with pytest.raises(ValidationError, match="already a billing run"):
+        services.billing_run_request(period=MARCH, insurer=None, actor=None)
+    # another insurer alone is fine
+    assert run_now(insurer=billing_world.other).run.total_amount == HAND_TOTALS["7029"]
+
+
+def test_the_database_refuses_a_duplicate_run(billing_world) -> None:
+    BillingRun.objects.create(period=MARCH, insurer=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BillingRun.objects.create(period=MARCH, insurer=None)
+
+
+def test_preflight_lists_each_problem_in_plain_language(
+    billing_world, run_now, access_world
+) -> None:
+    w = billing_world
+    # missing policy number; a visit without a service; outside indication; after discharge;
+    # a service without a tariff (the other insurer has no EXP1 tariff)
+    w.bram.policy_number = ""
+    w.bram.save()
+    billed_visit(w.bram, dt.date(2026, 3, 7), {})
+    w.cees.indications.all().delete()
+    billed_visit(w.cees, dt.date(2026, 3, 8), {w.care: 20})
+    from clients.models import Client
+
+    Client.objects.filter(pk=w.anna.pk).update(
+        status="discharged", discharged_on=dt.date(2026, 3, 8)
+    )
+    run = run_now().run
+    problems = billing_run_preflight(run=run)
+    by_code = {}
+    for p in problems:
+        by_code.setdefault(p.code, []).append(p)
+    assert "Bram Bakker has no policy number" in by_code["missing_policy_number"][0].message
+    assert by_code["visit_without_service"][0].message.startswith("The visit to Bram Bakker")
+    assert len(by_code["outside_indication"]) == 2  # both of Cees' visits
+    assert "after the client's discharge" in by_code["after_discharge"][0].message
+    assert "no tariff for EXP1" in by_code["no_tariff"][0].message
+    assert by_code["no_tariff"][0].link.startswith("/billing/contracts/")
+
+
+def test_monthly_beat_job_creates_one_draft_for_last_month(
+    billing_world, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.billing_run_schedule_previous_month(today=dt.date(2026, 4, 1))
+    assert result.run.period == MARCH
+    assert result.run.requested_by is None
+    result.run.refresh_from_db()
+    assert result.run.status == RunStatus.DRAFT
+    assert services.billing_run_schedule_previous_month(today=dt.date(2026, 4, 15)) is None
+    assert BillingRun.objects.count() == 1

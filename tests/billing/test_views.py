@@ -1,0 +1,207 @@
+"""Back-office pages and API: access (404 for others), forms, progress, downloads, queries."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from scheduling.billing import services
+from scheduling.billing.models import BillingRun, RunStatus
+from tests.billing.conftest import HAND_TOTALS, MARCH
+
+pytestmark = pytest.mark.django_db
+
+OUTSIDERS = ["nurse_a", "coach_a", "admin"]
+
+
+@pytest.fixture
+def draft_run(billing_world, django_capture_on_commit_callbacks) -> BillingRun:
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.billing_run_request(period=MARCH, insurer=None, actor=None).run
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT, run.error
+    return run
+
+
+def test_back_office_starts_on_the_run_list(client, access_world) -> None:
+    client.force_login(access_world.back_office)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("billing:run-list")
+    assert b"Start a billing run" in response.content
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_only_back_office_sees_billing_pages_files_and_api(client, access_world, draft_run, who):
+    run_file = draft_run.files.first()
+    urls = [
+        reverse("billing:run-list"),
+        draft_run.get_absolute_url(),
+        reverse("billing:run-progress", args=[draft_run.public_id]),
+        run_file.get_absolute_url(),
+        reverse("billing:contract-list"),
+        reverse("api-billing-run-list"),
+        reverse("api-billing-run-detail", args=[draft_run.public_id]),
+        reverse("api-billing-run-preflight", args=[draft_run.public_id]),
+        reverse("api-billing-file", args=[run_file.public_id]),
+    ]
+    client.force_login(getattr(access_world, who))
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    finalise = reverse("api-billing-run-finalise", args=[draft_run.public_id])
+    assert client.post(finalise).status_code == 404
+    draft_run.refresh_from_db()
+    assert draft_run.status == RunStatus.DRAFT
+
+
+def test_back_office_downloads_the_files(client, access_world, draft_run) -> None:
+    client.force_login(access_world.back_office)
+    run_file = draft_run.files.get(insurer__uzovi="3311", kind="csv")
+    response = client.get(run_file.get_absolute_url())
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert body.splitlines()[-1].endswith(f"{HAND_TOTALS['3311']},")
+    assert "attachment" in response["Content-Disposition"]
+    api = client.get(reverse("api-billing-file", args=[run_file.public_id]))
+    assert api.status_code == 200
+
+
+def test_anonymous_users_are_sent_to_login(client, draft_run) -> None:
+    response = client.get(draft_run.get_absolute_url())
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_start_form_shows_the_error_and_keeps_the_input(client, access_world, billing_world):
+    client.force_login(access_world.back_office)
+    future = (dt.date.today().replace(day=1) + dt.timedelta(days=40)).strftime("%Y-%m")
+    response = client.post(
+        reverse("billing:run-start"), {"period": future, "insurer": billing_world.zilveren.pk}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "has not ended yet" in content
+    assert f'value="{future}"' in content
+    assert BillingRun.objects.count() == 0
+
+
+def test_start_page_runs_and_the_run_page_shows_results(
+    client, access_world, billing_world, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(access_world.back_office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("billing:run-start"), {"period": "2026-03"})
+    run = BillingRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == run.get_absolute_url()
+    page = client.get(run.get_absolute_url())
+    content = page.content.decode()
+    assert "No problems found." in content
+    assert "Finalise March 2026" in content
+    assert "EXV1" in content
+    # the progress partial stops polling once done and asks for a reload
+    progress = client.get(
+        reverse("billing:run-progress", args=[run.public_id]) + "?was=working",
+        headers={"HX-Request": "true"},
+    )
+    assert progress["HX-Refresh"] == "true"
+    assert b"<html" not in progress.content
+    # finalise from the page
+    client.post(reverse("billing:run-finalise", args=[run.public_id]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.FINALISED
+    history = client.get(reverse("billing:run-list")).content.decode()
+    assert str(access_world.back_office) in history
+
+
+def test_progress_partial_polls_while_the_run_works(client, access_world, billing_world):
+    run = BillingRun.objects.create(
+        period=MARCH, status=RunStatus.RUNNING, stage="files", files_total=6, files_done=3
+    )
+    client.force_login(access_world.back_office)
+    response = client.get(
+        reverse("billing:run-progress", args=[run.public_id]), headers={"HX-Request": "true"}
+    )
+    content = response.content.decode()
+    assert 'hx-trigger="every 2s"' in content
+    assert "files 3 of 6" in content
+    assert "HX-Refresh" not in response
+
+
+def test_api_start_status_preflight_and_finalise(
+    client, access_world, billing_world, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(access_world.back_office)
+    url = reverse("api-billing-run-list")
+    payload = {"period": "2026-03", "insurer_uzovi": "3311"}
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(url, payload, content_type="application/json")
+    assert created.status_code == 201
+    run_id = created.json()["id"]
+    # starting a draft again re-queues the same run, never a second one
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, payload, content_type="application/json")
+    assert again.json()["id"] == run_id
+    assert BillingRun.objects.count() == 1
+    detail = client.get(reverse("api-billing-run-detail", args=[run_id])).json()
+    assert detail["status"] == "draft"
+    assert detail["attempts"] == 2
+    assert detail["total_amount"] == str(HAND_TOTALS["3311"])
+    assert len(detail["files"]) == 3
+    assert all(f["url"].startswith("http://testserver/api/billing/files/") for f in detail["files"])
+    preflight = client.get(reverse("api-billing-run-preflight", args=[run_id])).json()
+    assert preflight == {"can_finalise": True, "problems": []}
+    final = client.post(reverse("api-billing-run-finalise", args=[run_id]))
+    assert final.status_code == 200
+    assert final.json()["status"] == "finalised"
+    assert final.json()["finalised_by"] == access_world.back_office.username
+    refused = client.post(reverse("api-billing-run-finalise", args=[run_id]))
+    assert refused.status_code == 400
+    assert "already finalised" in refused.json()["non_field_errors"][0]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        ({"period": "2026-03", "insurer_uzovi": "9999"}, "uzovi", "No insurer has UZOVI code"),
+        ({"period": "2999-01"}, "period", "has not ended yet"),
+        ({"period": "March"}, "period", "Date has wrong format"),
+    ],
+)
+def test_api_bad_input_is_a_400_with_a_clear_message(
+    client, access_world, billing_world, payload, field, message
+) -> None:
+    client.force_login(access_world.back_office)
+    response = client.post(
+        reverse("api-billing-run-list"), payload, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert message in response.json()[field][0]
+    assert BillingRun.objects.count() == 0
+
+
+def test_tariff_form_refuses_zero_with_the_service_message(client, access_world, billing_world):
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(insurer=billing_world.zilveren, year=2027)
+    client.force_login(access_world.back_office)
+    response = client.post(
+        contract.get_absolute_url(), {"service": billing_world.nursing.pk, "hourly_rate": "0"}
+    )
+    assert response.status_code == 200
+    assert services.TARIFF_ZERO_OR_NEGATIVE in response.content.decode()
+    assert not contract.tariffs.exists()
+
+
+@pytest.mark.parametrize("runs", [2, 12])
+def test_run_list_has_a_flat_query_count(
+    client, access_world, billing_world, django_assert_max_num_queries, runs
+) -> None:
+    for month in range(1, runs + 1):
+        BillingRun.objects.create(
+            period=dt.date(2024 + (month - 1) // 12, (month - 1) % 12 + 1, 1),
+            requested_by=access_world.back_office,
+        )
+    client.force_login(access_world.back_office)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("billing:run-list"))
+    assert response.status_code == 200
