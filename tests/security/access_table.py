@@ -1,0 +1,192 @@
+"""Expected access for every route, per role. THE PERMISSION MATRIX READS THIS TABLE.
+
+WHEN YOU ADD A ROUTE, ADD ITS ROW HERE (tests/security/test_permission_matrix.py fails for a
+route without a row, and for a row whose route is gone).
+
+A row is the expected status code for each role, in this order:
+
+    anonymous  nurse_a  nurse_b  coach_a  coach_b  back_office  admin
+
+nurse_a and coach_a belong to TEAM A; nurse_b and coach_b to TEAM B. Objects in URLs are
+TEAM A's (made by tests/security/world.py; add a builder there for a new kind of object).
+So a team-A object must answer 404 to nurse_b and coach_b (never 403: nothing leaks), and
+a 200 page or list shown to them must not contain team-A data (the test checks for it).
+
+    "app:route-name": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.shift_a.public_id}
+    ),
+
+- Write "200|302" where either is right (e.g. a form that re-renders or redirects).
+- `method="post"` (with `data={...}`) for POST-only routes; each request is rolled back.
+  For GET rows, `data` is the query string (for routes that need parameters).
+- Anonymous: pages redirect to the login page (302); the API answers 403.
+- Set the status you mean after reading the view, not what the test happens to print
+  (MATRIX_PRINT=1 prints what every route answers now).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.security.world import ROLES
+
+
+@dataclass(frozen=True)
+class Row:
+    statuses: str
+    kwargs: Callable[[Any], dict] | None = None
+    method: str = "get"
+    data: dict | None = None
+    ends_session: bool = False  # the route logs the user out: the test logs in again
+
+    def __post_init__(self) -> None:
+        assert len(self.statuses.split()) == len(ROLES), f"{self.statuses!r}: one per role"
+
+    def raw(self, role: str) -> str:
+        return self.statuses.split()[ROLES.index(role)]
+
+    def expected(self, role: str) -> set[int]:
+        return {int(code) for code in self.raw(role).split("|")}
+
+
+# The Django admin (every /admin/ URL): superusers only, and no role of the app is one.
+ADMIN_SITE = Row("302 302 302 302 302 302 302")
+ADMIN_LOGIN = Row("200 200 200 200 200 200 200")
+
+ROWS: dict[str, Row] = {
+    "home": Row("302 200 200 302 302 200 302"),
+    "healthz": Row("200 200 200 200 200 200 200"),
+    "login": Row("200 302 302 302 302 302 302"),
+    "logout": Row("302 302 302 302 302 302 302", method="post", ends_session=True),
+    "api-schema": Row("200 200 200 200 200 200 200"),
+    "api-docs": Row("200 200 200 200 200 200 200"),
+    "teams:team-list": Row("302 200 200 200 200 200 200"),
+    "teams:team-create": Row("302 404 404 404 404 404 200"),
+    "teams:team-detail": Row(
+        "302 200 404 200 404 200 200", kwargs=lambda w: {"public_id": w.team_a.public_id}
+    ),
+    "teams:team-edit": Row(
+        "302 404 404 404 404 404 200", kwargs=lambda w: {"public_id": w.team_a.public_id}
+    ),
+    "teams:team-add-nurse": Row(
+        "302 404 404 404 404 404 200",
+        kwargs=lambda w: {"public_id": w.team_a.public_id},
+        method="post",
+    ),
+    "teams:team-coaches": Row(
+        "302 404 404 404 404 404 200",
+        kwargs=lambda w: {"public_id": w.team_a.public_id},
+        method="post",
+    ),
+    "teams:membership-end": Row(
+        "302 404 404 404 404 404 302",
+        kwargs=lambda w: {"public_id": w.membership_a.public_id},
+        method="post",
+    ),
+    "teams:neighbourhood-list": Row("302 404 404 404 404 404 200"),
+    "teams:neighbourhood-create": Row("302 404 404 404 404 404 200"),
+    "teams:neighbourhood-edit": Row(
+        "302 404 404 404 404 404 200", kwargs=lambda w: {"public_id": w.neighbourhood_a.public_id}
+    ),
+    "teams:user-list": Row("302 404 404 404 404 404 200"),
+    "teams:user-create": Row("302 404 404 404 404 404 200"),
+    "teams:user-edit": Row("302 404 404 404 404 404 200", kwargs=lambda w: {"pk": w.nurse_a.pk}),
+    "api-token": Row("400 400 400 400 400 400 400", method="post"),
+    "api-neighbourhood-list": Row("403 403 403 403 403 403 200"),
+    "api-neighbourhood-detail": Row(
+        "403 403 403 403 403 403 200", kwargs=lambda w: {"id": w.neighbourhood_a.public_id}
+    ),
+    "api-team-list": Row("403 200 200 200 200 200 200"),
+    "api-team-detail": Row(
+        "403 200 404 200 404 200 200", kwargs=lambda w: {"id": w.team_a.public_id}
+    ),
+    "api-team-members": Row(
+        "403 200 404 200 404 403 200", kwargs=lambda w: {"id": w.team_a.public_id}
+    ),
+    "scheduling:rota": Row("302 200 200 200 200 404 404"),
+    "scheduling:shift-create": Row("302 200 200 404 404 404 404"),
+    "scheduling:shift-edit": Row(
+        "302 200 404 404 404 404 404", kwargs=lambda w: {"public_id": w.shift_a.public_id}
+    ),
+    "scheduling:shift-delete": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.shift_a.public_id},
+        method="post",
+    ),
+    "scheduling:leave-create": Row("302 200 200 404 404 404 404"),
+    "scheduling:leave-delete": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.leave_a.public_id},
+        method="post",
+    ),
+    "scheduling:coverage-rules": Row("302 302 302 404 404 404 404", method="post"),
+    "scheduling:cover-arrangements": Row("302 302 302 404 404 404 404", method="post"),
+    "api-shift-list": Row("403 200 200 200 200 403 403"),
+    "api-shift-detail": Row(
+        "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.shift_a.public_id}
+    ),
+    "api-team-coverage": Row(
+        "403 200 404 200 404 403 403",
+        kwargs=lambda w: {"id": w.team_a.public_id},
+        data={"start": "2026-06-01T00:00:00+02:00", "end": "2026-06-02T00:00:00+02:00"},
+    ),
+    "coaching:dashboard": Row("302 404 404 200 200 404 404"),
+    "coaching:team-dashboard": Row("302 200 200 404 404 404 404"),
+    "coaching:team-figures": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.team_a.public_id}
+    ),
+    "coaching:space-list": Row("302 200 200 200 200 404 404"),
+    "coaching:thread-list": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.space_a.public_id}
+    ),
+    "coaching:thread-create": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.space_a.public_id}
+    ),
+    "coaching:decision-list": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.space_a.public_id}
+    ),
+    "coaching:thread-detail": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.thread_a.public_id}
+    ),
+    "coaching:post-poll": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.thread_a.public_id}
+    ),
+    "coaching:post-create": Row(
+        "302 200|302 404 200|302 404 404 404",
+        kwargs=lambda w: {"public_id": w.thread_a.public_id},
+        method="post",
+    ),
+    "coaching:post-decision": Row(
+        "302 302 404 302 404 404 404",
+        kwargs=lambda w: {"public_id": w.post_a.public_id},
+        method="post",
+    ),
+    "coaching:problem-questions": Row(
+        "302 200 200 200 200 404 404", kwargs=lambda w: {"code": w.problem_code}
+    ),
+    "coaching:attachment-download": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.attachment_a.public_id}
+    ),
+    "api-space-list": Row("403 200 200 200 200 200 200"),
+    "api-thread-list": Row("403 200 200 200 200 200 200"),
+    "api-team-figures": Row(
+        "403 200 404 200 404 404 404",
+        kwargs=lambda w: {"id": w.team_a.public_id},
+        data={"start": "2026-06-01", "end": "2026-06-28"},
+    ),
+    "api-thread-posts": Row(
+        "403 200 404 200 404 404 404", kwargs=lambda w: {"id": w.thread_a.public_id}
+    ),
+    "audit:log": Row("302 404 404 404 404 404 200"),
+    "audit:client-report": Row(
+        "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}
+    ),
+    "audit:client-report-csv": Row(
+        "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}
+    ),
+    "audit:client-report-pdf": Row(
+        "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}
+    ),
+    "audit:otp-setup": Row("302 200 200 200 200 200 200"),
+    "audit:otp-verify": Row("302 200 200 200 200 200 200"),
+}

@@ -1,0 +1,115 @@
+"""The world the permission matrix runs in: two teams, each role, and team-A objects.
+
+Objects are made lazily (only when a route's kwargs ask for them), so the world stays small
+and a builder for an app that changed breaks only the rows that use it.
+When you add a model whose objects appear in URLs, add a cached property here that makes one
+for TEAM A (nurse_a's team), and use it in the route's row in access_table.py.
+"""
+
+import datetime as dt
+from functools import cached_property
+
+from django.core.files.base import ContentFile
+
+from teams.models import Team, User
+from tests.factories import (
+    AdminFactory,
+    BackOfficeFactory,
+    ClientFactory,
+    CoachAssignmentFactory,
+    CoachFactory,
+    MembershipFactory,
+    NeighbourhoodFactory,
+    PostFactory,
+    ShiftFactory,
+    TeamFactory,
+    TeamSpaceFactory,
+    ThreadFactory,
+)
+
+ROLES = ("anonymous", "nurse_a", "nurse_b", "coach_a", "coach_b", "back_office", "admin")
+
+
+class World:
+    def __init__(self) -> None:
+        self.team_a: Team = TeamFactory(name="Matrix Team A")
+        self.team_b: Team = TeamFactory(name="Matrix Team B")
+        self.nurse_a: User = MembershipFactory(team=self.team_a, seat=1).nurse
+        self.nurse_b: User = MembershipFactory(team=self.team_b, seat=1).nurse
+        self.coach_a: User = CoachAssignmentFactory(team=self.team_a, coach=CoachFactory()).coach
+        self.coach_b: User = CoachAssignmentFactory(team=self.team_b, coach=CoachFactory()).coach
+        self.back_office: User = BackOfficeFactory()
+        self.admin: User = AdminFactory()
+        self.anonymous = None
+
+    def user(self, role: str) -> User | None:
+        return getattr(self, role)
+
+    # --- team-A objects, made on first use -------------------------------------------
+    @cached_property
+    def neighbourhood_a(self):  # noqa: ANN201
+        return self.team_a.neighbourhood
+
+    @cached_property
+    def spare_neighbourhood(self):  # noqa: ANN201
+        return NeighbourhoodFactory()
+
+    @cached_property
+    def problem_code(self) -> str:
+        from tests.factories import problem_by_code
+
+        return problem_by_code("01").code
+
+    @cached_property
+    def membership_a(self):  # noqa: ANN201
+        return self.team_a.memberships.get(nurse=self.nurse_a)
+
+    @cached_property
+    def client_a(self):  # noqa: ANN201
+        return ClientFactory(team=self.team_a)
+
+    @cached_property
+    def shift_a(self):  # noqa: ANN201
+        return ShiftFactory(team=self.team_a, nurse=self.nurse_a, day=dt.date(2026, 6, 1))
+
+    @cached_property
+    def leave_a(self):  # noqa: ANN201
+        from tests.factories import LeaveFactory
+
+        return LeaveFactory(nurse=self.nurse_a)
+
+    @cached_property
+    def space_a(self):  # noqa: ANN201
+        return TeamSpaceFactory(team=self.team_a)
+
+    @cached_property
+    def thread_a(self):  # noqa: ANN201
+        return ThreadFactory(space=self.space_a, author=self.nurse_a)
+
+    @cached_property
+    def post_a(self):  # noqa: ANN201
+        return PostFactory(thread=self.thread_a, author=self.nurse_a)
+
+    @cached_property
+    def attachment_a(self):  # noqa: ANN201
+        from coaching.models import Attachment
+
+        attachment = Attachment(
+            post=self.post_a, original_name="note.txt", content_type="text/plain", size=5
+        )
+        attachment.file.save("note.txt", ContentFile(b"hello"), save=False)
+        attachment.save()
+        return attachment
+
+    def markers(self) -> list[str]:
+        """Strings that only team-A objects made so far carry: B's users must never see them."""
+        found = []
+        for name in ("client_a", "shift_a", "leave_a", "thread_a", "post_a", "attachment_a"):
+            if name in self.__dict__:
+                obj = self.__dict__[name]
+                found.append(str(obj.public_id))
+        if "client_a" in self.__dict__:
+            found += [self.client_a.bsn, self.client_a.last_name]
+        if "thread_a" in self.__dict__:
+            found.append(self.thread_a.subject)
+        return found
