@@ -54,7 +54,7 @@ ADMIN_SITE = Row("302 302 302 302 302 302 302")
 ADMIN_LOGIN = Row("200 200 200 200 200 200 200")
 
 ROWS: dict[str, Row] = {
-    "home": Row("302 200 200 302 302 200 302"),
+    "home": Row("302 302 302 302 302 200 302"),
     "healthz": Row("200 200 200 200 200 200 200"),
     "login": Row("200 302 302 302 302 302 302"),
     "logout": Row("302 302 302 302 302 302 302", method="post", ends_session=True),
@@ -130,6 +130,47 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"id": w.team_a.public_id},
         data={"start": "2026-06-01T00:00:00+02:00", "end": "2026-06-02T00:00:00+02:00"},
     ),
+    "scheduling:my-day": Row("302 200 200 404 404 404 404"),
+    "scheduling:visit-start": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        method="post",
+    ),
+    "scheduling:visit-done": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        method="post",
+    ),
+    "scheduling:visit-log": Row(
+        "302 200 404 404 404 404 404", kwargs=lambda w: {"public_id": w.visit_a.public_id}
+    ),
+    "scheduling:visit-unplanned": Row("302 200 200 404 404 404 404"),
+    "scheduling:planning": Row("302 200 200 200 200 404 404"),
+    "scheduling:visit-create": Row("302 200 200 404 404 404 404"),
+    "scheduling:visit-edit": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.visit_a.public_id}
+    ),
+    "scheduling:visit-assign": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        method="post",
+    ),
+    "scheduling:series-create": Row("302 200 200 404 404 404 404"),
+    "scheduling:calendar": Row("302 200 200 404 404 404 404"),
+    # The secret URL is the key (no login): whoever holds nurse A's token gets her feed.
+    "scheduling:ical-feed": Row(
+        "200 200 200 200 200 200 200", kwargs=lambda w: {"token": w.calendar_token_a}
+    ),
+    "api-visit-list": Row("403 200 200 200 200 403 403"),
+    "api-visit-detail": Row(
+        "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.visit_a.public_id}
+    ),
+    "api-visit-log": Row(
+        "403 200|400 404 403 403 403 403",
+        kwargs=lambda w: {"id": w.visit_a.public_id},
+        method="post",
+    ),
+    "api-series-list": Row("403 200 200 200 200 403 403"),
     "coaching:dashboard": Row("302 404 404 200 200 404 404"),
     "coaching:team-dashboard": Row("302 200 200 404 404 404 404"),
     "coaching:team-figures": Row(

@@ -73,6 +73,18 @@ class World:
         return ShiftFactory(team=self.team_a, nurse=self.nurse_a, day=dt.date(2026, 6, 1))
 
     @cached_property
+    def visit_a(self):  # noqa: ANN201
+        from tests.factories import VisitFactory
+
+        return VisitFactory(client=self.client_a, nurse=self.nurse_a)
+
+    @cached_property
+    def calendar_token_a(self) -> str:
+        from scheduling.services.visits import calendar_token_rotate
+
+        return calendar_token_rotate(user=self.nurse_a).token
+
+    @cached_property
     def leave_a(self):  # noqa: ANN201
         from tests.factories import LeaveFactory
 
@@ -104,7 +116,15 @@ class World:
     def markers(self) -> list[str]:
         """Strings that only team-A objects made so far carry: B's users must never see them."""
         found = []
-        for name in ("client_a", "shift_a", "leave_a", "thread_a", "post_a", "attachment_a"):
+        for name in (
+            "client_a",
+            "visit_a",
+            "shift_a",
+            "leave_a",
+            "thread_a",
+            "post_a",
+            "attachment_a",
+        ):
             if name in self.__dict__:
                 obj = self.__dict__[name]
                 found.append(str(obj.public_id))
