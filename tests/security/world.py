@@ -66,7 +66,8 @@ class World:
 
     @cached_property
     def client_a(self):  # noqa: ANN201
-        return ClientFactory(team=self.team_a)
+        # Distinctive names, so the leak check cannot match ordinary page text.
+        return ClientFactory(team=self.team_a, first_name="Qwyneth", last_name="Zandvoort-Matrix")
 
     @cached_property
     def shift_a(self):  # noqa: ANN201
