@@ -33,7 +33,14 @@ from django.db.models.functions import Cast, Concat, TruncWeek
 from django.utils import timezone
 
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
-from scheduling.models import CoverageRule, CoverArrangement, Shift, ShiftKind
+from scheduling.models import (
+    CoverageRule,
+    CoverArrangement,
+    Shift,
+    ShiftKind,
+    Visit,
+    VisitStatus,
+)
 from scheduling.services.rota import (
     CoverageGap,
     _cover_windows,
@@ -42,11 +49,6 @@ from scheduling.services.rota import (
     utc,
 )
 from teams.models import Membership, Team
-
-try:  # Visits land from the scheduling helper; until then visit figures stay empty.
-    from scheduling.models import Visit, VisitStatus
-except ImportError:  # pragma: no cover - removed once scheduling's visits are on main
-    Visit = VisitStatus = None  # type: ignore[assignment,misc]
 
 GAP_DAYS = 14
 TREND_WEEKS = 12
@@ -404,8 +406,6 @@ def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 
 
 def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> dict[int, dict]:
-    if Visit is None:
-        return {}
     lo, hi = _local_bounds(start, end)
     done = Q(status=VisitStatus.DONE)
     original_done = ORIGINAL & done
@@ -446,8 +446,6 @@ def _weeks(today: dt.date) -> list[dt.date]:
 
 
 def _weekly_minutes(ids: list[int], weeks: list[dt.date]) -> dict[tuple[int, dt.date], int]:
-    if Visit is None:
-        return {}
     lo, hi = _local_bounds(weeks[0], weeks[-1] + dt.timedelta(days=6))
     rows = (
         _visits_with_effect()

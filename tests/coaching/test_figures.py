@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coaching.figures import coverage_gaps_for_teams, figure_medians, team_figures
-from scheduling.models import ShiftKind
+from scheduling.models import ShiftKind, VisitStatus
 from scheduling.services.rota import coverage_gaps, local_datetime
 from tests.factories import (
     CareIndicationFactory,
@@ -20,6 +20,7 @@ from tests.factories import (
     OutcomeRatingFactory,
     ShiftFactory,
     TeamFactory,
+    VisitFactory,
     day_and_night_rules,
     nursing_team,
     problem_by_code,
@@ -37,8 +38,10 @@ def team_world():
     """One team, hand-made so that every figure can be computed on paper (see each test)."""
     team = TeamFactory(name="Team Paper")
     n1 = MembershipFactory(team=team, seat=1, started_on=LONG_AGO, contracted_hours=24).nurse
-    MembershipFactory(team=team, seat=2, started_on=LONG_AGO, contracted_hours=32)
-    MembershipFactory(team=team, seat=3, started_on=dt.date(2026, 6, 15), contracted_hours=28)
+    n2 = MembershipFactory(team=team, seat=2, started_on=LONG_AGO, contracted_hours=32).nurse
+    n3 = MembershipFactory(
+        team=team, seat=3, started_on=dt.date(2026, 6, 15), contracted_hours=28
+    ).nurse
     MembershipFactory(
         team=team,
         seat=4,
@@ -83,6 +86,42 @@ def team_world():
     # rota: 1 nurse 07:00-15:00 every day; covered only on the first of the next 14 days
     CoverageRuleFactory(team=team, starts_at=dt.time(7), ends_at=dt.time(15), min_nurses=1)
     ShiftFactory(team=team, nurse=n1, day=TODAY)
+
+    # visits (08:00 local); minutes are logged minutes
+    def visit(client_record, nurse, day, planned, status=VisitStatus.DONE, logged=None, at=None):
+        return VisitFactory(
+            client=client_record,
+            nurse=nurse,
+            day=day,
+            at=dt.time(8),
+            planned_minutes=planned,
+            status=status,
+            logged_minutes=logged,
+            logged_at=at,
+        )
+
+    june = lambda d, h=9, m=0: local_datetime(dt.date(2026, 6, d), dt.time(h, m))  # noqa: E731
+    visit(c1, n1, dt.date(2026, 6, 2), 60, logged=50, at=june(2, 9, 30))
+    visit(c1, n2, dt.date(2026, 6, 3), 30, logged=40, at=june(5, 10))  # logged late
+    visit(c2, n1, dt.date(2026, 6, 4), 45, logged=45, at=june(4))
+    visit(c2, n1, dt.date(2026, 6, 5), 30, status=VisitStatus.CANCELLED)
+    visit(c1, n1, dt.date(2026, 6, 6), 30, status=VisitStatus.PLANNED)  # never logged
+    may31 = local_datetime(dt.date(2026, 5, 31), dt.time(9))
+    visit(c1, n1, dt.date(2026, 5, 31), 60, logged=60, at=may31)
+    billed = visit(c2, n2, dt.date(2026, 6, 10), 30, logged=20, at=june(10))
+    # a correction of the billed visit carries its new minutes (logged much later)
+    VisitFactory(
+        client=c2,
+        nurse=n2,
+        day=dt.date(2026, 6, 10),
+        at=dt.time(8),
+        planned_minutes=30,
+        status=VisitStatus.DONE,
+        logged_minutes=30,
+        logged_at=june(25),
+        corrects=billed,
+    )
+    visit(c2, n3, dt.date(2026, 6, 20), 30, logged=45, at=june(20))
     return team
 
 
@@ -106,6 +145,26 @@ def test_figures_match_hand_computed_values(team_world) -> None:
     assert f.top_problems == [("Pain", 2), ("Medication regimen", 1)]
     # gaps: 29 June covered, 30 June..12 July not: 13 gaps of 8 hours
     assert (f.gap_count, f.gap_hours) == (13, Decimal("104.0"))
+    # visits: originals not cancelled = 6 planned, 5 done, 1 logged more than 24 h late
+    assert (f.planned_visits, f.logged_visits, f.late_visits) == (6, 5, 1)
+    assert f.late_share == Decimal("0.200")
+    # minutes 50 + 40 + 45 + 30 (the correction replaces 20) + 45 = 210; May 31 is outside
+    assert f.delivered_hours == Decimal("3.5")
+    assert f.productivity == Decimal("0.012")  # 3.5 / 300
+    # continuity: c1 saw n1, n2; c2 saw n1, n2, n3 → 5 / 2
+    assert f.continuity == Decimal("2.50")
+    # weekly trend, last 12 weeks up to the week of 29 June (contracted 76 h, then 56, 84)
+    # 24+32+20 until 7 June, 24+32 the week after, 24+32+28 from 15 June
+    assert len(f.weekly_productivity) == 12
+    assert f.weekly_productivity[-6:] == [
+        Decimal("0.013"),  # 25-31 May: 60 min / 76 h
+        Decimal("0.030"),  # 1-7 June: 135 min / 76 h
+        Decimal("0.009"),  # 8-14 June: 30 min (the correction) / 56 h
+        Decimal("0.009"),  # 15-21 June: 45 min / 84 h
+        Decimal("0.000"),  # 22-28 June
+        Decimal("0.000"),  # 29 June, this week
+    ]
+    assert f.weekly_productivity[0] == Decimal("0.000")  # 13 April: no visits
     # every figure has a one-line definition
     assert all(row["definition"] for row in f.rows())
 
@@ -157,6 +216,15 @@ def _queries_for(n_teams: int) -> int:
         OutcomeRatingFactory(client_problem=cp, rated_on=dt.date(2026, 6, 9), rated_by=nurses[0])
         day_and_night_rules(team)
         ShiftFactory(team=team, nurse=nurses[0], day=TODAY)
+        for day in (3, 4):
+            VisitFactory(
+                client=client_record,
+                nurse=nurses[day - 3],
+                day=dt.date(2026, 6, day),
+                status=VisitStatus.DONE,
+                logged_minutes=30,
+                logged_at=local_datetime(dt.date(2026, 6, day), dt.time(10)),
+            )
         teams.append(team)
     with CaptureQueriesContext(connection) as ctx:
         figures = team_figures(teams=teams, start=START, end=END, today=TODAY)
@@ -166,4 +234,6 @@ def _queries_for(n_teams: int) -> int:
 
 
 def test_query_count_is_the_same_for_2_and_10_teams() -> None:
-    assert _queries_for(2) == _queries_for(10)
+    two = _queries_for(2)
+    assert two == _queries_for(10)
+    assert two <= 12

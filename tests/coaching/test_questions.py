@@ -8,14 +8,14 @@ from rest_framework.test import APIClient
 from coaching import services
 from coaching.selectors import answered_questions_for_problem
 from omaha.models import Problem
-from tests.factories import OrganisationSpaceFactory
+from tests.factories import OrganisationSpaceFactory, problem_by_code
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def medication() -> Problem:
-    return Problem.objects.get(code="42")
+    return problem_by_code("42")
 
 
 def ask(world, problem: Problem, subject: str = "Forgotten pills?") -> object:
@@ -34,7 +34,7 @@ def test_only_answered_questions_are_found_by_problem(access_world, medication) 
     answered = ask(access_world, medication, "Answered")
     ask(access_world, medication, "Still open")
     services.post_reply(thread=answered, author=access_world.nurse_b, body="A pill organiser.")
-    other = Problem.objects.exclude(pk=medication.pk).first()
+    other = problem_by_code("24")
     # then only the answered one is found, and only under its problem
     assert [t.subject for t in answered_questions_for_problem(problem=medication)] == ["Answered"]
     assert list(answered_questions_for_problem(problem=other)) == []
@@ -51,7 +51,7 @@ def test_problem_answers_partial_links_to_the_question(access_world, medication)
     assert "?problem=42" in html
     assert (
         Template('{% include "coaching/_problem_answers.html" %}')
-        .render(Context({"problem": Problem.objects.get(code="01")}))
+        .render(Context({"problem": problem_by_code("01")}))
         .strip()
         == ""
     )
