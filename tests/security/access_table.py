@@ -54,7 +54,7 @@ ADMIN_SITE = Row("302 302 302 302 302 302 302")
 ADMIN_LOGIN = Row("200 200 200 200 200 200 200")
 
 ROWS: dict[str, Row] = {
-    "home": Row("302 302 302 302 302 200 302"),
+    "home": Row("302 302 302 302 302 302 302"),
     "healthz": Row("200 200 200 200 200 200 200"),
     "login": Row("200 302 302 302 302 302 302"),
     "logout": Row("302 302 302 302 302 302 302", method="post", ends_session=True),
@@ -171,6 +171,62 @@ ROWS: dict[str, Row] = {
         method="post",
     ),
     "api-series-list": Row("403 200 200 200 200 403 403"),
+    "billing:run-list": Row("302 404 404 404 404 200 404"),
+    "billing:run-start": Row("302 404 404 404 404 200|302 404", method="post"),
+    "billing:run-detail": Row(
+        "302 404 404 404 404 200 404", kwargs=lambda w: {"public_id": w.billing_run.public_id}
+    ),
+    "billing:run-progress": Row(
+        "302 404 404 404 404 200 404", kwargs=lambda w: {"public_id": w.billing_run.public_id}
+    ),
+    "billing:run-rerun": Row(
+        "302 404 404 404 404 302 404",
+        kwargs=lambda w: {"public_id": w.billing_run.public_id},
+        method="post",
+    ),
+    "billing:run-finalise": Row(
+        "302 404 404 404 404 302 404",
+        kwargs=lambda w: {"public_id": w.billing_run.public_id},
+        method="post",
+    ),
+    "billing:file-download": Row(
+        "302 404 404 404 404 200 404", kwargs=lambda w: {"public_id": w.run_file.public_id}
+    ),
+    "billing:contract-list": Row("302 404 404 404 404 200 404"),
+    "billing:contract-create": Row("302 404 404 404 404 200 404"),
+    "billing:contract-detail": Row(
+        "302 404 404 404 404 200 404", kwargs=lambda w: {"public_id": w.contract.public_id}
+    ),
+    "api-billing-run-list": Row("403 404 404 404 404 200 404"),
+    "api-billing-run-detail": Row(
+        "403 404 404 404 404 200 404", kwargs=lambda w: {"id": w.billing_run.public_id}
+    ),
+    "api-billing-run-preflight": Row(
+        "403 404 404 404 404 200 404", kwargs=lambda w: {"id": w.billing_run.public_id}
+    ),
+    "api-billing-run-finalise": Row(
+        "403 404 404 404 404 400 404",
+        kwargs=lambda w: {"id": w.billing_run.public_id},
+        method="post",
+    ),
+    "api-billing-file": Row(
+        "403 404 404 404 404 200 404", kwargs=lambda w: {"id": w.run_file.public_id}
+    ),
+    "reports:report-list": Row("302 200 200 200 200 200 200"),
+    "reports:report-detail": Row(
+        "302 200 404 200 404 200 200", kwargs=lambda w: {"public_id": w.report_a.public_id}
+    ),
+    "reports:report-progress": Row(
+        "302 200 404 200 404 200 200", kwargs=lambda w: {"public_id": w.report_a.public_id}
+    ),
+    "reports:report-download": Row(
+        "302 200 404 200 404 200 200",
+        kwargs=lambda w: {"public_id": w.report_a.public_id, "kind": "csv"},
+    ),
+    "api-report-list": Row("403 200 200 200 200 200 200"),
+    "api-report-detail": Row(
+        "403 200 404 200 404 200 200", kwargs=lambda w: {"id": w.report_a.public_id}
+    ),
     "coaching:dashboard": Row("302 404 404 200 200 404 404"),
     "coaching:team-dashboard": Row("302 200 200 404 404 404 404"),
     "coaching:team-figures": Row(

@@ -86,6 +86,54 @@ class World:
         return calendar_token_rotate(user=self.nurse_a).token
 
     @cached_property
+    def contract(self):  # noqa: ANN201
+        from tests.factories import ContractFactory
+
+        return ContractFactory(insurer=self.client_a.insurer)
+
+    @cached_property
+    def billing_run(self):  # noqa: ANN201
+        from scheduling.billing.models import BillingRun
+
+        return BillingRun.objects.create(
+            period=dt.date(2026, 5, 1), insurer=self.client_a.insurer, requested_by=self.back_office
+        )
+
+    @cached_property
+    def run_file(self):  # noqa: ANN201
+        from scheduling.billing.models import RunFile
+
+        run_file = RunFile(
+            run=self.billing_run,
+            insurer=self.billing_run.insurer,
+            kind="csv",
+            filename="x.csv",
+            content_type="text/csv",
+            size=3,
+            sha256="0" * 64,
+            invoice_number="1",
+            total_amount=0,
+        )
+        run_file.file.save("x.csv", ContentFile(b"a,b"), save=False)
+        run_file.save()
+        return run_file
+
+    @cached_property
+    def report_a(self):  # noqa: ANN201
+        from omaha.reports.models import OutcomeReport
+
+        report = OutcomeReport(
+            scope="team",
+            team=self.team_a,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31),
+            requested_by=self.coach_a,
+        )
+        report.csv_file.save("r.csv", ContentFile(b"a,b"), save=False)
+        report.save()
+        return report
+
+    @cached_property
     def leave_a(self):  # noqa: ANN201
         from tests.factories import LeaveFactory
 
