@@ -19,3 +19,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Django empties tables with TRUNCATE between transactional tests; the audit log refuses
 # TRUNCATE unless the session turns this switch on (see audit migration 0002). Only here.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c buurtzorg.audit_truncate=on"  # noqa: F405
+# N+1 query detector (django-zeal) for every request of the whole suite (test client, API
+# client, live server): a relation loaded lazily in a loop, or a .get() repeated from one line,
+# within one request raises zeal.NPlusOneError, which fails the test that made the request.
+# Counting per request (not per test) keeps a test that calls a service twice from looking
+# like an N+1.
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]  # noqa: F405
+ZEAL_RAISE = True
+ZEAL_SHOW_ALL_CALLERS = False
