@@ -28,3 +28,12 @@ INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
 MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]  # noqa: F405
 ZEAL_RAISE = True
 ZEAL_SHOW_ALL_CALLERS = False
+# Deliberate per-row locks, not read N+1s: booking a visit locks the nurse's and the client's
+# row (select_for_update().get()) so two planners cannot double-book; a recurring series books
+# each occurrence that way, in its own savepoint, so one clash does not stop the others (and
+# sets that visit's planned interventions). Known cost: a few queries per occurrence.
+ZEAL_ALLOWLIST = [
+    {"model": "teams.User", "field": "get()"},
+    {"model": "clients.Client", "field": "get()"},
+    {"model": "scheduling.Visit", "field": "planned_interventions"},
+]

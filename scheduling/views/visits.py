@@ -28,7 +28,7 @@ from scheduling.forms import (
     VisitForm,
     VisitLogForm,
 )
-from scheduling.models import CalendarToken, VisitStatus
+from scheduling.models import CalendarToken, Visit, VisitStatus
 from scheduling.selectors import (
     calendar_token_user,
     day_bounds,
@@ -97,9 +97,12 @@ def my_day_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _card(request: HttpRequest, visit_id: UUID, error: str = "", minutes: int | None = None):  # noqa: ANN202
-    """Re-read the one visit with what the card shows and render just the card."""
-    visit = visit_get_own(user=request.user, public_id=visit_id)
+def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | None = None):  # noqa: ANN202
+    """Re-read the one visit with what the card shows and render just the card.
+
+    `visit` is the one the view already fetched through visit_get_own (its day does not
+    change when it is started or logged); my_day_visits re-reads it with everything fresh.
+    """
     day = timezone.localtime(visit.starts_at).date()
     (full,) = [v for v in my_day_visits(nurse=request.user, day=day) if v.pk == visit.pk]
     audit_record(
@@ -126,7 +129,7 @@ def visit_start_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if request.htmx:
-        return _card(request, public_id, error)
+        return _card(request, visit, error)
     if error:
         messages.error(request, error)
     return redirect(reverse("scheduling:my-day"))
@@ -151,7 +154,7 @@ def visit_done_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if request.htmx:
-        return _card(request, public_id, error, minutes)
+        return _card(request, visit, error, minutes)
     if error:
         messages.error(request, error)
         return redirect(reverse("scheduling:visit-log", args=[public_id]))
