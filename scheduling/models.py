@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel, TimeStampedModel
@@ -67,7 +68,8 @@ class Shift(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.nurse} {self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        start = timezone.localtime(self.starts_at)
+        return f"{self.nurse} {self.get_kind_display()} {start:%Y-%m-%d %H:%M}"
 
     @property
     def duration(self) -> dt.timedelta:
@@ -363,7 +365,7 @@ class Visit(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.client} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_billed(self) -> bool:

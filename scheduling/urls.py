@@ -18,6 +18,7 @@ urlpatterns = [
     path("calendar/", visits.calendar_page, name="calendar"),
     path("calendar/<str:token>.ics", visits.ical_feed, name="ical-feed"),
     path("rota/", rota.rota_page, name="rota"),
+    path("rota/coverage/", rota.coverage_page, name="coverage"),
     path("rota/shifts/new/", rota.shift_form_page, name="shift-create"),
     path("rota/shifts/<uuid:public_id>/", rota.shift_form_page, name="shift-edit"),
     path("rota/shifts/<uuid:public_id>/delete/", rota.shift_delete_page, name="shift-delete"),

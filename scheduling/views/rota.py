@@ -253,3 +253,25 @@ def cover_arrangement_page(request: HttpRequest) -> HttpResponse:
             return _done(request, _rota_url(team))
     messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return _done(request, _rota_url(team))
+
+
+@role_required(Role.NURSE, Role.COACH)
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """Every gap in the team's rota for the next 28 days (what the nightly check warns about)."""
+    team = _team_from_request(request)
+    start_day = timezone.localdate()
+    days = 28
+    start = local_datetime(start_day, dt.time())
+    end = local_datetime(start_day + dt.timedelta(days=days), dt.time())
+    gaps = services.coverage_gaps(team=team, start=start, end=end)
+    return render(
+        request,
+        "scheduling/rota_coverage.html",
+        {
+            "team": team,
+            "gaps": gaps,
+            "start_day": start_day,
+            "days": days,
+            "teams": rota_team_list_visible(user=request.user),
+        },
+    )

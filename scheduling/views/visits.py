@@ -104,7 +104,7 @@ def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | No
     change when it is started or logged); my_day_visits re-reads it with everything fresh.
     """
     day = timezone.localtime(visit.starts_at).date()
-    (full,) = [v for v in my_day_visits(nurse=request.user, day=day) if v.pk == visit.pk]
+    full = next((v for v in my_day_visits(nurse=request.user, day=day) if v.pk == visit.pk), visit)
     audit_record(
         request=request,
         action=Action.UPDATE,

@@ -181,3 +181,21 @@ def test_shift_api_lists_only_visible_shifts(client, world) -> None:
     assert [r["team"] for r in results] == [str(world["team"].public_id)]
     client.force_login(world["back_office"])
     assert client.get(reverse("api-shift-list")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("nurse", 200), ("coach", 200), ("other_nurse", 404), ("back_office", 404), ("admin", 404)],
+)
+def test_coverage_page_access(client, world, who, status) -> None:
+    client.force_login(world[who])
+    url = f"{reverse('scheduling:coverage')}?team={world['team'].public_id}"
+    assert client.get(url).status_code == status
+
+
+def test_coverage_page_lists_the_next_28_days_of_gaps(client, world) -> None:
+    client.force_login(world["nurse"])
+    body = client.get(reverse("scheduling:coverage")).content.decode()
+    # nobody on duty: the first night until 07:00, then each day and each night, 28 times
+    assert '<span class="pill bad">57 gaps</span>' in body
+    assert body.count("<tr>") == 1 + 57
