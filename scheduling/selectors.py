@@ -168,14 +168,24 @@ def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
     )
 
 
-def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[Visit]:
+def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """Plain rows with only what the planning grid shows: a team's week is several hundred
+    visits, and building model instances for them costs more than the query."""
     return list(
         Visit.objects.filter(
             team=team, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
         )
         .exclude(status=VisitStatus.CANCELLED)
-        .select_related("client", "nurse")
         .order_by("starts_at")
+        .values(
+            "public_id",
+            "starts_at",
+            "status",
+            "nurse_id",
+            "planned_minutes",
+            "client__first_name",
+            "client__last_name",
+        )
     )
 
 

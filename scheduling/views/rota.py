@@ -16,7 +16,7 @@ from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from scheduling import services
 from scheduling.forms import CoverageRuleForm, CoverArrangementForm, LeaveForm, ShiftForm
-from scheduling.models import CoverageRule, Leave
+from scheduling.models import CoverageRule, Leave, ShiftKind
 from scheduling.selectors import (
     rota_can_edit,
     rota_team_get_visible,
@@ -66,10 +66,22 @@ def rota_page(request: HttpRequest) -> HttpResponse:
     days = week_days(monday)
     start, end = week_bounds(monday)
     nurses = list(team_nurses(team=team))
+    # Prepared here, not in the template: a reverse() and timezone filters per shift add up.
+    marker = str(UUID(int=0))
+    edit_url = reverse("scheduling:shift-edit", args=[marker])
+    kinds = dict(ShiftKind.choices)
     cells: dict[tuple[int, dt.date], list] = {}
     for shift in team_week_shifts(team=team, start=start, end=end):
-        day = timezone.localtime(shift.starts_at).date()
-        cells.setdefault((shift.nurse_id, day), []).append(shift)
+        local_start, local_end = (
+            timezone.localtime(shift.starts_at),
+            timezone.localtime(shift.ends_at),
+        )
+        cells.setdefault((shift.nurse_id, local_start.date()), []).append(
+            {
+                "url": edit_url.replace(marker, str(shift.public_id)),
+                "text": f"{kinds[shift.kind]} {local_start:%H:%M}–{local_end:%H:%M}",
+            }
+        )
     leave_days: dict[tuple[int, dt.date], Leave] = {}
     for leave in team_leaves(team=team, start=start, end=end):
         for day, _s, _e in split_by_day(max(leave.starts_at, start), min(leave.ends_at, end)):
@@ -80,16 +92,17 @@ def rota_page(request: HttpRequest) -> HttpResponse:
         for day, s, e in split_by_day(gap.starts_at, gap.ends_at):
             if day in gap_days:
                 gap_days[day].append({"starts_at": s, "ends_at": e, "gap": gap})
+    labels = [day.strftime("%a %d %b") for day in days]
     rows = [
         {
             "nurse": nurse,
             "cells": [
                 {
-                    "day": day,
+                    "label": label,
                     "shifts": cells.get((nurse.pk, day), []),
                     "leave": leave_days.get((nurse.pk, day)),
                 }
-                for day in days
+                for day, label in zip(days, labels, strict=True)
             ],
         }
         for nurse in nurses
@@ -111,7 +124,6 @@ def rota_page(request: HttpRequest) -> HttpResponse:
             "arrangements": team_cover_arrangements(team=team),
             "can_edit": rota_can_edit(user=request.user, team=team),
             "rule_form": CoverageRuleForm(),
-            "cover_form": CoverArrangementForm(team=team),
         },
     )
 
@@ -236,12 +248,13 @@ def coverage_rule_page(request: HttpRequest) -> HttpResponse:
     return _done(request, _rota_url(team))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def cover_arrangement_page(request: HttpRequest) -> HttpResponse:
+    """Our night shifts also cover a neighbouring team (its own page: the team list is long)."""
     team = _editable_team(request)
-    form = CoverArrangementForm(request.POST, team=team)
-    if form.is_valid():
+    form = CoverArrangementForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
         try:
             services.cover_arrangement_create(
                 covering_team=team, actor=request.user, **form.cleaned_data
@@ -251,8 +264,7 @@ def cover_arrangement_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Cover arrangement saved.")
             return _done(request, _rota_url(team))
-    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return _done(request, _rota_url(team))
+    return render(request, "scheduling/cover_form.html", {"form": form, "team": team})
 
 
 @role_required(Role.NURSE, Role.COACH)
@@ -264,12 +276,23 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     start = local_datetime(start_day, dt.time())
     end = local_datetime(start_day + dt.timedelta(days=days), dt.time())
     gaps = services.coverage_gaps(team=team, start=start, end=end)
+    rota_url = reverse("scheduling:rota") + f"?team={team.public_id}&week="
+    rows = [
+        {
+            "url": rota_url + timezone.localtime(g.starts_at).date().isoformat(),
+            "from": timezone.localtime(g.starts_at).strftime("%a %d %b %H:%M"),
+            "until": timezone.localtime(g.ends_at).strftime("%a %d %b %H:%M"),
+            "on_duty": g.on_duty,
+            "required": g.required,
+        }
+        for g in gaps
+    ]
     return render(
         request,
         "scheduling/rota_coverage.html",
         {
             "team": team,
-            "gaps": gaps,
+            "gaps": rows,
             "start_day": start_day,
             "days": days,
             "teams": rota_team_list_visible(user=request.user),

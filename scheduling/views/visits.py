@@ -265,17 +265,43 @@ def planning_page(request: HttpRequest) -> HttpResponse:
     start, end = week_bounds(monday)
     nurses = list(team_nurses(team=team))
     visits = team_week_visits(team=team, start=start, end=end)
+    # Prepared here rather than in the template: a team's week is several hundred visits,
+    # and a reverse() or a timezone filter per visit costs more than the query.
+    marker = str(UUID(int=0))
+    edit_url = reverse("scheduling:visit-edit", args=[marker])
     cells: dict[tuple[int | None, dt.date], list] = {}
+    unassigned = []
     for visit in visits:
-        day = timezone.localtime(visit.starts_at).date()
-        cells.setdefault((visit.nurse_id, day), []).append(visit)
-    known = {n.pk for n in nurses} | {None}
-    outsiders = {v.nurse for v in visits if v.nurse_id not in known}  # covering nurses
+        local = timezone.localtime(visit["starts_at"])
+        first, last = visit["client__first_name"], visit["client__last_name"]
+        item = {
+            "url": edit_url.replace(marker, str(visit["public_id"])),
+            "time": local.strftime("%H:%M"),
+            "when": local.strftime("%a %d %b %H:%M"),
+            "name": last,
+            "client": f"{first} {last}",
+            "minutes": visit["planned_minutes"],
+            "done": visit["status"] == VisitStatus.DONE,
+            "assign_url": "",
+        }
+        cells.setdefault((visit["nurse_id"], local.date()), []).append(item)
+        if visit["nurse_id"] is None:
+            item["assign_url"] = reverse("scheduling:visit-assign", args=[visit["public_id"]])
+            unassigned.append(item)
+    known = {n.pk for n in nurses}
+    outsider_ids = {v["nurse_id"] for v in visits if v["nurse_id"] and v["nurse_id"] not in known}
+    outsiders = list(User.objects.filter(pk__in=outsider_ids)) if outsider_ids else []
+    labels = [day.strftime("%a %d %b") for day in days]
     rows = [
-        {"nurse": nurse, "cells": [cells.get((nurse.pk, day), []) for day in days]}
+        {
+            "nurse": nurse,
+            "cells": [
+                {"label": label, "visits": cells.get((nurse.pk, day), [])}
+                for day, label in zip(days, labels, strict=True)
+            ],
+        }
         for nurse in [*nurses, *sorted(outsiders, key=str)]
     ]
-    unassigned = [v for v in visits if v.nurse_id is None]
     can_edit = rota_can_edit(user=request.user, team=team)
     audit_record(
         request=request,

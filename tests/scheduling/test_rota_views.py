@@ -199,3 +199,16 @@ def test_coverage_page_lists_the_next_28_days_of_gaps(client, world) -> None:
     # nobody on duty: the first night until 07:00, then each day and each night, 28 times
     assert '<span class="pill bad">57 gaps</span>' in body
     assert body.count("<tr>") == 1 + 57
+
+
+def test_night_cover_form_saves_and_refuses_self(client, world) -> None:
+    client.force_login(world["nurse"])
+    url = f"{reverse('scheduling:cover-arrangements')}?team={world['team'].public_id}"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"covered_team": world["other_team"].pk, "valid_from": "2026-06-01"}
+    )
+    assert response.status_code == 302
+    assert world["team"].covers_for.get().covered_team == world["other_team"]
+    again = client.post(url, {"covered_team": world["other_team"].pk, "valid_from": "2026-07-01"})
+    assert "already covers" in again.content.decode()
