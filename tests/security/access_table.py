@@ -120,7 +120,8 @@ ROWS: dict[str, Row] = {
         method="post",
     ),
     "scheduling:coverage-rules": Row("302 302 302 404 404 404 404", method="post"),
-    "scheduling:cover-arrangements": Row("302 302 302 404 404 404 404", method="post"),
+    "scheduling:cover-arrangements": Row("302 200 200 404 404 404 404"),
+    "scheduling:coverage": Row("302 200 200 200 200 404 404"),
     "api-shift-list": Row("403 200 200 200 200 403 403"),
     "api-shift-detail": Row(
         "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.shift_a.public_id}
