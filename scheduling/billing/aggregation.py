@@ -82,7 +82,7 @@ def scope_filter(insurer: Insurer | None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}client__insurer": insurer}) if insurer else Q()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     """A client's minutes for one service in one month: a future invoice line."""
 
@@ -244,7 +244,7 @@ def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
     return groups
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BilledNet:
     """What is billed so far, net, for one client, service and month (to be credited)."""
 

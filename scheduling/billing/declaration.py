@@ -39,7 +39,7 @@ class LineKind:
     CREDIT = "credit"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeclarationLine:
     """One service line: one client, one service, one month of care.
 

@@ -11,18 +11,26 @@ lines and bytes. `billing_run_finalise` closes the period.
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
@@ -272,6 +280,34 @@ def _claim(run_id: int) -> BillingRun | None:
     return run
 
 
+@dataclass(slots=True)
+class LineData:
+    """A priced invoice line before it is stored: light (no model instance) for big months.
+
+    Same attribute names as `InvoiceLine`, so the file writers take either.
+    """
+
+    insurer_id: int
+    client_id: int
+    line_number: int
+    bsn: str
+    policy_number: str
+    client_name: str
+    date_of_birth: dt.date | None
+    service_id: int
+    service_code: str
+    period: dt.date
+    kind: str
+    minutes: int
+    units: int
+    hourly_rate: Decimal
+    amount: Decimal
+    visit_ids: list[int]
+
+
+LINE_FIELDS = [f for f in LineData.__dataclass_fields__]
+
+
 def _initials_name(last_name: str, first_name: str) -> str:
     initials = "".join(f"{part[0]}." for part in first_name.split() if part)
     return f"{last_name} {initials}".strip()[:60]
@@ -282,7 +318,7 @@ def _price(
     groups: list[aggregation.Group],
     correction_groups: list[aggregation.Group],
     credits: list[aggregation.BilledNet],
-) -> tuple[list[InvoiceLine], int]:
+) -> tuple[list[LineData], int]:
     """Invoice lines (unsaved, numbered in file order) and the number of unpriced groups."""
     years = {g.period.year for g in groups + correction_groups}
     tariffs = {
@@ -298,13 +334,12 @@ def _price(
     ):
         people[pk] = (_initials_name(last, first), born)
     codes = dict(CareService.objects.values_list("pk", "code"))
-    lines: list[InvoiceLine] = []
+    lines: list[LineData] = []
     unpriced = 0
     for credit in credits:
         name, born = people[credit.client_id]
         lines.append(
-            InvoiceLine(
-                run=run,
+            LineData(
                 insurer_id=credit.insurer_id,
                 client_id=credit.client_id,
                 line_number=0,
@@ -333,8 +368,7 @@ def _price(
             continue
         name, born = people[group.client_id]
         lines.append(
-            InvoiceLine(
-                run=run,
+            LineData(
                 insurer_id=group.insurer_id,
                 client_id=group.client_id,
                 line_number=0,
@@ -372,7 +406,7 @@ def _price(
 
 
 def _attach_handled_visits(
-    lines: list[InvoiceLine], handled: dict[tuple[int, dt.date], list[int]]
+    lines: list[LineData], handled: dict[tuple[int, dt.date], list[int]]
 ) -> None:
     """Give each redone client-month's unbilled visits to its first line (see aggregation)."""
     for line in lines:
@@ -381,11 +415,11 @@ def _attach_handled_visits(
             line.visit_ids = sorted(set(line.visit_ids) | set(extra))
 
 
-def invoices_from_lines(run: BillingRun, lines: list[InvoiceLine]) -> list[InsurerInvoice]:
+def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoice]:
     """Plain invoices (one per insurer, by UZOVI) from stored or freshly priced lines."""
     insurers = Insurer.objects.in_bulk({ln.insurer_id for ln in lines})
     service_names = dict(CareService.objects.values_list("pk", "name"))
-    by_insurer: dict[int, list[InvoiceLine]] = defaultdict(list)
+    by_insurer: dict[int, list[Any]] = defaultdict(list)
     for line in lines:
         by_insurer[line.insurer_id].append(line)
     agb = str(getattr(settings, "ORGANISATION_AGB", "00000000"))
@@ -581,7 +615,7 @@ def _build(run: BillingRun) -> BillingRun:
         old_paths = [f.file.name for f in locked.files.all()]
         locked.files.all().delete()
         locked.lines.all().delete()
-        InvoiceLine.objects.bulk_create(lines, batch_size=5000)
+        _store_lines(locked, lines)
         _pause_for_tests(locked)
         RunFile.objects.bulk_create(file_rows)
         locked.status, locked.stage = RunStatus.DRAFT, RunStage.DONE
@@ -600,6 +634,38 @@ def _build(run: BillingRun) -> BillingRun:
         if path not in keep:
             default_storage.delete(path)
     return locked
+
+
+def _store_lines(run: BillingRun, lines: list[LineData]) -> None:
+    """Write the lines in the current transaction: COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        InvoiceLine.objects.bulk_create(
+            [InvoiceLine(run=run, **{f: getattr(ln, f) for f in LINE_FIELDS}) for ln in lines],
+            batch_size=2000,
+        )
+        return
+    now = timezone.now()
+    columns = ["run_id", "created_at", "updated_at", *[_column(f) for f in LINE_FIELDS]]
+    table = InvoiceLine._meta.db_table
+    with connection.cursor() as cursor:
+        copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 - fixed names
+        with cursor.cursor.copy(copy_sql) as copy:
+            for ln in lines:
+                copy.write_row(
+                    (
+                        run.pk,
+                        now,
+                        now,
+                        *[
+                            json.dumps(ln.visit_ids) if f == "visit_ids" else getattr(ln, f)
+                            for f in LINE_FIELDS
+                        ],
+                    )
+                )
+
+
+def _column(field: str) -> str:
+    return InvoiceLine._meta.get_field(field).column
 
 
 # --- finalising and re-exporting --------------------------------------------------------------
@@ -653,5 +719,7 @@ def billing_run_reexport(*, run: BillingRun) -> list[RenderedFile]:
     For a finalised run the bytes equal the stored files: everything in them comes from the
     stored lines, the run's period and the fixed invoice date.
     """
-    lines = list(run.lines.order_by("insurer_id", "line_number"))
+    lines = list(
+        run.lines.order_by("insurer_id", "line_number").values_list(*LINE_FIELDS, named=True)
+    )
     return [f for invoice in invoices_from_lines(run, lines) for f in render_invoice_files(invoice)]
