@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Exists,
@@ -43,10 +44,14 @@ BILLABLE_VISIT_STATUS = "done"
 
 
 class IdList(Aggregate):
-    """The distinct ids of a group as a JSON array (PostgreSQL jsonb_agg, SQLite json array)."""
+    """The ids of a group as a JSON array (PostgreSQL jsonb_agg, SQLite json array).
+
+    No DISTINCT: (visit, service) is unique, so a visit appears once per client-service group,
+    and skipping the DISTINCT saves PostgreSQL a sort. Callers sort (and dedupe) in Python.
+    """
 
     function = "JSONB_AGG"
-    template = "%(function)s(DISTINCT %(expressions)s)"
+    template = "%(function)s(%(expressions)s)"
     output_field = JSONField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
@@ -54,7 +59,7 @@ class IdList(Aggregate):
             compiler,
             connection,
             function="JSON_GROUP_ARRAY",
-            template="%(function)s(DISTINCT %(expressions)s)",
+            template="%(function)s(%(expressions)s)",
             **extra,
         )
 
@@ -118,14 +123,23 @@ def _groups(rows: Iterable[dict], period_of: Any) -> list[Group]:
             service_code=row["service__code"],
             period=period_of(row),
             minutes=row["minutes"] or 0,
-            visit_ids=tuple(sorted(row["visit_ids"] or [])),
+            visit_ids=tuple(sorted(set(row["visit_ids"] or []))),
         )
-        for row in rows
+        for row in rows.iterator(chunk_size=5000)
     ]
 
 
+def _roomy_sort_memory() -> None:
+    """Let PostgreSQL sort a national month in memory (this transaction only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+
+
+@transaction.atomic
 def month_groups(*, period: dt.date, insurer: Insurer | None) -> list[Group]:
     """THE aggregation: one GROUP BY over the month's unbilled effective visit services."""
+    _roomy_sort_memory()
     start, end = month_bounds(period)
     rows = (
         VisitService.objects.filter(
