@@ -205,3 +205,18 @@ def test_run_list_has_a_flat_query_count(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("billing:run-list"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("years", [1, 4])
+def test_contract_list_has_a_flat_query_count(
+    client, access_world, billing_world, django_assert_max_num_queries, years
+) -> None:
+    from tests.factories import ContractFactory, TariffFactory
+
+    for year in range(2020, 2020 + years):
+        contract = ContractFactory(insurer=billing_world.zilveren, year=year)
+        TariffFactory(contract=contract, service=billing_world.nursing)
+    client.force_login(access_world.back_office)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("billing:contract-list"))
+    assert response.status_code == 200

@@ -265,3 +265,16 @@ def test_bar_chart_escapes_labels() -> None:
     svg = bar_chart(title="t", labels=["<script>"], series=[("a", [1.0])])
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_report_list_has_a_flat_query_count(
+    client, team_world, django_assert_max_num_queries, count
+) -> None:
+    for _ in range(count):
+        _report(team_world, status=ReportStatus.DONE)
+    client.force_login(team_world.back_office)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("reports:report-list"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Team A") >= count
