@@ -1,0 +1,236 @@
+from rest_framework import serializers
+
+from clients.models import (
+    CareIndication,
+    Client,
+    ClientProblem,
+    ClientProblemSign,
+    Insurer,
+    Intervention,
+    NetworkContact,
+    OutcomeRating,
+    Priority,
+    RatingMoment,
+)
+from omaha.models import Scope, Severity
+
+
+class IndicationOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = CareIndication
+        fields = ["id", "hours_per_week", "products", "valid_from", "valid_until"]
+
+
+class ClientAdminOutput(serializers.ModelSerializer):
+    """What back office may read: administrative fields only."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    team = serializers.CharField(source="team.name", read_only=True)
+    insurer_name = serializers.CharField(source="insurer.name", read_only=True)
+    insurer_uzovi = serializers.CharField(source="insurer.uzovi", read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "bsn",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "insurer_name",
+            "insurer_uzovi",
+            "policy_number",
+            "team",
+            "status",
+            "admitted_on",
+            "discharged_on",
+        ]
+
+
+class ClientOutput(ClientAdminOutput):
+    class Meta(ClientAdminOutput.Meta):
+        fields = [
+            *ClientAdminOutput.Meta.fields,
+            "phone",
+            "gp_name",
+            "gp_agb",
+            "discharge_reason",
+        ]
+
+
+class ClientDetailOutput(ClientOutput):
+    indications = IndicationOutput(many=True, read_only=True)
+
+    class Meta(ClientOutput.Meta):
+        fields = [*ClientOutput.Meta.fields, "indications"]
+
+
+class ClientAdminDetailOutput(ClientAdminOutput):
+    indications = IndicationOutput(many=True, read_only=True)
+
+    class Meta(ClientAdminOutput.Meta):
+        fields = [*ClientAdminOutput.Meta.fields, "indications"]
+
+
+class ClientInput(serializers.Serializer):
+    first_name = serializers.CharField(max_length=80)
+    last_name = serializers.CharField(max_length=120)
+    date_of_birth = serializers.DateField()
+    bsn = serializers.CharField(max_length=9)
+    street = serializers.CharField(max_length=120)
+    house_number = serializers.CharField(max_length=12)
+    postcode = serializers.CharField(max_length=8)
+    city = serializers.CharField(max_length=80)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    insurer = serializers.SlugRelatedField(slug_field="uzovi", queryset=Insurer.objects.all())
+    policy_number = serializers.CharField(max_length=30)
+    gp_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    gp_agb = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    admitted_on = serializers.DateField()
+
+
+class ClientUpdateInput(ClientInput):
+    admitted_on = None  # type: ignore[assignment]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for field in self.fields.values():
+            field.required = False
+
+
+class SignOutput(serializers.ModelSerializer):
+    key = serializers.CharField(source="sign.key", read_only=True)
+    name = serializers.CharField(source="sign.name", read_only=True)
+    is_other = serializers.BooleanField(source="sign.is_other", read_only=True)
+
+    class Meta:
+        model = ClientProblemSign
+        fields = ["key", "name", "is_other", "other_text", "other_reason"]
+
+
+class ClientProblemOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    problem_code = serializers.CharField(source="problem.code", read_only=True)
+    problem = serializers.CharField(source="problem.name", read_only=True)
+    domain = serializers.CharField(source="problem.domain.name", read_only=True)
+    signs_symptoms = SignOutput(source="signs", many=True, read_only=True)
+
+    class Meta:
+        model = ClientProblem
+        fields = [
+            "id",
+            "problem_code",
+            "problem",
+            "domain",
+            "scope",
+            "severity",
+            "priority",
+            "status",
+            "identified_on",
+            "resolved_on",
+            "signs_symptoms",
+        ]
+
+
+class SignInputSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=5, help_text='Sign/symptom key, e.g. "24.03".')
+    other_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    other_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ClientProblemInput(serializers.Serializer):
+    problem = serializers.CharField(max_length=2, help_text='Omaha problem code, e.g. "24".')
+    scope = serializers.ChoiceField(choices=Scope.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.HIGH)
+    identified_on = serializers.DateField()
+    signs = SignInputSerializer(many=True, required=False, default=list)
+
+
+class InterventionOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    client_problem = serializers.UUIDField(source="client_problem.public_id", read_only=True)
+    problem_code = serializers.CharField(source="client_problem.problem.code", read_only=True)
+    category_code = serializers.CharField(source="category.code", read_only=True)
+    category = serializers.CharField(source="category.name", read_only=True)
+    target_code = serializers.CharField(source="target.code", read_only=True)
+    target = serializers.CharField(source="target.name", read_only=True)
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "client_problem",
+            "problem_code",
+            "category_code",
+            "category",
+            "target_code",
+            "target",
+            "target_other_text",
+            "description",
+            "frequency",
+            "is_active",
+        ]
+
+
+class InterventionInput(serializers.Serializer):
+    client_problem = serializers.UUIDField()
+    category = serializers.CharField(max_length=2, help_text="Category code 01-04.")
+    target = serializers.CharField(max_length=2, help_text="Target code.")
+    target_other_text = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    description = serializers.CharField()
+    frequency = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+
+class RatingOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    client_problem = serializers.UUIDField(source="client_problem.public_id", read_only=True)
+    problem_code = serializers.CharField(source="client_problem.problem.code", read_only=True)
+    rated_by = serializers.CharField(source="rated_by.__str__", read_only=True)
+
+    class Meta:
+        model = OutcomeRating
+        fields = [
+            "id",
+            "client_problem",
+            "problem_code",
+            "rated_on",
+            "moment",
+            "knowledge",
+            "behavior",
+            "status",
+            "expected_knowledge",
+            "expected_behavior",
+            "expected_status",
+            "rated_by",
+            "note",
+        ]
+
+
+class RatingInput(serializers.Serializer):
+    """Scores are passed to the service as given, so its 1..5 message is the one returned."""
+
+    client_problem = serializers.UUIDField()
+    rated_on = serializers.DateField()
+    moment = serializers.ChoiceField(choices=RatingMoment.choices)
+    knowledge = serializers.IntegerField()
+    behavior = serializers.IntegerField()
+    status = serializers.IntegerField()
+    expected_knowledge = serializers.IntegerField(required=False, allow_null=True)
+    expected_behavior = serializers.IntegerField(required=False, allow_null=True)
+    expected_status = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class NetworkContactOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = NetworkContact
+        fields = ["id", "name", "relation", "phone", "helps_with", "available_when"]

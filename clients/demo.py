@@ -1,0 +1,272 @@
+"""Demo clients: a few insurers and eight clients per demo team, each with an Omaha record.
+
+Everything is written through the services (so the demo obeys every rule) and keyed on the
+BSN, so loading twice changes nothing. Names, BSNs and policy numbers are invented; the BSNs
+pass the 11-test but belong to nobody we know of. The insurers' UZOVI codes look real and are
+marked as demo data.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import TextIO
+
+from django.utils import timezone
+
+from clients import services
+from clients.models import BSN_WEIGHTS, Client, Insurer, RatingMoment
+from clients.services import SignInput
+from omaha.models import Severity, SignSymptom
+from teams.models import Team, User
+
+DEMO_INSURERS = [
+    ("Zilveren Kruis (demo)", "3311"),
+    ("VGZ (demo)", "7095"),
+    ("CZ (demo)", "9018"),
+    ("Menzis (demo)", "3332"),
+]
+
+# team, nurse who records, postcodes (the team's neighbourhood areas), street names
+DEMO_TEAMS = [
+    (
+        "Team Oost",
+        "nurse",
+        ["1091", "1092", "1093"],
+        ["Dapperstraat", "Javastraat", "Linnaeusstraat"],
+    ),
+    (
+        "Team Noord",
+        "nurse4",
+        ["1021", "1022"],
+        ["Meeuwenlaan", "Buikslotermeerplein", "Nieuwendammerdijk"],
+    ),
+]
+
+FIRST_NAMES = [
+    "Johanna",
+    "Willem",
+    "Maria",
+    "Hendrik",
+    "Cornelia",
+    "Pieter",
+    "Geertruida",
+    "Jan",
+    "Aaltje",
+    "Gerrit",
+    "Fatma",
+    "Mohamed",
+    "Riet",
+    "Kees",
+    "Sientje",
+    "Ahmed",
+]
+LAST_NAMES = [
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Groot",
+    "Bos",
+    "Yilmaz",
+    "El Idrissi",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+]
+
+# Typical home-care problems: (problem code, severity, interventions as (category, target, what))
+PROBLEM_SETS = [
+    [
+        (
+            "26",
+            Severity.ACTUAL,
+            [
+                ("02", "14", "Clean and dress the leg ulcer"),
+                ("04", "51", "Check the wound edges and skin around it"),
+            ],
+        ),
+        ("24", Severity.ACTUAL, [("04", "50", "Ask for a pain score (0-10) at each visit")]),
+    ],
+    [
+        (
+            "42",
+            Severity.ACTUAL,
+            [
+                ("02", "33", "Give the evening medication"),
+                ("01", "32", "Explain the side effects of the new diuretic"),
+            ],
+        ),
+        ("07", Severity.POTENTIAL, [("03", "60", "Introduce the neighbourhood coffee morning")]),
+    ],
+    [
+        (
+            "38",
+            Severity.ACTUAL,
+            [
+                ("02", "41", "Help with showering"),
+                ("01", "41", "Practise dressing with the sock aid"),
+            ],
+        ),
+        (
+            "27",
+            Severity.ACTUAL,
+            [("03", "78", "Refer to the physical therapist for gait training")],
+        ),
+    ],
+    [
+        (
+            "23",
+            Severity.ACTUAL,
+            [
+                ("04", "49", "Watch for confusion in the evenings"),
+                ("03", "12", "Arrange day care twice a week"),
+            ],
+        ),
+        ("35", Severity.HEALTH_PROMOTION, [("01", "67", "Talk about enough protein and fluids")]),
+    ],
+]
+
+
+def demo_bsn(rng: random.Random) -> str:
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(8)]
+        check = sum(d * w for d, w in zip(digits, BSN_WEIGHTS[:8], strict=True)) % 11
+        if check <= 9 and any(digits):
+            return "".join(map(str, digits)) + str(check)
+
+
+def _signs(problem_code: str, count: int) -> list[SignInput]:
+    keys = SignSymptom.objects.filter(problem__code=problem_code, is_other=False).order_by(
+        "number"
+    )[:count]
+    return [SignInput(s.key) for s in keys]
+
+
+def _record(client: Client, nurse: User, problem_set: list, today: dt.date, step: int) -> None:
+    for code, severity, interventions in problem_set:
+        identified = client.admitted_on
+        client_problem = services.client_problem_add(
+            client=client,
+            actor=nurse,
+            problem=code,
+            scope="individual",
+            severity=severity,
+            identified_on=identified,
+            signs=_signs(code, 2) if severity == Severity.ACTUAL else [],
+        )
+        for category, target, what in interventions:
+            services.intervention_add(
+                client_problem=client_problem,
+                actor=nurse,
+                category=category,
+                target=target,
+                description=what,
+                frequency="every visit" if category == "04" else "daily",
+            )
+        # Admission rating, then interim ratings every ~4 weeks showing (mostly) progress.
+        k, b, s = 2, 2, 2 + (step % 2)
+        services.outcome_rating_add(
+            client_problem=client_problem,
+            actor=nurse,
+            rated_on=identified,
+            moment=RatingMoment.ADMISSION,
+            knowledge=k,
+            behavior=b,
+            status=s,
+            expected_knowledge=4,
+            expected_behavior=4,
+            expected_status=4,
+            today=today,
+        )
+        rated_on = identified + dt.timedelta(days=28)
+        while rated_on <= today:
+            k, b, s = min(k + 1, 5), min(b + (rated_on.day % 2), 5), min(s + 1, 4)
+            services.outcome_rating_add(
+                client_problem=client_problem,
+                actor=nurse,
+                rated_on=rated_on,
+                moment=RatingMoment.INTERIM,
+                knowledge=k,
+                behavior=b,
+                status=s,
+                today=today,
+            )
+            rated_on += dt.timedelta(days=28)
+
+
+def load(stdout: TextIO) -> None:
+    insurers = []
+    for name, uzovi in DEMO_INSURERS:
+        insurer, _ = Insurer.objects.get_or_create(
+            uzovi=uzovi, defaults={"name": name, "is_demo": True}
+        )
+        insurers.append(insurer)
+    today = timezone.localdate()
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
+    created = 0
+    for team_index, (team_name, username, postcodes, streets) in enumerate(DEMO_TEAMS):
+        team = Team.objects.filter(name=team_name).first()
+        nurse = User.objects.filter(username=username).first()
+        if team is None or nurse is None:
+            stdout.write(f"clients: {team_name} or {username} missing; skipped.\n")
+            continue
+        for i in range(8):
+            bsn = demo_bsn(rng)
+            # Draw every random value even when the client exists, so reruns stay in step.
+            letters = "".join(rng.choice("ABCDEFGHJKLMNPRTVWXZ") for _ in range(2))
+            first = FIRST_NAMES[(i * 3 + team_index) % len(FIRST_NAMES)]
+            last = LAST_NAMES[(i * 5 + team_index * 7) % len(LAST_NAMES)]
+            if Client.objects.filter(bsn=bsn).exists():
+                continue
+            admitted = today - dt.timedelta(days=20 + 17 * i)
+            client = services.client_register(
+                actor=nurse,
+                first_name=first,
+                last_name=last,
+                date_of_birth=dt.date(1930 + i * 3, 1 + i, 3 + i * 2),
+                bsn=bsn,
+                street=streets[i % len(streets)],
+                house_number=str(10 + i * 7),
+                postcode=f"{postcodes[i % len(postcodes)]} {letters}",
+                city="Amsterdam",
+                phone=f"020-55501{team_index}{i}",
+                insurer=insurers[i % len(insurers)],
+                policy_number=f"DEMO-{team_index}{i:03d}-{bsn[-4:]}",
+                gp_name=f"Huisartsenpraktijk {streets[0].split('straat')[0]}",
+                gp_agb=f"0101{team_index}{i:03d}",
+                admitted_on=admitted,
+            )
+            services.care_indication_add(
+                client=client,
+                actor=nurse,
+                hours_per_week=Decimal(str(3 + (i % 4) * 1.5)),
+                products="personal care, nursing" if i % 2 else "nursing",
+                valid_from=admitted,
+                valid_until=admitted + dt.timedelta(days=365),
+            )
+            services.network_contact_add(
+                client=client,
+                actor=nurse,
+                name=f"{FIRST_NAMES[(i + 5) % len(FIRST_NAMES)]} {last}",
+                relation="daughter" if i % 2 else "son",
+                phone=f"06-1234{team_index}{i:03d}",
+                helps_with="groceries and appointments",
+                available_when="weekends" if i % 3 else "weekday evenings",
+            )
+            if i % 3 == 0:
+                services.network_contact_add(
+                    client=client,
+                    actor=nurse,
+                    name="Buurvrouw Els",
+                    relation="neighbour",
+                    helps_with="keeps an eye out, has a key",
+                    available_when="most days",
+                )
+            _record(client, nurse, PROBLEM_SETS[i % len(PROBLEM_SETS)], today, i)
+            created += 1
+    stdout.write(f"clients: {created} demo clients created ({len(insurers)} demo insurers).\n")

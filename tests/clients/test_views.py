@@ -1,0 +1,348 @@
+"""Client pages: access per role (404, never 403), audit rows, forms, query counts."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from buurtzorg.audit.models import AccessEvent, Action
+from clients.models import Client, ClientProblem, ClientStatus, OutcomeRating
+from tests.factories import (
+    ClientFactory,
+    ClientProblemFactory,
+    ClientProblemSignFactory,
+    InsurerFactory,
+    InterventionFactory,
+    NetworkContactFactory,
+    OutcomeRatingFactory,
+    problem_by_code,
+)
+
+pytestmark = pytest.mark.django_db
+
+READ_ACCESS = [
+    ("nurse_a", 200),
+    ("nurse_b", 404),
+    ("coach_a", 200),
+    ("coach_b", 404),
+    ("back_office", 200),
+    ("admin", 404),
+]
+EDIT_ACCESS = [
+    ("nurse_a", 200),
+    ("nurse_b", 404),
+    ("coach_a", 404),
+    ("coach_b", 404),
+    ("back_office", 404),
+    ("admin", 404),
+]
+
+
+def rich_record(client_record: Client, problems: int = 2, ratings: int = 2) -> None:
+    """Give a client problems with signs, interventions, ratings and a network."""
+    codes = ["24", "26", "42", "38", "27", "23", "35", "07"]
+    for code in codes[:problems]:
+        cp = ClientProblemFactory(
+            client=client_record, problem=problem_by_code(code), severity="actual"
+        )
+        ClientProblemSignFactory(client_problem=cp)
+        InterventionFactory(client_problem=cp)
+        for i in range(ratings):
+            OutcomeRatingFactory(
+                client_problem=cp, rated_on=dt.date(2026, 1, 5) + dt.timedelta(days=28 * i)
+            )
+    NetworkContactFactory(client=client_record)
+
+
+@pytest.mark.parametrize(("who", "status"), READ_ACCESS)
+def test_client_detail_access(client, access_world, client_record, who: str, status: int) -> None:
+    client.force_login(getattr(access_world, who))
+    assert client.get(client_record.get_absolute_url()).status_code == status
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "clients:client-edit",
+        "clients:client-discharge",
+        "clients:problem-add",
+        "clients:indication-add",
+        "clients:network-add",
+    ],
+)
+@pytest.mark.parametrize(("who", "status"), EDIT_ACCESS)
+def test_edit_pages_only_for_the_own_nurse(
+    client, access_world, client_record, name: str, who: str, status: int
+) -> None:
+    client.force_login(getattr(access_world, who))
+    assert client.get(reverse(name, args=[client_record.public_id])).status_code == status
+
+
+@pytest.mark.parametrize("name", ["clients:rating-add", "clients:intervention-add"])
+@pytest.mark.parametrize(("who", "status"), EDIT_ACCESS)
+def test_problem_pages_only_for_the_own_nurse(
+    client, access_world, client_record, name: str, who: str, status: int
+) -> None:
+    cp = ClientProblemFactory(client=client_record)
+    client.force_login(getattr(access_world, who))
+    url = reverse(name, args=[client_record.public_id, cp.public_id])
+    assert client.get(url).status_code == status
+
+
+def test_coach_cannot_post_a_rating(client, access_world, client_record) -> None:
+    cp = ClientProblemFactory(client=client_record)
+    client.force_login(access_world.coach_a)
+    url = reverse("clients:rating-add", args=[client_record.public_id, cp.public_id])
+    data = {"rated_on": "2026-02-01", "moment": "admission", "knowledge": 3, "behavior": 3}
+    assert client.post(url, data | {"status": 3}).status_code == 404
+    assert not OutcomeRating.objects.exists()
+
+
+def test_anonymous_goes_to_login(client, client_record) -> None:
+    response = client.get(client_record.get_absolute_url())
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_back_office_sees_administrative_fields_but_no_clinical_content(
+    client, access_world, client_record
+) -> None:
+    # given
+    rich_record(client_record)
+    client.force_login(access_world.back_office)
+    # when
+    page = client.get(client_record.get_absolute_url()).content.decode()
+    listing = client.get(reverse("clients:client-list")).content.decode()
+    # then
+    assert client_record.bsn in page
+    assert client_record.policy_number in page
+    assert "Pain" not in page
+    assert "Outcome ratings" not in page
+    assert "Informal network" not in page
+    assert client_record.gp_agb not in page
+    assert "Pain" not in listing
+    export_url = reverse("clients:client-export", args=[client_record.public_id])
+    assert client.get(export_url).status_code == 404
+    assert AccessEvent.objects.filter(part="administrative").count() == 1
+
+
+def test_nurse_sees_the_whole_record_with_chart(client, access_world, client_record) -> None:
+    rich_record(client_record)
+    client.force_login(access_world.nurse_a)
+    page = client.get(client_record.get_absolute_url()).content.decode()
+    assert "Pain" in page
+    assert "<svg" in page
+    assert "<polyline" in page
+    assert "Informal network" in page
+
+
+def test_record_view_writes_one_audit_row(client, access_world, client_record) -> None:
+    client.force_login(access_world.coach_a)
+    client.get(client_record.get_absolute_url())
+    event = AccessEvent.objects.get()
+    assert (event.action, event.client_public_id, event.username) == (
+        Action.VIEW,
+        client_record.public_id,
+        access_world.coach_a.username,
+    )
+
+
+def test_refused_view_writes_no_audit_row(client, access_world, client_record) -> None:
+    client.force_login(access_world.nurse_b)
+    assert client.get(client_record.get_absolute_url()).status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+def test_list_search_is_audited_once_naming_the_query(client, access_world) -> None:
+    ClientFactory.create_batch(3, team=access_world.team_a)
+    client.force_login(access_world.nurse_a)
+    client.get(reverse("clients:client-list"), {"q": "smit", "status": "active"})
+    event = AccessEvent.objects.get()
+    assert event.action == Action.LIST
+    assert "smit" in event.detail
+
+
+def test_list_shows_only_own_team(client, access_world, client_record, other_client_record) -> None:
+    client.force_login(access_world.nurse_a)
+    page = client.get(reverse("clients:client-list")).content.decode()
+    assert client_record.last_name in page
+    assert str(other_client_record.get_absolute_url()) not in page
+
+
+def test_list_filters_by_problem(client, access_world) -> None:
+    with_pain = ClientFactory(team=access_world.team_a, last_name="Pijnlijk")
+    ClientFactory(team=access_world.team_a, last_name="Gezond")
+    ClientProblemFactory(client=with_pain, problem=problem_by_code("24"))
+    client.force_login(access_world.nurse_a)
+    page = client.get(reverse("clients:client-list"), {"problem": "24"}).content.decode()
+    assert "Pijnlijk" in page
+    assert "Gezond" not in page
+
+
+def _many_clients(team, n: int) -> None:  # noqa: ANN001
+    insurer = InsurerFactory()
+    for client_record in ClientFactory.create_batch(n, team=team, insurer=insurer):
+        ClientProblemFactory(client=client_record)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_client_list_has_flat_query_count(
+    client, access_world, django_assert_max_num_queries, size: int
+) -> None:
+    _many_clients(access_world.team_a, size)
+    client.force_login(access_world.nurse_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("clients:client-list"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+
+
+@pytest.mark.parametrize(("problems", "ratings"), [(1, 1), (6, 5)])
+def test_client_page_has_flat_query_count(
+    client, access_world, client_record, django_assert_max_num_queries, problems, ratings
+) -> None:
+    rich_record(client_record, problems=problems, ratings=ratings)
+    client.force_login(access_world.nurse_a)
+    with django_assert_max_num_queries(16):
+        response = client.get(client_record.get_absolute_url())
+    assert response.status_code == 200
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+def test_register_through_the_page(client, access_world) -> None:
+    insurer = InsurerFactory()
+    client.force_login(access_world.nurse_a)
+    data = {
+        "first_name": "Jan",
+        "last_name": "de Groot",
+        "date_of_birth": "1938-04-02",
+        "bsn": "111222333",
+        "street": "Javastraat",
+        "house_number": "12",
+        "postcode": "1094ab",
+        "city": "Amsterdam",
+        "insurer": insurer.pk,
+        "policy_number": "ZK-1",
+        "admitted_on": "2026-02-01",
+    }
+    response = client.post(reverse("clients:client-register"), data)
+    assert response.status_code == 302
+    created = Client.objects.get()
+    assert created.postcode == "1094 AB"
+    assert AccessEvent.objects.get().action == Action.CREATE
+
+
+def test_invalid_bsn_form_rerenders_with_error_and_keeps_input(client, access_world) -> None:
+    client.force_login(access_world.nurse_a)
+    data = {"first_name": "Jan", "bsn": "123456789", "street": "Javastraat"}
+    response = client.post(reverse("clients:client-register"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "11-test" in body
+    assert 'value="Javastraat"' in body
+    assert not Client.objects.exists()
+
+
+def test_discharge_before_admission_via_page(client, access_world, client_record) -> None:
+    client.force_login(access_world.nurse_a)
+    url = reverse("clients:client-discharge", args=[client_record.public_id])
+    response = client.post(url, {"discharged_on": "2025-01-01", "reason": "moved"})
+    assert response.status_code == 200
+    assert "cannot be before admission" in response.content.decode()
+    client_record.refresh_from_db()
+    assert client_record.status == ClientStatus.ACTIVE
+
+
+def test_problem_form_cascades_domain_problem_signs(client, access_world, client_record) -> None:
+    client.force_login(access_world.nurse_a)
+    url = reverse("clients:problem-add", args=[client_record.public_id])
+    # domain narrows the problems
+    body = client.get(url, {"domain": "01"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Income" in body
+    assert "24 Pain" not in body
+    assert "<html" not in body
+    # the problem brings its signs/symptoms; the search narrows them, chosen ones stay
+    params = {"domain": "03", "problem": "24", "severity": "actual", "signs": "24.01"}
+    body = client.get(url, params | {"sign_q": "grimace"}).content.decode()
+    assert "facial grimaces" in body
+    assert "restless behavior" not in body
+    assert 'type="hidden" name="signs" value="24.01"' in body
+
+
+def test_problem_added_through_the_page_with_other_sign(
+    client, access_world, client_record
+) -> None:
+    client.force_login(access_world.nurse_a)
+    url = reverse("clients:problem-add", args=[client_record.public_id])
+    data = {
+        "domain": "03",
+        "problem": "24",
+        "scope": "individual",
+        "severity": "actual",
+        "priority": "high",
+        "identified_on": "2026-02-01",
+        "signs": ["24.01"],
+        "other_text": "burning feet",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200  # other without a reason is refused
+    assert "a reason" in response.content.decode()
+    assert not ClientProblem.objects.exists()
+    response = client.post(url, data | {"other_reason": "neuropathic pain is not listed"})
+    assert response.status_code == 302
+    assert ClientProblem.objects.get().signs.count() == 2
+
+
+def test_signs_on_potential_problem_via_page_are_refused(
+    client, access_world, client_record
+) -> None:
+    client.force_login(access_world.nurse_a)
+    url = reverse("clients:problem-add", args=[client_record.public_id])
+    data = {
+        "problem": "24",
+        "scope": "individual",
+        "severity": "potential",
+        "priority": "high",
+        "identified_on": "2026-02-01",
+        "signs": ["24.01"],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "only when the severity is Actual" in response.content.decode()
+    assert not ClientProblem.objects.exists()
+
+
+def test_rating_and_intervention_through_the_page(client, access_world, client_record) -> None:
+    cp = ClientProblemFactory(client=client_record, identified_on=dt.date(2026, 1, 5))
+    client.force_login(access_world.nurse_a)
+    rating_url = reverse("clients:rating-add", args=[client_record.public_id, cp.public_id])
+    bad = {"rated_on": "2026-02-01", "moment": "admission", "knowledge": 7}
+    assert client.post(rating_url, bad | {"behavior": 3, "status": 3}).status_code == 200
+    good = {"rated_on": "2026-02-01", "moment": "admission", "knowledge": 2}
+    assert client.post(rating_url, good | {"behavior": 3, "status": 3}).status_code == 302
+    iv_url = reverse("clients:intervention-add", args=[client_record.public_id, cp.public_id])
+    data = {"category": "01", "target": "50", "description": "Teach pain diary"}
+    assert client.post(iv_url, data).status_code == 302
+    assert cp.ratings.count() == 1
+    assert cp.interventions.count() == 1
+
+
+def test_export_is_json_and_audited(client, access_world, client_record) -> None:
+    rich_record(client_record)
+    client.force_login(access_world.coach_a)
+    response = client.get(reverse("clients:client-export", args=[client_record.public_id]))
+    assert response.status_code == 200
+    assert response.json()["resourceType"] == "Bundle"
+    assert AccessEvent.objects.get().action == Action.EXPORT
+
+
+@pytest.mark.parametrize("who", ["nurse_a", "coach_a", "back_office", "admin"])
+def test_vocabulary_browser_searches_by_word_and_code(client, access_world, who: str) -> None:
+    client.force_login(getattr(access_world, who))
+    url = reverse("omaha:browser")
+    assert "Pain" in client.get(url, {"q": "grimaces"}).content.decode()
+    by_code = client.get(url, {"q": "45"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Oral health" in by_code
+    assert "Income" not in by_code
