@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.db import models
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 EXPECTED_COUNTS = {
@@ -28,17 +30,37 @@ def read_json(name: str) -> dict[str, Any]:
         return json.load(handle)
 
 
-def _upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-    """update_or_create that writes only when something changed (keeps reruns quiet)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values)
-    changed = [field for field, value in values.items() if getattr(obj, field) != value]
-    if changed:
-        for field in changed:
-            setattr(obj, field, values[field])
-        obj.save(update_fields=[*changed, "updated_at"])
-    return obj
+def _differs(obj: Any, field: str, value: Any) -> bool:
+    if isinstance(value, models.Model):  # compare keys: no query per foreign key
+        return getattr(obj, f"{field}_id") != value.pk
+    return getattr(obj, field) != value
+
+
+class _Upserter:
+    """Create or update rows of one model, matched on a natural key, in few queries.
+
+    Existing rows are read once; only rows whose values differ are written, so a rerun on an
+    up-to-date database reads and writes nothing else.
+    """
+
+    def __init__(self, model: Any, key: Callable[[Any], Any]) -> None:
+        self.model = model
+        self.key = key
+        self.existing = {key(obj): obj for obj in model.objects.all()}
+
+    def __call__(self, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        probe = self.model(**lookup)
+        obj = self.existing.get(self.key(probe))
+        if obj is None:
+            obj = self.model.objects.create(**lookup, **values)
+            self.existing[self.key(obj)] = obj
+            return obj
+        changed = [field for field, value in values.items() if _differs(obj, field, value)]
+        if changed:
+            for field in changed:
+                setattr(obj, field, values[field])
+            obj.save(update_fields=[*changed, "updated_at"])
+        return obj
 
 
 def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[str, int]:
@@ -63,11 +85,19 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
     retired_signs = {s["key"] for s in problems_data["retired_1992_codes"]["signs_symptoms"]}
     retired_targets = {t["code"] for t in interventions_data["retired_1992_target_codes"]}
 
+    upsert_domain = _Upserter(domain_model, lambda o: o.code)
+    upsert_problem = _Upserter(problem_model, lambda o: o.code)
+    upsert_sign = _Upserter(sign_model, lambda o: o.key)
+    upsert_modifier = _Upserter(modifier_model, lambda o: (o.kind, o.code))
+    upsert_category = _Upserter(category_model, lambda o: o.code)
+    upsert_target = _Upserter(target_model, lambda o: o.code)
+    upsert_concept = _Upserter(concept_model, lambda o: o.code)
+    upsert_label = _Upserter(label_model, lambda o: (o.concept_id, o.score))
+
     counts = dict.fromkeys(EXPECTED_COUNTS, 0)
     domains = {}
     for row in problems_data["domains"]:
-        domains[row["code"]] = _upsert(
-            domain_model,
+        domains[row["code"]] = upsert_domain(
             {"code": row["code"]},
             {"number": row["number"], "name": row["name"], "definition": row["definition"]},
         )
@@ -75,8 +105,7 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
     for row in problems_data["problems"]:
         if row["code"] in retired_problems:
             raise ValueError(f"Problem code {row['code']} is retired and must not be offered")
-        problem = _upsert(
-            problem_model,
+        problem = upsert_problem(
             {"code": row["code"]},
             {
                 "number": row["number"],
@@ -89,8 +118,7 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
         for sign in row["signs_symptoms"]:
             if sign["key"] in retired_signs:
                 raise ValueError(f"Sign/symptom {sign['key']} is retired and must not be offered")
-            _upsert(
-                sign_model,
+            upsert_sign(
                 {"key": sign["key"]},
                 {
                     "problem": problem,
@@ -103,15 +131,13 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
             counts["signs"] += 1
     for kind in ("scope", "severity"):
         for number, row in enumerate(problems_data["modifiers"][kind], start=1):
-            _upsert(
-                modifier_model,
+            upsert_modifier(
                 {"kind": kind, "code": row["code"]},
                 {"number": number, "name": row["name"], "definition": row["definition"]},
             )
             counts["modifiers"] += 1
     for row in interventions_data["categories"]:
-        _upsert(
-            category_model,
+        upsert_category(
             {"code": row["code"]},
             {"number": row["number"], "name": row["name"], "definition": row["definition"]},
         )
@@ -119,8 +145,7 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
     for row in interventions_data["targets"]:
         if row["code"] in retired_targets:
             raise ValueError(f"Target code {row['code']} is retired and must not be offered")
-        _upsert(
-            target_model,
+        upsert_target(
             {"code": row["code"]},
             {
                 "number": row["number"],
@@ -131,15 +156,13 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
         )
         counts["targets"] += 1
     for number, row in enumerate(scale_data["concepts"], start=1):
-        concept = _upsert(
-            concept_model,
+        concept = upsert_concept(
             {"code": row["code"]},
             {"number": number, "name": row["name"], "definition": row["definition"]},
         )
         counts["concepts"] += 1
         for rating in row["ratings"]:
-            _upsert(
-                label_model,
+            upsert_label(
                 {"concept": concept, "score": rating["score"]},
                 {"label": rating["label"]},
             )

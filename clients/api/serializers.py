@@ -27,6 +27,9 @@ class ClientAdminOutput(serializers.ModelSerializer):
     """What back office may read: administrative fields only."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
+    # Plain strings, not enums: several apps have a `status` with other values, and
+    # drf-spectacular's enum-name collision is a deploy-check warning.
+    status = serializers.CharField(read_only=True, help_text="active or discharged")
     team = serializers.CharField(source="team.name", read_only=True)
     insurer_name = serializers.CharField(source="insurer.name", read_only=True)
     insurer_uzovi = serializers.CharField(source="insurer.uzovi", read_only=True)
@@ -119,6 +122,7 @@ class ClientProblemOutput(serializers.ModelSerializer):
     problem_code = serializers.CharField(source="problem.code", read_only=True)
     problem = serializers.CharField(source="problem.name", read_only=True)
     domain = serializers.CharField(source="problem.domain.name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="active or resolved")
     signs_symptoms = SignOutput(source="signs", many=True, read_only=True)
 
     class Meta:
