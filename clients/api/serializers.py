@@ -15,7 +15,7 @@ from clients.models import (
 from omaha.models import Scope, Severity
 
 
-class IndicationOutput(serializers.ModelSerializer):
+class ClientIndicationOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
@@ -68,14 +68,14 @@ class ClientOutput(ClientAdminOutput):
 
 
 class ClientDetailOutput(ClientOutput):
-    indications = IndicationOutput(many=True, read_only=True)
+    indications = ClientIndicationOutput(many=True, read_only=True)
 
     class Meta(ClientOutput.Meta):
         fields = [*ClientOutput.Meta.fields, "indications"]
 
 
 class ClientAdminDetailOutput(ClientAdminOutput):
-    indications = IndicationOutput(many=True, read_only=True)
+    indications = ClientIndicationOutput(many=True, read_only=True)
 
     class Meta(ClientAdminOutput.Meta):
         fields = [*ClientAdminOutput.Meta.fields, "indications"]
@@ -107,7 +107,7 @@ class ClientUpdateInput(ClientInput):
             field.required = False
 
 
-class SignOutput(serializers.ModelSerializer):
+class ClientProblemSignOutput(serializers.ModelSerializer):
     key = serializers.CharField(source="sign.key", read_only=True)
     name = serializers.CharField(source="sign.name", read_only=True)
     is_other = serializers.BooleanField(source="sign.is_other", read_only=True)
@@ -123,7 +123,12 @@ class ClientProblemOutput(serializers.ModelSerializer):
     problem = serializers.CharField(source="problem.name", read_only=True)
     domain = serializers.CharField(source="problem.domain.name", read_only=True)
     status = serializers.CharField(read_only=True, help_text="active or resolved")
-    signs_symptoms = SignOutput(source="signs", many=True, read_only=True)
+    scope = serializers.CharField(read_only=True, help_text="individual, family or community")
+    severity = serializers.CharField(
+        read_only=True, help_text="health_promotion, potential or actual"
+    )
+    priority = serializers.CharField(read_only=True, help_text="high or low")
+    signs_symptoms = ClientProblemSignOutput(source="signs", many=True, read_only=True)
 
     class Meta:
         model = ClientProblem
@@ -142,7 +147,7 @@ class ClientProblemOutput(serializers.ModelSerializer):
         ]
 
 
-class SignInputSerializer(serializers.Serializer):
+class ClientProblemSignInput(serializers.Serializer):
     key = serializers.CharField(max_length=5, help_text='Sign/symptom key, e.g. "24.03".')
     other_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
     other_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -150,14 +155,18 @@ class SignInputSerializer(serializers.Serializer):
 
 class ClientProblemInput(serializers.Serializer):
     problem = serializers.CharField(max_length=2, help_text='Omaha problem code, e.g. "24".')
-    scope = serializers.ChoiceField(choices=Scope.choices)
-    severity = serializers.ChoiceField(choices=Severity.choices)
-    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.HIGH)
+    # Plain strings checked by the service (its message), not schema enums: other apps have
+    # fields named `scope` with other values, and enum-name collisions fail the deploy check.
+    scope = serializers.CharField(max_length=12, help_text=", ".join(Scope.values))
+    severity = serializers.CharField(max_length=20, help_text=", ".join(Severity.values))
+    priority = serializers.CharField(
+        max_length=4, default=Priority.HIGH, help_text=", ".join(Priority.values)
+    )
     identified_on = serializers.DateField()
-    signs = SignInputSerializer(many=True, required=False, default=list)
+    signs = ClientProblemSignInput(many=True, required=False, default=list)
 
 
-class InterventionOutput(serializers.ModelSerializer):
+class ClientInterventionOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     client_problem = serializers.UUIDField(source="client_problem.public_id", read_only=True)
     problem_code = serializers.CharField(source="client_problem.problem.code", read_only=True)
@@ -183,7 +192,7 @@ class InterventionOutput(serializers.ModelSerializer):
         ]
 
 
-class InterventionInput(serializers.Serializer):
+class ClientInterventionInput(serializers.Serializer):
     client_problem = serializers.UUIDField()
     category = serializers.CharField(max_length=2, help_text="Category code 01-04.")
     target = serializers.CharField(max_length=2, help_text="Target code.")
@@ -192,7 +201,7 @@ class InterventionInput(serializers.Serializer):
     frequency = serializers.CharField(max_length=80, required=False, allow_blank=True)
 
 
-class RatingOutput(serializers.ModelSerializer):
+class ClientRatingOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     client_problem = serializers.UUIDField(source="client_problem.public_id", read_only=True)
     problem_code = serializers.CharField(source="client_problem.problem.code", read_only=True)
@@ -217,7 +226,7 @@ class RatingOutput(serializers.ModelSerializer):
         ]
 
 
-class RatingInput(serializers.Serializer):
+class ClientRatingInput(serializers.Serializer):
     """Scores are passed to the service as given, so its 1..5 message is the one returned."""
 
     client_problem = serializers.UUIDField()
@@ -232,7 +241,7 @@ class RatingInput(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class NetworkContactOutput(serializers.ModelSerializer):
+class ClientNetworkContactOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:

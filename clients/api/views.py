@@ -23,14 +23,14 @@ from clients.api.serializers import (
     ClientAdminOutput,
     ClientDetailOutput,
     ClientInput,
+    ClientInterventionInput,
+    ClientInterventionOutput,
     ClientOutput,
     ClientProblemInput,
     ClientProblemOutput,
+    ClientRatingInput,
+    ClientRatingOutput,
     ClientUpdateInput,
-    InterventionInput,
-    InterventionOutput,
-    RatingInput,
-    RatingOutput,
 )
 from clients.models import Client, ClientProblem
 from clients.selectors import (
@@ -186,21 +186,22 @@ class ClientProblemListApi(generics.GenericAPIView):
 class InterventionListApi(generics.GenericAPIView):
     """The care plan: interventions of every problem of a client."""
 
-    serializer_class = InterventionOutput
+    serializer_class = ClientInterventionOutput
     pagination_class = None
 
-    @extend_schema(responses={200: InterventionOutput(many=True)})
+    @extend_schema(responses={200: ClientInterventionOutput(many=True)})
     @transaction.atomic
     def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
         client = _clinical_client(request, id)
         _audit(request, Action.VIEW, client, "care-plan", "api")
-        return Response(InterventionOutput(client_interventions(client=client), many=True).data)
+        interventions = client_interventions(client=client)
+        return Response(ClientInterventionOutput(interventions, many=True).data)
 
-    @extend_schema(request=InterventionInput, responses={201: InterventionOutput})
+    @extend_schema(request=ClientInterventionInput, responses={201: ClientInterventionOutput})
     @transaction.atomic
     def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
         client = _clinical_client(request, id, edit=True)
-        data = InterventionInput(data=request.data)
+        data = ClientInterventionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         client_problem = _client_problem(client, values.pop("client_problem"))
@@ -208,27 +209,27 @@ class InterventionListApi(generics.GenericAPIView):
             client_problem=client_problem, actor=request.user, **values
         )
         _audit(request, Action.CREATE, client, "intervention", f"api {client_problem.problem.code}")
-        return Response(InterventionOutput(intervention).data, status=status.HTTP_201_CREATED)
+        return Response(ClientInterventionOutput(intervention).data, status=status.HTTP_201_CREATED)
 
 
 class RatingListApi(generics.GenericAPIView):
     """Outcome ratings (Knowledge/Behavior/Status 1-5) over time; append-only."""
 
-    serializer_class = RatingOutput
+    serializer_class = ClientRatingOutput
     pagination_class = None
 
-    @extend_schema(responses={200: RatingOutput(many=True)})
+    @extend_schema(responses={200: ClientRatingOutput(many=True)})
     @transaction.atomic
     def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
         client = _clinical_client(request, id)
         _audit(request, Action.VIEW, client, "ratings", "api")
-        return Response(RatingOutput(client_ratings(client=client), many=True).data)
+        return Response(ClientRatingOutput(client_ratings(client=client), many=True).data)
 
-    @extend_schema(request=RatingInput, responses={201: RatingOutput})
+    @extend_schema(request=ClientRatingInput, responses={201: ClientRatingOutput})
     @transaction.atomic
     def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
         client = _clinical_client(request, id, edit=True)
-        data = RatingInput(data=request.data)
+        data = ClientRatingInput(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         client_problem = _client_problem(client, values.pop("client_problem"))
@@ -236,7 +237,7 @@ class RatingListApi(generics.GenericAPIView):
             client_problem=client_problem, actor=request.user, **values
         )
         _audit(request, Action.CREATE, client, "rating", f"api {client_problem.problem.code}")
-        return Response(RatingOutput(rating).data, status=status.HTTP_201_CREATED)
+        return Response(ClientRatingOutput(rating).data, status=status.HTTP_201_CREATED)
 
 
 class ClientExportApi(generics.GenericAPIView):

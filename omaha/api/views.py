@@ -4,9 +4,9 @@ from django.db.models import QuerySet
 from rest_framework import generics
 
 from omaha.api.serializers import (
-    InterventionCategoryOutput,
-    InterventionTargetOutput,
-    ProblemOutput,
+    OmahaCategoryOutput,
+    OmahaProblemOutput,
+    OmahaTargetOutput,
 )
 from omaha.models import InterventionCategory, InterventionTarget, Problem
 from omaha.selectors import category_list, problem_list, problem_search, target_list
@@ -15,7 +15,7 @@ from omaha.selectors import category_list, problem_list, problem_search, target_
 class ProblemListApi(generics.ListAPIView):
     """The 42 problems in printed order, each with its signs/symptoms. `?q=` searches."""
 
-    serializer_class = ProblemOutput
+    serializer_class = OmahaProblemOutput
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[Problem]:
@@ -24,7 +24,7 @@ class ProblemListApi(generics.ListAPIView):
 
 
 class InterventionTargetListApi(generics.ListAPIView):
-    serializer_class = InterventionTargetOutput
+    serializer_class = OmahaTargetOutput
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[InterventionTarget]:
@@ -32,7 +32,7 @@ class InterventionTargetListApi(generics.ListAPIView):
 
 
 class InterventionCategoryListApi(generics.ListAPIView):
-    serializer_class = InterventionCategoryOutput
+    serializer_class = OmahaCategoryOutput
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[InterventionCategory]:

@@ -275,6 +275,72 @@ ROWS: dict[str, Row] = {
     "api-thread-posts": Row(
         "403 200 404 200 404 404 404", kwargs=lambda w: {"id": w.thread_a.public_id}
     ),
+    # clients: nurse A edits, coach A reads, back office reads administrative fields only,
+    # the administrator is not a clinician (404); team B never sees team A's records.
+    "omaha:browser": Row("302 200 200 200 200 200 200"),
+    "clients:client-list": Row("302 200 200 200 200 200 404"),
+    "clients:client-register": Row("302 200 200 404 404 404 404"),
+    "clients:client-detail": Row(
+        "302 200 404 200 404 200 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+    ),
+    "clients:client-export": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+    ),
+    **{
+        name: Row(
+            "302 200 404 404 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+        )
+        for name in (
+            "clients:client-edit",
+            "clients:client-discharge",
+            "clients:indication-add",
+            "clients:network-add",
+            "clients:problem-add",
+        )
+    },
+    "clients:network-remove": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {
+            "public_id": w.client_a.public_id,
+            "contact_id": w.network_contact_a.public_id,
+        },
+        method="post",
+    ),
+    **{
+        name: Row(
+            "302 200 404 404 404 404 404",
+            kwargs=lambda w: {
+                "public_id": w.client_a.public_id,
+                "problem_id": w.client_problem_a.public_id,
+            },
+        )
+        for name in ("clients:problem-resolve", "clients:intervention-add", "clients:rating-add")
+    },
+    "clients:intervention-stop": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {
+            "public_id": w.client_a.public_id,
+            "problem_id": w.client_problem_a.public_id,
+            "intervention_id": w.intervention_a.public_id,
+        },
+        method="post",
+    ),
+    "api-client-list": Row("403 200 200 200 200 200 404"),
+    "api-client-detail": Row(
+        "403 200 404 200 404 200 404", kwargs=lambda w: {"id": w.client_a.public_id}
+    ),
+    **{
+        name: Row("403 200 404 200 404 404 404", kwargs=lambda w: {"id": w.client_a.public_id})
+        for name in (
+            "api-client-problems",
+            "api-client-interventions",
+            "api-client-ratings",
+            "api-client-export",
+        )
+    },
+    "api-omaha-problems": Row("403 200 200 200 200 200 200"),
+    "api-omaha-targets": Row("403 200 200 200 200 200 200"),
+    "api-omaha-categories": Row("403 200 200 200 200 200 200"),
     "audit:log": Row("302 404 404 404 404 404 200"),
     "audit:client-report": Row(
         "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}

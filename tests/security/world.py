@@ -70,6 +70,24 @@ class World:
         return ClientFactory(team=self.team_a, first_name="Qwyneth", last_name="Zandvoort-Matrix")
 
     @cached_property
+    def client_problem_a(self):  # noqa: ANN201
+        from tests.factories import ClientProblemFactory
+
+        return ClientProblemFactory(client=self.client_a)
+
+    @cached_property
+    def intervention_a(self):  # noqa: ANN201
+        from tests.factories import InterventionFactory
+
+        return InterventionFactory(client_problem=self.client_problem_a)
+
+    @cached_property
+    def network_contact_a(self):  # noqa: ANN201
+        from tests.factories import NetworkContactFactory
+
+        return NetworkContactFactory(client=self.client_a)
+
+    @cached_property
     def shift_a(self):  # noqa: ANN201
         return ShiftFactory(team=self.team_a, nurse=self.nurse_a, day=dt.date(2026, 6, 1))
 
