@@ -53,7 +53,7 @@ from clients.selectors import (
     user_reads_clinical,
 )
 from clients.services import SignInput
-from omaha.models import RatingConcept, Severity, SignSymptom
+from omaha.models import Severity, SignSymptom
 from teams.models import Role
 from teams.selectors import team_for_nurse
 
@@ -140,7 +140,6 @@ def _record_context(request: HttpRequest, client: Client) -> dict[str, Any]:
             "active_problems": [p for p in problems if p.status == ProblemStatus.ACTIVE],
             "resolved_problems": [p for p in problems if p.status != ProblemStatus.ACTIVE],
             "network": list(client_network(client=client)),
-            "concepts": RatingConcept.objects.order_by("number"),
         }
     return context
 
