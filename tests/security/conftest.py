@@ -14,15 +14,23 @@ CAPTURED: list[str] = []
 SECRETS: dict[str, str] = {}  # secret text -> what it is
 
 
-class _CaptureHandler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string is still a log line
-            text = str(record.msg)
-        if record.exc_info:
-            text += "\n" + logging.Formatter().formatException(record.exc_info)
-        CAPTURED.append(f"{record.name}: {text}")
+def _capture(record: logging.LogRecord) -> None:
+    try:
+        text = record.getMessage()
+    except Exception:  # noqa: BLE001 - a bad format string is still a log line
+        text = str(record.msg)
+    if record.exc_info:
+        text += "\n" + logging.Formatter().formatException(record.exc_info)
+    CAPTURED.append(f"{record.name}: {text}")
+
+
+_call_handlers = logging.Logger.callHandlers
+
+
+def _capturing_call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
+    """Every record a logger lets through, whatever handlers a later dictConfig installs."""
+    _capture(record)
+    _call_handlers(self, record)
 
 
 def _remember_client(sender: type, instance: object, **kwargs: object) -> None:
@@ -39,7 +47,9 @@ def _remember_token(sender: type, instance: object, **kwargs: object) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    logging.getLogger().addHandler(_CaptureHandler())
+    # Patched on the class (not a root handler): Django's and Celery's logging set-up replace
+    # root handlers during the run.
+    logging.Logger.callHandlers = _capturing_call_handlers
     post_save.connect(_remember_client, sender="clients.Client", weak=False)
     post_save.connect(_remember_session, sender="sessions.Session", weak=False)
     post_save.connect(_remember_token, sender="authtoken.Token", weak=False)
