@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # `make run` is the local, embedded set-up: DEBUG on unless the environment says otherwise.
 export DEBUG ?= true
 
-.PHONY: run test sysdeps services migrate demo lint check-deploy clean bench loadtest
+.PHONY: backup restore run test sysdeps services migrate demo lint check-deploy clean bench loadtest
 
 # Python environment: uv (installed into the venv from PyPI) resolves and installs the
 # dependencies listed in pyproject.toml in seconds, from its cache on later runs.
@@ -84,3 +84,18 @@ check-deploy: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media
+
+# Backups of the PostgreSQL database (pg_dump custom format; see README "Backups").
+BACKUP_DIR ?= backups
+BACKUP_FILE ?= $(BACKUP_DIR)/buurtzorg-$(shell date -u +%Y%m%dT%H%M%SZ).dump
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL (PostgreSQL) to back up" >&2; exit 1; }
+	@mkdir -p $(dir $(BACKUP_FILE))
+	pg_dump --format=custom --no-owner --file="$(BACKUP_FILE)" "$(DATABASE_URL)"
+	@echo "Backup written to $(BACKUP_FILE)"
+
+restore:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL (the database to restore into)" >&2; exit 1; }
+	@test -f "$(BACKUP_FILE)" || { echo "Set BACKUP_FILE to an existing backup" >&2; exit 1; }
+	pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$(DATABASE_URL)" "$(BACKUP_FILE)"
+	@echo "Restored $(BACKUP_FILE) into the database"

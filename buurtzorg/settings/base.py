@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "buurtzorg.audit.history",
+    "buurtzorg.privacy",
     # Login hardening: brute-force lockout and optional TOTP two-factor login.
     "axes",
     "django_otp",
@@ -166,6 +167,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # set-up page after logging in, and API tokens are refused for accounts that use it.
 OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 OTP_TOTP_ISSUER = "Buurtzorg"
+
+# GDPR: a discharged client's record is anonymised this many years after discharge by the
+# nightly job (buurtzorg.privacy). 20 is the Dutch WGBO term for medical records.
+PRIVACY_RETENTION_YEARS = env.int("PRIVACY_RETENTION_YEARS", default=20)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it: the token travels via hx-headers
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -260,6 +265,11 @@ CELERY_BEAT_SCHEDULE["scheduling-series-materialise"] = {
 CELERY_BEAT_SCHEDULE["billing-previous-month"] = {
     "task": "scheduling.billing.tasks.billing_run_schedule_previous_month_task",
     "schedule": crontab(minute=30, hour=2, day_of_month=1),
+}
+# privacy: every night, anonymise clients past the retention period (GDPR; idempotent).
+CELERY_BEAT_SCHEDULE["privacy-erase-expired"] = {
+    "task": "buurtzorg.privacy.tasks.clients_erase_expired_task",
+    "schedule": crontab(hour=3, minute=45),
 }
 # Our organisation's AGB code (8 digits): the sender in insurer declaration files.
 ORGANISATION_AGB = env("ORGANISATION_AGB", default="00000000")

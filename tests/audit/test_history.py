@@ -81,3 +81,22 @@ def test_context_holds_no_personal_data_but_the_user_id() -> None:
     HistoryContextMiddleware(edit)(request)
     metadata = Context.objects.order_by("-created_at").first().metadata
     assert set(metadata) == {"user", "url", "request_id"}
+
+
+def test_visit_changes_are_kept_too() -> None:
+    from buurtzorg.audit.history.models import VisitEvent
+    from tests.factories import VisitFactory
+
+    visit = VisitFactory(notes="first")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE scheduling_visit SET notes = 'second' WHERE id = %s", [visit.pk])
+    notes = list(
+        VisitEvent.objects.filter(pgh_obj_id=visit.pk)
+        .order_by("pgh_id")
+        .values_list("notes", flat=True)
+    )
+    assert notes == ["first", "second"]
+    assert [c.label for c in client_history(client_pk=visit.client_id) if c.model == "visit"] == [
+        "insert",
+        "update",
+    ]

@@ -351,6 +351,12 @@ ROWS: dict[str, Row] = {
     "audit:client-report-pdf": Row(
         "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}
     ),
+    "privacy:export-json": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+    ),
+    "privacy:export-pdf": Row(
+        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+    ),
     "audit:otp-setup": Row("302 200 200 200 200 200 200"),
     "audit:otp-verify": Row("302 200 200 200 200 200 200"),
 }

@@ -156,3 +156,62 @@ class OutcomeRatingEvent(
     )
 ):
     pass
+
+
+# --- scheduling and billing -------------------------------------------------------------------
+from scheduling import models as scheduling  # noqa: E402
+from scheduling.billing import models as billing  # noqa: E402
+
+
+class VisitEvent(
+    _event_base(
+        scheduling.Visit,
+        [
+            "public_id",
+            "client",
+            "team",
+            "nurse",
+            "starts_at",
+            "ends_at",
+            "planned_minutes",
+            "status",
+            "notes",
+            "service",
+            "started_at",
+            "ended_at",
+            "logged_minutes",
+            "logged_by",
+            "log_note",
+            "deviation_reason",
+            "billed_at",
+            "corrects",
+        ],
+    )
+):
+    pass
+
+
+class VisitServiceEvent(_event_base(scheduling.VisitService, ["visit", "service", "minutes"])):
+    pass
+
+
+class InvoiceLineEvent(
+    # Amounts and codes only: the line's personal copy (BSN, name) is not duplicated here.
+    _event_base(
+        billing.InvoiceLine,
+        [
+            "run",
+            "insurer",
+            "client",
+            "line_number",
+            "service_code",
+            "period",
+            "kind",
+            "minutes",
+            "units",
+            "hourly_rate",
+            "amount",
+        ],
+    )
+):
+    pass

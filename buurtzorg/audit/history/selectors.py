@@ -95,5 +95,6 @@ def client_history(*, client_pk: int) -> list[Change]:
             history.OutcomeRatingEvent.objects.filter(client_problem_id__in=problem_ids),
         ),
     ]
+    parts.append((history.VisitEvent, history.VisitEvent.objects.filter(client_id=client_pk)))
     changes = [change for model, events in parts for change in changes_for(model, events)]
     return sorted(changes, key=lambda c: c.at)

@@ -1,0 +1,208 @@
+"""GDPR duties: export everything stored about a client, and erase it after retention.
+
+Retention: a client's record is kept PRIVACY_RETENTION_YEARS (default 20, the Dutch WGBO
+term for medical records) after discharge; then the nightly job anonymises it. Billing keeps
+what it must: invoice lines keep amounts, service codes, periods and insurer (their personal
+fields are anonymised once the fiscal term, BILLING_RETENTION_YEARS = 7, is over too), and
+billed visits stay as they were (the database makes them read-only). Outcome scores and Omaha
+codes stay for aggregate reports; free text, names, address, contacts and history snapshots
+go. The access log keeps its rows (they hold only the client's public id).
+"""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from buurtzorg.audit.history import models as history
+from buurtzorg.audit.history.selectors import client_history
+from buurtzorg.audit.models import AccessEvent, Action
+from buurtzorg.audit.services import audit_record
+from clients.models import Client, ClientStatus
+from clients.selectors import client_get_visible, user_reads_clinical
+
+BILLING_RETENTION_YEARS = 7
+ERASED_NAME = "[erased]"
+BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def _row(obj: models.Model) -> dict[str, Any]:
+    """Every stored column of a row (generic, so a field an app adds is exported too)."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def client_data(*, client: Client) -> dict[str, Any]:
+    """Everything stored about `client`, as plain data (the GDPR subject access copy)."""
+    problems = list(client.problems.all())
+    visits = list(client.visits.all()) if hasattr(client, "visits") else []
+    data: dict[str, Any] = {
+        "generated_at": timezone.now(),
+        "client": _row(client),
+        "care_indications": [_row(i) for i in client.indications.all()],
+        "network": [_row(c) for c in client.network.all()],
+        "problems": [
+            {
+                **_row(p),
+                "signs": [_row(s) for s in p.signs.all()],
+                "interventions": [_row(i) for i in p.interventions.all()],
+                "ratings": [_row(r) for r in p.ratings.all()],
+            }
+            for p in problems
+        ],
+        "visits": [{**_row(v), "services": [_row(s) for s in v.services.all()]} for v in visits],
+        "invoice_lines": [_row(line) for line in client.invoice_lines.all()]
+        if hasattr(client, "invoice_lines")
+        else [],
+        "change_history": [
+            {
+                "at": c.at,
+                "what": c.model,
+                "action": c.label,
+                "by_user_id": c.user_id,
+                "changes": {k: [old, new] for k, (old, new) in c.changes.items()},
+            }
+            for c in client_history(client_pk=client.pk)
+        ],
+        "access_log": [
+            {
+                "at": e.occurred_at,
+                "who": e.username,
+                "role": e.role,
+                "action": e.action,
+                "part": e.part,
+            }
+            for e in AccessEvent.objects.filter(client_public_id=client.public_id).order_by(
+                "occurred_at"
+            )
+        ],
+    }
+    # Round-trip through JSON so dates, decimals and UUIDs become text the same way everywhere.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def client_data_export(*, request: HttpRequest, public_id: Any, kind: str) -> dict[str, Any]:
+    """The subject access copy for a client the user may read clinically; logged as an export."""
+    client = client_get_visible(user=request.user, public_id=public_id)
+    if not user_reads_clinical(user=request.user):
+        raise Http404
+    data = client_data(client=client)
+    audit_record(
+        request=request,
+        action=Action.EXPORT,
+        client_public_id=client.public_id,
+        part="gdpr-export",
+        detail=kind,
+    )
+    return data
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def placeholder_bsn(client_pk: int) -> str:
+    """A 9-digit number that passes the 11-test, derived from the row id (not the person's).
+
+    The clients model requires a valid, unique BSN; an erased record gets this stand-in.
+    """
+    for start in range(1_000_000):
+        body = f"9{(client_pk * 7 + start) % 10_000_000:07d}"
+        total = sum(int(d) * w for d, w in zip(body, BSN_WEIGHTS[:8], strict=True))
+        check = total % 11
+        if check <= 9:
+            candidate = body + str(check)
+            if not Client.objects.filter(bsn=candidate).exclude(pk=client_pk).exists():
+                return candidate
+    raise RuntimeError("no placeholder BSN available")  # pragma: no cover
+
+
+def clients_due_for_erasure(*, today: dt.date | None = None) -> models.QuerySet[Client]:
+    today = today or timezone.localdate()
+    cutoff = _years_before(today, settings.PRIVACY_RETENTION_YEARS)
+    return Client.objects.filter(status=ClientStatus.DISCHARGED, discharged_on__lt=cutoff).exclude(
+        first_name=ERASED_NAME
+    )
+
+
+@transaction.atomic
+def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
+    """Anonymise one client past retention. Idempotent: an erased or young record is left alone.
+
+    Returns True when it erased something. Locks the client row so two workers cannot race.
+    """
+    today = today or timezone.localdate()
+    client = Client.objects.select_for_update().filter(pk=client_id).first()
+    due = clients_due_for_erasure(today=today).filter(pk=client_id).exists()
+    if client is None or not due:
+        return False
+    public_id = client.public_id
+    Client.objects.filter(pk=client.pk).update(
+        first_name=ERASED_NAME,
+        last_name=ERASED_NAME,
+        bsn=placeholder_bsn(client.pk),
+        date_of_birth=client.date_of_birth.replace(month=1, day=1),
+        street="",
+        house_number="",
+        postcode=f"{client.postcode[:4]} XX",
+        city="",
+        phone="",
+        policy_number="",
+        gp_name="",
+        gp_agb="",
+        discharge_reason="",
+    )
+    client.network.all().delete()
+    client.indications.update(products=ERASED_NAME)
+    problems = client.problems.all()
+    from clients.models import ClientProblemSign, Intervention, OutcomeRating
+
+    ClientProblemSign.objects.filter(client_problem__in=problems).update(
+        other_text="", other_reason=""
+    )
+    Intervention.objects.filter(client_problem__in=problems).update(
+        description=ERASED_NAME, target_other_text="", frequency=""
+    )
+    OutcomeRating.objects.filter(client_problem__in=problems).update(note="")
+    if hasattr(client, "visits"):
+        # Billed visits are read-only by law and by trigger: billing keeps them as they are.
+        client.visits.filter(billed_at__isnull=True).update(notes="", log_note="")
+    if hasattr(client, "invoice_lines"):
+        fiscal_cutoff = _years_before(today, BILLING_RETENTION_YEARS)
+        client.invoice_lines.filter(period__lt=fiscal_cutoff).update(
+            bsn=placeholder_bsn(client.pk),
+            client_name=ERASED_NAME,
+            date_of_birth=None,
+            policy_number="",
+        )
+    # History snapshots hold the old names and BSN: they go with the record.
+    for event_model in (
+        history.ClientEvent,
+        history.NetworkContactEvent,
+        history.CareIndicationEvent,
+    ):
+        field = "pgh_obj_id" if event_model is history.ClientEvent else "client_id"
+        event_model.objects.filter(**{field: client.pk}).delete()
+    history.VisitEvent.objects.filter(client_id=client.pk).delete()  # notes in old snapshots
+    problem_ids = list(problems.values_list("pk", flat=True))
+    for event_model in (
+        history.ClientProblemSignEvent,
+        history.InterventionEvent,
+        history.OutcomeRatingEvent,
+    ):
+        event_model.objects.filter(client_problem_id__in=problem_ids).delete()
+    audit_record(
+        request=None,
+        action=Action.DELETE,
+        client_public_id=public_id,
+        part="gdpr-erasure",
+        detail=f"anonymised after {settings.PRIVACY_RETENTION_YEARS} years",
+    )
+    return True

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from buurtzorg.privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("clients/<uuid:public_id>/export.json", views.client_export_json, name="export-json"),
+    path("clients/<uuid:public_id>/export.pdf", views.client_export_pdf, name="export-pdf"),
+]
