@@ -51,6 +51,17 @@ def rota_team_get_visible(*, user: User, public_id: UUID | None = None) -> Team:
     return team
 
 
+def rota_team_choices(*, user: User, team: Team) -> list[Team] | QuerySet[Team]:
+    """Teams for the page's team picker: a nurse has one active team, so no query for her."""
+    return [team] if user.role == Role.NURSE else rota_team_list_visible(user=user)
+
+
+def rota_can_edit_visible(*, user: User, team: Team) -> bool:
+    """For a team obtained through `rota_team_get_visible`: a nurse sees only her own team's
+    rota there, so she may edit it; coaches only read. Saves the membership query."""
+    return user.role == Role.NURSE
+
+
 def rota_can_edit(*, user: User, team: Team) -> bool:
     """Teams plan themselves: only the team's own nurses change its rota (coaches read)."""
     return (

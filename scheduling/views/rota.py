@@ -19,8 +19,9 @@ from scheduling.forms import CoverageRuleForm, CoverArrangementForm, LeaveForm, 
 from scheduling.models import CoverageRule, Leave, ShiftKind
 from scheduling.selectors import (
     rota_can_edit,
+    rota_can_edit_visible,
+    rota_team_choices,
     rota_team_get_visible,
-    rota_team_list_visible,
     shift_get_visible,
     team_cover_arrangements,
     team_coverage_rules,
@@ -112,7 +113,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
         "scheduling/rota_week.html",
         {
             "team": team,
-            "teams": rota_team_list_visible(user=request.user),
+            "teams": rota_team_choices(user=request.user, team=team),
             "monday": monday,
             "days": days,
             "prev_week": monday - dt.timedelta(days=7),
@@ -122,7 +123,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
             "gaps": gaps,
             "rules": team_coverage_rules(team=team),
             "arrangements": team_cover_arrangements(team=team),
-            "can_edit": rota_can_edit(user=request.user, team=team),
+            "can_edit": rota_can_edit_visible(user=request.user, team=team),
             "rule_form": CoverageRuleForm(),
         },
     )
@@ -295,6 +296,6 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             "gaps": rows,
             "start_day": start_day,
             "days": days,
-            "teams": rota_team_list_visible(user=request.user),
+            "teams": rota_team_choices(user=request.user, team=team),
         },
     )

@@ -35,8 +35,9 @@ from scheduling.selectors import (
     my_day_visits,
     nurse_feed_visits,
     rota_can_edit,
+    rota_can_edit_visible,
+    rota_team_choices,
     rota_team_get_visible,
-    rota_team_list_visible,
     team_nurses,
     team_week_visits,
     visit_get_own,
@@ -302,7 +303,7 @@ def planning_page(request: HttpRequest) -> HttpResponse:
         }
         for nurse in [*nurses, *sorted(outsiders, key=str)]
     ]
-    can_edit = rota_can_edit(user=request.user, team=team)
+    can_edit = rota_can_edit_visible(user=request.user, team=team)
     audit_record(
         request=request,
         action=Action.LIST,
@@ -314,7 +315,7 @@ def planning_page(request: HttpRequest) -> HttpResponse:
         "scheduling/visit_planning.html",
         {
             "team": team,
-            "teams": rota_team_list_visible(user=request.user),
+            "teams": rota_team_choices(user=request.user, team=team),
             "monday": monday,
             "days": days,
             "prev_week": monday - dt.timedelta(days=7),
