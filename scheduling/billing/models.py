@@ -205,15 +205,23 @@ class InvoiceLine(TimeStampedModel):
     line covers; they get `billed_at` when the run is finalised.
     """
 
-    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="lines")
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoice_lines")
+    # Few indexes on purpose: a national month writes ~300,000 lines in one COPY. The unique
+    # (run, insurer, line_number) serves lookups by run, and (client, period, service) by client.
+    run = models.ForeignKey(
+        BillingRun, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", db_index=False)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="invoice_lines", db_index=False
+    )
     line_number = models.PositiveIntegerField()
     bsn = models.CharField(max_length=9)
     policy_number = models.CharField(max_length=30)
     client_name = models.CharField(max_length=60, help_text=_("Surname and initials"))
     date_of_birth = models.DateField(null=True)
-    service = models.ForeignKey(CareService, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(
+        CareService, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     service_code = models.CharField(max_length=20)
     period = models.DateField(help_text=_("First day of the month the care was given in"))
     kind = models.CharField(max_length=6, choices=LineKind.choices, default=LineKind.DEBIT)

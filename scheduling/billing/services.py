@@ -328,11 +328,19 @@ def _price(
         ).values_list("contract__insurer_id", "contract__year", "service_id", "hourly_rate")
     }
     client_ids = {g.client_id for g in groups + correction_groups} | {c.client_id for c in credits}
+    # A national month touches most clients: read them all in one stream rather than send a
+    # 100,000-id IN list.
+    clients = (
+        Client.objects.all()
+        if len(client_ids) > 20_000
+        else Client.objects.filter(pk__in=client_ids)
+    )
     people = {}
-    for pk, last, first, born in Client.objects.filter(pk__in=client_ids).values_list(
+    for pk, last, first, born in clients.values_list(
         "pk", "last_name", "first_name", "date_of_birth"
-    ):
-        people[pk] = (_initials_name(last, first), born)
+    ).iterator(chunk_size=10_000):
+        if pk in client_ids:
+            people[pk] = (_initials_name(last, first), born)
     codes = dict(CareService.objects.values_list("pk", "code"))
     lines: list[LineData] = []
     unpriced = 0
@@ -573,6 +581,7 @@ def _build(run: BillingRun) -> BillingRun:
         groups_total=len(groups) + len(correction_groups) + len(credits),
     )
     lines, unpriced = _price(run, groups, correction_groups, credits)
+    del groups, correction_groups, credits  # the lines carry everything from here on
     _attach_handled_visits(lines, handled)
     invoices = invoices_from_lines(run, lines)
     lap("pricing")
