@@ -36,6 +36,8 @@ def _done(request: HttpRequest, url: str) -> HttpResponse:
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
 def space_list(request: HttpRequest) -> HttpResponse:
+    # Spaces are created on first sight (an idempotent INSERT ... ON CONFLICT DO NOTHING), so
+    # a new team has its space without the teams app having to know about coaching.
     services.spaces_ensure(teams=team_list_visible(user=request.user))
     spaces = selectors.space_list_with_unread(user=request.user)
     mentions = selectors.notification_list_unread(user=request.user)[:20]
@@ -261,9 +263,10 @@ def _all_team_medians(start: dt.date, end: dt.date) -> dict:
     key = f"coaching:medians:{start}:{end}:{timezone.localdate()}"
     medians = cache.get(key)
     if medians is None:
-        medians = figure_medians(
-            team_figures(teams=Team.objects.filter(is_active=True), start=start, end=end)
+        figures = team_figures(
+            teams=Team.objects.filter(is_active=True), start=start, end=end, with_trend=False
         )
+        medians = figure_medians(figures)
         cache.set(key, medians, MEDIANS_CACHE_SECONDS)
     return medians
 
