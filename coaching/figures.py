@@ -22,14 +22,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Cast, Concat, TruncWeek
+from django.db.models.functions import Cast, Concat, FirstValue, RowNumber, TruncWeek
 from django.utils import timezone
 
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
@@ -392,8 +391,11 @@ def _visits_with_effect() -> object:
     visit are those of its latest correction, else its own. Counts of visits (planned, logged,
     late, nurses seen) use the original rows only (`corrects` empty), with their own log time.
     """
-    superseded = Visit.objects.filter(corrects=OuterRef("pk"))
-    later_sibling = Visit.objects.filter(corrects=OuterRef("corrects"), pk__gt=OuterRef("pk"))
+    # `corrects__isnull=False` lets PostgreSQL read only the few correction rows (through the
+    # index on corrects_id) instead of hashing the whole visit table for the anti-join.
+    corrections = Visit.objects.filter(corrects__isnull=False)
+    superseded = corrections.filter(corrects=OuterRef("pk"))
+    later_sibling = corrections.filter(corrects=OuterRef("corrects"), pk__gt=OuterRef("pk"))
     return Visit.objects.annotate(superseded=Exists(superseded), later=Exists(later_sibling))
 
 
@@ -464,49 +466,59 @@ def _weekly_minutes(ids: list[int], weeks: list[dt.date]) -> dict[tuple[int, dt.
     return out
 
 
-def _problems(ids: list[int], end: dt.date, top: int = 3) -> tuple[dict, dict]:
-    """Outcome change and the problems most worked on, from one query grouped by
-    (team, problem): per client problem the first and latest rating up to `end` (K+B+S)."""
-    ratings = OutcomeRating.objects.filter(client_problem=OuterRef("pk"), rated_on__lte=end)
+def _outcomes(ids: list[int], end: dt.date) -> dict[int, dict]:
+    """Per client problem rated twice or more up to `end`: first vs latest K+B+S.
+
+    One pass over the teams' ratings with window functions (first score, latest score and
+    number of ratings per client problem; one row kept per problem), tallied per team here.
+    """
     score = F("knowledge") + F("behavior") + F("status")
-    first = ratings.order_by("rated_on", "id").annotate(s=score).values("s")[:1]
-    last = ratings.order_by("-rated_on", "-id").annotate(s=score).values("s")[:1]
-    count = ratings.order_by().values("client_problem").annotate(n=Count("pk")).values("n")
-    rated = Q(n_ratings__gte=2)
+    per_problem = {"partition_by": [F("client_problem_id")]}
+    oldest_first = [F("rated_on").asc(), F("id").asc()]
+    newest_first = [F("rated_on").desc(), F("id").desc()]
     rows = (
-        ClientProblem.objects.filter(client__team_id__in=ids)
+        OutcomeRating.objects.filter(client_problem__client__team_id__in=ids, rated_on__lte=end)
         .annotate(
-            first_score=Subquery(first, output_field=IntegerField()),
-            last_score=Subquery(last, output_field=IntegerField()),
-            n_ratings=Subquery(count, output_field=IntegerField()),
+            first_score=Window(FirstValue(score), order_by=oldest_first, **per_problem),
+            last_score=Window(FirstValue(score), order_by=newest_first, **per_problem),
+            n_ratings=Window(Count("id"), **per_problem),
+            position=Window(RowNumber(), order_by=oldest_first, **per_problem),
         )
-        .values("client__team_id", "problem__name")
-        .annotate(
-            rated=Count("pk", filter=rated),
-            improved=Count("pk", filter=rated & Q(last_score__gt=F("first_score"))),
-            stayed=Count("pk", filter=rated & Q(last_score=F("first_score"))),
-            worsened=Count("pk", filter=rated & Q(last_score__lt=F("first_score"))),
-            on_plans=Count(
-                "client_id",
-                filter=_in_care(end, "client__") & Q(status=ProblemStatus.ACTIVE),
-                distinct=True,
-            ),
-        )
+        .filter(position=1, n_ratings__gte=2)
+        .values_list("client_problem__client__team_id", "first_score", "last_score")
         .order_by()
     )
     outcomes: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    for team_id, first_score, last_score in rows:
+        tally = outcomes[team_id]
+        tally["rated"] += 1
+        if last_score > first_score:
+            tally["improved"] += 1
+        elif last_score < first_score:
+            tally["worsened"] += 1
+        else:
+            tally["stayed"] += 1
+    return outcomes
+
+
+def _top_problems(ids: list[int], end: dt.date, top: int = 3) -> dict[int, list]:
+    """Problems on the most care plans of clients in care (a client has an active problem
+    at most once, by a unique constraint, so rows are clients)."""
+    rows = (
+        ClientProblem.objects.filter(
+            _in_care(end, "client__"), client__team_id__in=ids, status=ProblemStatus.ACTIVE
+        )
+        .values("client__team_id", "problem__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     worked: dict[int, list] = defaultdict(list)
     for r in rows:
-        team_id = r["client__team_id"]
-        for key in ("rated", "improved", "stayed", "worsened"):
-            outcomes[team_id][key] += r[key]
-        if r["on_plans"]:
-            worked[team_id].append((r["problem__name"], r["on_plans"]))
-    top_problems = {
+        worked[r["client__team_id"]].append((r["problem__name"], r["n"]))
+    return {
         team_id: sorted(items, key=lambda item: (-item[1], item[0]))[:top]
         for team_id, items in worked.items()
     }
-    return outcomes, top_problems
 
 
 def coverage_gaps_for_teams(
@@ -608,7 +620,8 @@ def team_figures(
         ids, min(start, today - dt.timedelta(weeks=TREND_WEEKS)), max(end, today)
     )
     visits = _visits(ids, start, end, now)
-    outcomes, top = _problems(ids, end)
+    outcomes = _outcomes(ids, end)
+    top = _top_problems(ids, end)
     gaps: dict[int, list[CoverageGap]] = {}
     if with_gaps:
         gap_start = local_datetime(today, dt.time())
