@@ -21,9 +21,10 @@ from scheduling.models import (
     ShiftKind,
     Visit,
     VisitSeries,
+    VisitStatus,
 )
 from scheduling.services.rota import local_datetime, local_span
-from scheduling.services.visits import series_create, visit_schedule
+from scheduling.services.visits import series_create, visit_log, visit_schedule
 from teams.models import Team, User
 
 # Example codes only: the official list is configured by the back office, not shipped.
@@ -151,10 +152,60 @@ def load_visits(stdout: TextIO) -> None:
     stdout.write(f"Visits ready ({created} new visits).")
 
 
+def load_history(stdout: TextIO) -> None:
+    """Logged visits from the first day of last month until yesterday.
+
+    Without a history the dashboards show zeros and a billing run of last month finds
+    nothing, so the demo would not show what the app is for. Each client is seen every other
+    day; about one visit in seven took longer than planned (with a reason), as in practice.
+    """
+    services = {s.code: s for s in CareService.objects.filter(code__in=["EX-VP", "EX-PV"])}
+    today = timezone.localdate()
+    first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    logged = 0
+    for team in Team.objects.filter(name__in=["Team Oost", "Team Noord"]):
+        nurses = _team_nurses(team)
+        clients = list(
+            Client.objects.filter(team=team, status=ClientStatus.ACTIVE).order_by("pk")[:9]
+        )
+        if not nurses:
+            continue
+        day = first
+        while day < today - dt.timedelta(days=today.weekday()):
+            for i, client in enumerate(clients):
+                if (day.toordinal() + i) % 2 or client.admitted_on > day:
+                    continue
+                nurse = nurses[(day.toordinal() + i) % len(nurses)]
+                start = local_datetime(day, dt.time(9)) + dt.timedelta(minutes=40 * (i % 4))
+                service = services["EX-PV" if i % 3 == 0 else "EX-VP"]
+                _plan(client, nurse, start, service)
+                visit = Visit.objects.filter(
+                    client=client, starts_at=start, status=VisitStatus.PLANNED, nurse=nurse
+                ).first()
+                if visit is None:
+                    continue
+                longer = (day.toordinal() + i) % 7 == 0
+                try:
+                    with transaction.atomic():
+                        visit_log(
+                            visit=visit,
+                            actor=nurse,
+                            minutes=45 if longer else None,
+                            deviation_reason="Wound care took longer today" if longer else "",
+                            now=start + dt.timedelta(minutes=50),
+                        )
+                except ValidationError:
+                    continue
+                logged += 1
+            day += dt.timedelta(days=1)
+    stdout.write(f"Visit history ready ({logged} visits logged).")
+
+
 def load(stdout: TextIO) -> None:
     for code, name, billable in DEMO_SERVICES:
         CareService.objects.get_or_create(
             code=code, defaults={"name": name, "is_billable": billable, "is_example": True}
         )
     load_rota(stdout)
+    load_history(stdout)
     load_visits(stdout)

@@ -1,5 +1,6 @@
 """Demo accounts, one per role, plus two neighbourhoods with a team each."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import TextIO
 
@@ -50,7 +51,8 @@ def load(stdout: TextIO) -> None:
                 user.is_staff = user.is_superuser = True
             user.save()
     coach = demo_user("coach")
-    start = timezone.localdate().replace(day=1)
+    # Long-standing teams, so the demo's visit history (from last month on) has its nurses.
+    start = timezone.localdate().replace(month=1, day=1) - timedelta(days=365)
     for team_name, hood_name, codes, population, nurses in DEMO_TEAMS:
         hood, _ = Neighbourhood.objects.get_or_create(
             name=hood_name, defaults={"population_estimate": population}
