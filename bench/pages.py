@@ -115,6 +115,14 @@ class Context:
             f"; billing month {self.month_start:%Y-%m}"
         )
 
+    def coverage_url(self, team: Team) -> str:
+        today = dt.date.today()
+        monday = today - dt.timedelta(days=today.weekday())
+        start = dt.datetime.combine(monday, dt.time(), tzinfo=dt.UTC)
+        end = start + dt.timedelta(days=7)
+        base = reverse("api-team-coverage", args=[team.public_id])
+        return f"{base}?start={start.isoformat()}&end={end.isoformat()}".replace("+", "%2B")
+
     def client_of(self, team: Team) -> Any:
         client = model("clients.Client").objects.filter(team=team).order_by("pk").first()
         if client is None:
@@ -181,10 +189,26 @@ PAGES = [
         small_user=lambda c: c.nurse_small,
     ),
     PageSpec(
-        "coverage check",
-        lambda c: reverse("scheduling:coverage"),
+        "team rota with coverage check",
+        lambda c: reverse("scheduling:rota"),
         lambda c: c.nurse_big,
         small_user=lambda c: c.nurse_small,
+        note="nurse, this week",
+    ),
+    PageSpec(
+        "coverage check API",
+        lambda c: c.coverage_url(c.team_big),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        small_url=lambda c: c.coverage_url(c.team_small),
+        note="nurse, one week, JSON",
+    ),
+    PageSpec(
+        "visits API",
+        lambda c: reverse("api-visit-list"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        note="nurse, JSON, first page",
     ),
     PageSpec(
         "coach dashboard",
@@ -398,4 +422,51 @@ def pdf_check(row: Row, rows: list[Row]) -> None:
         row.problems.append(f"{row.times[0]:.1f} s > {PDF_MAX_S} s")
 
 
-JOBS: list[Job] = []
+def billing_job(ctx: Context) -> Callable[[], Any]:
+    from scheduling.billing.models import BillingRun
+    from scheduling.billing.services import billing_run_request
+
+    BillingRun.objects.filter(period=ctx.month_start).delete()  # a rerun starts from scratch
+
+    def run() -> None:
+        # No REDIS_URL in bench settings: the build task runs eagerly on commit, in this
+        # child, so the time covers the whole run: aggregate, lines, invoices, CSV and PDF.
+        request = billing_run_request(period=ctx.month_start, insurer=None, actor=ctx.back_office)
+        request.run.refresh_from_db()
+        if request.run.status not in ("draft", "done", "finalised"):
+            raise RuntimeError(f"billing run ended {request.run.status}: {request.run.error}")
+        print(
+            f"    billing run: {request.run.visit_count:,} visits, {request.run.line_count:,} "
+            f"lines, {request.run.files_total} files, total {request.run.total_amount:,}"
+        )
+
+    return run
+
+
+def outcome_report_job(ctx: Context) -> Callable[[], Any]:
+    from omaha.reports.models import OutcomeReport, ReportScope
+    from omaha.reports.services import outcome_report_request
+
+    def run() -> None:
+        report = outcome_report_request(
+            actor=ctx.back_office,
+            scope=ReportScope.ORGANISATION,
+            period_start=ctx.month_start - dt.timedelta(days=365),
+            period_end=ctx.month_end - dt.timedelta(days=1),
+        )
+        report = OutcomeReport.objects.get(pk=report.pk)
+        if report.status in ("failed", "pending"):
+            raise RuntimeError(f"outcome report ended {report.status}")
+
+    return run
+
+
+JOBS: list[Job] = [
+    Job(
+        "billing run, one month, all insurers",
+        billing_job,
+        billing_check,
+        note="eager: aggregate, lines, invoices, CSV + PDF",
+    ),
+    Job("outcome report, whole organisation, 1 year", outcome_report_job),
+]

@@ -244,7 +244,28 @@ class ScaleGenerator:
             User.objects.create(
                 username=f"scale-backoffice{i}", role=Role.BACK_OFFICE, password=self.password
             )
-        User.objects.create(username="scale-admin", role=Role.ADMIN, password=self.password)
+        admin = User.objects.create(username="scale-admin", role=Role.ADMIN, password=self.password)
+        self._contracts(admin)
+
+    def _contracts(self, actor: User) -> None:
+        """A contract with tariffs per insurer for the billed year, so billing prices lines."""
+        try:
+            from scheduling.billing.services import contract_create, tariff_set
+        except ImportError:
+            self.skipped.append("billing contracts (scheduling.billing not present)")
+            return
+        if self.CareService is None:
+            return
+        services = list(self.CareService.objects.filter(pk__in=[pk for pk, _ in self.services]))
+        for insurer in self.Insurer.objects.filter(pk__in=self.insurers):
+            for year in sorted({self.plan.month_start.year, self.plan.today.year}):
+                contract = contract_create(insurer=insurer, year=year, actor=actor)
+                for service in services:
+                    if service.is_billable:
+                        rate = Decimal(self.rng.choice([68, 72, 75, 79, 84])) + Decimal("0.50")
+                        tariff_set(
+                            contract=contract, service=service, hourly_rate=rate, actor=actor
+                        )
 
     # ---- one chunk of teams --------------------------------------------------------------
 

@@ -591,8 +591,9 @@ def _build(run: BillingRun) -> BillingRun:
     folder = f"billing/{run.public_id}/{run.attempts}"
     file_rows = []
     done = 0
+    insurers = Insurer.objects.in_bulk([i.uzovi for i in invoices], field_name="uzovi")
     for invoice in invoices:
-        insurer = Insurer.objects.get(uzovi=invoice.uzovi)
+        insurer = insurers[invoice.uzovi]
         for rendered in render_invoice_files(invoice):
             path = f"{folder}/{rendered.filename}"
             if default_storage.exists(path):

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -73,6 +74,16 @@ def browser() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def omaha_vocabulary(transactional_db: None) -> None:
+    """The Omaha vocabulary comes from a data migration, which the flush after each
+    transactional test empties; load it again (idempotent) when it is missing."""
+    from omaha.models import Problem
+
+    if not Problem.objects.exists():
+        call_command("load_omaha", verbosity=0)
 
 
 @pytest.fixture

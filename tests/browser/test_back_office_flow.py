@@ -1,0 +1,68 @@
+"""Back office starts a billing run for last month, follows it and downloads the CSV and PDF."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from scheduling.billing.models import BillingRun
+from tests.browser.conftest import log_in, page_check
+from tests.factories import (
+    BackOfficeFactory,
+    CareServiceFactory,
+    ClientFactory,
+    ContractFactory,
+    InsurerFactory,
+    TariffFactory,
+    billed_visit,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_back_office_runs_billing_and_downloads_csv_and_pdf(page: Page) -> None:
+    # given last month's logged visits for clients of two insurers, with contracts and tariffs
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    service = CareServiceFactory(code="PV1", name="Personal care", is_billable=True)
+    for uzovi, name in [("3311", "Zilveren Kruis"), ("7029", "VGZ")]:
+        insurer = InsurerFactory(uzovi=uzovi, name=name)
+        contract = ContractFactory(insurer=insurer, year=last_month.year)
+        TariffFactory(contract=contract, service=service)
+        client_record = ClientFactory(insurer=insurer)
+        for day in (3, 10, 17):
+            billed_visit(client_record, last_month.replace(day=day), {service: 45})
+    back_office = BackOfficeFactory(username="bo-bram", first_name="Bram")
+
+    # when she logs in she starts on the billing page
+    log_in(page, back_office.username)
+    expect(page.get_by_role("heading", name="Billing", exact=True)).to_be_visible()
+    page_check(page, "back-office-billing")
+
+    # and starts a run for last month, all insurers
+    page.get_by_label("Month").fill(last_month.strftime("%Y-%m"))
+    page.get_by_role("button", name="Start run").click()
+
+    # then the run page shows its progress until it is a draft with six visits covered
+    # (Celery runs eagerly in the test settings, so the run is done when the page opens)
+    progress = page.locator("#run-progress")
+    expect(progress).to_contain_text("Draft", timeout=20_000)
+    expect(progress).to_contain_text("Visits covered")
+    run = BillingRun.objects.get(period=last_month, insurer=None)
+    assert run.visit_count == 6
+    page_check(page, "back-office-billing-run")
+
+    # and she downloads the CSV and the PDF invoice
+    for kind, magic in [("CSV", None), ("PDF invoice", b"%PDF")]:
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name=f"{kind}:").first.click()
+        download = download_info.value
+        path = download.path()
+        content = open(path, "rb").read()  # noqa: PTH123
+        assert content, f"empty {kind} download"
+        if magic:
+            assert content.startswith(magic)
+        else:
+            assert download.suggested_filename.endswith(".csv")
+            assert b";" in content or b"," in content
