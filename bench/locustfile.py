@@ -15,7 +15,6 @@ and no failed request.
 import os
 import random
 import re
-from collections.abc import Callable
 from typing import Any
 
 import django
@@ -43,11 +42,30 @@ def url(name: str, *args: Any) -> str | None:
 
 
 def _people() -> dict[str, list[Any]]:
-    nurses = list(
-        Membership.objects.filter(ended_on__isnull=True, nurse__username__startswith="scale-n")
-        .order_by("?")
-        .values_list("nurse__username", "team_id")[:2000]
+    """Nurses with visits still to log today (and those visits), coaches, back office."""
+    from django.utils import timezone
+
+    from scheduling.models import Visit, VisitStatus
+
+    today = timezone.localdate()
+    todo: dict[str, list[str]] = {}
+    rows = (
+        Visit.objects.filter(
+            starts_at__date=today,
+            status=VisitStatus.PLANNED,
+            nurse__username__startswith="scale-n",
+        )
+        .order_by("nurse_id", "starts_at")
+        .values_list("nurse__username", "public_id")[:60_000]
     )
+    for username, public_id in rows:
+        todo.setdefault(username, []).append(str(public_id))
+    teams = dict(
+        Membership.objects.filter(
+            ended_on__isnull=True, nurse__username__in=list(todo)
+        ).values_list("nurse__username", "team_id")
+    )
+    nurses = [(name, teams[name], visits) for name, visits in todo.items() if name in teams]
     coaches = list(
         User.objects.filter(role=Role.COACH, username__startswith="scale-").values_list(
             "username", flat=True
@@ -58,7 +76,22 @@ def _people() -> dict[str, list[Any]]:
             "username", flat=True
         )
     )
-    return {"nurses": nurses, "coaches": coaches, "back_office": back_office}
+    files: list[str] = []
+    runs: list[str] = []
+    try:
+        from scheduling.billing.models import BillingRun, RunFile
+
+        files = [f.get_absolute_url() for f in RunFile.objects.filter(kind="csv")[:50]]
+        runs = [r.get_absolute_url() for r in BillingRun.objects.all()[:10]]
+    except ImportError:
+        pass
+    return {
+        "nurses": nurses,
+        "coaches": coaches,
+        "back_office": back_office,
+        "files": files,
+        "runs": runs,
+    }
 
 
 PEOPLE = _people()
@@ -99,26 +132,43 @@ class Nurse(Person):
     weight = 70
 
     def on_start(self) -> None:
-        self.username, team_id = random.choice(PEOPLE["nurses"])
+        self.username, team_id, visits = random.choice(PEOPLE["nurses"])
+        self.visits = list(visits)
         self.clients = team_clients(team_id)
         self.log_in()
+        page = self.client.get(url("scheduling:my-day"), name="nurse: My day")
+        token = CSRF_INPUT.search(page.text)
+        self.csrf = token.group(1) if token else ""
 
     @task(5)
     def my_day(self) -> None:
         self.get(url("scheduling:my-day"), "nurse: My day")
 
     @task(2)
+    def log_visit(self) -> None:
+        """One tap "done as planned" on a visit of today (htmx: only the card comes back)."""
+        if not self.visits:
+            return
+        public_id = self.visits.pop(0)
+        self.client.post(
+            url("scheduling:visit-done", public_id),
+            data={"csrfmiddlewaretoken": self.csrf},
+            headers={"HX-Request": "true", "X-CSRFToken": self.csrf},
+            name="nurse: log visit (done)",
+        )
+
+    @task(2)
     def client_list(self) -> None:
         self.get(url("clients:client-list"), "nurse: client list")
 
-    @task(4)
+    @task(3)
     def client_page(self) -> None:
         if self.clients:
             self.get(random.choice(self.clients), "nurse: client page")
 
     @task(1)
-    def team_page(self) -> None:
-        self.get(url("teams:team-list"), "nurse: my team")
+    def planning(self) -> None:
+        self.get(url("scheduling:planning"), "nurse: planning week")
 
 
 class Coach(Person):
@@ -152,12 +202,15 @@ class BackOffice(Person):
     def billing(self) -> None:
         self.get(url("billing:run-list"), "back office: billing runs")
 
-    @task(1)
-    def teams(self) -> None:
-        self.get(url("teams:team-list"), "back office: teams")
+    @task(2)
+    def run_page(self) -> None:
+        if PEOPLE["runs"]:
+            self.get(random.choice(PEOPLE["runs"]), "back office: billing run")
 
-
-TASK_HOOKS: list[Callable[..., None]] = []
+    @task(2)
+    def download(self) -> None:
+        if PEOPLE["files"]:
+            self.get(random.choice(PEOPLE["files"]), "back office: download CSV")
 
 
 @events.quitting.add_listener
@@ -166,7 +219,7 @@ def check_budgets(environment: Any, **_: Any) -> None:
     work = [entry for (name, _method), entry in stats.entries.items() if name != LOGIN]
     requests = sum(entry.num_requests for entry in work)
     failures = stats.total.num_failures
-    elapsed = max(stats.total.last_request_timestamp - stats.start_time, 1e-9)
+    elapsed = max(stats.total.last_request_timestamp - stats.total.start_time, 1e-9)
     rps = stats.total.num_requests / elapsed
     # p95 over the work requests: merge their response-time histograms.
     merged: dict[int, int] = {}

@@ -10,6 +10,7 @@ from scheduling.billing.models import BillingRun
 from tests.browser.conftest import log_in, page_check
 from tests.factories import (
     BackOfficeFactory,
+    CareIndicationFactory,
     CareServiceFactory,
     ClientFactory,
     ContractFactory,
@@ -31,6 +32,7 @@ def test_back_office_runs_billing_and_downloads_csv_and_pdf(page: Page) -> None:
         contract = ContractFactory(insurer=insurer, year=last_month.year)
         TariffFactory(contract=contract, service=service)
         client_record = ClientFactory(insurer=insurer)
+        CareIndicationFactory(client=client_record, valid_from=last_month, valid_until=None)
         for day in (3, 10, 17):
             billed_visit(client_record, last_month.replace(day=day), {service: 45})
     back_office = BackOfficeFactory(username="bo-bram", first_name="Bram")
