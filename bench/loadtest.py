@@ -54,7 +54,7 @@ def main() -> int:
         [
             python, "-m", "gunicorn", "buurtzorg.wsgi:application",
             "--bind", f"{HOST}:{port}", "--workers", workers, "--worker-class", "sync",
-            "--keep-alive", "5", "--log-level", "warning",
+            "--keep-alive", "5", "--log-level", "warning", "--timeout", "120", "--preload",
         ],
         cwd=ROOT,
         env=env,

@@ -165,6 +165,14 @@ def main() -> int:
         "method": f"in-process Django test client, {WARMUP} warm-up + {REPS} timed requests "
         "per page",
     }
+    generated = ROOT / "data" / "generate.log"
+    if generated.exists():
+        done = [line for line in generated.read_text().splitlines() if line.startswith("Done:")]
+        if done:
+            header["generate_scale"] = done[-1].removeprefix("Done: ")
+    header["load"] = "load average {:.1f} / {:.1f} / {:.1f} at the start (shared machine)".format(
+        *os.getloadavg()
+    )
     print("Benchmarking on:", header["data"])
     rows: list[Row] = []
     for spec in page_specs.BASELINES:
