@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from clients.models import ClientStatus, Insurer, Priority, RatingMoment
+from clients.models import ClientStatus, Insurer, Priority, RatingMoment, validate_bsn
 from omaha.models import (
     Domain,
     InterventionCategory,
@@ -36,6 +36,9 @@ class ClientForm(forms.Form):
         max_length=9,
         min_length=9,
         help_text="9 digits; checked with the 11-test.",
+        # The model's own validator, so the 11-test message shows with the other field
+        # errors at once (the service and a check constraint still decide).
+        validators=[validate_bsn],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     street = forms.CharField(max_length=120)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from buurtzorg.audit.models import AccessEvent, Action
-from clients.models import Client, ClientProblem, ClientStatus, OutcomeRating
+from clients.models import BSN_INVALID, Client, ClientProblem, ClientStatus, OutcomeRating
 from tests.factories import (
     ClientFactory,
     ClientProblemFactory,
@@ -241,6 +241,9 @@ def test_invalid_bsn_form_rerenders_with_error_and_keeps_input(client, access_wo
     body = response.content.decode()
     assert response.status_code == 200
     assert "11-test" in body
+    # the 11-test message itself, shown together with the other missing fields
+    assert "must pass the 11-test (elfproef)" in body
+    assert BSN_INVALID in body.replace("&#x27;", "'")
     assert 'value="Javastraat"' in body
     assert not Client.objects.exists()
 
