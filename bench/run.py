@@ -52,6 +52,13 @@ ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results.md"
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 REPS = int(os.environ.get("BENCH_REPS", "30"))
+# BENCH_ONLY="planning,coverage": run only the rows whose name contains one of these words
+# (case-insensitive); the results then go to bench/results-only.md, not bench/results.md.
+ONLY = [w.strip().lower() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
+
+
+def wanted(name: str) -> bool:
+    return not ONLY or any(word in name.lower() for word in ONLY)
 
 
 def bench_page(spec: page_specs.PageSpec, ctx: page_specs.Context) -> Row | None:
@@ -147,7 +154,7 @@ def write_results(rows: list[Row], header: dict[str, str], noop: Row | None) -> 
         "jobs, the forked child's maximum resident set size (the whole process).",
         "",
     ]
-    RESULTS.write_text("\n".join(lines))
+    (RESULTS.with_name("results-only.md") if ONLY else RESULTS).write_text("\n".join(lines))
 
 
 def _pg_version() -> str:
@@ -176,22 +183,28 @@ def main() -> int:
     print("Benchmarking on:", header["data"])
     rows: list[Row] = []
     for spec in page_specs.BASELINES:
+        if not wanted(spec.name) and not spec.name.startswith("view that makes no query"):
+            continue
         print(f"  baseline {spec.name} ...")
         rows.append(spec.run(ctx))
     noop = next((r for r in rows if r.name.startswith("view that makes no query")), None)
     for spec in page_specs.PAGES:
+        if not wanted(spec.name):
+            continue
         print(f"  page {spec.name} ...")
         row = bench_page(spec, ctx)
         if row:
             rows.append(row)
     for job in page_specs.JOBS:
+        if not wanted(job.name):
+            continue
         print(f"  job {job.name} ...")
         row = job.run(ctx, rows)
         if row:
             rows.append(row)
     write_results(rows, header, noop)
     broken = [r for r in rows if r.problems]
-    print(RESULTS.read_text())
+    print((RESULTS.with_name("results-only.md") if ONLY else RESULTS).read_text())
     if broken:
         print(f"{len(broken)} budget(s) broken: " + ", ".join(r.name for r in broken))
         return 1
