@@ -89,6 +89,13 @@ def team_nurses(*, team: Team) -> QuerySet[User]:
     )
 
 
+def assignable_nurses() -> QuerySet[User]:
+    """Nurses a visit may be offered to. Deliberately wide: which of them may take a given
+    visit depends on its team and day (members, covering teams, leave), and that rule and its
+    message live in `scheduling.services.visits.visit_assign`."""
+    return User.objects.filter(role=Role.NURSE, is_active=True)
+
+
 def team_week_shifts(*, team: Team, start: dt.datetime, end: dt.datetime) -> QuerySet[Shift]:
     return (
         Shift.objects.filter(team=team, starts_at__lt=end, ends_at__gt=start)

@@ -5,8 +5,9 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -30,6 +31,7 @@ from scheduling.forms import (
 )
 from scheduling.models import CalendarToken, Visit, VisitStatus
 from scheduling.selectors import (
+    assignable_nurses,
     calendar_token_user,
     day_bounds,
     my_day_visits,
@@ -47,6 +49,8 @@ from scheduling.services import visits as services
 from scheduling.services.rota import local_datetime
 from scheduling.week import parse_week, week_bounds, week_days
 from teams.models import Role, Team, User
+
+ASSIGN_CHOOSE_NURSE = "Choose a nurse."
 
 
 def _done(request: HttpRequest, url: str) -> HttpResponse:
@@ -93,9 +97,16 @@ def my_day_page(request: HttpRequest) -> HttpResponse:
             "is_today": day == timezone.localdate(),
             "prev_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
-            "done_count": sum(1 for v in visits if v.status == VisitStatus.DONE),
+            **_done_counts(visits),
         },
     )
+
+
+def _done_counts(visits: list[Visit]) -> dict[str, int]:
+    return {
+        "done_count": sum(1 for v in visits if v.status == VisitStatus.DONE),
+        "visit_total": len(visits),
+    }
 
 
 def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | None = None):  # noqa: ANN202
@@ -105,7 +116,8 @@ def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | No
     change when it is started or logged); my_day_visits re-reads it with everything fresh.
     """
     day = timezone.localtime(visit.starts_at).date()
-    full = next((v for v in my_day_visits(nurse=request.user, day=day) if v.pk == visit.pk), visit)
+    round_ = my_day_visits(nurse=request.user, day=day)
+    full = next((v for v in round_ if v.pk == visit.pk), visit)
     audit_record(
         request=request,
         action=Action.UPDATE,
@@ -113,11 +125,17 @@ def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | No
         part="visit",
         detail=f"visit {full.public_id} {full.status}",
     )
-    return render(
-        request,
+    card = render_to_string(
         "scheduling/visit_my_day.html#visit-card",
         {"visit": full, "card_error": error, "stop_minutes": minutes},
+        request=request,
     )
+    # The page heading's "n/m done" is outside the card: an out-of-band swap updates it in
+    # the same response, from the same re-read of the day.
+    counter = render_to_string(
+        "scheduling/visit_my_day.html#done-counter", {"oob": True, **_done_counts(round_)}
+    )
+    return HttpResponse(card + counter)
 
 
 @require_POST
@@ -270,24 +288,31 @@ def planning_page(request: HttpRequest) -> HttpResponse:
     # and a reverse() or a timezone filter per visit costs more than the query.
     marker = str(UUID(int=0))
     edit_url = reverse("scheduling:visit-edit", args=[marker])
+    assign_url = reverse("scheduling:visit-assign", args=[marker])
+    can_edit = rota_can_edit_visible(user=request.user, team=team)
     cells: dict[tuple[int | None, dt.date], list] = {}
     unassigned = []
     for visit in visits:
         local = timezone.localtime(visit["starts_at"])
         first, last = visit["client__first_name"], visit["client__last_name"]
+        public_id = str(visit["public_id"])
         item = {
-            "url": edit_url.replace(marker, str(visit["public_id"])),
+            "url": edit_url.replace(marker, public_id),
             "time": local.strftime("%H:%M"),
+            "day": local.date().isoformat(),
             "when": local.strftime("%a %d %b %H:%M"),
             "name": last,
             "client": f"{first} {last}",
             "minutes": visit["planned_minutes"],
             "done": visit["status"] == VisitStatus.DONE,
-            "assign_url": "",
+            # Only a planned visit can move to another nurse (the service says so too); the
+            # drag-and-drop script posts to this URL, the same one the assign form uses.
+            "assign_url": assign_url.replace(marker, public_id)
+            if can_edit and visit["status"] == VisitStatus.PLANNED
+            else "",
         }
         cells.setdefault((visit["nurse_id"], local.date()), []).append(item)
         if visit["nurse_id"] is None:
-            item["assign_url"] = reverse("scheduling:visit-assign", args=[visit["public_id"]])
             unassigned.append(item)
     known = {n.pk for n in nurses}
     outsider_ids = {v["nurse_id"] for v in visits if v["nurse_id"] and v["nurse_id"] not in known}
@@ -297,13 +322,12 @@ def planning_page(request: HttpRequest) -> HttpResponse:
         {
             "nurse": nurse,
             "cells": [
-                {"label": label, "visits": cells.get((nurse.pk, day), [])}
+                {"label": label, "day": day.isoformat(), "visits": cells.get((nurse.pk, day), [])}
                 for day, label in zip(days, labels, strict=True)
             ],
         }
         for nurse in [*nurses, *sorted(outsiders, key=str)]
     ]
-    can_edit = rota_can_edit_visible(user=request.user, team=team)
     audit_record(
         request=request,
         action=Action.LIST,
@@ -329,23 +353,44 @@ def planning_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """The planning page's drag-and-drop script asks for JSON; the form fallback does not."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 @require_POST
 @role_required(Role.NURSE)
 def visit_assign_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Give a visit to another nurse (or to nobody): the assign form and drag and drop.
+
+    Every nurse may be named here; whether she may take the visit (her team or a covering
+    team on that day, no leave, no double booking) is the service's rule, and its message is
+    what the page shows: as a flash message after the form, as JSON for the script.
+    """
     visit = visit_get_visible(user=request.user, public_id=public_id)
     if not rota_can_edit(user=request.user, team=visit.team):
         raise Http404
-    form = AssignForm(request.POST, nurses=team_nurses(team=visit.team))
+    form = AssignForm(request.POST, nurses=assignable_nurses())
+    error = ""
+    text = ""
     if form.is_valid():
         try:
             services.visit_assign(visit=visit, nurse=form.cleaned_data["nurse"], actor=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error = " ".join(exc.messages)
         else:
             who = form.cleaned_data["nurse"] or "nobody"
-            messages.success(request, f"Visit to {visit.client} now with {who}.")
+            text = f"Visit to {visit.client} now with {who}."
     else:
-        messages.error(request, "Choose a nurse of the team.")
+        error = ASSIGN_CHOOSE_NURSE
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"error": error}, status=409 if form.is_valid() else 400)
+        return JsonResponse({"message": text})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, text)
     day = timezone.localtime(visit.starts_at).date()
     return _done(request, _planning_url(visit.team, day))
 

@@ -72,3 +72,11 @@ def test_nurse_runs_her_day_on_a_phone(phone_page: Page) -> None:
     assert (rating.knowledge, rating.behavior, rating.status) == (3, 4, 4)
     assert rating.rated_by == nurse
     page_check(phone_page, "nurse-my-day-after-logging")
+
+    # when she taps "Done as planned" on the second visit, the heading counts it at once
+    expect(phone_page.locator("#done-count")).to_have_text("1/2 done")
+    second = phone_page.locator("article.visit", has_text="Mien Bakker")
+    second.get_by_role("button", name="Done as planned").click()
+    expect(second.locator(".pill")).to_have_text("Done")
+    expect(phone_page.locator("#done-count")).to_have_text("2/2 done")
+    assert Visit.objects.filter(nurse=nurse, status=VisitStatus.DONE).count() == 2

@@ -99,6 +99,35 @@ def test_one_tap_done_returns_just_the_card(client, world) -> None:
     assert (visit.status, visit.logged_minutes) == (VisitStatus.DONE, 30)
 
 
+def test_one_tap_done_updates_the_done_counter_out_of_band(client, world) -> None:
+    # given two visits today, none done: the heading says 0/2
+    first = planned(world, hour=8)
+    planned(world, hour=10)
+    client.force_login(world.nurse)
+    page = client.get(my_day_url()).content.decode()
+    assert '<small id="done-count" class="muted">0/2 done</small>' in page
+    # when the first is logged with one tap
+    response = client.post(reverse("scheduling:visit-done", args=[first.public_id]), headers=HTMX)
+    # then the same response carries the card and the counter, swapped out of band
+    body = response.content.decode()
+    assert f'id="visit-{first.public_id}"' in body
+    assert '<small id="done-count" class="muted" hx-swap-oob="true">1/2 done</small>' in body
+    # and a reload agrees
+    page = client.get(my_day_url()).content.decode()
+    assert '<small id="done-count" class="muted">1/2 done</small>' in page
+
+
+def test_a_refused_tap_sends_the_unchanged_counter(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    response = client.post(
+        reverse("scheduling:visit-done", args=[visit.public_id]), {"minutes": "45"}, headers=HTMX
+    )
+    body = response.content.decode()
+    assert "give a short reason" in body
+    assert 'hx-swap-oob="true">0/1 done</small>' in body
+
+
 def test_difference_on_the_card_asks_for_a_reason_and_keeps_the_minutes(client, world) -> None:
     visit = planned(world)
     client.force_login(world.nurse)
@@ -218,6 +247,87 @@ def test_planning_shows_unassigned_visits_and_reassigns(client, world) -> None:
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.nurse == world.colleague
+
+
+def assign_json(client, visit, nurse):
+    return client.post(
+        reverse("scheduling:visit-assign", args=[visit.public_id]),
+        {"nurse": nurse.pk},
+        headers={"Accept": "application/json"},
+    )
+
+
+def test_planning_grid_offers_planned_visits_for_dragging(client, world) -> None:
+    visit = planned(world)
+    done = planned(world, hour=11)
+    services.visit_log(visit=done, actor=world.nurse, minutes=None)
+    client.force_login(world.nurse)
+    body = client.get(planning_url(world)).content.decode()
+    assign = reverse("scheduling:visit-assign", args=[visit.public_id])
+    assert f'draggable="true" data-assign-url="{assign}" data-day="{DAY.isoformat()}"' in body
+    assert reverse("scheduling:visit-assign", args=[done.public_id]) not in body  # done stays
+    assert f'data-nurse="{world.colleague.pk}"' in body
+    assert "js/planning.js" in body
+    # a coach reads the week but gets neither the script nor drop targets
+    client.force_login(world.coach)
+    body = client.get(planning_url(world)).content.decode()
+    assert "js/planning.js" not in body
+    assert "data-assign-url" not in body
+    assert "data-nurse=" not in body
+
+
+def test_drag_to_a_colleague_answers_json_and_moves_the_visit(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    response = assign_json(client, visit, world.colleague)
+    assert response.status_code == 200
+    assert response.json() == {"message": f"Visit to Jan Jansen now with {world.colleague}."}
+    visit.refresh_from_db()
+    assert visit.nurse == world.colleague
+    # no flash message is left behind for the next page
+    assert "now with" not in client.get(planning_url(world)).content.decode()
+
+
+def test_drag_onto_a_double_booking_shows_the_services_refusal(client, world) -> None:
+    visit = planned(world, hour=9)
+    other = planned(
+        world, hour=9, nurse="colleague", plan=[], client=ClientFactory(team=world.team)
+    )
+    client.force_login(world.nurse)
+    response = assign_json(client, visit, world.colleague)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert f"{world.colleague} already has a visit then" in error
+    assert str(other.client) in error
+    visit.refresh_from_db()
+    assert visit.nurse == world.nurse
+
+
+def test_drag_onto_a_nurse_of_another_team_is_refused_by_the_service(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    response = assign_json(client, visit, world.other_nurse)
+    assert response.status_code == 409
+    assert response.json()["error"] == services.NURSE_NOT_ELIGIBLE.format(
+        nurse=world.other_nurse, team=world.team, date=DAY
+    )
+    visit.refresh_from_db()
+    assert visit.nurse == world.nurse
+    # the form fallback shows the same message as a flash message
+    response = client.post(
+        reverse("scheduling:visit-assign", args=[visit.public_id]),
+        {"nurse": world.other_nurse.pk},
+        follow=True,
+    )
+    assert "is not a nurse of Team A" in response.content.decode()
+
+
+def test_drag_with_no_such_nurse_is_a_bad_request(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    response = assign_json(client, visit, world.coach)
+    assert response.status_code == 400
+    assert response.json() == {"error": "Choose a nurse."}
 
 
 def test_planning_query_count_is_flat(client, world, django_assert_max_num_queries) -> None:
