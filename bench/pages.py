@@ -132,11 +132,11 @@ class Context:
             f"; billing month {self.month_start:%Y-%m}"
         )
 
-    def coverage_url(self, team: Team) -> str:
+    def coverage_url(self, team: Team, days: int = 7) -> str:
         today = dt.date.today()
         monday = today - dt.timedelta(days=today.weekday())
         start = dt.datetime.combine(monday, dt.time(), tzinfo=dt.UTC)
-        end = start + dt.timedelta(days=7)
+        end = start + dt.timedelta(days=days)
         base = reverse("api-team-coverage", args=[team.public_id])
         return f"{base}?start={start.isoformat()}&end={end.isoformat()}".replace("+", "%2B")
 
@@ -225,6 +225,21 @@ PAGES = [
         small_user=lambda c: c.nurse_small,
         small_url=lambda c: c.coverage_url(c.team_small),
         note="nurse, one week, JSON",
+    ),
+    PageSpec(
+        "coverage check API, 28 days",
+        lambda c: c.coverage_url(c.team_big, days=28),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        small_url=lambda c: c.coverage_url(c.team_small, days=28),
+        note="nurse, issue #4's budget: one team over 28 days, JSON",
+    ),
+    PageSpec(
+        "rota gaps page, next 28 days",
+        lambda c: reverse("scheduling:coverage"),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        note="nurse",
     ),
     PageSpec(
         "visits API",

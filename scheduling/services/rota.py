@@ -6,6 +6,7 @@ path that skips this (or a lost race) still cannot store an overlap.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -427,31 +428,64 @@ def _cover_windows(
     return windows
 
 
-def duty_intervals(
+def duty_shift_rows(
+    *, team: Team, start: dt.datetime, end: dt.datetime, covering_ids: Iterable[int]
+) -> QuerySet[Shift]:
+    """Rows (team_id, nurse_id, starts_at, ends_at, kind, public_id) of every shift that can
+    count for `team` in [start, end): its own, and the night shifts of the teams covering it.
+
+    No ordering: Shift's default order joins the nurse, which the sweep does not need.
+    """
+    return (
+        Shift.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(team=team) | Q(team_id__in=list(covering_ids), kind=ShiftKind.NIGHT))
+        .order_by()
+        .values_list("team_id", "nurse_id", "starts_at", "ends_at", "kind", "public_id")
+    )
+
+
+def team_cover_arrangements_for(
     *, team: Team, start: dt.datetime, end: dt.datetime
+) -> list[CoverArrangement]:
+    """Arrangements under which other teams cover `team` at some time in [start, end)."""
+    return list(
+        CoverArrangement.objects.filter(covered_team=team, valid_from__lte=end.date())
+        .filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=(start - dt.timedelta(days=1)).date())
+        )
+        .order_by()
+    )
+
+
+def duty_intervals(
+    *,
+    team: Team,
+    start: dt.datetime,
+    end: dt.datetime,
+    arrangements: Iterable[CoverArrangement] | None = None,
+    shifts: Iterable[tuple] | None = None,
 ) -> list[tuple[dt.datetime, dt.datetime, int]]:
     """(start, end, nurse_id) of everyone on duty for `team` within [start, end).
 
     Counts the team's own shifts and the night shifts of teams covering it by arrangement,
-    clipped to the arrangement's period. Two queries whatever the range.
+    clipped to the arrangement's period. Two queries whatever the range, none when the caller
+    passes `arrangements` (those covering the team; others are ignored) and `shifts` (rows as
+    `duty_shift_rows` gives them, a superset is fine).
     """
-    arrangements = list(
-        CoverArrangement.objects.filter(covered_team=team, valid_from__lte=end.date()).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=(start - dt.timedelta(days=1)).date())
-        )
-    )
+    if arrangements is None:
+        arrangements = team_cover_arrangements_for(team=team, start=start, end=end)
+    arrangements = [a for a in arrangements if a.covered_team_id == team.pk]
     windows = _cover_windows(arrangements, start, end)
-    shifts = (
-        Shift.objects.filter(starts_at__lt=end, ends_at__gt=start)
-        .filter(Q(team=team) | Q(team_id__in=list(windows), kind=ShiftKind.NIGHT))
-        .values_list("team_id", "nurse_id", "starts_at", "ends_at")
-    )
+    if shifts is None:
+        shifts = duty_shift_rows(team=team, start=start, end=end, covering_ids=windows)
     out = []
-    for team_id, nurse_id, s, e in shifts:
+    for team_id, nurse_id, s, e, kind, *_ in shifts:
         if team_id == team.pk:
             s, e = max(s, start), min(e, end)
             if s < e:
                 out.append((s, e, nurse_id))
+            continue
+        if kind != ShiftKind.NIGHT:
             continue
         for ws, we in windows.get(team_id, []):
             cs, ce = max(s, ws), min(e, we)
@@ -460,29 +494,40 @@ def duty_intervals(
     return out
 
 
-def coverage_gaps(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[CoverageGap]:
+def coverage_gaps(
+    *,
+    team: Team,
+    start: dt.datetime,
+    end: dt.datetime,
+    rules: Iterable[CoverageRule] | None = None,
+    arrangements: Iterable[CoverArrangement] | None = None,
+    shifts: Iterable[tuple] | None = None,
+) -> list[CoverageGap]:
     """Every interval in [start, end) where fewer nurses are on duty than the rules require.
 
     A sweep over the boundaries of rule parts and shifts; adjacent pieces with the same
     (required, on duty) are merged. All datetimes are aware; parts of the day are in local
-    time, so the check is right across daylight-saving changes.
+    time, so the check is right across daylight-saving changes. Three queries whatever the
+    range (rules, arrangements, shifts); a page that has already read some of them passes
+    them in (see `duty_intervals`).
     """
     start, end = utc(start), utc(end)
     check_interval(start=start, end=end, field="end")
-    rules = list(team.coverage_rules.all())
-    needs = _requirements(rules, start, end)
+    if rules is None:
+        rules = team.coverage_rules.order_by()
+    needs = _requirements(list(rules), start, end)
     if not needs:
         return []
-    duties = duty_intervals(team=team, start=start, end=end)
+    duties = duty_intervals(
+        team=team, start=start, end=end, arrangements=arrangements, shifts=shifts
+    )
     events: dict[dt.datetime, list[int]] = {}
     for s, e, count in needs:
         events.setdefault(s, [0, 0])[0] += count
         events.setdefault(e, [0, 0])[0] -= count
-    nurse_on: dict[dt.datetime, list[int]] = {}
-    for s, e, nurse_id in duties:
+    for s, e, _nurse_id in duties:
         events.setdefault(s, [0, 0])[1] += 1
         events.setdefault(e, [0, 0])[1] -= 1
-        nurse_on.setdefault(s, []).append(nurse_id)
     gaps: list[CoverageGap] = []
     required = on_duty = 0
     points = sorted(events)
@@ -491,16 +536,9 @@ def coverage_gaps(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[C
         on_duty += events[here][1]
         if on_duty >= required:
             continue
-        if (
-            gaps
-            and gaps[-1].ends_at == here
-            and (gaps[-1].required, gaps[-1].on_duty)
-            == (
-                required,
-                on_duty,
-            )
-        ):
-            gaps[-1] = CoverageGap(gaps[-1].starts_at, nxt, required, on_duty)
+        last = gaps[-1] if gaps else None
+        if last and last.ends_at == here and (last.required, last.on_duty) == (required, on_duty):
+            gaps[-1] = CoverageGap(last.starts_at, nxt, required, on_duty)
         else:
             gaps.append(CoverageGap(here, nxt, required, on_duty))
     return gaps

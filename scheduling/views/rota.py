@@ -22,12 +22,11 @@ from scheduling.selectors import (
     rota_can_edit_visible,
     rota_team_choices,
     rota_team_get_visible,
+    rota_team_with_nurses,
     shift_get_visible,
     team_cover_arrangements,
     team_coverage_rules,
-    team_leaves,
-    team_nurses,
-    team_week_shifts,
+    team_week_shifts_and_leaves,
 )
 from scheduling.services.rota import local_datetime, local_span
 from scheduling.week import parse_week, split_by_day, week_bounds, week_days
@@ -52,6 +51,15 @@ def _team_from_request(request: HttpRequest) -> Team:
     return rota_team_get_visible(user=request.user, public_id=public_id)
 
 
+def _team_and_nurses(request: HttpRequest) -> tuple[Team, list]:
+    raw = request.GET.get("team") or request.POST.get("team")
+    try:
+        public_id = UUID(raw) if raw else None
+    except ValueError as exc:
+        raise Http404 from exc
+    return rota_team_with_nurses(user=request.user, public_id=public_id)
+
+
 def _editable_team(request: HttpRequest) -> Team:
     team = _team_from_request(request)
     if not rota_can_edit(user=request.user, team=team):
@@ -61,33 +69,48 @@ def _editable_team(request: HttpRequest) -> Team:
 
 @role_required(Role.NURSE, Role.COACH)
 def rota_page(request: HttpRequest) -> HttpResponse:
-    """Week grid per nurse with the coverage gaps of the week highlighted."""
-    team = _team_from_request(request)
+    """Week grid per nurse with the coverage gaps of the week highlighted.
+
+    A constant number of queries: the team with its nurses, the rules, the arrangements, the
+    shifts (the team's own and its night cover, read once for the grid and the coverage
+    check) and the leaves.
+    """
+    team, nurses = _team_and_nurses(request)
     monday = parse_week(request.GET.get("week"))
     days = week_days(monday)
     start, end = week_bounds(monday)
-    nurses = list(team_nurses(team=team))
+    rules = list(team_coverage_rules(team=team))
+    arrangements = list(team_cover_arrangements(team=team))
+    covering_ids = {a.covering_team_id for a in arrangements if a.covered_team_id == team.pk}
+    shifts, leaves = team_week_shifts_and_leaves(
+        team=team,
+        nurse_ids=[n.pk for n in nurses],
+        covering_ids=covering_ids,
+        start=start,
+        end=end,
+    )
     # Prepared here, not in the template: a reverse() and timezone filters per shift add up.
     marker = str(UUID(int=0))
     edit_url = reverse("scheduling:shift-edit", args=[marker])
     kinds = dict(ShiftKind.choices)
     cells: dict[tuple[int, dt.date], list] = {}
-    for shift in team_week_shifts(team=team, start=start, end=end):
-        local_start, local_end = (
-            timezone.localtime(shift.starts_at),
-            timezone.localtime(shift.ends_at),
-        )
-        cells.setdefault((shift.nurse_id, local_start.date()), []).append(
+    for team_id, nurse_id, starts_at, ends_at, kind, public_id in shifts:
+        if team_id != team.pk:
+            continue  # night cover by another team: counted for gaps, not in our grid
+        local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        cells.setdefault((nurse_id, local_start.date()), []).append(
             {
-                "url": edit_url.replace(marker, str(shift.public_id)),
-                "text": f"{kinds[shift.kind]} {local_start:%H:%M}–{local_end:%H:%M}",
+                "url": edit_url.replace(marker, str(public_id)),
+                "text": f"{kinds[kind]} {local_start:%H:%M}–{local_end:%H:%M}",
             }
         )
-    leave_days: dict[tuple[int, dt.date], Leave] = {}
-    for leave in team_leaves(team=team, start=start, end=end):
-        for day, _s, _e in split_by_day(max(leave.starts_at, start), min(leave.ends_at, end)):
-            leave_days[(leave.nurse_id, day)] = leave
-    gaps = services.coverage_gaps(team=team, start=start, end=end)
+    leave_days: set[tuple[int, dt.date]] = set()
+    for nurse_id, leave_start, leave_end in leaves:
+        for day, _s, _e in split_by_day(max(leave_start, start), min(leave_end, end)):
+            leave_days.add((nurse_id, day))
+    gaps = services.coverage_gaps(
+        team=team, start=start, end=end, rules=rules, arrangements=arrangements, shifts=shifts
+    )
     gap_days: dict[dt.date, list] = {day: [] for day in days}
     for gap in gaps:
         for day, s, e in split_by_day(gap.starts_at, gap.ends_at):
@@ -101,7 +124,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
                 {
                     "label": label,
                     "shifts": cells.get((nurse.pk, day), []),
-                    "leave": leave_days.get((nurse.pk, day)),
+                    "leave": (nurse.pk, day) in leave_days,
                 }
                 for day, label in zip(days, labels, strict=True)
             ],
@@ -121,8 +144,8 @@ def rota_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "gap_days": [(day, gap_days[day]) for day in days],
             "gaps": gaps,
-            "rules": team_coverage_rules(team=team),
-            "arrangements": team_cover_arrangements(team=team),
+            "rules": rules,
+            "arrangements": arrangements,
             "can_edit": rota_can_edit_visible(user=request.user, team=team),
             "rule_form": CoverageRuleForm(),
         },

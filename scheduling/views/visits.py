@@ -1,6 +1,7 @@
 """My day (the nurse's round), logging, team planning, visit and series forms, iCal feed."""
 
 import datetime as dt
+from html import escape as escape_html
 from uuid import UUID
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -29,7 +31,7 @@ from scheduling.forms import (
     VisitForm,
     VisitLogForm,
 )
-from scheduling.models import CalendarToken, Visit, VisitStatus
+from scheduling.models import WEEKDAY_NAMES, CalendarToken, Visit, VisitStatus
 from scheduling.selectors import (
     assignable_nurses,
     calendar_token_user,
@@ -40,6 +42,7 @@ from scheduling.selectors import (
     rota_can_edit_visible,
     rota_team_choices,
     rota_team_get_visible,
+    rota_team_with_nurses,
     team_nurses,
     team_week_visits,
     visit_get_own,
@@ -278,14 +281,19 @@ def _planning_team(request: HttpRequest) -> Team:
 @role_required(Role.NURSE, Role.COACH)
 def planning_page(request: HttpRequest) -> HttpResponse:
     """Week view of the team's visits per nurse; unassigned visits on top, to be given out."""
-    team = _planning_team(request)
+    raw = request.GET.get("team")
+    try:
+        public_id = UUID(raw) if raw else None
+    except ValueError as exc:
+        raise Http404 from exc
+    team, nurses = rota_team_with_nurses(user=request.user, public_id=public_id)
     monday = parse_week(request.GET.get("week"))
     days = week_days(monday)
     start, end = week_bounds(monday)
-    nurses = list(team_nurses(team=team))
     visits = team_week_visits(team=team, start=start, end=end)
-    # Prepared here rather than in the template: a team's week is several hundred visits,
-    # and a reverse() or a timezone filter per visit costs more than the query.
+    # Prepared here rather than in the template: a team's week is several hundred visits, and
+    # a reverse(), a timezone filter or a template loop per visit costs more than the query.
+    # Each cell's pills are built as one HTML string (format_html costs ~20 µs a call).
     marker = str(UUID(int=0))
     edit_url = reverse("scheduling:visit-edit", args=[marker])
     assign_url = reverse("scheduling:visit-assign", args=[marker])
@@ -293,36 +301,55 @@ def planning_page(request: HttpRequest) -> HttpResponse:
     cells: dict[tuple[int | None, dt.date], list] = {}
     unassigned = []
     for visit in visits:
-        local = timezone.localtime(visit["starts_at"])
+        day = visit["local_day"]
+        time = f"{visit['local_hour']:02d}:{visit['local_minute']:02d}"
         first, last = visit["client__first_name"], visit["client__last_name"]
         public_id = str(visit["public_id"])
+        done = visit["status"] == VisitStatus.DONE
+        # Only a planned visit can move to another nurse (the service says so too); the
+        # drag-and-drop script posts to this URL, the same one the assign form uses.
+        movable = can_edit and visit["status"] == VisitStatus.PLANNED
         item = {
             "url": edit_url.replace(marker, public_id),
-            "time": local.strftime("%H:%M"),
-            "day": local.date().isoformat(),
-            "when": local.strftime("%a %d %b %H:%M"),
+            "time": time,
+            "day": day.isoformat(),
             "name": last,
-            "client": f"{first} {last}",
-            "minutes": visit["planned_minutes"],
-            "done": visit["status"] == VisitStatus.DONE,
-            # Only a planned visit can move to another nurse (the service says so too); the
-            # drag-and-drop script posts to this URL, the same one the assign form uses.
-            "assign_url": assign_url.replace(marker, public_id)
-            if can_edit and visit["status"] == VisitStatus.PLANNED
-            else "",
+            "assign_url": assign_url.replace(marker, public_id) if movable else "",
         }
-        cells.setdefault((visit["nurse_id"], local.date()), []).append(item)
         if visit["nurse_id"] is None:
+            item.update(
+                when=f"{WEEKDAY_NAMES[day.weekday()]} {day:%d %b} {time}",
+                client=f"{first} {last}",
+                minutes=visit["planned_minutes"],
+            )
             unassigned.append(item)
+            continue
+        # URLs, day and time are built here from UUIDs and digits; the name is escaped.
+        drag = (
+            f' draggable="true" data-assign-url="{item["assign_url"]}" data-day="{item["day"]}"'
+            if movable
+            else ""
+        )
+        css = " ok" if done else (" drag-visit" if movable else "")
+        cells.setdefault((visit["nurse_id"], day), []).append(
+            f'<a class="pill{css}" href="{item["url"]}"{drag}>{time} {escape_html(last)}</a> '
+        )
     known = {n.pk for n in nurses}
     outsider_ids = {v["nurse_id"] for v in visits if v["nurse_id"] and v["nurse_id"] not in known}
     outsiders = list(User.objects.filter(pk__in=outsider_ids)) if outsider_ids else []
     labels = [day.strftime("%a %d %b") for day in days]
+    empty = mark_safe('<span class="muted small empty-cell">–</span>')  # noqa: S308
     rows = [
         {
             "nurse": nurse,
             "cells": [
-                {"label": label, "day": day.isoformat(), "visits": cells.get((nurse.pk, day), [])}
+                {
+                    "label": label,
+                    "day": day.isoformat(),
+                    "pills": mark_safe("".join(cells[(nurse.pk, day)]))  # noqa: S308 (escaped)
+                    if (nurse.pk, day) in cells
+                    else empty,
+                }
                 for day, label in zip(days, labels, strict=True)
             ],
         }

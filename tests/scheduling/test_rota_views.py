@@ -12,6 +12,9 @@ from tests.factories import (
     BackOfficeFactory,
     CoachAssignmentFactory,
     CoachFactory,
+    CoverArrangementFactory,
+    LeaveFactory,
+    MembershipFactory,
     ShiftFactory,
     day_and_night_rules,
     nursing_team,
@@ -108,15 +111,94 @@ def test_nurse_cannot_edit_another_teams_shift(client, world) -> None:
 def test_rota_page_query_count_is_flat(client, world, django_assert_max_num_queries) -> None:
     client.force_login(world["nurse"])
     ShiftFactory(team=world["team"], nurse=world["nurse"], day=MONDAY)
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(10) as small:
         client.get(rota_url(world["team"]))
+    # more shifts, a leave, night cover by another team and a bigger team
     for i in range(1, 7):
         ShiftFactory(team=world["team"], nurse=world["nurse"], day=MONDAY + dt.timedelta(days=i))
         ShiftFactory(
             team=world["team"], nurse=world["colleague"], day=MONDAY + dt.timedelta(days=i)
         )
+        ShiftFactory(
+            team=world["other_team"],
+            nurse=world["other_nurse"],
+            kind=ShiftKind.NIGHT,
+            starts_at=local_datetime(MONDAY + dt.timedelta(days=i), dt.time(23)),
+            ends_at=local_datetime(MONDAY + dt.timedelta(days=i + 1), dt.time(7)),
+        )
+    CoverArrangementFactory(covering_team=world["other_team"], covered_team=world["team"])
+    LeaveFactory(nurse=world["colleague"])
+    MembershipFactory(team=world["team"], seat=3, started_on=dt.date(2020, 1, 1))
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(rota_url(world["team"]))
+        body = client.get(rota_url(world["team"])).content.decode()
+    assert body.count("Early 07:00–15:00") == 13
+    assert body.count(">leave</span>") == 7
+    assert "Night" not in body.split("<tbody>")[1].split('class="gaps"')[0]  # cover: not ours
+
+
+def test_rota_counts_night_cover_of_another_team_and_marks_leave(client, world) -> None:
+    # given the other team's night nurse covers ours on Monday night, and our day is covered
+    for nurse in ("nurse", "colleague"):
+        ShiftFactory(team=world["team"], nurse=world[nurse], day=MONDAY)
+        ShiftFactory(
+            team=world["team"],
+            nurse=world[nurse],
+            kind=ShiftKind.LATE,
+            starts_at=local_datetime(MONDAY, dt.time(15)),
+            ends_at=local_datetime(MONDAY, dt.time(23)),
+        )
+    ShiftFactory(
+        team=world["other_team"],
+        nurse=world["other_nurse"],
+        kind=ShiftKind.NIGHT,
+        starts_at=local_datetime(MONDAY, dt.time(23)),
+        ends_at=local_datetime(MONDAY + dt.timedelta(days=1), dt.time(7)),
+    )
+    CoverArrangementFactory(covering_team=world["other_team"], covered_team=world["team"])
+    LeaveFactory(
+        nurse=world["colleague"],
+        starts_at=local_datetime(MONDAY + dt.timedelta(days=2), dt.time()),
+        ends_at=local_datetime(MONDAY + dt.timedelta(days=3), dt.time()),
+    )
+    client.force_login(world["nurse"])
+    body = client.get(rota_url(world["team"])).content.decode()
+    gaps_row = body.split('class="gaps"')[1]
+    # then Monday shows only the gap before 07:00 (the night before Monday is not covered)
+    monday_cell = gaps_row.split("</td>")[1]
+    assert "00:00–07:00 0/1" in monday_cell
+    assert "23:00" not in monday_cell
+    assert body.count(">leave</span>") == 1
+
+
+def test_coverage_page_and_api_query_counts_are_flat_over_28_days(
+    client, world, django_assert_max_num_queries
+) -> None:
+    client.force_login(world["nurse"])
+    start = local_datetime(MONDAY, dt.time(0))
+    end = local_datetime(MONDAY + dt.timedelta(days=28), dt.time(0))
+    api = reverse("api-team-coverage", args=[world["team"].public_id])
+    params = {"start": start.isoformat(), "end": end.isoformat()}
+    page = f"{reverse('scheduling:coverage')}?team={world['team'].public_id}"
+    ShiftFactory(team=world["team"], nurse=world["nurse"], day=MONDAY)
+    with django_assert_max_num_queries(10) as api_small:
+        assert client.get(api, params).status_code == 200
+    with django_assert_max_num_queries(10) as page_small:
+        assert client.get(page).status_code == 200
+    for i in range(1, 28):
+        ShiftFactory(team=world["team"], nurse=world["nurse"], day=MONDAY + dt.timedelta(days=i))
+        ShiftFactory(
+            team=world["other_team"],
+            nurse=world["other_nurse"],
+            kind=ShiftKind.NIGHT,
+            starts_at=local_datetime(MONDAY + dt.timedelta(days=i), dt.time(23)),
+            ends_at=local_datetime(MONDAY + dt.timedelta(days=i + 1), dt.time(7)),
+        )
+    CoverArrangementFactory(covering_team=world["other_team"], covered_team=world["team"])
+    with django_assert_max_num_queries(len(api_small.captured_queries)):
+        gaps = client.get(api, params).json()["gaps"]
+    assert gaps  # one nurse by day: still under-covered
+    with django_assert_max_num_queries(len(page_small.captured_queries)):
+        client.get(page)
 
 
 # --- API ---------------------------------------------------------------------------------------

@@ -511,6 +511,23 @@ def test_api_log_one_tap_and_others_get_404(client, world) -> None:
     assert "deviation_reason" in again.json()
 
 
+def test_api_visit_list_query_count_is_flat(client, world, django_assert_max_num_queries) -> None:
+    client.force_login(world.nurse)
+    planned(world, hour=8)
+    with django_assert_max_num_queries(10) as few:
+        response = client.get(reverse("api-visit-list"))
+    assert response.json()["count"] == 1
+    for offset in range(20):
+        for hour in (9, 11, 13):
+            planned(world, hour=hour, day=DAY + dt.timedelta(days=offset), nurse="colleague")
+    VisitFactory(client=ClientFactory(team=world.other_team), nurse=world.other_nurse)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("api-visit-list"))
+    # her team's visits (her own and her colleague's), not the other team's
+    assert response.json()["count"] == 61
+    assert len(response.json()["results"]) == 50
+
+
 def test_api_other_team_visit_is_404(client, world) -> None:
     visit = planned(world)
     client.force_login(world.other_nurse)
