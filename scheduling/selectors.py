@@ -118,27 +118,6 @@ def assignable_nurses() -> QuerySet[User]:
     return User.objects.filter(role=Role.NURSE, is_active=True)
 
 
-def team_week_shifts(*, team: Team, start: dt.datetime, end: dt.datetime) -> QuerySet[Shift]:
-    return (
-        Shift.objects.filter(team=team, starts_at__lt=end, ends_at__gt=start)
-        .select_related("nurse")
-        .order_by("starts_at")
-    )
-
-
-def team_leaves(*, team: Team, start: dt.datetime, end: dt.datetime) -> QuerySet[Leave]:
-    return (
-        Leave.objects.filter(
-            nurse__memberships__team=team,
-            nurse__memberships__ended_on__isnull=True,
-            starts_at__lt=end,
-            ends_at__gt=start,
-        )
-        .select_related("nurse")
-        .order_by("starts_at")
-    )
-
-
 LEAVE_ROW = "leave"
 
 
