@@ -2,7 +2,8 @@
 
 Per team: a neighbourhood with its own postcode area, 8-12 nurses (seats 1..n), about 60
 clients with an insurer, a care indication, 2-4 Omaha problems (signs for actual ones), a care
-plan and outcome ratings; a space in coaching; coverage rules and shifts for 24/7 cover
+plan and outcome ratings, and about 40 clients discharged over the past five years (resolved
+problems, rated at discharge too); a space in coaching; coverage rules and shifts for 24/7 cover
 (3 early, 2 late, 1 night nurse a day); and visits: last calendar month in full (completed,
 with the services billing counts) plus the current week (completed up to yesterday, planned
 from today). One coach per 50 teams, a back office and an administrator.
@@ -81,6 +82,13 @@ INTERVENTION_TEXT = [
     "Bloedsuiker meten en insuline toedienen",
     "Mantelzorger instrueren over tilhulp",
     "Valrisico bespreken, drempels en verlichting nalopen",
+]
+DISCHARGE_REASONS = [
+    "Doelen bereikt, zelfredzaam",
+    "Opgenomen in verpleeghuis",
+    "Verhuisd buiten het werkgebied",
+    "Overleden",
+    "Zorg overgedragen aan mantelzorg",
 ]
 SHIFT_SLOTS = [("early", 7, 8), ("early", 7, 8), ("early", 7, 8), ("late", 15, 8), ("late", 15, 8)]
 NIGHT = ("night", 23, 8)
@@ -167,6 +175,9 @@ class ScaleGenerator:
         self.ids = Ids(self.writer)
         self.password = make_password(PASSWORD)
         self.bsn_base = 10_000_000
+        # Discharged clients: own random stream and BSN range (see `_clients`).
+        self.history_rng = random.Random(plan.seed + 1)
+        self.history_bsn_base = 50_000_000
         self.skipped: list[str] = []
         # Optional parts: present once the owning app has landed its models.
         self.Insurer = _model("clients.Insurer")
@@ -379,9 +390,10 @@ class ScaleGenerator:
     def _blocks(self) -> dict[type[models.Model], int]:
         """Upper bounds of rows per table, reserved from the sequences up front."""
         n = self.plan.teams
-        clients = n * 66
+        active = n * 66
+        clients = active + n * 46  # and the discharged ones
         problems = clients * 4
-        visits = clients * 2 * len(self.plan.days) + n * 10
+        visits = active * 2 * len(self.plan.days) + n * 10
         blocks: dict[type[models.Model] | None, int] = {
             Neighbourhood: n,
             PostcodeArea: n,
@@ -394,7 +406,7 @@ class ScaleGenerator:
             self.ClientProblem: problems,
             self.ClientProblemSign: problems * 2,
             self.Intervention: problems * 3,
-            self.OutcomeRating: problems * 3,
+            self.OutcomeRating: problems * 4,
             self.Space: n,
             self.CoverageRule: n * 3,
             self.Shift: n * 6 * len(self.plan.days),
@@ -499,109 +511,151 @@ class ScaleGenerator:
 
     # ---- clients and their Omaha record ---------------------------------------------------
 
-    def _next_bsn(self) -> str:
+    def _next_bsn(self, *, history: bool = False) -> str:
         while True:
-            self.bsn_base += 1
-            bsn = bsn_from(self.bsn_base)
+            if history:
+                self.history_bsn_base += 1
+                bsn = bsn_from(self.history_bsn_base)
+            else:
+                self.bsn_base += 1
+                bsn = bsn_from(self.bsn_base)
             if bsn:
                 return bsn
 
     def _clients(
         self, team: int, area: str, nurses: list[int], add: Callable[[str, tuple], None]
     ) -> list[tuple[int, int]]:
-        rng, take = self.rng, self.ids.take
+        """The team's active clients (returned, with their visit frequency) and its history.
+
+        History: 35-45 clients discharged over the past five years, each with a closed
+        indication and resolved problems rated at admission, in between and at discharge, so a
+        team's list filters by status over a real mix (100,000+ clients at 1,000 teams). They
+        draw from their own random stream, so the active clients and the visits are the same
+        as without them.
+        """
+        rng = self.rng
         clients = []
         month_start = self.plan.month_start
         for _ in range(rng.randint(55, 65)):
-            client = take(self.Client)
+            client = self.ids.take(self.Client)
             admitted = month_start - dt.timedelta(days=rng.randint(1, 720))
+            self._client(client, team, area, nurses, add, rng=rng, admitted=admitted)
+            clients.append((client, rng.choice(FREQUENCIES)))
+        history = self.history_rng
+        for _ in range(history.randint(35, 45)):
+            discharged = month_start - dt.timedelta(days=history.randint(1, 5 * 365))
+            admitted = discharged - dt.timedelta(days=history.randint(14, 720))
+            self._client(
+                self.ids.take(self.Client),
+                team,
+                area,
+                nurses,
+                add,
+                rng=history,
+                admitted=admitted,
+                discharged=discharged,
+            )
+        return clients
+
+    def _client(
+        self,
+        client: int,
+        team: int,
+        area: str,
+        nurses: list[int],
+        add: Callable[[str, tuple], None],
+        *,
+        rng: random.Random,
+        admitted: dt.date,
+        discharged: dt.date | None = None,
+    ) -> None:
+        """One client with an indication and an Omaha record; closed when `discharged`."""
+        take = self.ids.take
+        # Ratings stop a month before the visits start (active) or at discharge.
+        rated_until = discharged or self.plan.month_start
+        add(
+            "client",
+            (
+                client,
+                rng.choice(FIRST_NAMES),
+                rng.choice(LAST_NAMES),
+                dt.date(rng.randint(1925, 1965), rng.randint(1, 12), rng.randint(1, 28)),
+                self._next_bsn(history=discharged is not None),
+                rng.choice(STREETS),
+                str(rng.randint(1, 250)),
+                f"{area} {chr(65 + rng.randint(0, 25))}{chr(65 + rng.randint(0, 25))}",
+                "Scale",
+                rng.choices(self.insurers, INSURER_WEIGHTS)[0],
+                f"P{rng.randint(10**8, 10**9 - 1)}",
+                team,
+                "discharged" if discharged else "active",
+                admitted,
+                discharged,
+                rng.choice(DISCHARGE_REASONS) if discharged else "",
+            ),
+        )
+        add(
+            "indication",
+            (
+                take(self.CareIndication),
+                client,
+                Decimal(rng.choice([2, 3, 4, 5, 7, 10, 14])),
+                "persoonlijke verzorging, verpleging",
+                admitted,
+                discharged,
+            ),
+        )
+        for problem in rng.sample(self.problems, rng.randint(2, 4)):
+            cp = take(self.ClientProblem)
+            severity = rng.choices(["actual", "potential", "health_promotion"], [80, 15, 5])[0]
             add(
-                "client",
+                "problem",
                 (
+                    cp,
                     client,
-                    rng.choice(FIRST_NAMES),
-                    rng.choice(LAST_NAMES),
-                    dt.date(rng.randint(1925, 1965), rng.randint(1, 12), rng.randint(1, 28)),
-                    self._next_bsn(),
-                    rng.choice(STREETS),
-                    str(rng.randint(1, 250)),
-                    f"{area} {chr(65 + rng.randint(0, 25))}{chr(65 + rng.randint(0, 25))}",
-                    "Scale",
-                    rng.choices(self.insurers, INSURER_WEIGHTS)[0],
-                    f"P{rng.randint(10**8, 10**9 - 1)}",
-                    team,
-                    "active",
+                    problem,
+                    "individual",
+                    severity,
+                    "high",
+                    "resolved" if discharged else "active",
                     admitted,
+                    discharged,
+                    nurses[0],
                 ),
             )
-            add(
-                "indication",
-                (
-                    take(self.CareIndication),
-                    client,
-                    Decimal(rng.choice([2, 3, 4, 5, 7, 10, 14])),
-                    "persoonlijke verzorging, verpleging",
-                    admitted,
-                ),
-            )
-            for problem in rng.sample(self.problems, rng.randint(2, 4)):
-                cp = take(self.ClientProblem)
-                severity = rng.choices(["actual", "potential", "health_promotion"], [80, 15, 5])[0]
+            if severity == "actual" and self.signs.get(problem):
+                for sign in rng.sample(
+                    self.signs[problem], min(len(self.signs[problem]), rng.randint(1, 2))
+                ):
+                    add("sign", (take(self.ClientProblemSign), cp, sign))
+            for _ in range(rng.randint(1, 3)):
                 add(
-                    "problem",
+                    "intervention",
                     (
+                        take(self.Intervention),
                         cp,
-                        client,
-                        problem,
-                        "individual",
-                        severity,
-                        "high",
-                        "active",
-                        admitted,
-                        nurses[0],
+                        rng.choice(self.categories),
+                        rng.choice(self.targets),
+                        rng.choice(INTERVENTION_TEXT),
+                        rng.choice(["dagelijks", "2x per week", "bij elke zorgmoment"]),
                     ),
                 )
-                if severity == "actual" and self.signs.get(problem):
-                    for sign in rng.sample(
-                        self.signs[problem], min(len(self.signs[problem]), rng.randint(1, 2))
-                    ):
-                        add("sign", (take(self.ClientProblemSign), cp, sign))
-                for _ in range(rng.randint(1, 3)):
-                    add(
-                        "intervention",
-                        (
-                            take(self.Intervention),
-                            cp,
-                            rng.choice(self.categories),
-                            rng.choice(self.targets),
-                            rng.choice(INTERVENTION_TEXT),
-                            rng.choice(["dagelijks", "2x per week", "bij elke zorgmoment"]),
-                        ),
-                    )
-                k, b, s = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3)
+            k, b, s = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3)
+            add("rating", (take(self.OutcomeRating), cp, admitted, "admission", k, b, s, nurses[0]))
+            rated = admitted
+            while rated + dt.timedelta(days=60) < rated_until and rng.random() < 0.6:
+                rated += dt.timedelta(days=rng.randint(30, 90))
+                k, b, s = (min(5, v + rng.randint(0, 1)) for v in (k, b, s))
                 add(
                     "rating",
-                    (take(self.OutcomeRating), cp, admitted, "admission", k, b, s, nurses[0]),
+                    (take(self.OutcomeRating), cp, rated, "interim", k, b, s, rng.choice(nurses)),
                 )
-                rated = admitted
-                while rated + dt.timedelta(days=60) < month_start and rng.random() < 0.6:
-                    rated += dt.timedelta(days=rng.randint(30, 90))
-                    k, b, s = (min(5, v + rng.randint(0, 1)) for v in (k, b, s))
-                    add(
-                        "rating",
-                        (
-                            take(self.OutcomeRating),
-                            cp,
-                            rated,
-                            "interim",
-                            k,
-                            b,
-                            s,
-                            rng.choice(nurses),
-                        ),
-                    )
-            clients.append((client, rng.choice(FREQUENCIES)))
-        return clients
+            if discharged:
+                k, b, s = (min(5, v + rng.randint(0, 1)) for v in (k, b, s))
+                add(
+                    "rating",
+                    (take(self.OutcomeRating), cp, discharged, "discharge", k, b, s, nurses[0]),
+                )
 
     def _write_clients(self, rows: dict[str, list[tuple]]) -> None:
         w = self.writer
@@ -610,19 +664,20 @@ class ScaleGenerator:
             [
                 "id", "first_name", "last_name", "date_of_birth", "bsn", "street", "house_number",
                 "postcode", "city", "insurer", "policy_number", "team", "status", "admitted_on",
+                "discharged_on", "discharge_reason",
             ],
             rows.get("client", []),
         )  # fmt: skip
         w.copy(
             self.CareIndication,
-            ["id", "client", "hours_per_week", "products", "valid_from"],
+            ["id", "client", "hours_per_week", "products", "valid_from", "valid_until"],
             rows.get("indication", []),
         )
         w.copy(
             self.ClientProblem,
             [
                 "id", "client", "problem", "scope", "severity", "priority", "status",
-                "identified_on", "identified_by",
+                "identified_on", "resolved_on", "identified_by",
             ],
             rows.get("problem", []),
         )  # fmt: skip

@@ -42,15 +42,53 @@ def test_two_teams_of_realistic_data() -> None:
     assert nurse.check_password(PASSWORD)
     assert User.objects.filter(role=Role.BACK_OFFICE).exists()
 
-    # and about 60 clients per team with an Omaha record
+    # and about 60 active clients per team with an Omaha record
     client_model = apps.get_model("clients.Client")
-    assert 110 <= client_model.objects.count() <= 130
+    assert 110 <= client_model.objects.filter(status="active").count() <= 130
     assert counts["clients.ClientProblem"] >= 2 * counts["clients.Client"]
     assert counts["clients.OutcomeRating"] >= counts["clients.ClientProblem"]
 
     # and the app's own writes still get fresh ids after the generator reserved them
     extra = Neighbourhood.objects.create(name="After the generator")
     assert extra.pk > Neighbourhood.objects.exclude(pk=extra.pk).order_by("-pk").first().pk
+
+
+def test_discharged_clients_have_a_closed_record() -> None:
+    # when
+    _run()
+
+    # then each team also has about 40 clients discharged over the past five years
+    client_model = apps.get_model("clients.Client")
+    discharged = client_model.objects.filter(status="discharged")
+    for team in Team.objects.filter(name__startswith="Scale "):
+        assert 35 <= discharged.filter(team=team).count() <= 45
+    assert not discharged.filter(discharged_on__isnull=True).exists()
+    assert not discharged.filter(discharge_reason="").exists()
+    assert discharged.filter(discharged_on__lt=dt.date(2022, 11, 1)).exists()
+    assert not discharged.filter(discharged_on__gte=dt.date(2026, 10, 1)).exists()
+
+    # and their problems are resolved at discharge, with an admission and a discharge rating
+    problem_model = apps.get_model("clients.ClientProblem")
+    closed = problem_model.objects.filter(client__status="discharged")
+    assert closed.exists()
+    assert not closed.exclude(status="resolved").exists()
+    assert closed.filter(resolved_on__isnull=False).count() == closed.count()
+    per_problem = closed.annotate(
+        admission=Count("ratings", filter=Q(ratings__moment="admission")),
+        discharge=Count("ratings", filter=Q(ratings__moment="discharge")),
+    )
+    assert {(p.admission, p.discharge) for p in per_problem} == {(1, 1)}
+    indication = apps.get_model("clients.CareIndication")
+    assert not indication.objects.filter(
+        client__status="discharged", valid_until__isnull=True
+    ).exists()
+
+    # and they get no visits in the benchmarked month (they left before it)
+    try:
+        visit = apps.get_model("scheduling.Visit")
+    except LookupError:
+        return
+    assert not visit.objects.filter(client__status="discharged").exists()
 
 
 def test_visits_cover_a_month_for_each_client() -> None:
