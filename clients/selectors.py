@@ -10,9 +10,14 @@ Everything else answers 404 (never 403), so a record's existence does not leak. 
 API view and export reaches rows only through these functions.
 """
 
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
 from clients.models import (
@@ -97,17 +102,19 @@ def client_search(
     return clients.order_by("last_name", "first_name", "id")
 
 
-def client_problems_for_list(*, clients: list[Client]) -> dict[int, list[str]]:
-    """Active problem names per client for one page of the list, in one query."""
-    names: dict[int, list[str]] = {c.pk: [] for c in clients}
-    rows = (
-        ClientProblem.objects.filter(client__in=clients, status=ProblemStatus.ACTIVE)
+def client_list_with_problem_names(*, clients: QuerySet[Client]) -> QuerySet[Client]:
+    """`clients`, each with `active_problem_names` (in printed order) from the same query.
+
+    A correlated array subquery rather than a second query for the page: PostgreSQL computes
+    it only for the rows that survive ORDER BY ... LIMIT (an expensive select-list expression
+    is postponed past the sort), so it costs 25 index look-ups whatever the team's size.
+    """
+    names = (
+        ClientProblem.objects.filter(client=OuterRef("pk"), status=ProblemStatus.ACTIVE)
         .order_by("problem__number")
-        .values_list("client_id", "problem__name")
+        .values("problem__name")
     )
-    for client_id, name in rows:
-        names[client_id].append(name)
-    return names
+    return clients.annotate(active_problem_names=ArraySubquery(names))
 
 
 def client_problems(*, client: Client) -> QuerySet[ClientProblem]:
@@ -136,6 +143,119 @@ def client_problems(*, client: Client) -> QuerySet[ClientProblem]:
         )
         .order_by("status", "problem__number", "-identified_on", "id")
     )
+
+
+def _namespaces(items: list[dict[str, Any]] | None, *, dates: tuple[str, ...] = ()) -> list:
+    """JSON rows from an array subquery as objects, so templates read them like model rows."""
+    rows = []
+    for item in items or []:
+        values = {
+            key: SimpleNamespace(**value) if isinstance(value, dict) else value
+            for key, value in item.items()
+        }
+        for key in dates:
+            if values.get(key):
+                values[key] = dt.date.fromisoformat(values[key])
+        rows.append(SimpleNamespace(**values))
+    return rows
+
+
+def client_record_get_visible(*, user: User, public_id: UUID | str) -> Client:
+    """`client_get_visible` with the record page's short lists read in the same query.
+
+    Care indications (everyone who sees the record) and the informal network (clinical roles
+    only) come as `indication_rows` and `network_rows`: display-only rows, folded into the
+    client's own query as JSON arrays so the page's query count does not grow with them.
+    """
+    indications = CareIndication.objects.filter(client=OuterRef("pk")).order_by("-valid_from", "id")
+    clients = client_list_visible(user=user).annotate(
+        indication_json=ArraySubquery(
+            indications.values(
+                json=JSONObject(
+                    hours_per_week=Cast("hours_per_week", CharField()),
+                    products="products",
+                    valid_from="valid_from",
+                    valid_until="valid_until",
+                )
+            )
+        )
+    )
+    clinical = user_reads_clinical(user=user)
+    if clinical:
+        network = NetworkContact.objects.filter(client=OuterRef("pk")).order_by("name", "id")
+        clients = clients.annotate(
+            network_json=ArraySubquery(
+                network.values(
+                    json=JSONObject(
+                        public_id="public_id",
+                        name="name",
+                        relation="relation",
+                        phone="phone",
+                        helps_with="helps_with",
+                        available_when="available_when",
+                    )
+                )
+            )
+        )
+    client = get_object_or_404(clients, public_id=public_id)
+    client.indication_rows = _namespaces(
+        client.indication_json, dates=("valid_from", "valid_until")
+    )
+    client.network_rows = _namespaces(client.network_json) if clinical else []
+    return client
+
+
+def client_record_problems(*, client: Client) -> list[ClientProblem]:
+    """The Omaha record for the client page: problems, signs and care plan in one query, and
+    the ratings (the chart data) in a second, whatever the number of problems or ratings.
+
+    Signs and interventions are display-only here, so they come as JSON arrays on each
+    problem (`sign_rows`, `intervention_rows`); ratings stay model rows (`ratings.all`) for
+    the chart and the table. The API and the export use `client_problems` (model rows).
+    """
+    signs = (
+        ClientProblemSign.objects.filter(client_problem=OuterRef("pk"))
+        .order_by("sign__number", "id")
+        .values(
+            json=JSONObject(
+                sign=JSONObject(name="sign__name", is_other="sign__is_other"),
+                other_text="other_text",
+                other_reason="other_reason",
+            )
+        )
+    )
+    interventions = (
+        Intervention.objects.filter(client_problem=OuterRef("pk"))
+        .order_by("-is_active", "category__number", "target__number", "id")
+        .values(
+            json=JSONObject(
+                public_id="public_id",
+                category=JSONObject(name="category__name"),
+                target=JSONObject(name="target__name"),
+                target_other_text="target_other_text",
+                description="description",
+                frequency="frequency",
+                is_active="is_active",
+            )
+        )
+    )
+    problems = list(
+        client.problems.select_related("problem", "problem__domain")
+        .annotate(sign_json=ArraySubquery(signs), intervention_json=ArraySubquery(interventions))
+        .prefetch_related(
+            Prefetch(
+                "ratings",
+                queryset=OutcomeRating.objects.select_related("rated_by").order_by(
+                    "rated_on", "id"
+                ),
+            )
+        )
+        .order_by("status", "problem__number", "-identified_on", "id")
+    )
+    for cp in problems:
+        cp.sign_rows = _namespaces(cp.sign_json)
+        cp.intervention_rows = _namespaces(cp.intervention_json)
+    return problems
 
 
 def client_problem_get_visible(

@@ -2,7 +2,9 @@
 
 Every view reaches rows through `clients.selectors` (404 for anything the user may not see)
 and writes exactly one audit row per request. Writing views are atomic, so a change and its
-audit row are stored together or not at all (a failed audit write fails the request).
+audit row are stored together or not at all (a failed audit write fails the request). The two
+reading pages (list and record) are not: their only write is the audit row, so a transaction
+would add round trips and no guarantee (a failed audit write still fails the request).
 """
 
 from collections.abc import Callable
@@ -41,12 +43,10 @@ from clients.forms import (
 from clients.models import Client, ClientProblem, Intervention, NetworkContact, ProblemStatus
 from clients.selectors import (
     client_get_editable,
-    client_get_visible,
-    client_indications,
-    client_network,
+    client_list_with_problem_names,
     client_problem_get_visible,
-    client_problems,
-    client_problems_for_list,
+    client_record_get_visible,
+    client_record_problems,
     client_search,
     team_suggest_for_postcode,
     user_edits_clients,
@@ -91,7 +91,6 @@ def _atomic(view: Callable) -> Callable:
 
 @require_GET
 @role_required(*ALL_ROLES)
-@_atomic
 def client_list(request: HttpRequest) -> HttpResponse:
     form = ClientFilterForm(request.GET or None)
     form.is_valid()
@@ -100,11 +99,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     query, status = data.get("q", ""), data.get("status", "")
     problem = data.get("problem", "") if clinical else ""
     clients = client_search(user=request.user, query=query, status=status, problem_code=problem)
+    if clinical:
+        clients = client_list_with_problem_names(clients=clients)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    problems = client_problems_for_list(clients=rows) if clinical else {}
-    for row in rows:
-        row.active_problem_names = problems.get(row.pk, [])
     detail = f"q={query!r} status={status!r} problem={problem!r} page={page.number}"
     _audit(request, Action.LIST, None, "client-list", detail)
     querystring = request.GET.copy()
@@ -130,25 +128,24 @@ def _record_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         "client_record": client,
         "clinical": clinical,
         "can_edit": user_edits_clients(user=request.user) and client.is_active,
-        "indications": list(client_indications(client=client)),
+        "indications": client.indication_rows,
     }
     if clinical:
-        problems = list(client_problems(client=client))
+        problems = client_record_problems(client=client)
         for cp in problems:
             cp.chart = rating_chart(cp.ratings.all())
         context |= {
             "active_problems": [p for p in problems if p.status == ProblemStatus.ACTIVE],
             "resolved_problems": [p for p in problems if p.status != ProblemStatus.ACTIVE],
-            "network": list(client_network(client=client)),
+            "network": client.network_rows,
         }
     return context
 
 
 @require_GET
 @role_required(*ALL_ROLES)
-@_atomic
 def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    client = client_get_visible(user=request.user, public_id=public_id)
+    client = client_record_get_visible(user=request.user, public_id=public_id)
     context = _record_context(request, client)
     part = "record" if context["clinical"] else "administrative"
     _audit(request, Action.VIEW, client, part)

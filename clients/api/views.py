@@ -97,8 +97,8 @@ class ClientListApi(generics.GenericAPIView):
         ],
         responses={200: ClientOutput(many=True)},
     )
-    @transaction.atomic
     def get(self, request: Request) -> Response:
+        # Not atomic: the only write is the audit row (see clients.views on reading pages).
         _require_record_role(request)
         params = request.query_params
         query, state, problem = params.get("q", ""), params.get("status", ""), ""

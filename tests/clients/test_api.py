@@ -1,6 +1,8 @@
 """Client API: same rules as the pages, 400 with field errors, 404 for what is not yours."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -8,6 +10,7 @@ from buurtzorg.audit.models import AccessEvent, Action
 from clients import services
 from clients.models import RATING_OUT_OF_RANGE, Client, ClientProblem, OutcomeRating
 from tests.factories import (
+    ClientFactory,
     ClientProblemFactory,
     InsurerFactory,
     InterventionFactory,
@@ -54,6 +57,25 @@ def test_list_per_role(api, access_world, client_record, other_client_record) ->
     api.force_authenticate(access_world.admin)
     assert api.get(reverse("api-client-list")).status_code == 404
     assert AccessEvent.objects.filter(action=Action.LIST).count() == 1
+
+
+def _api_list_queries(api, nurse, n_clients: int, team) -> int:  # noqa: ANN001
+    insurer = InsurerFactory()
+    for client_record in ClientFactory.create_batch(n_clients, team=team, insurer=insurer):
+        ClientProblemFactory(client=client_record)
+    api.force_authenticate(nurse)
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(reverse("api-client-list"))
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(Client.objects.filter(team=team).count(), 50)
+    return len(captured.captured_queries)
+
+
+def test_api_client_list_query_count_is_the_same_for_3_and_60_clients(api, access_world) -> None:
+    small = _api_list_queries(api, access_world.nurse_a, 3, access_world.team_a)
+    big = _api_list_queries(api, access_world.nurse_a, 57, access_world.team_a)
+    assert small == big
+    assert big <= 10
 
 
 def test_anonymous_is_refused(api, client_record) -> None:
