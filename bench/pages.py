@@ -140,11 +140,20 @@ class Context:
         base = reverse("api-team-coverage", args=[team.public_id])
         return f"{base}?start={start.isoformat()}&end={end.isoformat()}".replace("+", "%2B")
 
-    def client_of(self, team: Team) -> Any:
-        client = model("clients.Client").objects.filter(team=team).order_by("pk").first()
-        if client is None:
-            raise NotAvailable("no clients")
-        return client
+    def client_with_record(self, team: Team, *, most: bool) -> Any:
+        """The team's client with the most (or fewest, but some) problems and ratings, so the
+        big and small client page differ in record size, not only in team."""
+        ratings = model("clients.OutcomeRating")
+        sizes = (
+            ratings.objects.filter(client_problem__client__team=team)
+            .values("client_problem__client")
+            .annotate(n=Count("id"))
+            .order_by("-n" if most else "n", "client_problem__client")
+        )
+        first = sizes.first()
+        if first is None:
+            raise NotAvailable("no rated clients")
+        return model("clients.Client").objects.get(pk=first["client_problem__client"])
 
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -195,15 +204,41 @@ PAGES = [
         lambda c: reverse("clients:client-list"),
         lambda c: c.nurse_big,
         small_user=lambda c: c.nurse_small,
-        note="nurse",
+        note="nurse, own team (active + discharged), 25 a page",
+    ),
+    PageSpec(
+        "client list, status filter",
+        lambda c: reverse("clients:client-list") + "?status=discharged",
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        note="nurse, discharged clients",
+    ),
+    PageSpec(
+        "client list, search",
+        lambda c: reverse("clients:client-list") + "?q=de&status=active",
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        note='nurse, "de" among active clients',
+    ),
+    PageSpec(
+        "client list (back office)",
+        lambda c: reverse("clients:client-list"),
+        lambda c: c.back_office,
+        note="back office, all clients, 25 a page",
+    ),
+    PageSpec(
+        "client list, search (back office)",
+        lambda c: reverse("clients:client-list") + "?q=jans",
+        lambda c: c.back_office,
+        note='back office, "jans" among all clients',
     ),
     PageSpec(
         "client page",
-        lambda c: c.client_of(c.team_big).get_absolute_url(),
+        lambda c: c.client_with_record(c.team_big, most=True).get_absolute_url(),
         lambda c: c.nurse_big,
         small_user=lambda c: c.nurse_small,
-        small_url=lambda c: c.client_of(c.team_small).get_absolute_url(),
-        note="nurse",
+        small_url=lambda c: c.client_with_record(c.team_small, most=False).get_absolute_url(),
+        note="nurse, the team's biggest record vs a smallest (problems + ratings)",
     ),
     PageSpec(
         "team planning week",
@@ -272,7 +307,13 @@ PAGES = [
         lambda c: reverse("api-client-list"),
         lambda c: c.nurse_big,
         small_user=lambda c: c.nurse_small,
-        note="nurse, JSON",
+        note="nurse, JSON, first page of 50",
+    ),
+    PageSpec(
+        "API client list (back office)",
+        lambda c: reverse("api-client-list") + "?status=active",
+        lambda c: c.back_office,
+        note="back office, all active clients, JSON",
     ),
     PageSpec(
         "billing runs",

@@ -335,6 +335,7 @@ class ScaleGenerator:
         return bool(is_super)
 
     BIG_TABLES = (
+        "clients.Client",  # four trigram indexes for the list search
         "scheduling.Visit",
         "scheduling.VisitService",
         "scheduling.Shift",
