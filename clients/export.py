@@ -33,7 +33,7 @@ def _patient(client: Client) -> dict[str, Any]:
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(client.public_id),
-        "identifier": [{"system": BSN_SYSTEM, "value": client.bsn}],
+        "identifier": [{"system": BSN_SYSTEM, "value": client.bsn}] if client.bsn else [],
         "active": client.status == ClientStatus.ACTIVE,
         "name": [{"family": client.last_name, "given": [client.first_name]}],
         "birthDate": client.date_of_birth.isoformat(),

@@ -29,11 +29,15 @@ from omaha.models import (
 from teams.models import Team
 
 BSN_INVALID = "A BSN is 9 digits and must pass the 11-test (elfproef)."
+BSN_REQUIRED = "A client needs a BSN; only an erased record has none."
 POSTCODE_INVALID = 'A Dutch postcode looks like "1234 AB".'
 UZOVI_INVALID = "A UZOVI code is 4 digits."
 AGB_INVALID = "An AGB code is 8 digits."
 OTHER_SIGN_NEEDS_TEXT = 'The "other" sign/symptom needs a description and a reason.'
 OTHER_TARGET_NEEDS_TEXT = 'The "other" target needs a description.'
+# Names of a record anonymised after its retention term (buurtzorg.privacy); such a record is
+# the only one without a BSN.
+ERASED_NAME = "[erased]"
 
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 POSTCODE_REGEX = r"^[1-9][0-9]{3} [A-Z]{2}$"
@@ -113,7 +117,11 @@ class Client(PublicModel):
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=120)
     date_of_birth = models.DateField(_("date of birth"))
-    bsn = models.CharField(_("BSN"), max_length=9, unique=True, validators=[validate_bsn])
+    # NULL only once the record is erased (see the constraint `client_bsn_unless_erased`):
+    # every write path of the app requires a valid BSN (blank=False, forms and services).
+    bsn = models.CharField(
+        _("BSN"), max_length=9, unique=True, null=True, validators=[validate_bsn]
+    )
     street = models.CharField(_("street"), max_length=120)
     house_number = models.CharField(_("house number"), max_length=12)
     postcode = models.CharField(
@@ -149,9 +157,15 @@ class Client(PublicModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=bsn_eleven_test_condition(),
+                condition=Q(bsn__isnull=True) | bsn_eleven_test_condition(),
                 name="client_bsn_eleven_test",
                 violation_error_message=BSN_INVALID,
+            ),
+            models.CheckConstraint(
+                condition=Q(bsn__isnull=False)
+                | Q(first_name=ERASED_NAME, last_name=ERASED_NAME, status=ClientStatus.DISCHARGED),
+                name="client_bsn_unless_erased",
+                violation_error_message=BSN_REQUIRED,
             ),
             models.CheckConstraint(
                 condition=Q(postcode__regex=POSTCODE_REGEX),

@@ -209,7 +209,7 @@ def client_update(*, client: Client, actor: User, **fields: Any) -> Client:
         if name == "postcode":
             value = normalise_postcode(value)
         setattr(client, name, value)
-    if Client.objects.filter(bsn=client.bsn).exclude(pk=client.pk).exists():
+    if client.bsn and Client.objects.filter(bsn=client.bsn).exclude(pk=client.pk).exists():
         raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
     return _save(client)
 

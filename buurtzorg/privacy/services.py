@@ -23,12 +23,10 @@ from buurtzorg.audit.history import models as history
 from buurtzorg.audit.history.selectors import client_history
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import audit_record
-from clients.models import Client, ClientStatus
+from clients.models import ERASED_NAME, Client, ClientStatus
 from clients.selectors import client_get_visible, user_reads_clinical
 
 BILLING_RETENTION_YEARS = 7
-ERASED_NAME = "[erased]"
-BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 
 def _row(obj: models.Model) -> dict[str, Any]:
@@ -108,22 +106,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def placeholder_bsn(client_pk: int) -> str:
-    """A 9-digit number that passes the 11-test, derived from the row id (not the person's).
-
-    The clients model requires a valid, unique BSN; an erased record gets this stand-in.
-    """
-    for start in range(1_000_000):
-        body = f"9{(client_pk * 7 + start) % 10_000_000:07d}"
-        total = sum(int(d) * w for d, w in zip(body, BSN_WEIGHTS[:8], strict=True))
-        check = total % 11
-        if check <= 9:
-            candidate = body + str(check)
-            if not Client.objects.filter(bsn=candidate).exclude(pk=client_pk).exists():
-                return candidate
-    raise RuntimeError("no placeholder BSN available")  # pragma: no cover
-
-
 def clients_due_for_erasure(*, today: dt.date | None = None) -> models.QuerySet[Client]:
     today = today or timezone.localdate()
     cutoff = _years_before(today, settings.PRIVACY_RETENTION_YEARS)
@@ -147,7 +129,7 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     Client.objects.filter(pk=client.pk).update(
         first_name=ERASED_NAME,
         last_name=ERASED_NAME,
-        bsn=placeholder_bsn(client.pk),
+        bsn=None,  # allowed for an erased record only (constraint client_bsn_unless_erased)
         date_of_birth=client.date_of_birth.replace(month=1, day=1),
         street="",
         house_number="",
@@ -177,7 +159,7 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     if hasattr(client, "invoice_lines"):
         fiscal_cutoff = _years_before(today, BILLING_RETENTION_YEARS)
         client.invoice_lines.filter(period__lt=fiscal_cutoff).update(
-            bsn=placeholder_bsn(client.pk),
+            bsn="",
             client_name=ERASED_NAME,
             date_of_birth=None,
             policy_number="",

@@ -117,7 +117,9 @@ def _groups(rows: Iterable[dict], period_of: Any) -> list[Group]:
         Group(
             client_id=row["visit__client_id"],
             insurer_id=row["visit__client__insurer_id"],
-            bsn=row["visit__client__bsn"],
+            # An erased client has no BSN (NULL): the line says so with "", which the
+            # pre-flight reports and which blocks finalising.
+            bsn=row["visit__client__bsn"] or "",
             policy_number=row["visit__client__policy_number"],
             service_id=row["service_id"],
             service_code=row["service__code"],

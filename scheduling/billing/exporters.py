@@ -145,6 +145,12 @@ def num(value: int, length: int) -> str:
     return text.rjust(length, "0")
 
 
+def _bsn(value: str) -> str:
+    """A line's BSN as 9 digits. A client without one (an erased record) gives zeros in a
+    draft file: the pre-flight reports it and finalising is refused, so no such file is sent."""
+    return num(int(value or 0), 9)
+
+
 def alnum(value: str, length: int, *, truncate: bool = False, what: str = "value") -> str:
     text = _ascii(value or "").replace("\r", " ").replace("\n", " ")
     if len(text) > length:
@@ -225,7 +231,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
                 yield _record(
                     "02",
                     next_serial(),
-                    num(int(line.bsn), 9),
+                    _bsn(line.bsn),
                     num(int(invoice.uzovi), 4),
                     alnum(line.policy_number, 15, what="policy number"),
                     yyyymmdd(line.date_of_birth),
@@ -240,7 +246,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
             yield _record(
                 "04",
                 next_serial(),
-                num(int(line.bsn), 9),
+                _bsn(line.bsn),
                 yyyymm(line.period),
                 alnum(line.service_code, 6, what="service code"),
                 num(abs(line.units), 6),

@@ -191,6 +191,35 @@ def test_finalising_with_preflight_errors_is_refused_and_changes_nothing(
     assert not Visit.objects.filter(billed_at__isnull=False).exists()
 
 
+def test_a_client_without_bsn_is_reported_and_blocks_finalising(
+    billing_world, run_now, access_world
+) -> None:
+    # given: a client whose record was erased (the only kind without a BSN) and who still
+    # has an unbilled visit in the month
+    from clients.models import ERASED_NAME, Client
+
+    w = billing_world
+    billed_visit(w.bram, dt.date(2026, 3, 9), {w.nursing: 30})
+    Client.objects.filter(pk=w.bram.pk).update(
+        first_name=ERASED_NAME,
+        last_name=ERASED_NAME,
+        status="discharged",
+        discharged_on=dt.date(2026, 3, 31),
+        bsn=None,
+    )
+    # when the month is run
+    run = run_now().run
+    problems = billing_run_preflight(run=run)
+    # then the pre-flight names the missing BSN, and the run cannot be finalised
+    assert any(
+        p.code == "missing_bsn" and p.message.startswith(f"{ERASED_NAME} {ERASED_NAME} has no BSN")
+        for p in problems
+    )
+    with pytest.raises(ValidationError, match="cannot be finalised"):
+        services.billing_run_finalise(run=run, actor=access_world.back_office)
+    assert not Visit.objects.filter(billed_at__isnull=False).exists()
+
+
 def test_a_correction_after_closing_gives_credit_then_debit_in_the_next_run(
     billing_world, run_now, access_world
 ) -> None:
