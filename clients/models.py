@@ -154,6 +154,12 @@ class Client(PublicModel):
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["team", "status", "last_name"], name="client_team_status_name"),
+            # Back office lists every client (100,000+) in this order, 25 a page: without the
+            # index each page sorts the whole table (~260 ms at 60,000 clients).
+            models.Index(fields=["last_name", "first_name", "id"], name="client_name_order"),
+            # The list search (icontains on names and city, a prefix on the postcode) uses
+            # trigram indexes, made on PostgreSQL only by migration 0003 (raw SQL: SQLite has
+            # no GIN), so they are not listed here.
         ]
         constraints = [
             models.CheckConstraint(

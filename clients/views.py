@@ -40,13 +40,14 @@ from clients.forms import (
     RatingForm,
     ResolveForm,
 )
-from clients.models import Client, ClientProblem, Intervention, NetworkContact, ProblemStatus
+from clients.models import Client, Intervention, NetworkContact, ProblemStatus
 from clients.selectors import (
     client_get_editable,
     client_list_with_problem_names,
     client_problem_get_visible,
     client_record_get_visible,
     client_record_problems,
+    client_rows_problem_names,
     client_search,
     team_suggest_for_postcode,
     user_edits_clients,
@@ -103,6 +104,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
         clients = client_list_with_problem_names(clients=clients)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    if clinical:
+        client_rows_problem_names(rows=rows)  # no query on PostgreSQL (see the selector)
     detail = f"q={query!r} status={status!r} problem={problem!r} page={page.number}"
     _audit(request, Action.LIST, None, "client-list", detail)
     querystring = request.GET.copy()
@@ -219,92 +222,87 @@ def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, template, {"form": form, "client_record": client})
 
 
-def _client_form_view(
-    request: HttpRequest,
-    public_id: UUID,
+def _record_form(
+    service: Callable[..., Any],
     *,
     form_class: type,
     part: str,
     title: str,
     submit: str,
-    save: Callable[[Client, dict], Any],
     done_message: str,
+    on_problem: bool = False,
+    action: str = Action.UPDATE,
     anchor: str = "",
-) -> HttpResponse:
-    """Shared shape of the small record forms (discharge, indication, network contact)."""
-    client = client_get_editable(user=request.user, public_id=public_id)
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(client, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            _audit(request, Action.UPDATE, client, part)
-            messages.success(request, done_message)
-            return _done(request, client.get_absolute_url() + anchor)
-    _audit(request, Action.VIEW, client, f"{part}-form")
-    template = "clients/record_form.html" + ("#record-form" if request.htmx else "")
-    return render(
-        request,
-        template,
-        {"form": form, "client_record": client, "title": title, "submit": submit},
-    )
+    initial: Callable[[], dict] | None = None,
+) -> Callable[..., HttpResponse]:
+    """The page of one small record form: discharge, indication, network contact, and per
+    problem resolve, intervention and rating.
+
+    GET shows the form; a valid POST calls `service(client=... or client_problem=...,
+    actor=..., **cleaned_data)` and goes back to the record (service errors land on the form).
+    Nurses of the client's team only, like every edit; one audit row either way.
+    """
+
+    @require_http_methods(["GET", "POST"])
+    @role_required(Role.NURSE)
+    @_atomic
+    def view(request: HttpRequest, public_id: UUID, problem_id: UUID | None = None) -> HttpResponse:
+        client = client_get_editable(user=request.user, public_id=public_id)
+        target: dict[str, Any] = {"client": client}
+        client_problem, detail, back = None, "", client.get_absolute_url() + anchor
+        if on_problem:
+            client_problem = client_problem_get_visible(
+                user=request.user, client=client, public_id=problem_id
+            )
+            target = {"client_problem": client_problem}
+            detail = client_problem.problem.code
+            back = client.get_absolute_url() + f"#p-{client_problem.public_id}"
+        form = form_class(request.POST or None, initial=initial() if initial else {})
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(**target, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                _audit(request, action, client, part, detail)
+                messages.success(request, done_message)
+                return _done(request, back)
+        _audit(request, Action.VIEW, client, f"{part}-form", detail)
+        template = "clients/record_form.html" + ("#record-form" if request.htmx else "")
+        context = {"form": form, "client_record": client, "title": title, "submit": submit}
+        if client_problem is not None:
+            context["client_problem"] = client_problem
+        return render(request, template, context)
+
+    view.__name__ = view.__qualname__ = part.replace("-", "_") + "_form"
+    return view
 
 
-@require_http_methods(["GET", "POST"])
-@role_required(Role.NURSE)
-@_atomic
-def client_discharge(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _client_form_view(
-        request,
-        public_id,
-        form_class=DischargeForm,
-        part="discharge",
-        title="Discharge",
-        submit="Discharge client",
-        save=lambda client, data: services.client_discharge(
-            client=client, actor=request.user, **data
-        ),
-        done_message="The client is discharged.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.NURSE)
-@_atomic
-def indication_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _client_form_view(
-        request,
-        public_id,
-        form_class=IndicationForm,
-        part="indication",
-        title="Add a care indication",
-        submit="Add indication",
-        save=lambda client, data: services.care_indication_add(
-            client=client, actor=request.user, **data
-        ),
-        done_message="Care indication added.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.NURSE)
-@_atomic
-def network_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _client_form_view(
-        request,
-        public_id,
-        form_class=NetworkContactForm,
-        part="network",
-        title="Add someone to the informal network",
-        submit="Add contact",
-        save=lambda client, data: services.network_contact_add(
-            client=client, actor=request.user, **data
-        ),
-        done_message="Contact added.",
-        anchor="#network",
-    )
+client_discharge = _record_form(
+    services.client_discharge,
+    form_class=DischargeForm,
+    part="discharge",
+    title="Discharge",
+    submit="Discharge client",
+    done_message="The client is discharged.",
+)
+indication_add = _record_form(
+    services.care_indication_add,
+    form_class=IndicationForm,
+    part="indication",
+    title="Add a care indication",
+    submit="Add indication",
+    done_message="Care indication added.",
+)
+network_add = _record_form(
+    services.network_contact_add,
+    form_class=NetworkContactForm,
+    part="network",
+    title="Add someone to the informal network",
+    submit="Add contact",
+    done_message="Contact added.",
+    anchor="#network",
+)
 
 
 @require_POST
@@ -371,84 +369,26 @@ def problem_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _problem_form_view(
-    request: HttpRequest,
-    public_id: UUID,
-    problem_id: UUID,
-    *,
-    form_class: type,
-    part: str,
-    title: str,
-    submit: str,
-    save: Callable[[ClientProblem, dict], Any],
-    done_message: str,
-    initial: dict | None = None,
-) -> HttpResponse:
-    client = client_get_editable(user=request.user, public_id=public_id)
-    client_problem = client_problem_get_visible(
-        user=request.user, client=client, public_id=problem_id
-    )
-    form = form_class(request.POST or None, initial=initial or {})
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(client_problem, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            _audit(request, Action.CREATE, client, part, client_problem.problem.code)
-            messages.success(request, done_message)
-            return _done(request, client.get_absolute_url() + f"#p-{client_problem.public_id}")
-    _audit(request, Action.VIEW, client, f"{part}-form", client_problem.problem.code)
-    template = "clients/record_form.html" + ("#record-form" if request.htmx else "")
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "client_record": client,
-            "client_problem": client_problem,
-            "title": title,
-            "submit": submit,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.NURSE)
-@_atomic
-def problem_resolve(request: HttpRequest, public_id: UUID, problem_id: UUID) -> HttpResponse:
-    return _problem_form_view(
-        request,
-        public_id,
-        problem_id,
-        form_class=ResolveForm,
-        part="problem-resolve",
-        title="Resolve problem",
-        submit="Resolve",
-        save=lambda cp, data: services.client_problem_resolve(
-            client_problem=cp, actor=request.user, **data
-        ),
-        done_message="Problem resolved.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.NURSE)
-@_atomic
-def intervention_add(request: HttpRequest, public_id: UUID, problem_id: UUID) -> HttpResponse:
-    return _problem_form_view(
-        request,
-        public_id,
-        problem_id,
-        form_class=InterventionForm,
-        part="intervention",
-        title="Add to the care plan",
-        submit="Add intervention",
-        save=lambda cp, data: services.intervention_add(
-            client_problem=cp, actor=request.user, **data
-        ),
-        done_message="Intervention added to the care plan.",
-    )
+problem_resolve = _record_form(
+    services.client_problem_resolve,
+    form_class=ResolveForm,
+    part="problem-resolve",
+    title="Resolve problem",
+    submit="Resolve",
+    done_message="Problem resolved.",
+    on_problem=True,
+    action=Action.CREATE,
+)
+intervention_add = _record_form(
+    services.intervention_add,
+    form_class=InterventionForm,
+    part="intervention",
+    title="Add to the care plan",
+    submit="Add intervention",
+    done_message="Intervention added to the care plan.",
+    on_problem=True,
+    action=Action.CREATE,
+)
 
 
 @require_POST
@@ -470,21 +410,14 @@ def intervention_stop(
     return _done(request, client.get_absolute_url() + f"#p-{client_problem.public_id}")
 
 
-@require_http_methods(["GET", "POST"])
-@role_required(Role.NURSE)
-@_atomic
-def rating_add(request: HttpRequest, public_id: UUID, problem_id: UUID) -> HttpResponse:
-    return _problem_form_view(
-        request,
-        public_id,
-        problem_id,
-        form_class=RatingForm,
-        part="rating",
-        title="Rate Knowledge, Behavior and Status",
-        submit="Save rating",
-        save=lambda cp, data: services.outcome_rating_add(
-            client_problem=cp, actor=request.user, **data
-        ),
-        done_message="Rating saved.",
-        initial={"rated_on": timezone.localdate()},
-    )
+rating_add = _record_form(
+    services.outcome_rating_add,
+    form_class=RatingForm,
+    part="rating",
+    title="Rate Knowledge, Behavior and Status",
+    submit="Save rating",
+    done_message="Rating saved.",
+    on_problem=True,
+    action=Action.CREATE,
+    initial=lambda: {"rated_on": timezone.localdate()},
+)
