@@ -2,7 +2,7 @@
 
 Per team: a neighbourhood with its own postcode area, 8-12 nurses (seats 1..n), about 60
 clients with an insurer, a care indication, 2-4 Omaha problems (signs for actual ones), a care
-plan and outcome ratings, and about 40 clients discharged over the past five years (resolved
+plan and outcome ratings, and about 43 clients discharged over the past five years (resolved
 problems, rated at discharge too); a space in coaching; coverage rules and shifts for 24/7 cover
 (3 early, 2 late, 1 night nurse a day); and visits: last calendar month in full (completed,
 with the services billing counts) plus the current week (completed up to yesterday, planned
@@ -392,7 +392,7 @@ class ScaleGenerator:
         """Upper bounds of rows per table, reserved from the sequences up front."""
         n = self.plan.teams
         active = n * 66
-        clients = active + n * 46  # and the discharged ones
+        clients = active + n * 49  # and the discharged ones
         problems = clients * 4
         visits = active * 2 * len(self.plan.days) + n * 10
         blocks: dict[type[models.Model] | None, int] = {
@@ -528,7 +528,7 @@ class ScaleGenerator:
     ) -> list[tuple[int, int]]:
         """The team's active clients (returned, with their visit frequency) and its history.
 
-        History: 35-45 clients discharged over the past five years, each with a closed
+        History: 38-48 clients discharged over the past five years, each with a closed
         indication and resolved problems rated at admission, in between and at discharge, so a
         team's list filters by status over a real mix (100,000+ clients at 1,000 teams). They
         draw from their own random stream, so the active clients and the visits are the same
@@ -543,7 +543,7 @@ class ScaleGenerator:
             self._client(client, team, area, nurses, add, rng=rng, admitted=admitted)
             clients.append((client, rng.choice(FREQUENCIES)))
         history = self.history_rng
-        for _ in range(history.randint(35, 45)):
+        for _ in range(history.randint(38, 48)):
             discharged = month_start - dt.timedelta(days=history.randint(1, 5 * 365))
             admitted = discharged - dt.timedelta(days=history.randint(14, 720))
             self._client(
