@@ -808,10 +808,36 @@ def finish_sequences() -> None:
                 cursor.execute(f"SELECT setval(%s, {top}, false)", [sequence])
 
 
+SUMMARY_DAYS = 90  # the 12-week sparkline and the default four-week period
+
+
+def fill_summaries(*, today: dt.date, stdout: TextIO) -> dict[str, int]:
+    """Run the jobs that keep derived tables, as production's beat would have, so that pages
+    read what they read in production (coaching's daily team summary)."""
+    try:
+        from coaching.summary import end_of_week, team_days_refresh
+    except ImportError:
+        stdout.write("  skipped: coaching summary (coaching.summary not present)\n")
+        return {}
+    started = time.monotonic()
+    yesterday = today - dt.timedelta(days=1)
+    rows = team_days_refresh(
+        first=today - dt.timedelta(days=SUMMARY_DAYS),
+        last=end_of_week(today),
+        state_on=[yesterday, today],
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute('ANALYZE "coaching_teamday"')
+    stdout.write(f"  coaching team days: {rows:,} rows, {time.monotonic() - started:.0f} s\n")
+    return {"coaching.TeamDay": rows}
+
+
 def generate(*, teams: int, seed: int, today: dt.date, stdout: TextIO) -> dict[str, int]:
     generator = ScaleGenerator(Plan(teams=teams, seed=seed, today=today), stdout)
     counts = generator.run()
     finish_sequences()
+    counts.update(fill_summaries(today=today, stdout=stdout))
     for part in generator.skipped:
         stdout.write(f"  skipped: {part}\n")
     return counts

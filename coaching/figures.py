@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, Concat, FirstValue, RowNumber, Trun
 from django.utils import timezone
 
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
+from coaching.models import TeamDay
 from scheduling.models import (
     CoverageRule,
     CoverArrangement,
@@ -114,6 +115,25 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# figure key -> the TeamFigures attribute holding its number
+VALUE_ATTRIBUTES = {
+    "active_clients": "active_clients",
+    "intake": "intake",
+    "discharges": "discharges",
+    "nurses": "nurses",
+    "contracted_hours": "contracted_hours",
+    "delivered_hours": "delivered_hours",
+    "productivity": "productivity",
+    "visits": "logged_visits",
+    "late_share": "late_share",
+    "gaps": "gap_count",
+    "outcomes": "improved_share",
+    "continuity": "continuity",
+    "clients_per_nurse": "clients_per_nurse",
+    "nurses_needed": "nurses_needed",
+}
+
+
 @dataclass
 class TeamFigures:
     team: Team
@@ -140,6 +160,8 @@ class TeamFigures:
     indicated_hours_week: Decimal = Decimal(0)
     weekly_productivity: list[Decimal | None] = field(default_factory=list)
     unread: int = 0
+    # when the figures were computed: None = live now, else the summary's refresh time
+    as_of: dt.datetime | None = None
 
     @property
     def productivity(self) -> Decimal | None:
@@ -198,22 +220,8 @@ class TeamFigures:
 
     def value(self, key: str) -> Decimal | int | None:
         """The number behind a figure (for medians and the API)."""
-        return {
-            "active_clients": self.active_clients,
-            "intake": self.intake,
-            "discharges": self.discharges,
-            "nurses": self.nurses,
-            "contracted_hours": self.contracted_hours,
-            "delivered_hours": self.delivered_hours,
-            "productivity": self.productivity,
-            "visits": self.logged_visits,
-            "late_share": self.late_share,
-            "gaps": self.gap_count,
-            "outcomes": self.improved_share,
-            "continuity": self.continuity,
-            "clients_per_nurse": self.clients_per_nurse,
-            "nurses_needed": self.nurses_needed,
-        }.get(key)
+        attribute = VALUE_ATTRIBUTES.get(key)
+        return None if attribute is None else getattr(self, attribute)
 
     @property
     def improved_share(self) -> Decimal | None:
@@ -596,6 +604,155 @@ def _sweep(needs: list[tuple], duties: list[tuple]) -> list[CoverageGap]:
     return gaps
 
 
+PAIR_SHIFT = 32
+
+
+def pair_key(client_id: int, nurse_id: int) -> int:
+    """A (client, nurse) pair as one integer, for `TeamDay.pairs`."""
+    return (client_id << PAIR_SHIFT) | nurse_id
+
+
+def pair_client(key: int) -> int:
+    return key >> PAIR_SHIFT
+
+
+def gap_hours(gaps: Sequence[CoverageGap]) -> Decimal:
+    return Decimal(sum((g.ends_at - g.starts_at).total_seconds() for g in gaps) / 3600).quantize(
+        Decimal("0.1")
+    )
+
+
+def _from_summary(
+    teams: list[Team] | None,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    with_gaps: bool,
+    with_trend: bool,
+) -> dict[int, "TeamFigures"]:
+    """Figures of the teams whose days are all in the summary (`TeamDay`), in two queries.
+
+    A team is served from the summary when it has a row for every day of the period and of
+    the 12 sparkline weeks, and the row of the period's end (and of today, for the rota gaps)
+    holds the state columns. Other teams are left to the live queries, so a missing or partial
+    summary is slower, never wrong.
+    """
+    if end > today:
+        return {}
+    # teams=None: every active team the summary holds (for the all-teams median)
+    in_teams = Q(team__is_active=True) if teams is None else Q(team_id__in=[t.pk for t in teams])
+    weeks = _weeks(today) if with_trend else []
+    # the period's days (with the pairs for continuity) and today's row (rota gaps)
+    rows = (
+        TeamDay.objects.filter(in_teams, Q(day__gte=start, day__lte=end) | Q(day=today))
+        .values(
+            "team_id",
+            "day",
+            "planned_visits",
+            "logged_visits",
+            "late_visits",
+            "delivered_minutes",
+            "intake",
+            "discharges",
+            "nurses",
+            "contracted_hours_week",
+            "pairs",
+            "state_at",
+            "active_clients",
+            "indicated_hours_week",
+            "rated_problems",
+            "improved",
+            "stayed",
+            "worsened",
+            "top_problems",
+            "gap_count",
+            "gap_hours",
+        )
+        .order_by()
+    )
+    by_team: dict[int, dict[dt.date, dict]] = defaultdict(dict)
+    for row in rows:
+        by_team[row["team_id"]][row["day"]] = row
+    # the sparkline: per team and week, summed in SQL (days counted to see the week is whole)
+    trend: dict[tuple[int, dt.date], dict] = {}
+    if weeks:
+        for row in (
+            TeamDay.objects.filter(
+                in_teams, day__gte=weeks[0], day__lte=weeks[-1] + dt.timedelta(days=6)
+            )
+            .values("team_id", "week")
+            .annotate(
+                days=Count("pk"),
+                minutes=Sum("delivered_minutes"),
+                contracted=Sum("contracted_hours_week"),
+            )
+            .order_by()
+        ):
+            trend[(row["team_id"], row["week"])] = row
+    if teams is None:
+        teams = [Team(pk=team_id, is_active=True) for team_id in sorted(by_team)]
+    period_days = (end - start).days + 1
+    out: dict[int, TeamFigures] = {}
+    for team in teams:
+        days = by_team.get(team.pk, {})
+        at_end, now_row = days.get(end), days.get(today)
+        period = [r for d, r in days.items() if start <= d <= end]
+        if len(period) != period_days or at_end is None or at_end["state_at"] is None:
+            continue
+        if with_gaps and (now_row is None or now_row["state_at"] is None):
+            continue
+        if any(trend.get((team.pk, monday), {}).get("days") != 7 for monday in weeks):
+            continue
+        pairs = {p for r in period for p in r["pairs"]}
+        clients = {pair_client(p) for p in pairs}
+        figures = TeamFigures(
+            team=team,
+            start=start,
+            end=end,
+            active_clients=at_end["active_clients"],
+            intake=sum(r["intake"] for r in period),
+            discharges=sum(r["discharges"] for r in period),
+            nurses=at_end["nurses"],
+            contracted_hours_week=at_end["contracted_hours_week"],
+            contracted_hours=_contracted_from_days(r["contracted_hours_week"] for r in period),
+            delivered_hours=(Decimal(sum(r["delivered_minutes"] for r in period)) / 60).quantize(
+                Decimal("0.1")
+            ),
+            planned_visits=sum(r["planned_visits"] for r in period),
+            logged_visits=sum(r["logged_visits"] for r in period),
+            late_visits=sum(r["late_visits"] for r in period),
+            rated_problems=at_end["rated_problems"],
+            improved=at_end["improved"],
+            stayed=at_end["stayed"],
+            worsened=at_end["worsened"],
+            top_problems=[(name, n) for name, n in at_end["top_problems"] or ()],
+            continuity=(
+                (Decimal(len(pairs)) / len(clients)).quantize(Decimal("0.01")) if clients else None
+            ),
+            indicated_hours_week=at_end["indicated_hours_week"],
+            as_of=min(r["state_at"] for r in (at_end, now_row) if r is not None),
+        )
+        if with_gaps:
+            figures.gap_count = now_row["gap_count"]
+            figures.gap_hours = now_row["gap_hours"]
+        for monday in weeks:
+            week = trend[(team.pk, monday)]
+            contracted = _contracted_from_days([week["contracted"]])
+            figures.weekly_productivity.append(
+                (Decimal(week["minutes"]) / 60 / contracted).quantize(Decimal("0.001"))
+                if contracted
+                else None
+            )
+        out[team.pk] = figures
+    return out
+
+
+def _contracted_from_days(hours_per_week: Iterable[Decimal]) -> Decimal:
+    """The same pro-rata sum as `_contracted`, from each day's contracted hours per week."""
+    total = sum(hours_per_week, Decimal(0))
+    return (total / 7).quantize(Decimal("0.1"))
+
+
 def team_figures(
     *,
     teams: Iterable[Team],
@@ -607,13 +764,38 @@ def team_figures(
 ) -> list[TeamFigures]:
     """Figures of every team in `teams` for the period [start, end] (dates, both included).
 
-    A constant number of queries whatever the number of teams; see the module docstring.
+    A constant number of queries whatever the number of teams: one read of the daily summary
+    (`TeamDay`, see `coaching.summary`), plus the live queries for teams the summary does not
+    cover for this period (see the module docstring).
     """
     teams = list(teams)
+    if not teams:
+        return []
+    today = today or timezone.localdate()
+    summarised = _from_summary(teams, start, end, today, with_gaps, with_trend)
+    rest = [t for t in teams if t.pk not in summarised]
+    live = {
+        f.team.pk: f
+        for f in _live_figures(
+            rest, start=start, end=end, today=today, with_gaps=with_gaps, with_trend=with_trend
+        )
+    }
+    return [summarised.get(t.pk) or live[t.pk] for t in teams]
+
+
+def _live_figures(
+    teams: list[Team],
+    *,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    with_gaps: bool,
+    with_trend: bool,
+) -> list[TeamFigures]:
+    """The figures computed from the source tables (the reference the summary must equal)."""
     ids = [t.pk for t in teams]
     if not ids:
         return []
-    today = today or timezone.localdate()
     now = timezone.now()
     clients = _clients(ids, start, end)
     members = _memberships(
@@ -669,9 +851,7 @@ def team_figures(
         )
         team_gaps = gaps.get(team.pk, [])
         figures.gap_count = len(team_gaps)
-        figures.gap_hours = Decimal(
-            sum((g.ends_at - g.starts_at).total_seconds() for g in team_gaps) / 3600
-        ).quantize(Decimal("0.1"))
+        figures.gap_hours = gap_hours(team_gaps)
         for monday in weeks:
             sunday = monday + dt.timedelta(days=6)
             contracted = _contracted(rows, monday, sunday)
@@ -683,6 +863,26 @@ def team_figures(
             )
         out.append(figures)
     return out
+
+
+def all_team_figures(*, start: dt.date, end: dt.date, today: dt.date | None = None) -> list:
+    """Figures of every active team for the period (no sparkline), for the all-teams median.
+
+    From the summary in one query when it covers the period; teams it does not cover yet
+    (created since the last refresh) are left out of the median until the next refresh.
+    With no summary at all (a fresh install) every active team is computed live.
+    """
+    today = today or timezone.localdate()
+    summarised = _from_summary(None, start, end, today, with_gaps=True, with_trend=False)
+    if summarised:
+        return list(summarised.values())
+    return team_figures(
+        teams=Team.objects.filter(is_active=True),
+        start=start,
+        end=end,
+        today=today,
+        with_trend=False,
+    )
 
 
 MEDIAN_KEYS = [k for k in DEFINITIONS if k != "top_problems"]

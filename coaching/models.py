@@ -235,3 +235,56 @@ class Notification(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.recipient})"
+
+
+class TeamDay(TimeStampedModel):
+    """One team's figures for one day, kept by `coaching.summary.team_days_refresh`.
+
+    The dashboards read a few hundred of these rows instead of scanning millions of visits.
+    Two kinds of columns:
+
+    - counts of that day (visits that started on it in local time, admissions, discharges,
+      contracted hours): additive, so a period is the sum of its days;
+    - the state at the end of that day (clients in care, outcome change, problems most worked
+      on) and the rota gaps of the 14 days from it: filled only for the days the job computed
+      them for (`state_at`), NULL otherwise; the figures service then computes them live.
+
+    `pairs` holds the (client, nurse) pairs of the day's done visits as `client << 32 | nurse`,
+    so continuity of care (distinct nurses per client) is exact over any period.
+    `updated_at` is when the row was last computed: how stale the page can be.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    week = models.DateField(help_text="Monday of the day's week (the sparkline groups by it)")
+    planned_visits = models.PositiveIntegerField(default=0)
+    logged_visits = models.PositiveIntegerField(default=0)
+    late_visits = models.PositiveIntegerField(default=0)
+    delivered_minutes = models.PositiveIntegerField(default=0)
+    intake = models.PositiveIntegerField(default=0)
+    discharges = models.PositiveIntegerField(default=0)
+    nurses = models.PositiveSmallIntegerField(default=0)
+    contracted_hours_week = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    pairs = models.JSONField(default=list)
+    # state at the end of `day` (NULL: not computed for this day)
+    state_at = models.DateTimeField(null=True, blank=True)
+    active_clients = models.PositiveIntegerField(null=True, blank=True)
+    indicated_hours_week = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    rated_problems = models.PositiveIntegerField(null=True, blank=True)
+    improved = models.PositiveIntegerField(null=True, blank=True)
+    stayed = models.PositiveIntegerField(null=True, blank=True)
+    worsened = models.PositiveIntegerField(null=True, blank=True)
+    top_problems = models.JSONField(null=True, blank=True)
+    gap_count = models.PositiveIntegerField(null=True, blank=True)
+    gap_hours = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "day"], name="teamday_one_per_team_and_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} on {self.day}"

@@ -271,6 +271,16 @@ CELERY_BEAT_SCHEDULE["privacy-erase-expired"] = {
     "task": "buurtzorg.privacy.tasks.clients_erase_expired_task",
     "schedule": crontab(hour=3, minute=45),
 }
+# coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
+# rows every 10 minutes (the pages are at most that stale); the last six weeks every night.
+CELERY_BEAT_SCHEDULE["coaching-team-days-recent"] = {
+    "task": "coaching.tasks.team_days_refresh_recent_task",
+    "schedule": crontab(minute="*/10"),
+}
+CELERY_BEAT_SCHEDULE["coaching-team-days-nightly"] = {
+    "task": "coaching.tasks.team_days_refresh_nightly_task",
+    "schedule": crontab(hour=1, minute=50),
+}
 # Our organisation's AGB code (8 digits): the sender in insurer declaration files.
 ORGANISATION_AGB = env("ORGANISATION_AGB", default="00000000")
 

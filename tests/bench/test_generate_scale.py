@@ -110,3 +110,16 @@ def test_refuses_to_run_twice_on_the_same_database() -> None:
     _run()
     with pytest.raises(RuntimeError, match="fresh"):
         _run()
+
+
+def test_fills_coachings_team_summary_so_the_bench_reads_what_production_reads() -> None:
+    from coaching.models import TeamDay
+
+    counts = _run()
+    # 90 days back to the end of the week of 25 Nov 2026 (Sunday 29 Nov), for both teams
+    assert counts["coaching.TeamDay"] == 2 * (90 + 4 + 1)
+    today = TeamDay.objects.filter(day=TODAY)
+    assert today.count() == 2
+    assert all(row.state_at is not None for row in today)
+    october = TeamDay.objects.filter(day__month=10).values_list("delivered_minutes", flat=True)
+    assert sum(october) > 0

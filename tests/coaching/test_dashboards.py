@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +12,7 @@ from rest_framework.test import APIClient
 
 from coaching import services
 from coaching.forms import PERIOD_REVERSED
+from coaching.summary import end_of_week, team_days_refresh
 from tests.factories import (
     CoachAssignmentFactory,
     CoachFactory,
@@ -145,3 +147,46 @@ def test_period_defaults_to_last_four_weeks(client, access_world) -> None:
     today = timezone.localdate()
     body = client.get(reverse("coaching:dashboard"), {"start": "x", "end": "y"}).content.decode()
     assert f"{(today - dt.timedelta(days=27)):%-d %b %Y}" in body
+
+
+def _fill_summary_now() -> None:
+    today = timezone.localdate()
+    team_days_refresh(
+        first=today - dt.timedelta(weeks=13), last=end_of_week(today), state_on=[today]
+    )
+
+
+def _dashboard_queries_from_summary(client, n: int) -> int:
+    client.force_login(_coach_with_teams(n, gap_team=0))
+    _fill_summary_now()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("coaching:dashboard"))
+    body = response.content.decode()
+    assert body.count('class="card team-card"') == n
+    assert "Figures as of" in body  # read from the summary, not computed live
+    assert "rota gap" in body
+    return len(ctx.captured_queries)
+
+
+def test_dashboard_from_summary_is_at_most_10_queries_for_2_and_10_teams(client) -> None:
+    two = _dashboard_queries_from_summary(client, 2)
+    assert two == _dashboard_queries_from_summary(client, 10)
+    assert two <= 10
+
+
+def _team_page_queries(client, n_teams: int) -> int:
+    cache.clear()  # the all-teams median is computed cold, from the summary
+    teams = [nursing_team(2 + i % 3, name=f"P{n_teams}-{i}") for i in range(n_teams)]
+    _fill_summary_now()
+    client.force_login(teams[0][1][0])
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("coaching:team-dashboard")).content.decode()
+    assert "Median of all teams" in body
+    assert "Figures as of" in body
+    return len(ctx.captured_queries)
+
+
+def test_team_page_with_cold_median_is_at_most_10_queries_for_2_and_10_teams(client) -> None:
+    two = _team_page_queries(client, 2)
+    assert two == _team_page_queries(client, 10)
+    assert two <= 10

@@ -1,5 +1,6 @@
 """Team figures against hand-computed values on a small fixture, and the query budget."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -7,7 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coaching.figures import coverage_gaps_for_teams, figure_medians, team_figures
+from coaching import summary
+from coaching.figures import _live_figures, coverage_gaps_for_teams, figure_medians, team_figures
+from coaching.models import TeamDay
+from coaching.summary import end_of_week, team_days_refresh
 from scheduling.models import ShiftKind, VisitStatus
 from scheduling.services.rota import coverage_gaps, local_datetime
 from tests.factories import (
@@ -237,3 +241,143 @@ def test_query_count_is_the_same_for_2_and_10_teams() -> None:
     two = _queries_for(2)
     assert two == _queries_for(10)
     assert two <= 12
+
+
+# --- the daily summary (TeamDay) -------------------------------------------------------------
+
+SUMMARY_FIRST = TODAY - dt.timedelta(weeks=13)
+
+
+def _fill_summary(teams=None, *, today=TODAY) -> int:
+    return team_days_refresh(
+        first=SUMMARY_FIRST,
+        last=end_of_week(today),
+        state_on=[END, today],
+        team_ids=None if teams is None else [t.pk for t in teams],
+    )
+
+
+def _comparable(figures) -> dict:
+    values = dataclasses.asdict(figures)
+    values.pop("as_of")
+    values.pop("team")
+    return values
+
+
+def test_summary_gives_the_live_figures(team_world) -> None:
+    # given the summary filled for the 13 weeks up to the end of TODAY's week
+    _fill_summary()
+    # when the figures are read (from the summary) and computed live
+    (summary,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    (live,) = _live_figures(
+        [team_world], start=START, end=END, today=TODAY, with_gaps=True, with_trend=True
+    )
+    # then they are the same numbers, and the summary was used
+    assert summary.as_of is not None
+    assert live.as_of is None
+    assert _comparable(summary) == _comparable(live)
+    assert (summary.delivered_hours, summary.continuity) == (Decimal("3.5"), Decimal("2.50"))
+    assert summary.weekly_productivity[-6:] == live.weekly_productivity[-6:]
+
+
+def test_summary_of_a_shorter_period_equals_live(team_world) -> None:
+    _fill_summary()
+    start, end = dt.date(2026, 6, 3), dt.date(2026, 6, 10)
+    team_days_refresh(first=end, last=end, state_on=[end])
+    (summary,) = team_figures(teams=[team_world], start=start, end=end, today=TODAY)
+    (live,) = _live_figures(
+        [team_world], start=start, end=end, today=TODAY, with_gaps=True, with_trend=True
+    )
+    assert summary.as_of is not None
+    assert _comparable(summary) == _comparable(live)
+
+
+def test_refresh_is_idempotent(team_world) -> None:
+    written = _fill_summary()
+    first = list(TeamDay.objects.values().order_by("team", "day"))
+    assert _fill_summary() == written
+    again = list(TeamDay.objects.values().order_by("team", "day"))
+    strip = lambda rows: [  # noqa: E731
+        {k: v for k, v in r.items() if k not in ("updated_at", "state_at", "id")} for r in rows
+    ]
+    assert strip(again) == strip(first)
+    assert len(first) == written
+
+
+def test_a_later_visit_shows_after_the_refresh(team_world) -> None:
+    # given a filled summary, then a visit logged for a day already summarised
+    _fill_summary()
+    nurse = team_world.memberships.first().nurse
+    client_record = ClientFactory(team=team_world, admitted_on=dt.date(2026, 1, 5))
+    VisitFactory(
+        client=client_record,
+        nurse=nurse,
+        day=dt.date(2026, 6, 16),
+        status=VisitStatus.DONE,
+        logged_minutes=60,
+        logged_at=local_datetime(dt.date(2026, 6, 16), dt.time(12)),
+    )
+    (stale,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    assert stale.delivered_hours == Decimal("3.5")  # the summary, until it is refreshed
+    # when the night job refreshes that day
+    team_days_refresh(first=dt.date(2026, 6, 16), last=dt.date(2026, 6, 16))
+    (fresh,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    assert fresh.delivered_hours == Decimal("4.5")
+
+
+def test_missing_summary_days_fall_back_to_live(team_world) -> None:
+    _fill_summary()
+    TeamDay.objects.filter(day=dt.date(2026, 6, 10)).delete()
+    (f,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    assert f.as_of is None  # computed live
+    assert f.delivered_hours == Decimal("3.5")
+
+
+def test_nightly_refresh_reaches_days_of_new_corrections(team_world) -> None:
+    # a correction entered today for a visit long before the nightly window
+    old_day = TODAY - dt.timedelta(days=summary.NIGHTLY_DAYS + 30)
+    nurse = team_world.memberships.first().nurse
+    client_record = ClientFactory(team=team_world, admitted_on=dt.date(2026, 1, 5))
+    original = VisitFactory(
+        client=client_record,
+        nurse=nurse,
+        day=old_day,
+        status=VisitStatus.DONE,
+        logged_minutes=20,
+        logged_at=local_datetime(old_day, dt.time(12)),
+    )
+    VisitFactory(
+        client=client_record,
+        nurse=nurse,
+        day=old_day,
+        status=VisitStatus.DONE,
+        logged_minutes=50,
+        logged_at=local_datetime(old_day, dt.time(13)),
+        corrects=original,
+    )
+    summary.team_days_refresh_nightly(today=TODAY)
+    row = TeamDay.objects.get(team=team_world, day=old_day)
+    assert (row.delivered_minutes, row.logged_visits) == (50, 1)
+
+
+def _summary_queries_for(n_teams: int) -> int:
+    teams = [nursing_team(3, name=f"S{n_teams}-{i}")[0] for i in range(n_teams)]
+    for team in teams:
+        client_record = ClientFactory(team=team)
+        VisitFactory(
+            client=client_record,
+            nurse=team.memberships.first().nurse,
+            day=dt.date(2026, 6, 3),
+            status=VisitStatus.DONE,
+            logged_minutes=30,
+            logged_at=local_datetime(dt.date(2026, 6, 3), dt.time(10)),
+        )
+    _fill_summary(teams)
+    with CaptureQueriesContext(connection) as ctx:
+        figures = team_figures(teams=teams, start=START, end=END, today=TODAY)
+    assert all(f.as_of is not None for f in figures)
+    return len(ctx.captured_queries)
+
+
+def test_summary_read_is_two_queries_for_2_and_10_teams() -> None:
+    assert _summary_queries_for(2) == _summary_queries_for(10) == 2

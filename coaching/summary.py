@@ -1,0 +1,278 @@
+"""The daily per-team summary (`TeamDay`): how it is filled.
+
+Why: a coach's dashboard shows 50 teams with 12-week sparklines, and the team page compares a
+team with the median of all teams. Computed from the visits each time, that scans hundreds of
+thousands of visit rows per request (millions for the median) and the cost grows every month.
+The summary keeps one row per team per day, so a page reads a few thousand small rows whatever
+the history holds.
+
+How: `team_days_refresh` recomputes the rows of a range of days for every team with a handful
+of set-based queries grouped by (team, day), and upserts them (INSERT ... ON CONFLICT DO UPDATE
+on the unique (team, day)), so running it twice gives the same rows. The queries are the very
+ones `coaching.figures` runs live (same filters, grouped by day instead of by period), and a
+test checks that figures read from the summary equal the live ones.
+
+Freshness (see `coaching.tasks` and the beat schedule in settings):
+- every 10 minutes: yesterday and today, with the state columns (clients in care, outcome
+  change, problems, rota gaps). Today's figures on a page are at most ~10 minutes old.
+- every night: the last 42 days' counts again (visits logged late), and the days of
+  corrections entered since the night before (a correction can change a billed visit months
+  later).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from clients.models import Client
+from coaching.figures import (
+    EFFECTIVE,
+    GAP_DAYS,
+    LATE_AFTER,
+    ORIGINAL,
+    _clients,
+    _local_bounds,
+    _memberships,
+    _outcomes,
+    _top_problems,
+    _visits_with_effect,
+    coverage_gaps_for_teams,
+    gap_hours,
+    pair_key,
+)
+from coaching.models import TeamDay
+from scheduling.models import Visit, VisitStatus
+from scheduling.services.rota import local_datetime, local_tz
+from teams.models import Team
+
+NIGHTLY_DAYS = 42
+
+COUNT_FIELDS = [
+    "week",
+    "planned_visits",
+    "logged_visits",
+    "late_visits",
+    "delivered_minutes",
+    "intake",
+    "discharges",
+    "nurses",
+    "contracted_hours_week",
+    "pairs",
+    "updated_at",
+]
+STATE_FIELDS = [
+    "state_at",
+    "active_clients",
+    "indicated_hours_week",
+    "rated_problems",
+    "improved",
+    "stayed",
+    "worsened",
+    "top_problems",
+    "gap_count",
+    "gap_hours",
+]
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _visit_counts(first: dt.date, last: dt.date, now: dt.datetime) -> dict[tuple, dict]:
+    """Per (team, local day): the counts `coaching.figures._visits` makes per period."""
+    lo, hi = _local_bounds(first, last)
+    done = Q(status=VisitStatus.DONE)
+    original_done = ORIGINAL & done
+    rows = (
+        _visits_with_effect()
+        .filter(starts_at__gte=lo, starts_at__lt=hi)
+        .annotate(day=TruncDate("starts_at", tzinfo=local_tz()))
+        .values("team_id", "day")
+        .annotate(
+            planned=Count(
+                "pk",
+                filter=ORIGINAL & ~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now),
+            ),
+            logged=Count("pk", filter=original_done),
+            minutes=Sum("logged_minutes", filter=done & EFFECTIVE),
+            late=Count("pk", filter=original_done & Q(logged_at__gt=F("ends_at") + LATE_AFTER)),
+        )
+        .order_by()
+    )
+    return {(r["team_id"], r["day"]): r for r in rows}
+
+
+def _visit_pairs(first: dt.date, last: dt.date) -> dict[tuple, list[int]]:
+    """Per (team, local day): the distinct (client, nurse) pairs of done original visits."""
+    lo, hi = _local_bounds(first, last)
+    rows = (
+        Visit.objects.filter(
+            ORIGINAL,
+            status=VisitStatus.DONE,
+            nurse__isnull=False,
+            starts_at__gte=lo,
+            starts_at__lt=hi,
+        )
+        .annotate(day=TruncDate("starts_at", tzinfo=local_tz()))
+        .values_list("team_id", "day", "client_id", "nurse_id")
+        .distinct()
+        .order_by()
+    )
+    pairs: dict[tuple, list[int]] = defaultdict(list)
+    for team_id, day, client_id, nurse_id in rows.iterator(chunk_size=5000):
+        pairs[(team_id, day)].append(pair_key(client_id, nurse_id))
+    return pairs
+
+
+def _client_moves(first: dt.date, last: dt.date, field: str) -> dict[tuple, int]:
+    rows = (
+        Client.objects.filter(**{f"{field}__range": (first, last)})
+        .values("team_id", field)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(r["team_id"], r[field]): r["n"] for r in rows}
+
+
+def _state(team_ids: list[int], day: dt.date) -> dict[int, dict]:
+    """The state columns of `day` for every team: the live figures' own queries."""
+    clients = _clients(team_ids, day, day)
+    outcomes = _outcomes(team_ids, day)
+    top = _top_problems(team_ids, day)
+    gaps = coverage_gaps_for_teams(
+        team_ids=team_ids,
+        start=local_datetime(day, dt.time()),
+        end=local_datetime(day + dt.timedelta(days=GAP_DAYS), dt.time()),
+    )
+    now = timezone.now()
+    out = {}
+    for tid in team_ids:
+        c, o, g = clients.get(tid, {}), outcomes.get(tid, {}), gaps.get(tid, [])
+        out[tid] = {
+            "state_at": now,
+            "active_clients": c.get("active", 0),
+            "indicated_hours_week": c.get("indicated") or Decimal(0),
+            "rated_problems": o.get("rated", 0),
+            "improved": o.get("improved", 0),
+            "stayed": o.get("stayed", 0),
+            "worsened": o.get("worsened", 0),
+            "top_problems": [[name, n] for name, n in top.get(tid, [])],
+            "gap_count": len(g),
+            "gap_hours": gap_hours(g),
+        }
+    return out
+
+
+def team_days_refresh(
+    *,
+    first: dt.date,
+    last: dt.date,
+    state_on: Iterable[dt.date] = (),
+    team_ids: Sequence[int] | None = None,
+) -> int:
+    """Recompute every team's rows for the days `first`..`last` (both included); the state
+    columns too for the days in `state_on` (other rows keep the state they had).
+
+    Idempotent and safe to run concurrently with itself: each row is an upsert on the unique
+    (team, day), written in one transaction, so a reader sees the old or the new rows.
+    Returns the number of rows written.
+    """
+    if last < first:
+        return 0
+    ids = (
+        list(team_ids) if team_ids is not None else list(Team.objects.values_list("pk", flat=True))
+    )
+    days = _days(first, last)
+    state_days = sorted(set(state_on))
+    now = timezone.now()
+    visits = _visit_counts(first, last, now)
+    pairs = _visit_pairs(first, last)
+    intake = _client_moves(first, last, "admitted_on")
+    discharges = _client_moves(first, last, "discharged_on")
+    members = _memberships(ids, first, last)
+    states = {day: _state(ids, day) for day in state_days}
+    plain, with_state = [], []
+    for tid in ids:
+        rows = members.get(tid, [])
+        for day in days:
+            active = [
+                m
+                for m in rows
+                if m["started_on"] <= day and (m["ended_on"] is None or m["ended_on"] >= day)
+            ]
+            v = visits.get((tid, day), {})
+            row = TeamDay(
+                team_id=tid,
+                day=day,
+                week=day - dt.timedelta(days=day.weekday()),
+                planned_visits=v.get("planned", 0),
+                logged_visits=v.get("logged", 0),
+                late_visits=v.get("late", 0),
+                delivered_minutes=v.get("minutes") or 0,
+                intake=intake.get((tid, day), 0),
+                discharges=discharges.get((tid, day), 0),
+                nurses=len(active),
+                contracted_hours_week=sum((m["contracted_hours"] for m in active), Decimal(0)),
+                pairs=sorted(pairs.get((tid, day), [])),
+            )
+            if day in states:
+                for name, value in states[day][tid].items():
+                    setattr(row, name, value)
+                with_state.append(row)
+            else:
+                plain.append(row)
+    with transaction.atomic():
+        for rows, fields in ((plain, COUNT_FIELDS), (with_state, COUNT_FIELDS + STATE_FIELDS)):
+            TeamDay.objects.bulk_create(
+                rows,
+                batch_size=2000,
+                update_conflicts=True,
+                unique_fields=["team", "day"],
+                update_fields=fields,
+            )
+    return len(plain) + len(with_state)
+
+
+def end_of_week(day: dt.date) -> dt.date:
+    """The Sunday of `day`'s week: the sparkline's current week needs the rest of the week's
+    contracted hours (memberships are known ahead), so rows are kept up to that day."""
+    return day + dt.timedelta(days=6 - day.weekday())
+
+
+def team_days_refresh_recent(*, today: dt.date | None = None) -> int:
+    """Yesterday and today with their state, and the rest of this week: what pages show as
+    'now'."""
+    today = today or timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    return team_days_refresh(first=yesterday, last=end_of_week(today), state_on=[yesterday, today])
+
+
+def correction_days(*, since: dt.datetime) -> list[dt.date]:
+    """Local days of visits that got a correction row since `since` (through the sparse
+    index on `corrects_id`, so this reads only correction rows)."""
+    return sorted(
+        set(
+            Visit.objects.filter(corrects__isnull=False, created_at__gte=since)
+            .annotate(day=TruncDate("starts_at", tzinfo=local_tz()))
+            .values_list("day", flat=True)
+            .order_by()
+        )
+    )
+
+
+def team_days_refresh_nightly(*, today: dt.date | None = None) -> int:
+    """The last NIGHTLY_DAYS days' counts (late logs), then the days of new corrections."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=NIGHTLY_DAYS)
+    written = team_days_refresh(first=first, last=end_of_week(today))
+    since = timezone.now() - dt.timedelta(days=2)
+    for day in correction_days(since=since):
+        if day < first:
+            written += team_days_refresh(first=day, last=day)
+    return written
