@@ -1,11 +1,12 @@
 """Team figures: one service for every dashboard and the API.
 
 `team_figures(teams=..., start=..., end=...)` computes the figures of MANY teams at once in a
-constant number of SQL queries (about a dozen, whatever the number of teams): every figure is
-an aggregate grouped by team (`values("team").annotate(...)` with conditional aggregation), and
-the rota-gap check reads rules, cover arrangements and shifts for all teams in three queries
-and runs scheduling's sweep per team in memory. A coach with 50 teams costs what a coach with
-two teams costs.
+constant number of SQL queries, whatever the number of teams. It reads the daily summary
+(`TeamDay`, filled by `coaching.summary`) in two queries; teams or periods the summary does
+not cover are computed live, where every figure is an aggregate grouped by team
+(`values("team").annotate(...)` with conditional aggregation) and the rota gaps come from
+scheduling's own check for many teams (`coverage_gaps_for_teams`, three queries). A coach
+with 50 teams costs what a coach with two teams costs.
 
 Every figure has a one-line definition in `DEFINITIONS`, shown next to it on every page.
 """
@@ -33,21 +34,8 @@ from django.utils import timezone
 
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
 from coaching.models import TeamDay
-from scheduling.models import (
-    CoverageRule,
-    CoverArrangement,
-    Shift,
-    ShiftKind,
-    Visit,
-    VisitStatus,
-)
-from scheduling.services.rota import (
-    CoverageGap,
-    _cover_windows,
-    _requirements,
-    local_datetime,
-    utc,
-)
+from scheduling.models import Visit, VisitStatus
+from scheduling.services.rota import CoverageGap, coverage_gaps_for_teams, local_datetime
 from teams.models import Membership, Team
 
 GAP_DAYS = 14
@@ -527,81 +515,6 @@ def _top_problems(ids: list[int], end: dt.date, top: int = 3) -> dict[int, list]
         team_id: sorted(items, key=lambda item: (-item[1], item[0]))[:top]
         for team_id, items in worked.items()
     }
-
-
-def coverage_gaps_for_teams(
-    *, team_ids: Sequence[int], start: dt.datetime, end: dt.datetime
-) -> dict[int, list[CoverageGap]]:
-    """`scheduling.services.coverage_gaps` for many teams in three queries.
-
-    The same requirements, cover windows and sweep as scheduling's per-team check (a test
-    compares both), with rules, arrangements and shifts read once for all teams.
-    """
-    start, end = utc(start), utc(end)
-    rules: dict[int, list[CoverageRule]] = defaultdict(list)
-    for rule in CoverageRule.objects.filter(team_id__in=team_ids):
-        rules[rule.team_id].append(rule)
-    arrangements: dict[int, list[CoverArrangement]] = defaultdict(list)
-    for arr in CoverArrangement.objects.filter(
-        covered_team_id__in=team_ids, valid_from__lte=end.date()
-    ).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=(start - dt.timedelta(days=1)).date())
-    ):
-        arrangements[arr.covered_team_id].append(arr)
-    windows = {tid: _cover_windows(arrangements[tid], start, end) for tid in team_ids}
-    covering = {cid for w in windows.values() for cid in w}
-    shifts_by_team: dict[int, list[tuple]] = defaultdict(list)
-    for row in (
-        Shift.objects.filter(starts_at__lt=end, ends_at__gt=start)
-        .filter(Q(team_id__in=team_ids) | Q(team_id__in=covering, kind=ShiftKind.NIGHT))
-        .values_list("team_id", "nurse_id", "starts_at", "ends_at", "kind")
-    ):
-        shifts_by_team[row[0]].append(row)
-    out: dict[int, list[CoverageGap]] = {}
-    for tid in team_ids:
-        needs = _requirements(rules[tid], start, end)
-        if not needs:
-            out[tid] = []
-            continue
-        duties = []
-        for _, nurse_id, s, e, _kind in shifts_by_team[tid]:
-            s, e = max(s, start), min(e, end)
-            if s < e:
-                duties.append((s, e, nurse_id))
-        for cid, spans in windows[tid].items():
-            for _, nurse_id, s, e, kind in shifts_by_team[cid]:
-                if kind != ShiftKind.NIGHT:
-                    continue
-                for ws, we in spans:
-                    cs, ce = max(s, ws), min(e, we)
-                    if cs < ce:
-                        duties.append((cs, ce, nurse_id))
-        out[tid] = _sweep(needs, duties)
-    return out
-
-
-def _sweep(needs: list[tuple], duties: list[tuple]) -> list[CoverageGap]:
-    events: dict[dt.datetime, list[int]] = {}
-    for s, e, count in needs:
-        events.setdefault(s, [0, 0])[0] += count
-        events.setdefault(e, [0, 0])[0] -= count
-    for s, e, _nurse in duties:
-        events.setdefault(s, [0, 0])[1] += 1
-        events.setdefault(e, [0, 0])[1] -= 1
-    gaps: list[CoverageGap] = []
-    required = on_duty = 0
-    points = sorted(events)
-    for here, nxt in zip(points, points[1:], strict=False):
-        required += events[here][0]
-        on_duty += events[here][1]
-        if on_duty >= required:
-            continue
-        last = gaps[-1] if gaps else None
-        if last and last.ends_at == here and (last.required, last.on_duty) == (required, on_duty):
-            gaps[-1] = CoverageGap(last.starts_at, nxt, required, on_duty)
-        else:
-            gaps.append(CoverageGap(here, nxt, required, on_duty))
-    return gaps
 
 
 PAIR_SHIFT = 32

@@ -71,6 +71,9 @@ class Thread(PublicModel):
     )
     is_question = models.BooleanField(_("this is a question"), default=False)
     is_system = models.BooleanField(default=False)
+    # A stable name for a system thread that notices keep posting to (e.g. "rota-gaps"), so
+    # it is found by this key and not by its subject text. Empty for people's threads.
+    system_key = models.CharField(max_length=40, blank=True, default="")
     problems = models.ManyToManyField(
         "omaha.Problem", blank=True, related_name="coaching_questions", verbose_name=_("problems")
     )
@@ -87,6 +90,15 @@ class Thread(PublicModel):
             models.CheckConstraint(
                 condition=Q(is_system=True) | Q(author__isnull=False),
                 name="thread_author_unless_system",
+            ),
+            models.UniqueConstraint(
+                fields=["space", "system_key"],
+                condition=~Q(system_key=""),
+                name="thread_one_per_system_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(system_key="") | Q(is_system=True),
+                name="thread_system_key_only_on_system",
             ),
         ]
 

@@ -54,6 +54,11 @@ def space_list_visible(*, user: User) -> QuerySet[Space]:
     )
 
 
+def organisation_space_get() -> Space | None:
+    """The organisation-wide channel (made by migration 0005; None only before it ran)."""
+    return Space.objects.filter(kind=SpaceKind.ORGANISATION).first()
+
+
 def space_get_visible(*, user: User, public_id: UUID) -> Space:
     return get_object_or_404(space_list_visible(user=user), public_id=public_id)
 

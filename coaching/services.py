@@ -298,20 +298,29 @@ def thread_mark_read(*, thread: Thread, person: User) -> None:
 
 
 @transaction.atomic
-def space_post_system_notice(*, team: Team, subject: str, body: str) -> Post:
+def space_post_system_notice(*, team: Team, subject: str, body: str, key: str = "") -> Post:
     """Post a system notice (no author) into `team`'s space.
 
-    Notices with the same subject gather in one system thread. Idempotent: when the latest
-    post of that thread already says `body`, nothing new is written and that post is returned,
-    so a nightly job that runs twice does not warn twice.
+    With `key` (e.g. "rota-gaps"), every notice goes to the one system thread of the space
+    that carries that key, found by the key and not by its subject, so a nightly check whose
+    text changes from night to night (a different number of gaps) adds a post to one thread
+    instead of opening a thread each night. Without a key, notices with the same subject
+    gather in one thread.
+
+    Idempotent: when the latest post of that thread already says `body`, nothing new is
+    written and that post is returned, so a nightly job that runs twice does not warn twice.
     """
     space = space_for_team(team=team)
     Space.objects.select_for_update().filter(pk=space.pk).first()  # serialise notice writers
     subject = (subject or "").strip()[:MAX_SUBJECT_LENGTH] or "Notice"
     body = _clean_body(body)
-    thread = Thread.objects.filter(space=space, is_system=True, subject=subject).first()
+    threads = Thread.objects.filter(space=space, is_system=True)
+    if key:
+        thread = threads.filter(system_key=key).first()
+    else:
+        thread = threads.filter(system_key="", subject=subject).first()
     if thread is None:
-        thread = Thread(space=space, subject=subject, is_system=True)
+        thread = Thread(space=space, subject=subject, is_system=True, system_key=key)
         thread.full_clean()
         thread.save()
     else:

@@ -42,13 +42,12 @@ from coaching.figures import (
     _outcomes,
     _top_problems,
     _visits_with_effect,
-    coverage_gaps_for_teams,
     gap_hours,
     pair_key,
 )
 from coaching.models import TeamDay
 from scheduling.models import Visit, VisitStatus
-from scheduling.services.rota import local_datetime, local_tz
+from scheduling.services.rota import coverage_gaps_for_teams, local_datetime, local_tz
 from teams.models import Team
 
 NIGHTLY_DAYS = 42

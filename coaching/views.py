@@ -34,7 +34,7 @@ from coaching.forms import PeriodForm, PostForm, ThreadForm
 from coaching.models import Thread
 from omaha.models import Problem
 from teams.models import Role, Team
-from teams.selectors import team_for_nurse, team_list_visible
+from teams.selectors import team_for_nurse
 
 POLL_SECONDS = 4
 
@@ -46,9 +46,8 @@ def _done(request: HttpRequest, url: str) -> HttpResponse:
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
 def space_list(request: HttpRequest) -> HttpResponse:
-    # Spaces are created on first sight (an idempotent INSERT ... ON CONFLICT DO NOTHING), so
-    # a new team has its space without the teams app having to know about coaching.
-    services.spaces_ensure(teams=team_list_visible(user=request.user))
+    # Read only: a team's space is made with the team (teams.services.team_create runs
+    # coaching.services.space_for_team) and migration 0005 made those of older teams.
     spaces = selectors.space_list_with_unread(user=request.user)
     mentions = selectors.notification_list_unread(user=request.user)[:20]
     return render(request, "coaching/space_list.html", {"spaces": spaces, "mentions": mentions})
@@ -212,7 +211,7 @@ def problem_questions(request: HttpRequest, code: str) -> HttpResponse:
     Linked from a client's problem card without any query there (the link needs only the code).
     """
     problem = get_object_or_404(Problem, code=code)
-    channel = services.organisation_space()
+    channel = selectors.organisation_space_get()
     threads = selectors.answered_questions_for_problem(problem=problem, limit=50)
     return render(
         request,

@@ -3,9 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from teams.models import (
     POSTCODE_VALIDATOR,
@@ -105,9 +107,17 @@ def neighbourhood_update(
 
 @transaction.atomic
 def team_create(*, name: str, neighbourhood: Neighbourhood, is_active: bool, actor: User) -> Team:
+    """Create a team, then run `settings.TEAM_CREATED_HOOKS` in the same transaction.
+
+    Apps that keep something per team (coaching: the team's messaging space) name a function
+    there. A list in settings rather than a signal: what runs on team creation is written in
+    one place, and `teams` imports none of the apps that build on it.
+    """
     team = Team(name=name, neighbourhood=neighbourhood, is_active=is_active)
     team.full_clean()
     team.save()
+    for path in settings.TEAM_CREATED_HOOKS:
+        import_string(path)(team=team)
     return team
 
 

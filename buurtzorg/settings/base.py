@@ -271,6 +271,9 @@ CELERY_BEAT_SCHEDULE["privacy-erase-expired"] = {
     "task": "buurtzorg.privacy.tasks.clients_erase_expired_task",
     "schedule": crontab(hour=3, minute=45),
 }
+# Called as f(team=team) inside teams.services.team_create: per-team things other apps keep.
+TEAM_CREATED_HOOKS = ["coaching.services.space_for_team"]
+
 # coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
 # rows every 10 minutes (the pages are at most that stale); the last six weeks every night.
 CELERY_BEAT_SCHEDULE["coaching-team-days-recent"] = {

@@ -21,7 +21,6 @@ from coaching.api.serializers import (
 )
 from coaching.figures import team_figures
 from coaching.models import Post, Space, Thread
-from teams.selectors import team_list_visible
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
@@ -32,7 +31,6 @@ class SpaceListApi(generics.ListAPIView):
     serializer_class = SpaceOutput
 
     def get_queryset(self) -> QuerySet[Space]:
-        services.spaces_ensure(teams=team_list_visible(user=self.request.user))
         return selectors.space_list_with_unread(user=self.request.user)
 
 

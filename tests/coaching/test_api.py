@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from coaching import services
 from coaching.models import Post, Thread
-from tests.factories import TeamSpaceFactory
+from tests.factories import OrganisationSpaceFactory, TeamSpaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,9 @@ def api() -> APIClient:
 
 
 def test_spaces_api_lists_own_team_and_channel(api, access_world) -> None:
+    TeamSpaceFactory(team=access_world.team_a)
+    TeamSpaceFactory(team=access_world.team_b)
+    OrganisationSpaceFactory()
     api.force_authenticate(access_world.nurse_a)
     names = sorted(s["name"] for s in api.get("/api/spaces/").json()["results"])
     assert names == ["All teams", "Team A"]

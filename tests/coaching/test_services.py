@@ -1,7 +1,12 @@
+import datetime as dt
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coaching import services
 from coaching.models import (
@@ -16,7 +21,18 @@ from coaching.models import (
     Thread,
 )
 from coaching.selectors import unread_total
-from tests.factories import OrganisationSpaceFactory, TeamSpaceFactory
+from scheduling.services.rota import rota_notify_gaps
+from teams.services import team_create
+from tests.factories import (
+    AdminFactory,
+    NeighbourhoodFactory,
+    OrganisationSpaceFactory,
+    ShiftFactory,
+    TeamFactory,
+    TeamSpaceFactory,
+    day_and_night_rules,
+    nursing_team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +73,10 @@ def test_new_system_notice_text_is_added_to_the_same_thread(access_world) -> Non
 
 def test_one_space_per_team_and_one_organisation_channel(access_world) -> None:
     services.space_for_team(team=access_world.team_a)
-    services.spaces_ensure(teams=[access_world.team_a, access_world.team_b])
-    services.spaces_ensure(teams=[access_world.team_a])
+    services.space_for_team(team=access_world.team_a)
+    services.space_for_team(team=access_world.team_b)
+    services.organisation_space()
+    services.organisation_space()
     assert Space.objects.filter(kind=SpaceKind.TEAM).count() == 2
     assert Space.objects.filter(kind=SpaceKind.ORGANISATION).count() == 1
     with pytest.raises(IntegrityError):
@@ -207,3 +225,84 @@ def test_decision_marking_and_read_state(access_world) -> None:
     services.thread_mark_read(thread=thread, person=access_world.coach_a)
     assert unread_total(user=access_world.coach_a) == 0
     assert ReadState.objects.filter(person=access_world.coach_a).count() == 1
+
+
+def test_notices_with_a_key_gather_in_one_thread_whatever_their_subject(access_world) -> None:
+    # given two nights whose notices differ in subject and text but share a key
+    team = access_world.team_a
+    services.space_post_system_notice(team=team, subject="3 gaps", body="Mon", key="rota-gaps")
+    second = services.space_post_system_notice(
+        team=team, subject="5 gaps", body="Tue", key="rota-gaps"
+    )
+    # then one thread holds both, under the subject it was opened with
+    thread = Thread.objects.get(system_key="rota-gaps")
+    assert thread.posts.count() == 2
+    assert second.thread_id == thread.pk
+    assert thread.subject == "3 gaps"
+    # and a keyless notice with that subject does not land in the keyed thread
+    services.space_post_system_notice(team=team, subject="3 gaps", body="Other")
+    assert Thread.objects.filter(space__team=team).count() == 2
+
+
+def test_a_system_key_is_unique_per_space_and_only_on_system_threads(access_world) -> None:
+    space = TeamSpaceFactory(team=access_world.team_a)
+    Thread.objects.create(space=space, subject="Rota gaps", is_system=True, system_key="k")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Thread.objects.create(space=space, subject="Again", is_system=True, system_key="k")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Thread.objects.create(
+            space=space, subject="Mine", author=access_world.nurse_a, system_key="x"
+        )
+
+
+def test_nightly_rota_check_posts_to_one_rota_gaps_thread_each_night() -> None:
+    # given a team whose rota has gaps (rules, nobody on duty)
+    team, (nurse,) = nursing_team(1)
+    day_and_night_rules(team)
+    # when the check runs on two nights with a different number of gaps
+    first = rota_notify_gaps(team_id=team.pk)
+    ShiftFactory(team=team, nurse=nurse, day=timezone.localdate() + dt.timedelta(days=2))
+    second = rota_notify_gaps(team_id=team.pk)
+    rota_notify_gaps(team_id=team.pk)  # a retry of the same night adds nothing
+    # then both nights are posts in the one "Rota gaps" thread of the team's space
+    assert len(first) != len(second)
+    thread = Thread.objects.get(space__team=team)
+    assert (thread.subject, thread.system_key, thread.is_system) == (
+        "Rota gaps",
+        "rota-gaps",
+        True,
+    )
+    bodies = list(thread.posts.values_list("body", flat=True))
+    assert len(bodies) == 2
+    assert bodies[0].startswith(f"{len(first)} gap(s) in the next 14 days")
+    assert bodies[1].startswith(f"{len(second)} gap(s) in the next 14 days")
+
+
+def test_creating_a_team_creates_its_space() -> None:
+    admin = AdminFactory()
+    team = team_create(
+        name="Team Nieuw", neighbourhood=NeighbourhoodFactory(), is_active=True, actor=admin
+    )
+    space = Space.objects.get(team=team)
+    assert (space.kind, space.name) == (SpaceKind.TEAM, "Team Nieuw")
+
+
+def test_data_migration_makes_missing_spaces_and_keys_the_latest_rota_thread() -> None:
+    # given a team without a space (made before spaces came with teams), no channel, and a
+    # space with two per-night rota threads of the old kind
+    bare = TeamFactory(name="Team Kaal")
+    space = TeamSpaceFactory()
+    Space.objects.filter(kind=SpaceKind.ORGANISATION).delete()
+    old = Thread.objects.create(space=space, subject="Rota: 2 gap(s) in 14 days", is_system=True)
+    new = Thread.objects.create(space=space, subject="Rota: 4 gap(s) in 14 days", is_system=True)
+    # when the migration runs (twice: it is safe to repeat)
+    migration = importlib.import_module("coaching.migrations.0005_spaces_for_existing_teams")
+    migration.forwards(django_apps, None)
+    migration.forwards(django_apps, None)
+    # then the team has its space, the channel exists once, the newest rota thread is keyed
+    assert Space.objects.get(team=bare).name == "Team Kaal"
+    assert Space.objects.filter(kind=SpaceKind.ORGANISATION).count() == 1
+    new.refresh_from_db()
+    old.refresh_from_db()
+    assert (new.system_key, new.subject) == ("rota-gaps", "Rota gaps")
+    assert old.system_key == ""

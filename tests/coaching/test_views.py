@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coaching import services
-from coaching.models import Attachment, Post, Thread
+from coaching.models import Attachment, Post, Space, Thread
 from tests.factories import (
     OrganisationSpaceFactory,
     PostFactory,
@@ -66,6 +66,7 @@ def test_organisation_channel_is_open_to_nurses_and_coaches(
 
 
 def test_space_list_shows_own_team_and_channel_with_unread(client, access_world, thread_a) -> None:
+    OrganisationSpaceFactory()
     client.force_login(access_world.nurse_a)
     body = client.get(reverse("coaching:space-list")).content.decode()
     assert "Team A" in body
@@ -223,3 +224,15 @@ def test_thread_pages_have_flat_query_counts(
     with django_assert_max_num_queries(len(small_detail.captured_queries)):
         client.get(big.get_absolute_url())
     assert Post.objects.count() == 2 + 30 + 10
+
+
+def test_space_list_only_reads(client, access_world) -> None:
+    # given a team whose space does not exist (spaces are made with teams, not on sight)
+    Space.objects.filter(team=access_world.team_a).delete()
+    before = Space.objects.count()
+    # when its nurse opens the list and the API
+    client.force_login(access_world.nurse_a)
+    assert client.get(reverse("coaching:space-list")).status_code == 200
+    assert client.get("/api/spaces/").status_code == 200
+    # then nothing was written
+    assert Space.objects.count() == before
