@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from buurtzorg.audit.models import AccessEvent
+from buurtzorg.audit.twofactor import otp_required_for
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -80,6 +82,12 @@ def audit_purge_expired(*, now: datetime | None = None) -> int:
 OTP_TOKEN_WRONG = "That code is not right (or has expired). Enter the 6 digits your app shows now."
 OTP_NO_DEVICE = "Start the set-up first."
 OTP_REMOVAL_REFUSED = "Your role requires two-factor login; it cannot be turned off."
+OTP_TOKEN_MISSING = (
+    "This account uses two-factor login: send otp_token too, the 6-digit code your app shows now."
+)
+OTP_SETUP_FIRST = (
+    "Your role requires two-factor login: set it up in the web app before asking for an API token."
+)
 
 
 @transaction.atomic
@@ -99,6 +107,9 @@ def otp_device_confirm(*, user: Any, token: str) -> TOTPDevice:
         raise ValidationError({"token": OTP_TOKEN_WRONG}, code="otp_wrong")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # A token she already holds was issued on her password alone: from now on a token must
+    # have been asked for with a code (api_token_issue), so the old one stops working.
+    Token.objects.filter(user=user).delete()
     return device
 
 
@@ -110,3 +121,25 @@ def otp_device_remove(*, user: Any, token: str) -> None:
     if match_token(user, token) is None:
         raise ValidationError({"token": OTP_TOKEN_WRONG}, code="otp_wrong")
     TOTPDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def api_token_issue(*, user: Any, otp_token: str = "") -> Token:
+    """The API token of `user`, who has just proven her password.
+
+    An account with two-factor login must also prove the second factor: a current code from
+    her app (throttled by django-otp like the web login). A role that requires two-factor
+    login but has no device yet gets no token (set it up on the web first), so a token is
+    never the way around the second factor. Tokens held from before the device was confirmed
+    are deleted at confirmation (`otp_device_confirm`), so a kept token is always one that
+    was asked for with a code.
+    """
+    if user_has_device(user, confirmed=True):
+        if not otp_token:
+            raise ValidationError({"otp_token": OTP_TOKEN_MISSING}, code="otp_missing")
+        if match_token(user, otp_token) is None:
+            raise ValidationError({"otp_token": OTP_TOKEN_WRONG}, code="otp_wrong")
+    elif otp_required_for(user):
+        raise ValidationError(OTP_SETUP_FIRST, code="otp_setup")
+    token, _ = Token.objects.get_or_create(user=user)
+    return token

@@ -7,8 +7,10 @@ middleware that enforces it costs no query on ordinary requests.
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import HttpRequest
 from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -18,7 +20,8 @@ OTP_VERIFY = "verify"  # has a confirmed device: must enter a code
 OTP_SETUP = "setup"  # role requires two-factor login but no device yet
 
 TOKEN_REFUSED = (
-    "API tokens are not accepted for accounts with two-factor login; use the web session."
+    "This API token was not issued with a two-factor code; ask POST /api/auth/token/ for a new "
+    "one with otp_token, or use the web session."
 )
 
 
@@ -42,14 +45,22 @@ def otp_state(request: HttpRequest) -> str:
 
 
 class TokenWithoutTwoFactorAuthentication(TokenAuthentication):
-    """DRF token authentication that refuses accounts using two-factor login.
+    """DRF token authentication that never lets a token skip the second factor.
 
-    A token is exchanged for a password alone, so accepting it would skip the second
-    factor. Such accounts use the API through their (verified) web session instead.
+    `api_token_issue` asks accounts with two-factor login for a code before it hands out a
+    token, and confirming a device deletes older tokens. As a backstop (a device confirmed
+    some other way, e.g. in the Django admin), a token older than the account's newest
+    confirmed device is refused, and so is any token of a role that requires two-factor
+    login but has no device yet. One query per token request.
     """
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         user, token = super().authenticate_credentials(key)
-        if otp_required_for(user) or user_has_device(user, confirmed=True):
+        newest = TOTPDevice.objects.filter(user=user, confirmed=True).aggregate(
+            newest=Max("created_at")
+        )["newest"]
+        if (newest is None and otp_required_for(user)) or (
+            newest is not None and token.created < newest
+        ):
             raise AuthenticationFailed(TOKEN_REFUSED)
         return user, token

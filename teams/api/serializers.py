@@ -86,6 +86,14 @@ class MembershipInput(serializers.Serializer):
 class TokenInput(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
+    otp_token = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=16,
+        help_text="The 6-digit code from the authenticator app; required for accounts that "
+        "use two-factor login (400 with an otp_token error when missing or wrong).",
+    )
 
 
 class TokenOutput(serializers.Serializer):

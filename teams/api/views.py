@@ -3,7 +3,6 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buurtzorg.access import has_role
+from buurtzorg.audit.services import api_token_issue
 from teams import services
 from teams.api.serializers import (
     MembershipInput,
@@ -29,19 +29,27 @@ BAD_CREDENTIALS = "Unable to log in with the given username and password."
 
 
 class TokenApi(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password (and a two-factor code, if she uses it) for a token."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=TokenInput, responses={200: TokenOutput})
+    @extend_schema(
+        request=TokenInput,
+        responses={200: TokenOutput},
+        description="Accounts with two-factor login also send `otp_token`, the current "
+        "6-digit code of their authenticator app. A role that requires two-factor login gets "
+        "no token until it is set up in the web app.",
+    )
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, **data.validated_data)
+        credentials = dict(data.validated_data)
+        otp_token = credentials.pop("otp_token")
+        user = authenticate(request._request, **credentials)
         if user is None:
             raise ApiValidationError({"non_field_errors": [BAD_CREDENTIALS]})
-        token, _ = Token.objects.get_or_create(user=user)
+        token = api_token_issue(user=user, otp_token=otp_token)
         return Response({"token": token.key})
 
 

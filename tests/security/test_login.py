@@ -10,10 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from buurtzorg.audit.middleware import LOGIN_AT_KEY
-from buurtzorg.audit.services import OTP_TOKEN_WRONG
+from buurtzorg.audit.services import (
+    OTP_SETUP_FIRST,
+    OTP_TOKEN_MISSING,
+    OTP_TOKEN_WRONG,
+    otp_device_confirm,
+    otp_device_start,
+)
 from buurtzorg.audit.twofactor import TOKEN_REFUSED
 from tests.factories import AdminFactory, NurseFactory
 
@@ -165,14 +172,69 @@ def test_verify_page_refuses_an_offsite_next(client) -> None:
     assert ok["Location"] == "/"
 
 
-def test_api_token_is_refused_for_an_account_with_two_factor_login() -> None:
-    from rest_framework.authtoken.models import Token
+def _ask_token(api: APIClient, username: str, **extra: str):
+    return api.post(reverse("api-token"), {"username": username, "password": PASSWORD, **extra})
 
+
+def test_api_token_for_an_account_with_two_factor_login_needs_the_code() -> None:
+    # given a nurse with a confirmed authenticator app
     nurse = NurseFactory()
-    TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
+    device = TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
+    api = APIClient()
+    # when she asks with her password alone, or with a wrong code
+    missing = _ask_token(api, nurse.username)
+    wrong = _ask_token(api, nurse.username, otp_token=f"{(int(_code(device)) + 1) % 10**6:06d}")
+    # then: 400 with an otp_token field error, and no token exists
+    assert missing.status_code == 400
+    assert missing.json() == {"otp_token": [OTP_TOKEN_MISSING]}
+    assert wrong.status_code == 400
+    assert wrong.json() == {"otp_token": [OTP_TOKEN_WRONG]}
+    assert not Token.objects.filter(user=nurse).exists()
+    # when she sends the current code (after the failure's throttle delay)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    ok = _ask_token(api, nurse.username, otp_token=_code(device))
+    # then she gets a token that the API accepts
+    assert ok.status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ok.json()['token']}")
+    assert api.get("/api/teams/").status_code == 200
+
+
+def test_api_token_is_refused_to_a_role_that_must_set_up_two_factor_first(settings) -> None:
+    settings.OTP_REQUIRED_ROLES = ["admin"]
+    admin = AdminFactory()
+    response = _ask_token(APIClient(), admin.username)
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [OTP_SETUP_FIRST]}
+    assert not Token.objects.filter(user=admin).exists()
+
+
+def test_confirming_an_app_ends_the_tokens_issued_on_the_password_alone(client) -> None:
+    # given a nurse who took a token before she turned two-factor login on
+    nurse = NurseFactory()
+    api = APIClient()
+    key = _ask_token(api, nurse.username).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/teams/").status_code == 200
+    # when she sets up her app
+    device = otp_device_start(user=nurse)
+    otp_device_confirm(user=nurse, token=_code(device))
+    # then the old token no longer works
+    response = api.get("/api/teams/")
+    assert response.status_code in (401, 403)
+    assert not Token.objects.filter(key=key).exists()
+
+
+def test_a_token_older_than_the_two_factor_device_is_refused() -> None:
+    # given a token, then a device confirmed outside the set-up page (e.g. the admin)
+    nurse = NurseFactory()
     token = Token.objects.create(user=nurse)
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(minutes=5))
+    TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # when / then
     response = api.get("/api/teams/")
     assert response.status_code in (401, 403)
     assert response.json()["detail"] == TOKEN_REFUSED

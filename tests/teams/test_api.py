@@ -105,3 +105,14 @@ def test_schema_and_docs_are_served(client, admin_user) -> None:
     assert docs.status_code == 200
     # Every script and stylesheet is our own: nothing loads from another host (no CDN).
     assert not re.search(rb'(src|href)="(https?:)?//', docs.content)
+
+
+def test_schema_documents_the_two_factor_code_of_the_token_request(client, admin_user) -> None:
+    import yaml
+
+    client.force_login(admin_user)
+    schema = yaml.safe_load(client.get(reverse("api-schema")).content)
+    token_input = schema["components"]["schemas"]["TokenInputRequest"]
+    assert "otp_token" in token_input["properties"]
+    assert set(token_input["required"]) == {"username", "password"}
+    assert "otp_token" in schema["paths"]["/api/auth/token/"]["post"]["description"]
