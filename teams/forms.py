@@ -25,7 +25,9 @@ class TeamForm(forms.Form):
 
 class AddNurseForm(forms.Form):
     nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
-    started_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(
+        label="Start date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     contracted_hours = forms.DecimalField(
         min_value=0, max_value=60, decimal_places=1, label="Contracted hours per week"
     )
@@ -38,7 +40,9 @@ class AddNurseForm(forms.Form):
 
 
 class EndMembershipForm(forms.Form):
-    ended_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(
+        label="End date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class CoachForm(forms.Form):

@@ -123,6 +123,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+# Day-month-year and a 24-hour clock in English too (Django's "en" is American): see
+# buurtzorg/formats/en/formats.py. Dutch uses Django's own "nl" formats.
+FORMAT_MODULE_PATH = ["buurtzorg.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
