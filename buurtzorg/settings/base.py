@@ -145,9 +145,12 @@ STORAGES = {
     },
 }
 
-# Sessions: 30 minutes idle, at most 12 hours in all (OWASP ASVS 3.3.2).
+# Sessions: 30 minutes idle, at most 12 hours in all (OWASP ASVS 3.3.2). A used session is
+# saved (expiry moved on) at most once a minute, not on every request: see
+# buurtzorg.audit.middleware.SessionAbsoluteTimeoutMiddleware.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_ABSOLUTE_MAX_AGE = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -290,11 +293,26 @@ CELERY_BEAT_SCHEDULE["coaching-team-days-nightly"] = {
 # Our organisation's AGB code (8 digits): the sender in insurer declaration files.
 ORGANISATION_AGB = env("ORGANISATION_AGB", default="00000000")
 
+# The cache is Redis whenever there is one (CACHE_URL, by default REDIS_URL; the benchmarks
+# set CACHE_URL alone so that Celery stays eager there). Sessions are then read from Redis and
+# written through to PostgreSQL (cached_db): a page view reads no session row, and a Redis
+# restart logs nobody out. Without Redis they stay in the database only: a per-process
+# memory cache would let one gunicorn worker serve a session another has ended.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=""),
+    }
+    if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 LOGGING = {
     "version": 1,

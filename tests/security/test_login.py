@@ -5,7 +5,11 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -13,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from buurtzorg.audit.middleware import LOGIN_AT_KEY
+from buurtzorg.audit.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from buurtzorg.audit.services import (
     OTP_SETUP_FIRST,
     OTP_TOKEN_MISSING,
@@ -92,7 +96,6 @@ def test_session_ends_after_twelve_hours_however_active(client, settings) -> Non
     nurse = NurseFactory()
     client.force_login(nurse)
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     session = client.session
     assert session[LOGIN_AT_KEY] == pytest.approx(time.time(), abs=60)
     # when the login was 12 hours and a minute ago
@@ -170,6 +173,42 @@ def test_verify_page_refuses_an_offsite_next(client) -> None:
         reverse("audit:otp-verify"), {"token": _code(device), "next": "https://evil.example/"}
     )
     assert ok["Location"] == "/"
+
+
+def test_a_used_session_is_kept_alive_with_at_most_one_write_a_minute(client) -> None:
+    # given a nurse who logged in just now
+    nurse = NurseFactory()
+    client.force_login(nurse)
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    # when she opens a page within the minute: no session write at all
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("teams:team-list")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"]]
+    # when her last save is over a minute old, the next page moves the expiry on
+    session = client.session
+    session[SEEN_AT_KEY] = time.time() - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=first_expiry - timedelta(minutes=1))
+    assert client.get(reverse("teams:team-list")).status_code == 200
+    refreshed = Session.objects.get(session_key=key)
+    assert refreshed.expire_date > first_expiry - timedelta(seconds=5)
+    assert refreshed.get_decoded()[SEEN_AT_KEY] == pytest.approx(time.time(), abs=60)
+
+
+def test_an_idle_session_ends_after_thirty_minutes(client) -> None:
+    # given a session whose expiry (30 minutes after its last save) has passed
+    nurse = NurseFactory()
+    client.force_login(nurse)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    cache.clear()  # the cached copy expires with it (cached_db sets its timeout the same)
+    # when / then
+    response = client.get(reverse("teams:team-list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def _ask_token(api: APIClient, username: str, **extra: str):
