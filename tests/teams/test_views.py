@@ -1,5 +1,8 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from teams.models import Membership, Neighbourhood, Team, User
 from tests.factories import NeighbourhoodFactory, NurseFactory, TeamFactory, team_with_nurses
@@ -162,3 +165,22 @@ def test_team_list_query_count_is_flat(client, admin_user, django_assert_max_num
     with django_assert_max_num_queries(8) as large:
         client.get(reverse("teams:team-list"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_team_list_counts_active_nurses_per_team_without_grouping_all_memberships(
+    client, admin_user
+) -> None:
+    # given a full team, a team with an ended membership and an empty team
+    full, _ = team_with_nurses(12, name="Team Vol")
+    half, nurses = team_with_nurses(3, name="Team Half")
+    Membership.objects.filter(nurse=nurses[0]).update(ended_on=timezone.localdate())
+    TeamFactory(name="Team Leeg")
+    client.force_login(admin_user)
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("teams:team-list"))
+    # then
+    counts = {team.name: team.active_nurses for team in response.context["page"]}
+    assert counts == {"Team Half": 2, "Team Leeg": 0, "Team Vol": 12}
+    assert "full" in response.content.decode()
+    assert not [q for q in queries if "GROUP BY" in q["sql"] and "LIMIT" not in q["sql"]]
