@@ -1,14 +1,21 @@
 from django import forms
 
+from buurtzorg.forms import PlainSelect
 from omaha.reports.models import ReportScope
 from teams.models import Neighbourhood, Team
 
 
 class ReportForm(forms.Form):
     scope = forms.ChoiceField(choices=ReportScope.choices, label="Report for")
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label="Team")
+    # PlainSelect: the back office chooses among every team and neighbourhood (1,000s).
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, label="Team", widget=PlainSelect
+    )
     neighbourhood = forms.ModelChoiceField(
-        queryset=Neighbourhood.objects.none(), required=False, label="Neighbourhood"
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        label="Neighbourhood",
+        widget=PlainSelect,
     )
     period_start = forms.DateField(
         label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -278,3 +278,22 @@ def test_report_list_has_a_flat_query_count(
         response = client.get(reverse("reports:report-list"))
     assert response.status_code == 200
     assert response.content.decode().count("Team A") >= count
+
+
+def test_report_page_team_choice_keeps_the_chosen_team_selected(client, team_world) -> None:
+    # given a back-office request that fails on its period
+    client.force_login(team_world.back_office)
+    response = client.post(
+        reverse("reports:report-list"),
+        {
+            "scope": "team",
+            "team": team_world.team_a.pk,
+            "period_start": "2026-06-30",
+            "period_end": "2026-01-01",
+        },
+    )
+    # then every team is offered (escaped) and team A is still the selected one
+    html = response.content.decode()
+    assert f'<option value="{team_world.team_a.pk}" selected>' in html
+    assert f'<option value="{team_world.team_b.pk}">' in html
+    assert '<select name="team" id="id_team">' in html
