@@ -7,6 +7,8 @@ client never rewrites who looked at the record. Rows are kept at least 5 years.
 import uuid
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 
 
 class Action(models.TextChoices):
@@ -38,6 +40,8 @@ class AccessEvent(models.Model):
         indexes = [
             models.Index(fields=["client_public_id", "-occurred_at"], name="audit_client_time"),
             models.Index(fields=["user_id", "-occurred_at"], name="audit_user_time"),
+            # The log page filters by username, case-insensitively (UPPER(username) = ...).
+            models.Index(Upper("username"), F("occurred_at").desc(), name="audit_username_time"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.pdf import StaticOnlyURLFetcher
 from buurtzorg.audit.services import audit_purge_expired, audit_record
+from buurtzorg.audit.views import PAGE_SIZE
 from tests.factories import AdminFactory, NurseFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,26 @@ def test_log_is_for_administrators_only(client, who: str) -> None:
         client.force_login(NurseFactory())
     response = client.get(reverse("audit:log"))
     assert response.status_code == (404 if who == "nurse" else 302)
+
+
+def test_log_pages_without_counting_the_whole_log(client) -> None:
+    # given more rows than one page holds (the administrator's own views add one each)
+    admin = AdminFactory()
+    nurse = NurseFactory()
+    for _ in range(PAGE_SIZE + 5):
+        audit_record(request=None, action=Action.VIEW, actor=nurse)
+    client.force_login(admin)
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("audit:log"), {"user": nurse.username})
+    second = client.get(reverse("audit:log"), {"user": nurse.username, "page": "2"})
+    beyond = client.get(reverse("audit:log"), {"user": nurse.username, "page": "9"})
+    # then: no COUNT(*), a full first page with a link on, the rest on page 2
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(first.context["page"]) == PAGE_SIZE
+    assert first.context["page"].has_next()
+    assert "page=2" in first.content.decode()
+    assert len(second.context["page"]) == 5
+    assert not second.context["page"].has_next()
+    assert "page=1" in second.content.decode()
+    assert list(beyond.context["page"]) == []
