@@ -3,7 +3,12 @@
 Loopback only, bounded in time (LOADTEST_TIME, default 2m) and users (LOADTEST_USERS); stops
 by itself. Writes bench/loadtest.md with the figures and exits 1 when a budget is broken
 (see bench/locustfile.py). gunicorn runs the production settings with DEBUG off
-(bench.settings: plain-HTTP cookies only), 3 sync workers for 2 cores.
+(bench.settings: plain-HTTP cookies only; sessions and cache in Redis as in production).
+
+gunicorn: LOADTEST_WORKERS (3) processes of LOADTEST_THREADS (4) threads each (gthread). A
+page spends much of its time waiting for PostgreSQL, so threads keep the 2 cores busy while
+requests wait, where 3 sync workers served at most 3 requests at a time and queued the
+rest behind the slowest page (a coach dashboard held a worker for seconds).
 """
 
 import os
@@ -43,6 +48,7 @@ def main() -> int:
     users = os.environ.get("LOADTEST_USERS", "80")
     run_time = os.environ.get("LOADTEST_TIME", "2m")
     workers = os.environ.get("LOADTEST_WORKERS", "3")
+    threads = os.environ.get("LOADTEST_THREADS", "4")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     python = sys.executable
     subprocess.run(
@@ -53,7 +59,8 @@ def main() -> int:
     gunicorn = subprocess.Popen(
         [
             python, "-m", "gunicorn", "buurtzorg.wsgi:application",
-            "--bind", f"{HOST}:{port}", "--workers", workers, "--worker-class", "sync",
+            "--bind", f"{HOST}:{port}", "--workers", workers, "--threads", threads,
+            "--worker-class", "gthread",
             "--keep-alive", "5", "--log-level", "warning", "--timeout", "120", "--preload",
         ],
         cwd=ROOT,
@@ -61,7 +68,10 @@ def main() -> int:
     )  # fmt: skip
     try:
         wait_until_up(base, gunicorn)
-        print(f"gunicorn up on {base} ({workers} workers); locust: {users} users for {run_time}")
+        print(
+            f"gunicorn up on {base} ({workers} workers x {threads} threads); "
+            f"locust: {users} users for {run_time}"
+        )
         csv_prefix = ROOT / "bench" / "data" / "loadtest"
         csv_prefix.parent.mkdir(parents=True, exist_ok=True)
         locust = subprocess.run(
@@ -90,7 +100,8 @@ def main() -> int:
     table = stats_csv.read_text() if stats_csv.exists() else "(no stats written)"
     REPORT.write_text(
         "# Load test\n\n"
-        f"`make loadtest`: gunicorn ({workers} sync workers, DEBUG off) on {HOST}, locust "
+        f"`make loadtest`: gunicorn ({workers} workers x {threads} threads, DEBUG off) on "
+        f"{HOST}, locust "
         f"headless, {users} users (nurses 70 / coaches 20 / back office 10), {run_time}, "
         "on the `generate_scale` database.\n\n"
         + "\n".join(f"- {line}" for line in summary)

@@ -15,6 +15,8 @@ and no failed request.
 import os
 import random
 import re
+import time
+from importlib import import_module
 from typing import Any
 
 import django
@@ -24,11 +26,12 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from locust import HttpUser, between, events, task  # noqa: E402
 
 from bench.scale import PASSWORD  # noqa: E402
+from buurtzorg.audit.middleware import LOGIN_AT_KEY, SEEN_AT_KEY  # noqa: E402
+from buurtzorg.audit.twofactor import OTP_STATE_KEY, otp_state_for  # noqa: E402
 from teams.models import Membership, Role, User  # noqa: E402
 
 MIN_RPS = float(os.environ.get("LOADTEST_MIN_RPS", "50"))
@@ -133,10 +136,14 @@ class Person(HttpUser):
             )
             return
         user = User.objects.get(username=self.username)
-        session = SessionStore()
+        # The configured engine (cached_db on Redis, as in production), holding what a login
+        # through the form leaves in the session, so the first page does not write it again.
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[LOGIN_AT_KEY] = session[SEEN_AT_KEY] = time.time()
+        session[OTP_STATE_KEY] = otp_state_for(user)
         session.create()
         self.client.cookies.set(settings.SESSION_COOKIE_NAME, session.session_key)
 

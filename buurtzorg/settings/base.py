@@ -170,7 +170,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Optional TOTP two-factor login (django-otp). Anyone may turn it on for her account; the
 # roles listed here must (e.g. OTP_REQUIRED_ROLES=admin,back_office). They are sent to the
-# set-up page after logging in, and API tokens are refused for accounts that use it.
+# set-up page after logging in, and get an API token only with a current code (see
+# buurtzorg.audit.services.api_token_issue).
 OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 OTP_TOTP_ISSUER = "Buurtzorg"
 
