@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from buurtzorg.limits import worker_memory_limit
 from buurtzorg.csvsafe import csv_rows
 from scheduling.billing.declaration import InsurerInvoice, LineKind
 
@@ -173,15 +174,21 @@ def invoice_pdf_html(invoice: InsurerInvoice) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """HTML to PDF with local resources only. Deterministic for the same HTML."""
+    """HTML to PDF with local resources only. Deterministic for the same HTML.
+
+    In a Celery worker the rendering may take at most PDF_MEMORY_LIMIT_MB more address space
+    (buurtzorg.limits); beyond it the task fails with MemoryError instead of the machine
+    running out of memory. The task's time limit (CELERY_TASK_TIME_LIMIT) bounds its time.
+    """
     from weasyprint import HTML
 
     base_url = str(_allowed_roots()[0]) + "/" if _allowed_roots() else None
-    return HTML(
-        string=html,
-        base_url=base_url,
-        url_fetcher=_local_fetcher_class()(allowed_protocols={"file"}, fail_on_errors=False),
-    ).write_pdf()
+    with worker_memory_limit(settings.PDF_MEMORY_LIMIT_MB):
+        return HTML(
+            string=html,
+            base_url=base_url,
+            url_fetcher=_local_fetcher_class()(allowed_protocols={"file"}, fail_on_errors=False),
+        ).write_pdf()
 
 
 def invoice_pdf_bytes(invoice: InsurerInvoice) -> bytes:

@@ -172,45 +172,66 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             )
         )
 
-    # 2. Contracts and tariffs for every insurer and service billed.
-    no_contract = Insurer.objects.filter(pk__in=insurer_ids).exclude(
-        Exists(Contract.objects.filter(insurer=OuterRef("pk"), year=year))
-    )
-    for insurer in no_contract:
-        problems.append(
-            Problem(
-                code="no_contract",
-                message=f"There is no {year} contract with {insurer.name}; "
-                "its lines cannot be priced.",
-                link=reverse("billing:contract-create") + f"?insurer={insurer.uzovi}&year={year}",
-                link_label="Add contract",
-            )
+    # 2. Contracts and tariffs for every insurer and service billed, per year of care: a
+    #    January run that redoes a closed December prices those lines with last year's
+    #    contract, so that contract must hold a tariff for each service too.
+    needed: dict[int, set[tuple[int, int]]] = {
+        year: set(
+            VisitService.objects.filter(visit__in=visits, service__is_billable=True)
+            .values_list("visit__client__insurer_id", "service_id")
+            .distinct()
         )
-    used = (
-        VisitService.objects.filter(visit__in=visits, service__is_billable=True)
-        .values_list("visit__client__insurer_id", "service_id")
-        .distinct()
-    )
+    }
+    for earlier_year, months in _correction_months_by_year(run).items():
+        needed.setdefault(earlier_year, set()).update(
+            VisitService.objects.filter(
+                months,
+                visit__in=aggregation.effective_visits(),
+                service__is_billable=True,
+            )
+            .values_list("visit__client__insurer_id", "service_id")
+            .distinct()
+        )
+    years = sorted(needed)
     tariffs = set(
-        Tariff.objects.filter(contract__year=year).values_list("contract__insurer_id", "service_id")
+        Tariff.objects.filter(contract__year__in=years).values_list(
+            "contract__year", "contract__insurer_id", "service_id"
+        )
     )
     contracts = {
-        c.insurer_id: c for c in Contract.objects.filter(year=year).select_related("insurer")
+        (c.year, c.insurer_id): c
+        for c in Contract.objects.filter(year__in=years).select_related("insurer")
     }
+    insurers = Insurer.objects.in_bulk({i for pairs in needed.values() for i, _ in pairs})
     services = CareService.objects.in_bulk()
-    for insurer_id, service_id in sorted(set(used)):
-        contract = contracts.get(insurer_id)
-        if contract is None or (insurer_id, service_id) in tariffs:
-            continue
-        problems.append(
-            Problem(
-                code="no_tariff",
-                message=f"The {year} contract with {contract.insurer.name} has no tariff for "
-                f"{services[service_id]}.",
-                link=contract.get_absolute_url(),
-                link_label="Set tariff",
+    for care_year in years:
+        for insurer_id in sorted({i for i, _ in needed[care_year]}):
+            if (care_year, insurer_id) in contracts or insurer_id not in insurers:
+                continue
+            insurer = insurers[insurer_id]
+            problems.append(
+                Problem(
+                    code="no_contract",
+                    message=f"There is no {care_year} contract with {insurer.name}; "
+                    f"its lines for care in {care_year} cannot be priced.",
+                    link=reverse("billing:contract-create")
+                    + f"?insurer={insurer.uzovi}&year={care_year}",
+                    link_label="Add contract",
+                )
             )
-        )
+        for insurer_id, service_id in sorted(needed[care_year]):
+            contract = contracts.get((care_year, insurer_id))
+            if contract is None or (care_year, insurer_id, service_id) in tariffs:
+                continue
+            problems.append(
+                Problem(
+                    code="no_tariff",
+                    message=f"The {care_year} contract with {contract.insurer.name} has no "
+                    f"tariff for {services[service_id]}.",
+                    link=contract.get_absolute_url(),
+                    link_label="Set tariff",
+                )
+            )
 
     # 3. Visits that cannot be billed as they are.
     without_service = (
@@ -332,6 +353,22 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _correction_months_by_year(run: BillingRun) -> dict[int, Q]:
+    """Closed months of earlier years this run redoes, as a VisitService filter per year."""
+    clients_by_month: dict[dt.date, list[int]] = {}
+    for client_id, month in aggregation.correction_pairs(period=run.period, insurer=run.insurer):
+        if month.year != run.period.year:
+            clients_by_month.setdefault(month, []).append(client_id)
+    by_year: dict[int, Q] = {}
+    for month, client_ids in sorted(clients_by_month.items()):
+        start, end = aggregation.month_bounds(month)
+        condition = Q(visit__client_id__in=client_ids, visit__starts_at__gte=start) & Q(
+            visit__starts_at__lt=end
+        )
+        by_year[month.year] = by_year.get(month.year, Q()) | condition
+    return by_year
 
 
 # Visits in these states are care that happened; without a service their time is lost.

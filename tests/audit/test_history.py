@@ -100,3 +100,33 @@ def test_visit_changes_are_kept_too() -> None:
         "insert",
         "update",
     ]
+
+
+def test_billing_stamp_alone_writes_no_visit_event() -> None:
+    # Finalising a run stamps billed_at on a whole month of visits; that stamp is not a change
+    # to the care given, so it alone must not double the history table every month.
+    from django.utils import timezone
+
+    from buurtzorg.audit.history.models import VisitEvent
+    from scheduling.models import Visit
+    from tests.factories import VisitFactory
+
+    visit = VisitFactory(notes="first")
+    Visit.objects.filter(pk=visit.pk).update(notes="second")
+    assert VisitEvent.objects.filter(pgh_obj_id=visit.pk).count() == 2
+
+    # (Once billed, a visit is read-only: the stamp is the last change it can get.)
+    Visit.objects.filter(pk=visit.pk).update(billed_at=timezone.now())
+    assert VisitEvent.objects.filter(pgh_obj_id=visit.pk).count() == 2
+    assert Visit.objects.get(pk=visit.pk).billed_at is not None
+
+
+def test_invoice_lines_have_no_row_trigger() -> None:
+    # Lines are written once per run (100,000+ a month) and replaced as a whole; a history
+    # trigger on them would double every run's writes for no record the run does not keep.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
+            " AND tgrelid = 'billing_invoiceline'::regclass"
+        )
+        assert cursor.fetchone()[0] == 0

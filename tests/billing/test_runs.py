@@ -23,7 +23,7 @@ from scheduling.billing.models import (
 from scheduling.billing.selectors import billing_run_preflight
 from scheduling.models import Visit
 from tests.billing.conftest import APRIL, HAND_TOTALS, MARCH
-from tests.factories import ContractFactory, billed_visit
+from tests.factories import CareIndicationFactory, ContractFactory, billed_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +249,46 @@ def test_a_correction_after_closing_gives_credit_then_debit_in_the_next_run(
     # and after finalising April nothing is pending any more
     services.billing_run_finalise(run=april, actor=access_world.back_office)
     assert not Visit.objects.filter(status="done", billed_at__isnull=True).exists()
+
+
+def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
+    billing_world, run_now, access_world
+) -> None:
+    # given: December 2025 billed (nursing only) and finalised under the 2025 contract, which
+    # has no personal-care tariff; then December's visit is corrected to add personal care
+    w = billing_world
+    december, january = dt.date(2025, 12, 1), dt.date(2026, 1, 1)
+    contract_2025 = ContractFactory(insurer=w.zilveren, year=2025)
+    Tariff.objects.create(contract=contract_2025, service=w.nursing, hourly_rate=Decimal("75"))
+    CareIndicationFactory(client=w.anna, valid_from=dt.date(2025, 11, 1), valid_until=None)
+    visit = billed_visit(w.anna, dt.date(2025, 12, 15), {w.nursing: 30})
+    run = run_now(period=december).run
+    assert not [p for p in billing_run_preflight(run=run) if p.blocking]
+    services.billing_run_finalise(run=run, actor=access_world.back_office)
+    billed_visit(w.anna, dt.date(2025, 12, 15), {w.nursing: 30, w.care: 25}, corrects=visit)
+
+    # when: January 2026 is run (its own year's contract prices personal care)
+    run = run_now(period=january).run
+    problems = billing_run_preflight(run=run)
+
+    # then: December's personal care has no 2025 tariff, which blocks finalising
+    missing = [p for p in problems if p.code == "no_tariff"]
+    assert [p.message for p in missing] == [
+        "The 2025 contract with Zorgverzekeraar Een has no tariff for EXP1 Personal care (example)."
+    ]
+    assert missing[0].blocking and missing[0].link == contract_2025.get_absolute_url()
+    with pytest.raises(ValidationError):
+        services.billing_run_finalise(run=run, actor=access_world.back_office)
+
+    # and with no 2025 contract at all, the contract is what is missing
+    Tariff.objects.filter(contract=contract_2025).delete()
+    contract_2025.delete()
+    codes = {(p.code, p.message) for p in billing_run_preflight(run=run)}
+    assert (
+        "no_contract",
+        "There is no 2025 contract with Zorgverzekeraar Een; its lines for care in 2025 "
+        "cannot be priced.",
+    ) in codes
 
 
 def test_tariff_must_be_above_zero(billing_world, access_world) -> None:

@@ -21,17 +21,25 @@ Rules for this module:
 """
 
 import pghistory
+import pgtrigger
 
 from clients import models as clients
 
 
-def _event_base(model: type, fields: list[str]) -> type:
+def _event_base(model: type, fields: list[str], *, untracked_updates: tuple[str, ...] = ()) -> type:
     # Insert, update and delete are all kept: a deleted row's last state is evidence too.
     # (Fresh tracker objects per model: pghistory binds each to its model's fields.)
+    # `untracked_updates`: fields still stored in every snapshot, but an UPDATE that changes
+    # only those writes no event (pghistory fills in the other tracked fields).
+    update = (
+        pghistory.UpdateEvent(condition=pgtrigger.AnyChange(exclude=list(untracked_updates)))
+        if untracked_updates
+        else pghistory.UpdateEvent()
+    )
     return pghistory.create_event_model(
         model,
         pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
+        update,
         pghistory.DeleteEvent(),
         fields=fields,
         # No database constraint and no reverse accessor on the owner's model: an event
@@ -186,6 +194,10 @@ class VisitEvent(
             "billed_at",
             "corrects",
         ],
+        # A billing run stamps billed_at on every visit of the month (1.5 million rows at
+        # national scale). That stamp is not a change to the care given: the run and its
+        # invoice lines are the record of it. Any other change still snapshots billed_at.
+        untracked_updates=("billed_at",),
     )
 ):
     pass
@@ -195,23 +207,7 @@ class VisitServiceEvent(_event_base(scheduling.VisitService, ["visit", "service"
     pass
 
 
-class InvoiceLineEvent(
-    # Amounts and codes only: the line's personal copy (BSN, name) is not duplicated here.
-    _event_base(
-        billing.InvoiceLine,
-        [
-            "run",
-            "insurer",
-            "client",
-            "line_number",
-            "service_code",
-            "period",
-            "kind",
-            "minutes",
-            "units",
-            "hourly_rate",
-            "amount",
-        ],
-    )
-):
-    pass
+# Invoice lines are not tracked here. They are written once per billing run (over 100,000 a
+# month at national scale), never edited in place: a change after a period is closed becomes
+# credit and new debit lines in the next run (scheduling.billing.services), and a draft run's
+# lines are replaced as a whole. The run, its lines and its files are their own record.
