@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -540,6 +541,58 @@ def outcome_report_job(ctx: Context) -> Callable[[], Any]:
     return run
 
 
+# Lines that fill about 50 A4 pages of the invoice appendix (about 39 lines a page).
+INVOICE_PDF_LINES = 1_960
+
+
+def invoice_pdf_job(ctx: Context) -> Callable[[], Any]:
+    """Our invoice template with a 50-page appendix, rendered as the billing run renders it.
+
+    A real invoice shows the appendix up to APPENDIX_MAX_LINES (400 lines, ~10 pages) and
+    refers to the CSV and declaration file beyond that; here the cap is lifted so the
+    template's own cost per page can be set beside the bare 50-page baseline.
+    """
+    from scheduling.billing import files
+    from scheduling.billing.declaration import DeclarationLine, InsurerInvoice
+
+    period = ctx.month_start
+    lines = [
+        DeclarationLine(
+            line_number=i + 1,
+            client_ref=f"client-{i}",
+            bsn=f"{100_000_000 + i * 11:09d}",
+            policy_number=f"P{i:09d}",
+            date_of_birth=dt.date(1940 + i % 50, 1 + i % 12, 1 + i % 28),
+            client_name=f"Jansen-de Vries {chr(65 + i % 26)}.",
+            service_code="EXV1" if i % 3 else "EXP1",
+            service_name="Nursing (example)" if i % 3 else "Personal care (example)",
+            period=period,
+            minutes=60 + i % 90,
+            units=12 + i % 18,
+            hourly_rate=Decimal("78.35"),
+            amount=(Decimal("78.35") * (12 + i % 18) / 12).quantize(Decimal("0.01")),
+        )
+        for i in range(INVOICE_PDF_LINES)
+    ]
+    invoice = InsurerInvoice(
+        organisation_name="Buurtzorg (bench)",
+        sender_agb="12345678",
+        insurer_name="Bench insurer",
+        uzovi="3311",
+        period=period,
+        invoice_number="BENCH-1",
+        invoice_date=files.default_invoice_date(period),
+        lines=lines,
+    )
+
+    def run() -> None:
+        files.APPENDIX_MAX_LINES = len(lines)  # (in the forked child only)
+        pdf = files.invoice_pdf_bytes(invoice)
+        print(f"    invoice PDF: {len(lines):,} lines, {len(pdf) / 1e6:.1f} MB")
+
+    return run
+
+
 JOBS: list[Job] = [
     Job(
         "billing run, one month, all insurers",
@@ -548,4 +601,10 @@ JOBS: list[Job] = [
         note="eager: aggregate, lines, invoices, CSV + PDF",
     ),
     Job("outcome report, whole organisation, 1 year", outcome_report_job),
+    Job(
+        "invoice PDF (WeasyPrint), 50 pages: our template",
+        invoice_pdf_job,
+        pdf_check,
+        note=f"{INVOICE_PDF_LINES:,} appendix lines, about 50 A4 pages",
+    ),
 ]

@@ -10,3 +10,22 @@ document.addEventListener("htmx:responseError", function (event) {
   }
   box.textContent = "Something went wrong (" + event.detail.xhr.status + "). Your input is kept; please try again.";
 });
+
+// The menu marks the page you are on (aria-current) and, where it scrolls sideways on a
+// phone, brings that link into view. The link whose address is the longest prefix of the
+// current path wins, so /clients/123/ marks "Clients".
+document.addEventListener("DOMContentLoaded", function () {
+  var nav = document.querySelector("nav.nav");
+  if (!nav) return;
+  var path = window.location.pathname, best = null, bestLength = 0;
+  nav.querySelectorAll("a[href]").forEach(function (link) {
+    var href = link.getAttribute("href");
+    if (href.charAt(0) !== "/" || href === "/") return;
+    if (path.indexOf(href) === 0 && href.length > bestLength) { best = link; bestLength = href.length; }
+  });
+  if (!best) return;
+  best.setAttribute("aria-current", "page");
+  if (nav.scrollWidth <= nav.clientWidth) return;
+  var link = best.getBoundingClientRect(), box = nav.getBoundingClientRect();
+  nav.scrollLeft += link.left - box.left - (nav.clientWidth - link.width) / 2;
+});
