@@ -10,8 +10,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from buurtzorg.limits import worker_memory_limit
 from buurtzorg.csvsafe import csv_rows
+from buurtzorg.limits import worker_memory_limit
 from scheduling.billing.declaration import InsurerInvoice, LineKind
 
 CSV_HEADER = [

@@ -276,7 +276,8 @@ def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
     assert [p.message for p in missing] == [
         "The 2025 contract with Zorgverzekeraar Een has no tariff for EXP1 Personal care (example)."
     ]
-    assert missing[0].blocking and missing[0].link == contract_2025.get_absolute_url()
+    assert missing[0].blocking
+    assert missing[0].link == contract_2025.get_absolute_url()
     with pytest.raises(ValidationError):
         services.billing_run_finalise(run=run, actor=access_world.back_office)
 

@@ -32,8 +32,10 @@ def test_phone_menu_is_one_scrolling_row_with_the_current_page_in_view(phone_pag
     assert sizes["page"] <= PHONE["width"]
     # and the current link was scrolled into view, inside the menu's visible strip
     box, strip = current.bounding_box(), nav.bounding_box()
-    assert box is not None and strip is not None
-    assert strip["x"] <= box["x"] and box["x"] + box["width"] <= strip["x"] + strip["width"]
+    assert box is not None
+    assert strip is not None
+    assert strip["x"] <= box["x"]
+    assert box["x"] + box["width"] <= strip["x"] + strip["width"]
     # (the keyboard walk below scrolls the menu as focus moves: screenshot first)
     page_check(phone_page, "phone-menu-my-team", keyboard=False)
     assert unreachable_by_keyboard(phone_page) == []

@@ -168,7 +168,6 @@ class OutcomeRatingEvent(
 
 # --- scheduling and billing -------------------------------------------------------------------
 from scheduling import models as scheduling  # noqa: E402
-from scheduling.billing import models as billing  # noqa: E402
 
 
 class VisitEvent(
