@@ -6,7 +6,9 @@ to the app in-process or over loopback HTTP, and a URLconf that adds one baselin
 
 import os
 
-os.environ.setdefault("DEBUG", "false")
+# Forced, not defaulted: the Makefile exports DEBUG=true for `make run`, and a benchmark with
+# DEBUG on measures Django's query log and debug templates, not what production runs.
+os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Production keeps its cache and sessions in Redis; so do the benchmarks (Celery stays eager,

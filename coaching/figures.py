@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -25,6 +26,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     Window,
@@ -555,21 +557,35 @@ def _from_summary(
     # teams=None: every active team the summary holds (for the all-teams median)
     in_teams = Q(team__is_active=True) if teams is None else Q(team_id__in=[t.pk for t in teams])
     weeks = _weeks(today) if with_trend else []
-    # the period's days (with the pairs for continuity) and today's row (rota gaps)
-    rows = (
-        TeamDay.objects.filter(in_teams, Q(day__gte=start, day__lte=end) | Q(day=today))
+    period_rows = TeamDay.objects.filter(in_teams, day__gte=start, day__lte=end)
+    # the period's additive columns, summed per team in SQL (days counted to see it is whole)
+    sums = {
+        row["team_id"]: row
+        for row in period_rows.values("team_id")
+        .annotate(
+            days=Count("pk"),
+            planned_visits=Sum("planned_visits"),
+            logged_visits=Sum("logged_visits"),
+            late_visits=Sum("late_visits"),
+            delivered_minutes=Sum("delivered_minutes"),
+            intake=Sum("intake"),
+            discharges=Sum("discharges"),
+            contracted=Sum("contracted_hours_week"),
+        )
+        .order_by()
+    }
+    if not sums:
+        return {}  # no summary for this period: everything is live, no more queries here
+    continuity = _pair_counts(period_rows)
+    # the state at the period's end, and today's row (rota gaps)
+    state: dict[tuple[int, dt.date], dict] = {
+        (row["team_id"], row["day"]): row
+        for row in TeamDay.objects.filter(in_teams, day__in={end, today})
         .values(
             "team_id",
             "day",
-            "planned_visits",
-            "logged_visits",
-            "late_visits",
-            "delivered_minutes",
-            "intake",
-            "discharges",
             "nurses",
             "contracted_hours_week",
-            "pairs",
             "state_at",
             "active_clients",
             "indicated_hours_week",
@@ -582,10 +598,7 @@ def _from_summary(
             "gap_hours",
         )
         .order_by()
-    )
-    by_team: dict[int, dict[dt.date, dict]] = defaultdict(dict)
-    for row in rows:
-        by_team[row["team_id"]][row["day"]] = row
+    }
     # the sparkline: per team and week, summed in SQL (days counted to see the week is whole)
     trend: dict[tuple[int, dt.date], dict] = {}
     if weeks:
@@ -603,45 +616,41 @@ def _from_summary(
         ):
             trend[(row["team_id"], row["week"])] = row
     if teams is None:
-        teams = [Team(pk=team_id, is_active=True) for team_id in sorted(by_team)]
+        teams = [Team(pk=team_id, is_active=True) for team_id in sorted(sums)]
     period_days = (end - start).days + 1
     out: dict[int, TeamFigures] = {}
     for team in teams:
-        days = by_team.get(team.pk, {})
-        at_end, now_row = days.get(end), days.get(today)
-        period = [r for d, r in days.items() if start <= d <= end]
-        if len(period) != period_days or at_end is None or at_end["state_at"] is None:
+        period = sums.get(team.pk)
+        at_end, now_row = state.get((team.pk, end)), state.get((team.pk, today))
+        if period is None or period["days"] != period_days:
+            continue
+        if at_end is None or at_end["state_at"] is None:
             continue
         if with_gaps and (now_row is None or now_row["state_at"] is None):
             continue
         if any(trend.get((team.pk, monday), {}).get("days") != 7 for monday in weeks):
             continue
-        pairs = {p for r in period for p in r["pairs"]}
-        clients = {pair_client(p) for p in pairs}
+        pairs, clients = continuity.get(team.pk, (0, 0))
         figures = TeamFigures(
             team=team,
             start=start,
             end=end,
             active_clients=at_end["active_clients"],
-            intake=sum(r["intake"] for r in period),
-            discharges=sum(r["discharges"] for r in period),
+            intake=period["intake"],
+            discharges=period["discharges"],
             nurses=at_end["nurses"],
             contracted_hours_week=at_end["contracted_hours_week"],
-            contracted_hours=_contracted_from_days(r["contracted_hours_week"] for r in period),
-            delivered_hours=(Decimal(sum(r["delivered_minutes"] for r in period)) / 60).quantize(
-                Decimal("0.1")
-            ),
-            planned_visits=sum(r["planned_visits"] for r in period),
-            logged_visits=sum(r["logged_visits"] for r in period),
-            late_visits=sum(r["late_visits"] for r in period),
+            contracted_hours=_contracted_from_days([period["contracted"]]),
+            delivered_hours=(Decimal(period["delivered_minutes"]) / 60).quantize(Decimal("0.1")),
+            planned_visits=period["planned_visits"],
+            logged_visits=period["logged_visits"],
+            late_visits=period["late_visits"],
             rated_problems=at_end["rated_problems"],
             improved=at_end["improved"],
             stayed=at_end["stayed"],
             worsened=at_end["worsened"],
             top_problems=[(name, n) for name, n in at_end["top_problems"] or ()],
-            continuity=(
-                (Decimal(len(pairs)) / len(clients)).quantize(Decimal("0.01")) if clients else None
-            ),
+            continuity=((Decimal(pairs) / clients).quantize(Decimal("0.01")) if clients else None),
             indicated_hours_week=at_end["indicated_hours_week"],
             as_of=min(r["state_at"] for r in (at_end, now_row) if r is not None),
         )
@@ -658,6 +667,32 @@ def _from_summary(
             )
         out[team.pk] = figures
     return out
+
+
+def _pair_counts(days: QuerySet[TeamDay]) -> dict[int, tuple[int, int]]:
+    """Per team: distinct (client, nurse) pairs and distinct clients over the given days.
+
+    Counted by the database from each day's `pairs` array, so a coach's dashboard does not
+    fetch and decode some 1,500 JSON arrays per request.
+    """
+    ids_sql, params = days.values("pk").query.sql_with_params()
+    table = TeamDay._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT d.team_id, COUNT(DISTINCT p.pair), COUNT(DISTINCT p.pair >> {PAIR_SHIFT}) "  # noqa: S608 - fixed names; values are parameters
+            f"FROM {table} d CROSS JOIN LATERAL "
+            "(SELECT value::bigint AS pair FROM jsonb_array_elements_text(d.pairs)) p "
+            f"WHERE d.id IN ({ids_sql}) GROUP BY d.team_id"
+        )
+    else:
+        sql = (
+            f"SELECT d.team_id, COUNT(DISTINCT p.value), COUNT(DISTINCT p.value >> {PAIR_SHIFT}) "  # noqa: S608 - fixed names; values are parameters
+            f"FROM {table} d, json_each(d.pairs) p "
+            f"WHERE d.id IN ({ids_sql}) GROUP BY d.team_id"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {team_id: (pairs, clients) for team_id, pairs, clients in cursor.fetchall()}
 
 
 def _contracted_from_days(hours_per_week: Iterable[Decimal]) -> Decimal:

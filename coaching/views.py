@@ -15,7 +15,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -236,18 +237,25 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
     return form, default["start"], default["end"]
 
 
+_FACT_HEADS = {
+    key: format_html('<dt title="{}">{}</dt>', definition, label)
+    for key, (label, definition) in DEFINITIONS.items()
+}
+
+
 def _card(figures: TeamFigures) -> dict:
     team = figures.team
     space = getattr(team, "space", None)
     return {
         "f": figures,
         "spark": sparkline_points(figures.weekly_productivity),
-        # 15 facts x 50 cards: joined here (escaped by format_html) rather than looped in the
-        # template, which was a third of the page's time for a coach of 50 teams
-        "facts": format_html_join(
-            "",
-            '<dt title="{}">{}</dt><dd>{}</dd>',
-            ((row["definition"], row["label"], row["text"]) for row in figures.rows()),
+        # 15 facts x 50 cards: joined here rather than looped in the template (which was a
+        # third of the page's time for a coach of 50 teams); the fixed label and definition
+        # are escaped once per process, only the value per card
+        "facts": mark_safe(  # noqa: S308 - every part escaped: _FACT_HEADS and escape() below
+            "".join(
+                f"{head}<dd>{escape(figures.text(key))}</dd>" for key, head in _FACT_HEADS.items()
+            )
         ),
         "url": reverse("coaching:team-figures", args=[team.public_id]),
         "space_url": space.get_absolute_url() if space else "",

@@ -379,5 +379,6 @@ def _summary_queries_for(n_teams: int) -> int:
     return len(ctx.captured_queries)
 
 
-def test_summary_read_is_two_queries_for_2_and_10_teams() -> None:
-    assert _summary_queries_for(2) == _summary_queries_for(10) == 2
+def test_summary_read_is_four_queries_for_2_and_10_teams() -> None:
+    # period sums, distinct client/nurse pairs, the state rows, the sparkline weeks
+    assert _summary_queries_for(2) == _summary_queries_for(10) == 4
