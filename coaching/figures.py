@@ -26,7 +26,6 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
-    QuerySet,
     Sum,
     Value,
     Window,
@@ -576,7 +575,7 @@ def _from_summary(
     }
     if not sums:
         return {}  # no summary for this period: everything is live, no more queries here
-    continuity = _pair_counts(period_rows)
+    continuity = _pair_counts(None if teams is None else [t.pk for t in teams], start, end)
     # the state at the period's end, and today's row (rota gaps)
     state: dict[tuple[int, dt.date], dict] = {
         (row["team_id"], row["day"]): row
@@ -669,30 +668,39 @@ def _from_summary(
     return out
 
 
-def _pair_counts(days: QuerySet[TeamDay]) -> dict[int, tuple[int, int]]:
-    """Per team: distinct (client, nurse) pairs and distinct clients over the given days.
+def _pair_counts(
+    team_ids: list[int] | None, start: dt.date, end: dt.date
+) -> dict[int, tuple[int, int]]:
+    """Per team: distinct (client, nurse) pairs and distinct clients over [start, end].
 
     Counted by the database from each day's `pairs` array, so a coach's dashboard does not
-    fetch and decode some 1,500 JSON arrays per request.
+    fetch and decode some 1,500 JSON arrays per request. `team_ids` None: every active team.
     """
-    ids_sql, params = days.values("pk").query.sql_with_params()
-    table = TeamDay._meta.db_table
+    table, teams_table = TeamDay._meta.db_table, Team._meta.db_table
+    if team_ids is None:
+        which = f"d.team_id IN (SELECT id FROM {teams_table} WHERE is_active)"  # noqa: S608 - fixed names
+        params: list = [start, end]
+    elif connection.vendor == "postgresql":
+        which, params = "d.team_id = ANY(%s)", [list(team_ids), start, end]
+    else:
+        which = f"d.team_id IN ({', '.join(['%s'] * len(team_ids))})"
+        params = [*team_ids, start, end]
     if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT d.team_id, COUNT(DISTINCT p.pair), COUNT(DISTINCT p.pair >> {PAIR_SHIFT}) "  # noqa: S608 - fixed names; values are parameters
-            f"FROM {table} d CROSS JOIN LATERAL "
-            "(SELECT value::bigint AS pair FROM jsonb_array_elements_text(d.pairs)) p "
-            f"WHERE d.id IN ({ids_sql}) GROUP BY d.team_id"
+        pairs = (
+            "CROSS JOIN LATERAL "
+            "(SELECT value::bigint AS pair FROM jsonb_array_elements_text(d.pairs)) p"
         )
     else:
-        sql = (
-            f"SELECT d.team_id, COUNT(DISTINCT p.value), COUNT(DISTINCT p.value >> {PAIR_SHIFT}) "  # noqa: S608 - fixed names; values are parameters
-            f"FROM {table} d, json_each(d.pairs) p "
-            f"WHERE d.id IN ({ids_sql}) GROUP BY d.team_id"
-        )
+        pairs = ", json_each(d.pairs) p"
+    pair = "p.pair" if connection.vendor == "postgresql" else "p.value"
+    sql = (
+        f"SELECT d.team_id, COUNT(DISTINCT {pair}), COUNT(DISTINCT {pair} >> {PAIR_SHIFT}) "  # noqa: S608 - fixed names; values are parameters
+        f"FROM {table} d {pairs} WHERE {which} AND d.day >= %s AND d.day <= %s "
+        "GROUP BY d.team_id"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {team_id: (pairs, clients) for team_id, pairs, clients in cursor.fetchall()}
+        return {team_id: (n_pairs, n_clients) for team_id, n_pairs, n_clients in cursor.fetchall()}
 
 
 def _contracted_from_days(hours_per_week: Iterable[Decimal]) -> Decimal:
