@@ -134,6 +134,13 @@ class BillingRun(PublicModel):
     )
     total_amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     error = models.TextField(blank=True)
+    # The pre-flight list as last checked (selectors.billing_run_preflight, as dicts of its
+    # Problem). At national scale the check reads the whole month (tens of seconds), so it
+    # runs in the worker: when the draft is made, when asked again ("check again"), and
+    # afresh inside every finalise. Pages show this copy and when it was made; None while a
+    # check is queued.
+    preflight = models.JSONField(default=list, blank=True)
+    preflight_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period", "-created_at"]

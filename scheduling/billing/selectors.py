@@ -390,6 +390,11 @@ def _visit_problems(visits: QuerySet[Visit], code: str, template: str, what: str
     ] + _more(code, total, what)
 
 
+def stored_preflight(run: BillingRun) -> list[Problem]:
+    """The run's pre-flight list as last checked (see BillingRun.preflight)."""
+    return [Problem(**problem) for problem in run.preflight or []]
+
+
 def preflight_blocking_count(problems: list[Problem]) -> int:
     return sum(1 for p in problems if p.blocking)
 

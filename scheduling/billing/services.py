@@ -9,6 +9,7 @@ or the previous draft); the redelivered task starts again from the top and produ
 lines and bytes. `billing_run_finalise` closes the period.
 """
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -72,6 +73,7 @@ PERIOD_FINALISED = (
 )
 RUN_OVERLAPS = "There is already a billing run for {month} covering {who}; open that run instead."
 RUN_NOT_DRAFT = "Only a draft run can be finalised; this run is {status}."
+RUN_NOT_CHECKABLE = "Only a draft or finalised run has a pre-flight check."
 RUN_ALREADY_FINALISED = "This run was already finalised on {date} by {who}."
 FINALISE_BLOCKED = (
     "This run cannot be finalised: the pre-flight check found {count} problem(s). "
@@ -637,8 +639,10 @@ def _build(run: BillingRun) -> BillingRun:
         locked.unpriced_count = unpriced
         locked.total_amount = sum((inv.total for inv in invoices), Decimal("0"))
         locked.error = ""
+        # the draft appears with its pre-flight list (which reads the lines just written)
+        _keep_preflight(locked, _preflight(locked), save=False)
         locked.save()
-    lap("saving")
+    lap("saving and pre-flight")
     keep = {row.file.name for row in file_rows}
     for path in old_paths:  # the previous draft's files, now unreferenced
         if path not in keep:
@@ -687,8 +691,6 @@ def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
     Refused unless the run is a draft without pre-flight errors. The run row is locked, so two
     clicks cannot both finalise, and everything happens in one transaction.
     """
-    from scheduling.billing.selectors import billing_run_preflight
-
     with transaction.atomic():
         run = (
             BillingRun.objects.select_for_update(of=("self",))
@@ -706,21 +708,73 @@ def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
             raise ValidationError(
                 RUN_NOT_DRAFT.format(status=run.get_status_display().lower()), code="not_draft"
             )
-        errors = [p for p in billing_run_preflight(run=run) if p.blocking]
-        if errors:
-            raise ValidationError(FINALISE_BLOCKED.format(count=len(errors)), code="preflight")
-        now = timezone.now()
-        batch: list[int] = []
-        for visit_ids in run.lines.values_list("visit_ids", flat=True).iterator(chunk_size=2000):
-            batch.extend(visit_ids)
-            if len(batch) >= 10_000:
+        problems = _preflight(run)
+        if not any(p.blocking for p in problems):
+            now = timezone.now()
+            batch: list[int] = []
+            for visit_ids in run.lines.values_list("visit_ids", flat=True).iterator(
+                chunk_size=2000
+            ):
+                batch.extend(visit_ids)
+                if len(batch) >= 10_000:
+                    Visit.objects.filter(pk__in=batch, billed_at__isnull=True).update(billed_at=now)
+                    batch = []
+            if batch:
                 Visit.objects.filter(pk__in=batch, billed_at__isnull=True).update(billed_at=now)
-                batch = []
-        if batch:
-            Visit.objects.filter(pk__in=batch, billed_at__isnull=True).update(billed_at=now)
-        run.status, run.finalised_by, run.finalised_at = RunStatus.FINALISED, actor, now
-        run.save(update_fields=["status", "finalised_by", "finalised_at", "updated_at"])
+            run.status, run.finalised_by, run.finalised_at = RunStatus.FINALISED, actor, now
+            _keep_preflight(run, problems, save=False)
+            run.save(
+                update_fields=[
+                    "status",
+                    "finalised_by",
+                    "finalised_at",
+                    "preflight",
+                    "preflight_at",
+                    "updated_at",
+                ]
+            )
+            return run
+    # Refused: nothing changed, but the page now lists what blocks finalising.
+    _keep_preflight(run, problems)
+    errors = [p for p in problems if p.blocking]
+    raise ValidationError(FINALISE_BLOCKED.format(count=len(errors)), code="preflight")
+
+
+def _preflight(run: BillingRun) -> list:
+    from scheduling.billing.selectors import billing_run_preflight  # (selectors import us)
+
+    return billing_run_preflight(run=run)
+
+
+def _keep_preflight(run: BillingRun, problems: list, *, save: bool = True) -> None:
+    run.preflight = [dataclasses.asdict(p) for p in problems]
+    run.preflight_at = timezone.now()
+    if save:
+        BillingRun.objects.filter(pk=run.pk).update(
+            preflight=run.preflight, preflight_at=run.preflight_at
+        )
+
+
+def billing_run_check(*, billing_run_id: int) -> BillingRun | None:
+    """Run the pre-flight check again and keep its result on the run (the worker's part)."""
+    run = BillingRun.objects.filter(
+        pk=billing_run_id, status__in=(RunStatus.DRAFT, RunStatus.FINALISED)
+    ).first()
+    if run is None:
+        return None
+    _keep_preflight(run, _preflight(run))
     return run
+
+
+def billing_run_check_request(*, run: BillingRun) -> None:
+    """Queue a fresh pre-flight check (after the back office fixed something)."""
+    from scheduling.billing.tasks import billing_run_check_task
+
+    if run.status not in (RunStatus.DRAFT, RunStatus.FINALISED):
+        raise ValidationError(RUN_NOT_CHECKABLE, code="not_checkable")
+    BillingRun.objects.filter(pk=run.pk).update(preflight_at=None)
+    run.preflight_at = None
+    transaction.on_commit(lambda: billing_run_check_task.delay(run.pk))
 
 
 def billing_run_reexport(*, run: BillingRun) -> list[RenderedFile]:

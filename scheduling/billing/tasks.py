@@ -26,3 +26,17 @@ def billing_run_build_task(billing_run_id: int) -> None:
 def billing_run_schedule_previous_month_task() -> None:
     """Beat: a draft run for last month (all insurers) on the 1st of each month."""
     services.billing_run_schedule_previous_month()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=services.RETRYABLE_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+)
+def billing_run_check_task(billing_run_id: int) -> None:
+    """The pre-flight check of a draft or finalised run, kept on the run. Idempotent."""
+    services.billing_run_check(billing_run_id=billing_run_id)

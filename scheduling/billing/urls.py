@@ -10,6 +10,7 @@ urlpatterns = [
     path("runs/<uuid:public_id>/", views.run_detail, name="run-detail"),
     path("runs/<uuid:public_id>/progress/", views.run_progress, name="run-progress"),
     path("runs/<uuid:public_id>/rerun/", views.run_rerun, name="run-rerun"),
+    path("runs/<uuid:public_id>/check/", views.run_check, name="run-check"),
     path("runs/<uuid:public_id>/finalise/", views.run_finalise, name="run-finalise"),
     path("files/<uuid:public_id>/", views.file_download, name="file-download"),
     path("contracts/", views.contract_list, name="contract-list"),

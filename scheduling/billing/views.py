@@ -55,7 +55,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 def _run_context(request: HttpRequest, run: BillingRun) -> dict:
     show_details = run.status in (RunStatus.DRAFT, RunStatus.FINALISED)
-    problems = selectors.billing_run_preflight(run=run) if show_details else []
+    problems = selectors.stored_preflight(run) if show_details else []
     return {
         "run": run,
         "problems": problems,
@@ -100,6 +100,18 @@ def run_rerun(request: HttpRequest, public_id: UUID) -> HttpResponse:
     else:
         messages.success(request, "The run was queued again; it replaces the draft.")
     return _done(request, run.get_absolute_url())
+
+
+@require_POST
+@role_required(*selectors.BILLING_ROLES)
+def run_check(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Check again (after fixing something): the check runs in the worker."""
+    run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
+    try:
+        services.billing_run_check_request(run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _done(request, run.get_absolute_url() + "#preflight")
 
 
 @require_POST

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from scheduling.billing import services
@@ -149,6 +150,7 @@ def test_api_start_status_preflight_and_finalise(
     assert len(detail["files"]) == 3
     assert all(f["url"].startswith("http://testserver/api/billing/files/") for f in detail["files"])
     preflight = client.get(reverse("api-billing-run-preflight", args=[run_id])).json()
+    assert preflight.pop("checked_at")  # made by the run itself, in the worker
     assert preflight == {"can_finalise": True, "problems": []}
     final = client.post(reverse("api-billing-run-finalise", args=[run_id]))
     assert final.status_code == 200
@@ -220,3 +222,54 @@ def test_contract_list_has_a_flat_query_count(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("billing:contract-list"))
     assert response.status_code == 200
+
+
+def test_run_page_shows_the_kept_check_and_checks_again_on_request(
+    client, access_world, billing_world, django_capture_on_commit_callbacks
+) -> None:
+    # given a draft whose check found Bram without a policy number
+    from clients.models import Client
+
+    Client.objects.filter(pk=billing_world.bram.pk).update(policy_number="")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.billing_run_request(period=MARCH, insurer=None, actor=None).run
+    client.force_login(access_world.back_office)
+    page = client.get(reverse("billing:run-detail", args=[run.public_id]))
+    assert "Bram Bakker has no policy number" in page.content.decode()
+    assert "Check again" in page.content.decode()
+
+    # when the back office fixes it, the page shows the kept list (no month-long re-read
+    # on every view) until she asks for a fresh check
+    Client.objects.filter(pk=billing_world.bram.pk).update(policy_number="P-42")
+    assert "Bram Bakker has no" in client.get(run.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        asked = client.post(reverse("billing:run-check", args=[run.public_id]))
+    assert asked.status_code == 302
+    assert len(callbacks) == 1
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Bram Bakker has no" not in page
+    assert "No problems found." in page
+
+    # and the API says the same, with when it was checked
+    api = client.get(reverse("api-billing-run-preflight", args=[run.public_id])).json()
+    assert api["problems"] == []
+    assert api["can_finalise"] is True
+    assert api["checked_at"]
+
+
+def test_a_refused_finalise_keeps_the_fresh_list(
+    client, access_world, billing_world, django_capture_on_commit_callbacks
+) -> None:
+    from clients.models import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.billing_run_request(period=MARCH, insurer=None, actor=None).run
+    run.refresh_from_db()
+    assert run.preflight == []
+    # a problem appears after the draft was made: finalising checks afresh and refuses
+    Client.objects.filter(pk=billing_world.anna.pk).update(policy_number="")
+    with pytest.raises(ValidationError):
+        services.billing_run_finalise(run=run, actor=access_world.back_office)
+    run.refresh_from_db()
+    assert run.status == "draft"
+    assert [p["code"] for p in run.preflight] == ["missing_policy_number"]

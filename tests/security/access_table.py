@@ -185,6 +185,11 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.billing_run.public_id},
         method="post",
     ),
+    "billing:run-check": Row(
+        "302 404 404 404 404 302 404",
+        kwargs=lambda w: {"public_id": w.billing_run.public_id},
+        method="post",
+    ),
     "billing:run-finalise": Row(
         "302 404 404 404 404 302 404",
         kwargs=lambda w: {"public_id": w.billing_run.public_id},

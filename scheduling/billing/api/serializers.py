@@ -86,4 +86,7 @@ class ProblemOutput(serializers.Serializer):
 
 class PreflightOutput(serializers.Serializer):
     can_finalise = serializers.BooleanField()
+    checked_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the list was made; null while a fresh check runs."
+    )
     problems = ProblemOutput(many=True)

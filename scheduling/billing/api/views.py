@@ -68,23 +68,36 @@ class RunDetailApi(generics.RetrieveAPIView):
 
 
 class RunPreflightApi(APIView):
+    """The pre-flight list as last checked (GET), or a fresh check queued (POST, 202)."""
+
     permission_classes = [BillingPermission]
 
     @extend_schema(responses={200: PreflightOutput})
     def get(self, request: Request, id: str) -> Response:  # noqa: A002
         run = selectors.billing_run_get_visible(user=request.user, public_id=id)
-        problems = selectors.billing_run_preflight(run=run)
-        if problems:
-            audit_record(request=request, action="list", part="billing-preflight", detail=str(run))
-        blocking = selectors.preflight_blocking_count(problems)
-        return Response(
-            PreflightOutput(
-                {
-                    "can_finalise": run.status == RunStatus.DRAFT and not blocking,
-                    "problems": problems,
-                }
-            ).data
-        )
+        return Response(_preflight_output(request, run))
+
+    @extend_schema(request=None, responses={202: PreflightOutput})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        run = selectors.billing_run_get_visible(user=request.user, public_id=id)
+        services.billing_run_check_request(run=run)  # (a refusal is a 400, as everywhere)
+        return Response(_preflight_output(request, run), status=status.HTTP_202_ACCEPTED)
+
+
+def _preflight_output(request: Request, run: BillingRun) -> dict:
+    problems = selectors.stored_preflight(run) if run.preflight_at else []
+    if problems:
+        audit_record(request=request, action="list", part="billing-preflight", detail=str(run))
+    blocking = selectors.preflight_blocking_count(problems)
+    return PreflightOutput(
+        {
+            "can_finalise": run.status == RunStatus.DRAFT
+            and run.preflight_at is not None
+            and not blocking,
+            "checked_at": run.preflight_at,
+            "problems": problems,
+        }
+    ).data
 
 
 class RunFinaliseApi(APIView):
