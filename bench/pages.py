@@ -323,6 +323,12 @@ PAGES = [
         note="back office",
     ),
     PageSpec(
+        "billing run page",
+        lambda c: _national_run(c).get_absolute_url(),
+        lambda c: c.back_office,
+        note="back office, the month's run for all insurers (kept pre-flight list)",
+    ),
+    PageSpec(
         "reports",
         lambda c: reverse("reports:report-list"),
         lambda c: c.back_office,
@@ -450,6 +456,15 @@ BASELINES = [
     Baseline("raw SQL aggregate behind billing", billing_aggregate),
     Baseline("bare WeasyPrint render of a static 50-page table", weasyprint_static),
 ]
+
+
+def _national_run(ctx: Context) -> Any:
+    from scheduling.billing.models import BillingRun
+
+    run = BillingRun.objects.filter(period=ctx.month_start, insurer=None).first()
+    if run is None:
+        raise NotAvailable("no billing run yet (the billing job makes it)")
+    return run
 
 
 # ---- jobs ----------------------------------------------------------------------------------
