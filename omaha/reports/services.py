@@ -5,10 +5,11 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from buurtzorg.tasks import RETRYABLE_ERRORS
 from omaha.reports import aggregates
 from omaha.reports.files import report_csv_bytes, report_pdf_bytes
 from omaha.reports.models import OutcomeReport, ReportScope, ReportStatus
@@ -25,7 +26,6 @@ PER_CLIENT_NURSES_ONLY = (
     "A report with client names is only for nurses of that team; ask for the aggregate report."
 )
 SCOPE_NOT_ALLOWED = "You can only ask for reports about your own team(s)."
-RETRYABLE_ERRORS = (OperationalError, InterfaceError)
 
 
 def _nurse_team_id(user: User) -> int | None:

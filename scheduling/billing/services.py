@@ -27,14 +27,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import (
     IntegrityError,
-    InterfaceError,
-    OperationalError,
     connection,
     transaction,
 )
 from django.db.models import F
 from django.utils import timezone
 
+from buurtzorg.tasks import RETRYABLE_ERRORS
 from clients.models import Client, Insurer
 from scheduling.billing import aggregation
 from scheduling.billing.declaration import (
@@ -87,7 +86,6 @@ SERVICE_NOT_BILLABLE = "{service} is not billable; mark it billable before givin
 ORGANISATION_NAME = "Buurtzorg"
 # Errors worth another attempt (the database restarted, a connection dropped): the task
 # retries these with backoff. Anything else fails the run with its message.
-RETRYABLE_ERRORS = (OperationalError, InterfaceError)
 
 # Test-only hook: when this environment variable names a Redis key, the build pauses inside
 # its final transaction (after the lines are written, before commit) and announces it, so a
@@ -639,10 +637,15 @@ def _build(run: BillingRun) -> BillingRun:
         locked.unpriced_count = unpriced
         locked.total_amount = sum((inv.total for inv in invoices), Decimal("0"))
         locked.error = ""
-        # the draft appears with its pre-flight list (which reads the lines just written)
-        _keep_preflight(locked, _preflight(locked), save=False)
+        locked.preflight, locked.preflight_at = [], None  # checked next, by its own task
         locked.save()
-    lap("saving and pre-flight")
+    lap("saving")
+    if settings.BILLING_CHECK_AFTER_BUILD:
+        # Its own job, after the draft is committed: at national scale the check reads the
+        # whole month again (tens of seconds), and the build's memory is free by then.
+        from scheduling.billing.tasks import billing_run_check_task
+
+        billing_run_check_task.delay(locked.pk)
     keep = {row.file.name for row in file_rows}
     for path in old_paths:  # the previous draft's files, now unreferenced
         if path not in keep:

@@ -2,20 +2,11 @@
 
 from celery import shared_task
 
+from buurtzorg.tasks import background_job
 from scheduling.billing import services
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=services.RETRYABLE_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=20 * 60,
-    time_limit=25 * 60,
-)
+@shared_task(**background_job(soft_minutes=20, hard_minutes=25))
 def billing_run_build_task(billing_run_id: int) -> None:
     """Safe to deliver twice or after a killed worker: the service claims only queued or
     running runs and replaces the draft in one transaction."""
@@ -28,15 +19,7 @@ def billing_run_schedule_previous_month_task() -> None:
     services.billing_run_schedule_previous_month()
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=services.RETRYABLE_ERRORS,
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=10 * 60,
-    time_limit=12 * 60,
-)
+@shared_task(**background_job(soft_minutes=10, hard_minutes=12))
 def billing_run_check_task(billing_run_id: int) -> None:
     """The pre-flight check of a draft or finalised run, kept on the run. Idempotent."""
     services.billing_run_check(billing_run_id=billing_run_id)
