@@ -141,6 +141,9 @@ class BillingRun(PublicModel):
     # check is queued.
     preflight = models.JSONField(default=list, blank=True)
     preflight_at = models.DateTimeField(null=True, blank=True)
+    # Totals per insurer, service and kind, made with the lines (which never change after):
+    # the run page shows them without grouping 160,000 lines on every view.
+    summary = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-period", "-created_at"]

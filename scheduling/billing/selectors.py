@@ -6,6 +6,7 @@ Billing data (BSNs, policy numbers, amounts) is for the back office only: everyo
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -65,9 +66,12 @@ def contract_get_visible(*, user: User, public_id: UUID | str) -> Contract:
 
 
 def run_service_summary(*, run: BillingRun) -> list[dict]:
-    """Totals per insurer, service and kind for the run page (SQL aggregate)."""
+    """Totals per insurer, service and kind for the run page: kept on the run since it was
+    built; grouped from the lines (SQL) for a run built before it kept them."""
     from django.db.models import Count, Sum
 
+    if run.summary or not run.line_count:
+        return [{**row, "amount": Decimal(row["amount"])} for row in run.summary]
     return list(
         run.lines.values("insurer__name", "insurer__uzovi", "service_code", "kind")
         .annotate(lines=Count("id"), units=Sum("units"), amount=Sum("amount"))

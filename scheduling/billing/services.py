@@ -637,6 +637,7 @@ def _build(run: BillingRun) -> BillingRun:
         locked.unpriced_count = unpriced
         locked.total_amount = sum((inv.total for inv in invoices), Decimal("0"))
         locked.error = ""
+        locked.summary = _summary_rows(lines)
         locked.preflight, locked.preflight_at = [], None  # checked next, by its own task
         locked.save()
     lap("saving")
@@ -651,6 +652,31 @@ def _build(run: BillingRun) -> BillingRun:
         if path not in keep:
             default_storage.delete(path)
     return locked
+
+
+def _summary_rows(lines: list[LineData]) -> list[dict]:
+    """Lines, units and amount per insurer, service and kind (see BillingRun.summary)."""
+    totals: dict[tuple[int, str, str], list] = {}
+    for ln in lines:
+        total = totals.setdefault((ln.insurer_id, ln.service_code, ln.kind), [0, 0, Decimal(0)])
+        total[0] += 1
+        total[1] += ln.units
+        total[2] += ln.amount
+    insurers = Insurer.objects.in_bulk({insurer_id for insurer_id, _, _ in totals})
+    rows = [
+        {
+            "insurer__name": insurers[insurer_id].name,
+            "insurer__uzovi": insurers[insurer_id].uzovi,
+            "service_code": code,
+            "kind": kind,
+            "lines": count,
+            "units": units,
+            "amount": str(amount),
+        }
+        for (insurer_id, code, kind), (count, units, amount) in totals.items()
+    ]
+    rows.sort(key=lambda row: (row["insurer__name"], row["kind"], row["service_code"]))
+    return rows
 
 
 def _store_lines(run: BillingRun, lines: list[LineData]) -> None:

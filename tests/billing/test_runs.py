@@ -369,3 +369,19 @@ def test_monthly_beat_job_creates_one_draft_for_last_month(
     assert result.run.status == RunStatus.DRAFT
     assert services.billing_run_schedule_previous_month(today=dt.date(2026, 4, 15)) is None
     assert BillingRun.objects.count() == 1
+
+
+def test_the_run_keeps_its_summary_equal_to_grouping_its_lines(billing_world, run_now) -> None:
+    from django.db.models import Count, Sum
+
+    from scheduling.billing.selectors import run_service_summary
+
+    run = run_now().run
+    grouped = list(
+        run.lines.values("insurer__name", "insurer__uzovi", "service_code", "kind")
+        .annotate(lines=Count("id"), units=Sum("units"), amount=Sum("amount"))
+        .order_by("insurer__name", "kind", "service_code")
+    )
+    assert run.summary  # kept when the run was built
+    assert run_service_summary(run=run) == grouped
+    assert sum(row["amount"] for row in grouped) == sum(HAND_TOTALS.values())
