@@ -1,4 +1,5 @@
-"""Back office starts a billing run for last month, follows it and downloads the CSV and PDF."""
+"""Back office runs last month's billing (start, follow, download, pre-flight, finalise) and
+makes an outcome report for the organisation, all in Chromium."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from scheduling.billing.models import BillingRun
+from scheduling.models import Visit
 from tests.browser.conftest import log_in, page_check
 from tests.factories import (
     BackOfficeFactory,
@@ -68,3 +70,25 @@ def test_back_office_runs_billing_and_downloads_csv_and_pdf(page: Page) -> None:
         else:
             assert download.suggested_filename.endswith(".csv")
             assert b";" in content or b"," in content
+
+    # she reads the pre-flight check (clean) and finalises the month: the period closes
+    expect(page.locator("#preflight")).to_contain_text("No problems found.")
+    page.get_by_role("button", name=f"Finalise {last_month:%B %Y}").click()
+    expect(page.locator("#run-progress")).to_contain_text("Finalised")
+    run.refresh_from_db()
+    assert run.status == "finalised"
+    assert Visit.objects.filter(status="done", billed_at__isnull=True).count() == 0
+
+    # then she makes an outcome report for the whole organisation and downloads it
+    page.get_by_role("link", name="Reports", exact=True).click()
+    page.get_by_label("Report for").select_option("organisation")
+    page.get_by_label("From").fill(last_month.isoformat())
+    page.get_by_label("Until").fill((today.replace(day=1) - dt.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Make report").click()
+    expect(page.get_by_role("link", name="Download PDF")).to_be_visible(timeout=20_000)
+    page_check(page, "back-office-outcome-report")
+    for link, magic in [("Download PDF", b"%PDF"), ("Download CSV", None)]:
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name=link).click()
+        content = open(download_info.value.path(), "rb").read()  # noqa: PTH123
+        assert content.startswith(magic) if magic else content.count(b"\n") > 1
