@@ -526,10 +526,6 @@ def pair_key(client_id: int, nurse_id: int) -> int:
     return (client_id << PAIR_SHIFT) | nurse_id
 
 
-def pair_client(key: int) -> int:
-    return key >> PAIR_SHIFT
-
-
 def gap_hours(gaps: Sequence[CoverageGap]) -> Decimal:
     return Decimal(sum((g.ends_at - g.starts_at).total_seconds() for g in gaps) / 3600).quantize(
         Decimal("0.1")
@@ -677,22 +673,25 @@ def _pair_counts(
     fetch and decode some 1,500 JSON arrays per request. `team_ids` None: every active team.
     """
     table, teams_table = TeamDay._meta.db_table, Team._meta.db_table
+    postgres = connection.vendor == "postgresql"
     if team_ids is None:
         which = f"d.team_id IN (SELECT id FROM {teams_table} WHERE is_active)"  # noqa: S608 - fixed names
         params: list = [start, end]
-    elif connection.vendor == "postgresql":
+    elif postgres:
         which, params = "d.team_id = ANY(%s)", [list(team_ids), start, end]
     else:
         which = f"d.team_id IN ({', '.join(['%s'] * len(team_ids))})"
         params = [*team_ids, start, end]
-    if connection.vendor == "postgresql":
-        pairs = (
+    # one row per (day, pair); PostgreSQL unnests jsonb, SQLite walks the JSON with json_each
+    pairs, pair = (
+        (
             "CROSS JOIN LATERAL "
-            "(SELECT value::bigint AS pair FROM jsonb_array_elements_text(d.pairs)) p"
+            "(SELECT value::bigint AS pair FROM jsonb_array_elements_text(d.pairs)) p",
+            "p.pair",
         )
-    else:
-        pairs = ", json_each(d.pairs) p"
-    pair = "p.pair" if connection.vendor == "postgresql" else "p.value"
+        if postgres
+        else (", json_each(d.pairs) p", "p.value")
+    )
     sql = (
         f"SELECT d.team_id, COUNT(DISTINCT {pair}), COUNT(DISTINCT {pair} >> {PAIR_SHIFT}) "  # noqa: S608 - fixed names; values are parameters
         f"FROM {table} d {pairs} WHERE {which} AND d.day >= %s AND d.day <= %s "

@@ -84,9 +84,6 @@ CONTRACT_EXISTS = "{insurer} already has a contract for {year}."
 TARIFF_ZERO_OR_NEGATIVE = TARIFF_NOT_POSITIVE
 SERVICE_NOT_BILLABLE = "{service} is not billable; mark it billable before giving it a tariff."
 ORGANISATION_NAME = "Buurtzorg"
-# Errors worth another attempt (the database restarted, a connection dropped): the task
-# retries these with backoff. Anything else fails the run with its message.
-
 # Test-only hook: when this environment variable names a Redis key, the build pauses inside
 # its final transaction (after the lines are written, before commit) and announces it, so a
 # test can SIGKILL the worker at a known point. Never set in production.
