@@ -111,6 +111,11 @@ def run_check(request: HttpRequest, public_id: UUID) -> HttpResponse:
         services.billing_run_check_request(run=run)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(
+            request,
+            "Pre-flight check started again: the list below shows its result when it is done.",
+        )
     return _done(request, run.get_absolute_url() + "#preflight")
 
 

@@ -247,6 +247,7 @@ def test_run_page_shows_the_kept_check_and_checks_again_on_request(
     assert asked.status_code == 302
     assert len(callbacks) == 1
     page = client.get(run.get_absolute_url()).content.decode()
+    assert "Pre-flight check started again" in page
     assert "Bram Bakker has no" not in page
     assert "No problems found." in page
 
