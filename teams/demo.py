@@ -7,6 +7,7 @@ from typing import TextIO
 from django.utils import timezone
 
 from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
+from teams.services import team_create
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -51,6 +52,7 @@ def load(stdout: TextIO) -> None:
                 user.is_staff = user.is_superuser = True
             user.save()
     coach = demo_user("coach")
+    admin = demo_user("admin")
     # Long-standing teams, so the demo's visit history (from last month on) has its nurses.
     start = timezone.localdate().replace(month=1, day=1) - timedelta(days=365)
     for team_name, hood_name, codes, population, nurses in DEMO_TEAMS:
@@ -59,7 +61,10 @@ def load(stdout: TextIO) -> None:
         )
         for code in codes:
             PostcodeArea.objects.get_or_create(code=code, defaults={"neighbourhood": hood})
-        team, _ = Team.objects.get_or_create(name=team_name, defaults={"neighbourhood": hood})
+        # Through the service, so what apps keep per team (coaching: its space) is made too.
+        team = Team.objects.filter(name=team_name).first() or team_create(
+            name=team_name, neighbourhood=hood, is_active=True, actor=admin
+        )
         CoachAssignment.objects.get_or_create(coach=coach, team=team)
         for seat, username in enumerate(nurses, start=1):
             nurse = demo_user(username)

@@ -32,3 +32,16 @@ def test_load_demo_gives_every_role_something_to_do_and_is_idempotent() -> None:
         "back_office",
         "nurse",
     }
+
+
+@pytest.mark.django_db
+def test_every_demo_team_has_its_messaging_space() -> None:
+    # Teams are made through teams.services.team_create, which runs TEAM_CREATED_HOOKS: a
+    # demo team without a space had no "Messages" on the coach's card.
+    from coaching.models import Space
+    from teams.models import Team
+
+    call_command("load_demo", stdout=io.StringIO())
+    teams = set(Team.objects.values_list("pk", flat=True))
+    assert teams
+    assert set(Space.objects.filter(team__isnull=False).values_list("team_id", flat=True)) == teams
