@@ -18,7 +18,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Django empties tables with TRUNCATE between transactional tests; the audit log refuses
 # TRUNCATE unless the session turns this switch on (see audit migration 0002). Only here.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c buurtzorg.audit_truncate=on"  # noqa: F405
+_options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+_options["options"] = f"{_options.get('options', '')} -c buurtzorg.audit_truncate=on".strip()
 # N+1 query detector (django-zeal) for every request of the whole suite (test client, API
 # client, live server): a relation loaded lazily in a loop, or a .get() repeated from one line,
 # within one request raises zeal.NPlusOneError, which fails the test that made the request.
