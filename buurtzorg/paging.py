@@ -1,10 +1,13 @@
-"""Paging through lists too long to count on every page view (the access log)."""
+"""Paging through long lists: without a count (the access log), or keys first (the API)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 
 @dataclass
@@ -62,3 +65,42 @@ def page_without_count(queryset: QuerySet, number: object, per_page: int) -> Unc
         has_next_page=len(rows) > per_page,
         per_page=per_page,
     )
+
+
+class KeysFirst:
+    """A queryset as Django's Paginator sees it, whose pages are read in two steps.
+
+    A slice first selects the page's primary keys from the filtered, ordered queryset without
+    its joins, then loads those rows with their `select_related` joins. PostgreSQL otherwise
+    joins every matching row before it sorts and cuts the page, and spends more time choosing
+    the order of seven joins than running them: for a team's visits (about 2,000 in a month)
+    the API's first page took ~20 ms in one query and ~5 ms in these two.
+    """
+
+    def __init__(self, queryset: QuerySet) -> None:
+        self.queryset = queryset
+        self.ordered = queryset.ordered  # (the Paginator warns about unordered lists)
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice):
+            raise TypeError("KeysFirst is sliced by pages only")
+        keys = list(self.queryset.values_list("pk", flat=True)[index])
+        if not keys:
+            return []
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=keys).order_by()}
+        return [rows[key] for key in keys if key in rows]
+
+
+class KeysFirstPagination(PageNumberPagination):
+    """The API's page-number pagination, reading each page keys first (see `KeysFirst`)."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        return super().paginate_queryset(KeysFirst(queryset), request, view)

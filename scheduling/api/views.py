@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from buurtzorg.access import has_role
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import audit_record
+from buurtzorg.paging import KeysFirstPagination
 from clients.selectors import client_get_visible
 from scheduling import services
 from scheduling.api.serializers import (
@@ -147,6 +148,7 @@ class VisitListApi(generics.ListAPIView):
 
     serializer_class = VisitOutput
     permission_classes = [READERS]
+    pagination_class = KeysFirstPagination
 
     def get_queryset(self) -> QuerySet[Visit]:
         visits = visit_list_visible(user=self.request.user).order_by("starts_at", "pk")

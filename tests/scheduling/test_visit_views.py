@@ -528,6 +528,29 @@ def test_api_visit_list_query_count_is_flat(client, world, django_assert_max_num
     assert len(response.json()["results"]) == 50
 
 
+def test_api_pages_are_in_time_order_without_gaps_or_repeats(client, world) -> None:
+    # given: 61 visits of the team, planned out of time order
+    client.force_login(world.nurse)
+    made = []
+    for offset in reversed(range(20)):
+        for hour in (13, 9, 11):
+            made.append(
+                planned(world, hour=hour, day=DAY + dt.timedelta(days=offset), nurse="colleague")
+            )
+    made.append(planned(world, hour=8))
+    # when: she reads both pages (each page's keys are read first, then their rows)
+    first = client.get(reverse("api-visit-list")).json()
+    second = client.get(first["next"]).json()
+    # then: together they hold every visit once, by start time, with its related fields
+    listed = first["results"] + second["results"]
+    assert (len(first["results"]), len(second["results"]), second["next"]) == (50, 11, None)
+    by_time = sorted(made, key=lambda v: (v.starts_at, v.pk))
+    assert [row["id"] for row in listed] == [str(v.public_id) for v in by_time]
+    assert {row["client"] for row in listed} == {str(world.client_record.public_id)}
+    assert listed[0]["nurse"] == str(world.nurse.public_id)
+    assert listed[0]["service"] == world.service.code
+
+
 def test_api_other_team_visit_is_404(client, world) -> None:
     visit = planned(world)
     client.force_login(world.other_nurse)
