@@ -17,7 +17,6 @@ Which visits count:
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,23 +111,39 @@ GROUP_FIELDS = (
 )
 
 
-def _groups(rows: Iterable[dict], period_of: Any) -> list[Group]:
-    return [
-        Group(
-            client_id=row["visit__client_id"],
-            insurer_id=row["visit__client__insurer_id"],
-            # An erased client has no BSN (NULL): the line says so with "", which the
-            # pre-flight reports and which blocks finalising.
-            bsn=row["visit__client__bsn"] or "",
-            policy_number=row["visit__client__policy_number"],
-            service_id=row["service_id"],
-            service_code=row["service__code"],
-            period=period_of(row),
-            minutes=row["minutes"] or 0,
-            visit_ids=tuple(sorted(set(row["visit_ids"] or []))),
-        )
-        for row in rows.iterator(chunk_size=5000)
-    ]
+def _groups(rows: QuerySet, period: dt.date) -> list[Group]:
+    """The groups of `rows` (a values() queryset of GROUP_FIELDS, minutes and visit_ids).
+
+    Read in chunks through an ordinary cursor. QuerySet.iterator() would use a server-side
+    cursor, for which PostgreSQL plans to return the first rows fast and never uses parallel
+    workers: that made a national month's read 9 s instead of 4.
+    """
+    sql, params = rows.query.sql_with_params()
+    groups = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if len(cursor.description) != len(GROUP_FIELDS) + 2:
+            raise RuntimeError("billing groups: unexpected columns")
+        while chunk := cursor.fetchmany(5000):
+            for client_id, insurer_id, bsn, policy, service_id, code, minutes, ids in chunk:
+                if isinstance(ids, str):
+                    ids = json.loads(ids)
+                groups.append(
+                    Group(
+                        client_id=client_id,
+                        insurer_id=insurer_id,
+                        # An erased client has no BSN (NULL): the line says so with "", which
+                        # the pre-flight reports and which blocks finalising.
+                        bsn=bsn or "",
+                        policy_number=policy,
+                        service_id=service_id,
+                        service_code=code,
+                        period=period,
+                        minutes=minutes or 0,
+                        visit_ids=tuple(sorted(set(ids or []))),
+                    )
+                )
+    return groups
 
 
 def _roomy_sort_memory() -> None:
@@ -157,7 +172,7 @@ def month_groups(*, period: dt.date, insurer: Insurer | None) -> list[Group]:
         .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
         .order_by("visit__client_id", "service__code")
     )
-    return _groups(rows, lambda row: period)
+    return _groups(rows, period)
 
 
 def closed_periods(*, before: dt.date) -> dict[int | None, set[dt.date]]:
@@ -256,7 +271,7 @@ def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
             .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
             .order_by("visit__client_id", "service__code")
         )
-        groups += _groups(rows, lambda row, month=month: month)
+        groups += _groups(rows, month)
     return groups
 
 

@@ -145,6 +145,20 @@ def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     assert credit[35:43] == "00007835"
 
 
+def test_declaration_writes_accented_names_as_plain_ascii() -> None:
+    # given: a client whose name has accents (one byte each in ISO-8859-1, but not in ASCII)
+    invoice = hand_computed_invoice()
+    first = dataclasses.replace(invoice.lines[0], client_name="Zoë Çelik-Brandão")
+    accented = InsurerInvoice(**{**invoice.__dict__, "lines": [first, *invoice.lines[1:]]})
+    # when
+    records = get_exporter("nl-wv").render(accented).decode("iso-8859-1").split("\r\n")
+    # then: the insured record carries the name without accents, in its 25 characters
+    assert records[1][:2] == "02"
+    assert "Zoe Celik-Brandao".ljust(25) in records[1]
+    assert records[1].isascii()
+    assert len(records[1]) == 120
+
+
 def test_declaration_check_notices_a_tampered_total() -> None:
     data = bytearray(get_exporter().render(hand_computed_invoice()))
     position = data.rfind(b"99")  # nowhere near: find the closing record start instead
