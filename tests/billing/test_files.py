@@ -24,7 +24,9 @@ from scheduling.billing.exporters import (
     register,
 )
 from scheduling.billing.files import (
-    APPENDIX_ROWS_PER_TABLE,
+    APPENDIX_COLUMNS,
+    APPENDIX_MAX_LINES,
+    APPENDIX_ROWS_PER_PAGE,
     RefusedURL,
     invoice_csv_bytes,
     invoice_pdf_bytes,
@@ -209,15 +211,62 @@ def test_pdf_context_and_html_show_the_same_totals() -> None:
     assert 'id="total-credit">-78.35<' in html
 
 
-def test_pdf_appendix_is_split_into_short_tables() -> None:
+def test_pdf_appendix_is_pages_of_fixed_width_lines() -> None:
+    # given: 101 lines; one of them a credit with a name too long for its column
     invoice = hand_computed_invoice()
     many = [
         dataclasses.replace(invoice.lines[0], line_number=n, client_ref=str(n))
-        for n in range(1, 101)
+        for n in range(1, 102)
     ]
+    many[100] = dataclasses.replace(
+        invoice.lines[2], line_number=101, client_name="Van Oldenbarnevelt-Tjarda A.B.C."
+    )
+    # when
     context = invoice_pdf_context(InsurerInvoice(**{**invoice.__dict__, "lines": many}))
-    assert len(context["appendix_chunks"]) == 3
-    assert max(len(chunk) for chunk in context["appendix_chunks"]) == APPENDIX_ROWS_PER_TABLE
+    # then: pages of APPENDIX_ROWS_PER_PAGE lines, every line as wide as the header
+    pages = context["appendix_pages"]
+    assert [len(page) for page in pages] == [APPENDIX_ROWS_PER_PAGE, APPENDIX_ROWS_PER_PAGE, 1]
+    width = len(context["appendix_header"])
+    assert {len(row) for page in pages for row in page} == {width}
+    assert context["appendix_header"].split() == [name for name, _, _ in APPENDIX_COLUMNS]
+    # the credit line: its marker, negative units and amount, the name cut with an ellipsis
+    credit = pages[2][0]
+    first = many[100]
+    assert credit.split()[:3] == ["101", first.bsn, first.policy_number]
+    assert "Van Oldenbarnevelt-Tj\u2026" in credit
+    assert f"{first.service_code} credit" in credit
+    assert credit.rstrip().endswith(
+        f"{first.units} {first.hourly_rate:>7.2f} {first.amount:>10.2f}"
+    )
+    html = invoice_pdf_html(InsurerInvoice(**{**invoice.__dict__, "lines": many}))
+    assert html.count('<div class="appendix-page">') == 3
+
+
+def test_pdf_prints_each_appendix_block_on_a_page_of_its_own() -> None:
+    from weasyprint import HTML
+
+    # given: 150 lines, so a summary page and three appendix blocks of 50
+    invoice = hand_computed_invoice()
+    many = [
+        dataclasses.replace(invoice.lines[0], line_number=n, client_ref=str(n))
+        for n in range(1, 151)
+    ]
+    # when
+    document = HTML(string=invoice_pdf_html(InsurerInvoice(**{**invoice.__dict__, "lines": many})))
+    # then: a full block of 50 lines fits one A4 page, its header on top (a block that did not
+    # fit would be split over two pages, and two blocks would not fit on one)
+    assert len(document.render().pages) == 4
+
+
+def test_pdf_leaves_out_the_appendix_of_a_very_long_invoice() -> None:
+    invoice = hand_computed_invoice()
+    many = [
+        dataclasses.replace(invoice.lines[0], line_number=n, client_ref=str(n))
+        for n in range(1, APPENDIX_MAX_LINES + 2)
+    ]
+    html = invoice_pdf_html(InsurerInvoice(**{**invoice.__dict__, "lines": many}))
+    assert '<div class="appendix-page">' not in html
+    assert f"This invoice has {APPENDIX_MAX_LINES + 1} lines" in html
 
 
 def test_pdf_renders_and_is_deterministic() -> None:
