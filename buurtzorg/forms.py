@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -35,13 +35,11 @@ class PlainSelect(forms.Select):
         renderer: object = None,
     ) -> str:
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key in selected else "", label)  # noqa: S308
-                for key, label in ((str(v), label) for v, label in self.choices)
-            ),
-        )
+        options = []
+        for choice, label in self.choices:
+            key = str(choice)
+            mark = " selected" if key in selected else ""
+            options.append(f'<option value="{escape(key)}"{mark}>{escape(label)}</option>')
+        options = mark_safe("".join(options))  # noqa: S308 - every value and label escaped
         final_attrs = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)

@@ -32,7 +32,8 @@ class ReportForm(forms.Form):
         self, *args: object, teams: object, neighbourhoods: object, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        # only what an option shows (its name) and validation needs (its key)
+        self.fields["team"].queryset = teams.only("pk", "name")
+        self.fields["neighbourhood"].queryset = neighbourhoods.only("pk", "name")
         if not neighbourhoods.exists():
             self.fields["scope"].choices = [(ReportScope.TEAM, ReportScope.TEAM.label)]
