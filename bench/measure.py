@@ -43,11 +43,22 @@ class Row:
         return statistics.quantiles(self.times, n=20, method="inclusive")[18]
 
 
-def timed(fn: Callable[[], Any], reps: int, warmup: int = 0) -> list[float]:
+def timed(
+    fn: Callable[[], Any],
+    reps: int,
+    warmup: int = 0,
+    before: Callable[[], Any] | None = None,
+) -> list[float]:
+    """Seconds of each of `reps` calls of `fn` after `warmup` untimed ones; `before` runs
+    (untimed) ahead of every call."""
     for _ in range(warmup):
+        if before:
+            before()
         fn()
     times = []
     for _ in range(reps):
+        if before:
+            before()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)

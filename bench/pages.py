@@ -171,6 +171,8 @@ class PageSpec:
     small_url: Callable[[Context], str] | None = None
     headers: dict[str, str] | None = None
     note: str = ""
+    # run with the page's user before each timed request, untimed (e.g. to empty a cache)
+    before: Callable[[User], None] | None = None
 
 
 PAGES = [
@@ -291,7 +293,15 @@ PAGES = [
         lambda c: reverse("coaching:dashboard"),
         lambda c: c.coach_big,
         small_user=lambda c: c.coach_small,
-        note="coach of 50 teams vs 2",
+        note="coach of 50 teams vs 2; figures cached since her last view",
+    ),
+    PageSpec(
+        "coach dashboard, figures not cached",
+        lambda c: reverse("coaching:dashboard"),
+        lambda c: c.coach_big,
+        small_user=lambda c: c.coach_small,
+        note="the first view after a summary refresh: every team's figures computed",
+        before=lambda user: _forget_dashboard_figures(user),  # (defined below)
     ),
     PageSpec(
         "team figures",
@@ -337,6 +347,19 @@ PAGES = [
         note="back office",
     ),
 ]
+
+
+def _forget_dashboard_figures(coach: User) -> None:
+    """Empty the cache of the coach's teams' figures for the dashboard's default period."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from coaching.figures import figures_cache_keys
+
+    today = timezone.localdate()
+    teams = Team.objects.filter(coach_assignments__coach=coach)
+    start = today - dt.timedelta(days=27)
+    cache.delete_many(list(figures_cache_keys(teams, start, today, today).values()))
 
 
 # ---- baselines -----------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from bench.measure import (  # noqa: E402
     Row,
     timed,
 )
+from teams.models import User  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results.md"
@@ -82,19 +83,27 @@ def bench_page(spec: page_specs.PageSpec, ctx: page_specs.Context) -> Row | None
             for _ in response.streaming_content:
                 pass
 
-    row.times = timed(get, REPS, WARMUP)
+    def before(who: User | None = user) -> None:
+        if spec.before and who is not None:
+            spec.before(who)
+
+    row.times = timed(get, REPS, WARMUP, before)
+    before()
     with CaptureQueriesContext(connection) as captured:
         get()
     row.queries = len(captured)
     if spec.small_user is not None:
         small = Client()
-        small.force_login(spec.small_user(ctx))
+        small_user = spec.small_user(ctx)
+        small.force_login(small_user)
         small_url = spec.small_url(ctx) if spec.small_url else url
         small.get(small_url, headers=headers)
+        before(small_user)
         with CaptureQueriesContext(connection) as captured:
             small.get(small_url, headers=headers)
         row.queries_small = len(captured)
     gc.collect()
+    before()
     tracemalloc.start()
     get()
     row.peak_mb = tracemalloc.get_traced_memory()[1] / 2**20

@@ -268,7 +268,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The coach's start page: one card per team, what needs attention first."""
     form, start, end = _period(request)
     teams = selectors.figures_team_list_visible(user=request.user).select_related("space")
-    figures = team_figures(teams=teams, start=start, end=end)
+    figures = team_figures(teams=teams, start=start, end=end, cached=True)
     spaces = list(selectors.space_list_with_unread(user=request.user))
     unread = {space.team_id: space.unread for space in spaces if space.team_id}
     for f in figures:

@@ -382,3 +382,36 @@ def _summary_queries_for(n_teams: int) -> int:
 def test_summary_read_is_four_queries_for_2_and_10_teams() -> None:
     # period sums, distinct client/nurse pairs, the state rows, the sparkline weeks
     assert _summary_queries_for(2) == _summary_queries_for(10) == 4
+
+
+def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world) -> None:
+    # given: figures read once from the summary, through the cache (as the dashboard does)
+    _fill_summary()
+    period = {"start": START, "end": END, "today": TODAY, "cached": True}
+    with CaptureQueriesContext(connection) as cold:
+        (first,) = team_figures(teams=[team_world], **period)
+    # when: read again
+    with CaptureQueriesContext(connection) as warm:
+        (again,) = team_figures(teams=[team_world], **period)
+    # then: one query (the rows' stamps) instead of five, the same figures, this call's team
+    assert (len(cold.captured_queries), len(warm.captured_queries)) == (5, 1)
+    assert again == first
+    assert again.team is team_world
+    # when: the refresh rewrites a day of the period (a visit logged late for it)
+    nurse = team_world.memberships.first().nurse
+    VisitFactory(
+        client=ClientFactory(team=team_world, admitted_on=dt.date(2026, 1, 5)),
+        nurse=nurse,
+        day=dt.date(2026, 6, 16),
+        status=VisitStatus.DONE,
+        logged_minutes=60,
+        logged_at=local_datetime(dt.date(2026, 6, 16), dt.time(12)),
+    )
+    team_days_refresh(first=dt.date(2026, 6, 16), last=dt.date(2026, 6, 16))
+    (fresh,) = team_figures(teams=[team_world], **period)
+    # then: the new figures, not the cached ones
+    assert fresh.delivered_hours == first.delivered_hours + 1
+    # when: a summary row of the period goes away, the cached figures no longer count
+    TeamDay.objects.filter(team=team_world, day=dt.date(2026, 6, 10)).delete()
+    (live,) = team_figures(teams=[team_world], **period)
+    assert live.as_of is None  # computed live, as the summary misses a day
