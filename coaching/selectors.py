@@ -104,7 +104,7 @@ def unread_total(*, user: User) -> int:
     return _unread_posts(user=user).count()
 
 
-def space_list_with_unread(*, user: User) -> QuerySet[Space]:
+def _unread_in_space(*, user: User) -> Coalesce:
     per_space = (
         _unread_posts(user=user)
         .filter(thread__space=OuterRef("pk"))
@@ -112,13 +112,27 @@ def space_list_with_unread(*, user: User) -> QuerySet[Space]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(per_space, output_field=IntegerField()), Value(0))
+
+
+def space_list_with_unread(*, user: User) -> QuerySet[Space]:
     return (
         space_list_visible(user=user)
-        .annotate(
-            unread=Coalesce(Subquery(per_space, output_field=IntegerField()), Value(0)),
-            thread_count=Count("threads", distinct=True),
-        )
+        .annotate(unread=_unread_in_space(user=user), thread_count=Count("threads", distinct=True))
         .order_by("kind", "name")
+    )
+
+
+def unread_per_space(*, user: User) -> list[tuple[int | None, int]]:
+    """(team id, unread posts) of each space `user` sees (None: the organisation-wide one).
+
+    The coach dashboard's badges, without the space list's thread counts and model rows.
+    """
+    return list(
+        space_list_visible(user=user)
+        .annotate(unread=_unread_in_space(user=user))
+        .values_list("team_id", "unread")
+        .order_by()
     )
 
 

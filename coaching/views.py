@@ -269,8 +269,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     teams = selectors.figures_team_list_visible(user=request.user).select_related("space")
     figures = team_figures(teams=teams, start=start, end=end, cached=True)
-    spaces = list(selectors.space_list_with_unread(user=request.user))
-    unread = {space.team_id: space.unread for space in spaces if space.team_id}
+    spaces = selectors.unread_per_space(user=request.user)
+    unread = {team_id: n for team_id, n in spaces if team_id}
     for f in figures:
         f.unread = unread.get(f.team.pk, 0)
     figures.sort(key=lambda f: f.attention)
@@ -283,7 +283,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "start": start,
         "end": end,
         # the same numbers as the Messages badge, so the context processor need not count
-        "nav_unread": sum(space.unread for space in spaces),
+        "nav_unread": sum(n for _, n in spaces),
     }
     return render(request, "coaching/dashboard.html", context)
 
