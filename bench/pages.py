@@ -354,12 +354,12 @@ def _forget_dashboard_figures(coach: User) -> None:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from coaching.figures import figures_cache_keys
+    from coaching.figures import default_period, figures_cache_keys
 
     today = timezone.localdate()
     teams = Team.objects.filter(coach_assignments__coach=coach)
-    start = today - dt.timedelta(days=27)
-    cache.delete_many(list(figures_cache_keys(teams, start, today, today).values()))
+    start, end = default_period(today)
+    cache.delete_many(list(figures_cache_keys(teams, start, end, today).values()))
 
 
 # ---- baselines -----------------------------------------------------------------------------

@@ -3,16 +3,22 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from coaching import summary
+from coaching import figures, summary
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def team_days_refresh_recent_task() -> int:
-    """Every 10 minutes: yesterday and today (with state) and the rest of this week."""
-    return summary.team_days_refresh_recent()
+    """Every 10 minutes: yesterday and today (with state) and the rest of this week; then
+    the dashboards' figures of every team for the default period, into the cache."""
+    written = summary.team_days_refresh_recent()
+    figures.dashboard_figures_warm()
+    return written
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def team_days_refresh_nightly_task() -> int:
-    """Every night: the last six weeks again, and the days of new corrections."""
-    return summary.team_days_refresh_nightly()
+    """Every night: the last six weeks again, and the days of new corrections; then the
+    dashboards' figures, as after the 10-minute refresh."""
+    written = summary.team_days_refresh_nightly()
+    figures.dashboard_figures_warm()
+    return written

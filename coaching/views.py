@@ -27,6 +27,7 @@ from coaching.figures import (
     DEFINITIONS,
     TeamFigures,
     all_team_figures,
+    default_period,
     figure_medians,
     sparkline_points,
     team_figures,
@@ -229,8 +230,8 @@ MEDIANS_CACHE_SECONDS = 15 * 60
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
     """The period from `?start=&end=`, or the last four weeks; a bad period falls back too."""
-    today = timezone.localdate()
-    default = {"start": today - dt.timedelta(days=27), "end": today}
+    start, end = default_period(timezone.localdate())
+    default = {"start": start, "end": end}
     form = PeriodForm(request.GET if "start" in request.GET else None, initial=default)
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]

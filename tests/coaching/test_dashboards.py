@@ -1,6 +1,7 @@
 """Coach and team dashboards and the figures API: access, ranking and query budget."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from coaching import services
 from coaching.forms import PERIOD_REVERSED
 from coaching.summary import end_of_week, team_days_refresh
+from coaching.tasks import team_days_refresh_recent_task
 from tests.factories import (
     CoachAssignmentFactory,
     CoachFactory,
@@ -190,3 +192,29 @@ def test_team_page_with_cold_median_is_at_most_10_queries_for_2_and_10_teams(cli
     two = _team_page_queries(client, 2)
     assert two == _team_page_queries(client, 10)
     assert two <= 10
+
+
+def _figure_queries(client) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("coaching:dashboard")).content.decode()
+    return len(ctx.captured_queries), body
+
+
+def test_after_the_refresh_task_even_the_first_dashboard_view_reads_the_cache(client) -> None:
+    # given: a coach of three teams, a summary of the last 13 weeks, and an empty cache
+    coach = _coach_with_teams(3, gap_team=1)
+    client.force_login(coach)
+    _fill_summary_now()
+    cache.clear()
+    cold, cold_body = _figure_queries(client)  # computes (and caches) her teams' figures
+    cache.clear()
+    # when: the 10-minute refresh task runs (it refreshes and then warms the cache)
+    team_days_refresh_recent_task.delay()
+    # then: her first view needs 4 queries fewer (only the stamps of the summary rows) and
+    # shows the same figures as the view that computed them (the refresh rewrote no counts)
+    warm, warm_body = _figure_queries(client)
+    assert warm == cold - 4
+    cards = lambda body: re.sub(r"Figures as of \d\d:\d\d", "", body.split('class="grid"')[1])  # noqa: E731
+    assert cards(warm_body) == cards(cold_body)
+    assert "C3-01" in warm_body
+    assert "rota gap" in warm_body
