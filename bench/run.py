@@ -45,6 +45,7 @@ from bench.measure import (  # noqa: E402
     PAGE_P95_MS,
     PDF_MAX_S,
     Row,
+    analyze_as_autovacuum_would,
     timed,
 )
 from teams.models import User  # noqa: E402
@@ -190,6 +191,7 @@ def main() -> int:
         *os.getloadavg()
     )
     print("Benchmarking on:", header["data"])
+    print(f"  ANALYZE (as autovacuum would): {analyze_as_autovacuum_would():.1f} s")
     rows: list[Row] = []
     for spec in page_specs.BASELINES:
         if not wanted(spec.name) and not spec.name.startswith("view that makes no query"):
@@ -214,6 +216,8 @@ def main() -> int:
         row = job.run(ctx, rows)
         if row:
             rows.append(row)
+    if later:
+        print(f"  ANALYZE after the jobs: {analyze_as_autovacuum_would():.1f} s")
     for spec in later:
         print(f"  page {spec.name} (after the jobs) ...")
         row = bench_page(spec, ctx)
