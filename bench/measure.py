@@ -1,6 +1,7 @@
 """Measuring helpers shared by the benchmark runner and the page/job specs."""
 
 import os
+import pickle
 import resource
 import statistics
 import time
@@ -93,6 +94,36 @@ def in_child(fn: Callable[[], Any]) -> tuple[float, float, str]:
     os.waitpid(pid, 0)
     elapsed, peak, message = data.decode().split("|", 2)
     return float(elapsed), float(peak), message
+
+
+def in_child_value(fn: Callable[[], Any]) -> Any:
+    """Run `fn` in a forked child and return its (picklable) result.
+
+    For the heavy baselines: a 373 MB COPY or a 50-page WeasyPrint render in the bench process
+    left it slower for the pages measured after it (the client page went from ~30 to ~45 ms,
+    ~60 after both), which measures the bench's own history, not the page.
+    """
+    connections.close_all()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        try:
+            payload = pickle.dumps((True, fn()))
+        except Exception as exc:  # noqa: BLE001 - handed to the parent
+            payload = pickle.dumps((False, f"{exc.__class__.__name__}: {exc}"[:300]))
+        with os.fdopen(write_end, "wb") as out:
+            out.write(payload)
+        connections.close_all()
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as received:
+        data = received.read()
+    os.waitpid(pid, 0)
+    ok, value = pickle.loads(data)  # noqa: S301 - our own child's result
+    if not ok:
+        raise RuntimeError(value)
+    return value
 
 
 def analyze_as_autovacuum_would() -> float:

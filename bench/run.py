@@ -46,6 +46,7 @@ from bench.measure import (  # noqa: E402
     PDF_MAX_S,
     Row,
     analyze_as_autovacuum_would,
+    in_child_value,
     timed,
 )
 from teams.models import User  # noqa: E402
@@ -197,7 +198,10 @@ def main() -> int:
         if not wanted(spec.name) and not spec.name.startswith("view that makes no query"):
             continue
         print(f"  baseline {spec.name} ...")
-        rows.append(spec.run(ctx))
+        if spec.name.startswith("view that makes no query"):
+            rows.append(spec.run(ctx))
+        else:  # the heavy ones in a child, so that the pages after them are not slowed
+            rows.append(in_child_value(lambda spec=spec: spec.run(ctx)))
     noop = next((r for r in rows if r.name.startswith("view that makes no query")), None)
     later = []  # pages that show what a job makes (the billing run page), on fresh data
     for spec in page_specs.PAGES:
