@@ -746,7 +746,9 @@ def _summary_stamps(
     for this period are made of (the period, the sparkline weeks, today's row)."""
     weeks = _weeks(today) if with_trend else []
     first = min([start, *weeks[:1]])
-    last = max(end, today) if with_gaps else end
+    last = max(
+        [end, *([today] if with_gaps else []), *[monday + dt.timedelta(days=6) for monday in weeks]]
+    )
     return {
         row["team_id"]: (row["stamp"], row["rows"])
         for row in TeamDay.objects.filter(team_id__in=team_ids, day__gte=first, day__lte=last)

@@ -384,6 +384,20 @@ def test_summary_read_is_four_queries_for_2_and_10_teams() -> None:
     assert _summary_queries_for(2) == _summary_queries_for(10) == 4
 
 
+def test_cached_figures_notice_a_refresh_of_a_later_day_of_this_week(team_world) -> None:
+    # given: figures cached on a Monday; the sparkline's current week runs to Sunday
+    _fill_summary()
+    period = {"start": START, "end": END, "today": TODAY, "cached": True}
+    team_figures(teams=[team_world], **period)
+    # when: only Friday's row of this week is refreshed (its contracted hours may change)
+    friday = TODAY + dt.timedelta(days=4)
+    team_days_refresh(first=friday, last=friday)
+    # then: the next read computes the figures again (5 queries), it does not use the cache (1)
+    with CaptureQueriesContext(connection) as ctx:
+        team_figures(teams=[team_world], **period)
+    assert len(ctx.captured_queries) == 5
+
+
 def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world) -> None:
     # given: figures read once from the summary, through the cache (as the dashboard does)
     _fill_summary()
