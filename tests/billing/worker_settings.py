@@ -11,5 +11,13 @@ from buurtzorg.settings.base import *  # noqa: F403
 
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("TEST_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
+    "visibility_timeout": int(os.environ.get("TEST_VISIBILITY_TIMEOUT", str(2 * 60 * 60))),
+    # kombu looks for unacknowledged messages past their visibility timeout when the worker
+    # starts, and then only every interval x throttle seconds (10 x 10 by default). If the
+    # scan at start misses (its Redis mutex is held, or the message is not old enough yet),
+    # the next one came after the test's 90 s wait (it failed once in five full runs). Here a
+    # scan runs every second, and a mutex left by a killed worker expires after 10 s.
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": 10,
 }
