@@ -355,9 +355,10 @@ def _forget_dashboard_figures(coach: User) -> None:
     from django.utils import timezone
 
     from coaching.figures import default_period, figures_cache_keys
+    from coaching.selectors import figures_team_list_visible
 
     today = timezone.localdate()
-    teams = Team.objects.filter(coach_assignments__coach=coach)
+    teams = figures_team_list_visible(user=coach)
     start, end = default_period(today)
     cache.delete_many(list(figures_cache_keys(teams, start, end, today).values()))
 

@@ -758,12 +758,6 @@ def _summary_stamps(
     }
 
 
-def _cache_figures(figures: dict[int, "TeamFigures"], stamps: dict, keys: dict[int, str]) -> None:
-    # (without the team: whoever reads an entry sets her own)
-    entries = {keys[pk]: (stamps[pk], replace(f, team=None)) for pk, f in figures.items()}
-    cache.set_many(entries, FIGURES_CACHE_SECONDS)
-
-
 def dashboard_figures_warm(*, today: dt.date | None = None, chunk: int = 250) -> int:
     """Compute and cache every active team's figures for the default period.
 
@@ -775,11 +769,8 @@ def dashboard_figures_warm(*, today: dt.date | None = None, chunk: int = 250) ->
     teams = list(Team.objects.filter(is_active=True).only("pk", "name").order_by("pk"))
     cached = 0
     for i in range(0, len(teams), chunk):
-        part = teams[i : i + chunk]
-        stamps = _summary_stamps([t.pk for t in part], start, end, today, True, True)
-        fresh = _from_summary(part, start, end, today, with_gaps=True, with_trend=True)
-        _cache_figures(fresh, stamps, figures_cache_keys(part, start, end, today))
-        cached += len(fresh)
+        # the read path itself: entries still valid stay, the others are computed and cached
+        cached += len(_cached_from_summary(teams[i : i + chunk], start, end, today, True, True))
     return cached
 
 
@@ -816,7 +807,9 @@ def _cached_from_summary(
     missing = [t for t in teams if t.pk not in out and t.pk in stamps]
     if missing:
         fresh = _from_summary(missing, start, end, today, with_gaps, with_trend)
-        _cache_figures(fresh, stamps, keys)
+        # (cached without the team: whoever reads an entry sets her own)
+        entries = {keys[pk]: (stamps[pk], replace(f, team=None)) for pk, f in fresh.items()}
+        cache.set_many(entries, FIGURES_CACHE_SECONDS)
         out.update(fresh)
     return out
 
