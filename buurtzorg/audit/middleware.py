@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from pghistory.middleware import HistoryMiddleware
 
+from buurtzorg.audit.context import bound_request
 from buurtzorg.audit.twofactor import OTP_SETUP, OTP_STATE_KEY, OTP_VERIFY, otp_state, otp_state_for
 
 LOGIN_AT_KEY = "_login_at"
@@ -20,18 +21,21 @@ TWO_FACTOR_REQUIRED = "Two-factor verification required."
 
 
 class RequestIdMiddleware:
-    """Give every request an id (or keep a proxy's X-Request-ID) for the audit trail and logs."""
+    """Give every request an id made here, and bind it (with address and path) for the log.
+
+    The id is always the server's own: a client-supplied `X-Request-ID` would let anyone
+    write what they like into the access log. The response carries the id, so a support
+    question can name the log rows of one request.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            request.request_id = uuid.UUID(request.headers.get("X-Request-ID", ""))
-        except ValueError:
-            request.request_id = uuid.uuid4()
-        response = self.get_response(request)
-        response["X-Request-ID"] = str(request.request_id)
+        request.request_id = uuid.uuid4()  # type: ignore[attr-defined]
+        with bound_request(request, request.request_id):  # type: ignore[attr-defined]
+            response = self.get_response(request)
+        response["X-Request-ID"] = str(request.request_id)  # type: ignore[attr-defined]
         return response
 
 

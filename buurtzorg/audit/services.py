@@ -1,5 +1,6 @@
 """Writing the audit trail. One INSERT per call; a failed write raises, so the request fails."""
 
+import uuid
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -13,12 +14,40 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from buurtzorg.audit.context import client_address, current_request
 from buurtzorg.audit.models import AccessEvent
 from buurtzorg.audit.twofactor import otp_required_for
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def access_log_write(
+    *,
+    actor: Any,
+    action: str,
+    client_public_id: UUID | None = None,
+    part: str = "",
+    detail: str = "",
+) -> AccessEvent:
+    """Write one access row for `actor`: the one writer every read and write service calls.
+
+    The request's id, address and path come from the request being served
+    (`buurtzorg.audit.context`, bound by `RequestIdMiddleware`), so services need no
+    `HttpRequest`. Never swallow its exceptions: an access that cannot be logged must not be
+    served, so call it inside the transaction that reads or changes the record.
+    """
+    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    meta = current_request()
+    return AccessEvent.objects.create(
+        user_id=actor.pk if authenticated else None,
+        username=actor.get_username() if authenticated else "",
+        role=getattr(actor, "role", "") if authenticated else "",
+        action=action,
+        client_public_id=client_public_id,
+        part=part[:60],
+        detail=detail[:300],
+        request_id=meta.request_id if meta else uuid.uuid4(),
+        ip_address=meta.ip_address if meta else None,
+        path=meta.path if meta else "",
+    )
 
 
 def audit_record(
@@ -32,7 +61,8 @@ def audit_record(
 ) -> AccessEvent:
     """Log one access. Call it once per request (a list is one row naming the query).
 
-    Never swallow its exceptions: an access that cannot be logged must not be served.
+    Deprecated for new code: call `access_log_write` from a service instead (views must not
+    log). Never swallow its exceptions: an access that cannot be logged must not be served.
     """
     user = actor if actor is not None else getattr(request, "user", None)
     authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
@@ -46,7 +76,7 @@ def audit_record(
         detail=detail[:300],
         request_id=getattr(request, "request_id", None)
         or AccessEvent._meta.get_field("request_id").get_default(),
-        ip_address=_client_ip(request) if request is not None else None,
+        ip_address=client_address(request) if request is not None else None,
         path=request.path[:300] if request is not None else "",
     )
 
