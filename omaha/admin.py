@@ -1,10 +1,8 @@
 """The vocabulary is read-only in the app: admins may look, never add, change or delete."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from buurtzorg.admin import ReadOnlyAdmin
 from omaha.models import (
     Domain,
     InterventionCategory,
@@ -15,17 +13,6 @@ from omaha.models import (
     RatingScoreLabel,
     SignSymptom,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Domain)
@@ -56,4 +43,8 @@ class InterventionTargetAdmin(ReadOnlyAdmin):
 admin.site.register(InterventionCategory, ReadOnlyAdmin)
 admin.site.register(ModifierTerm, ReadOnlyAdmin)
 admin.site.register(RatingConcept, ReadOnlyAdmin)
-admin.site.register(RatingScoreLabel, ReadOnlyAdmin)
+
+
+@admin.register(RatingScoreLabel)
+class RatingScoreLabelAdmin(ReadOnlyAdmin):
+    list_select_related = ["concept"]

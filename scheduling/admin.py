@@ -1,37 +1,27 @@
+"""Scheduling in the Django admin: care services are configuration; the rota's rules (coverage
+rules, cover arrangements) are set on the team pages through `scheduling.services` and only shown
+here. Shifts, leave and visits are not registered: they carry notes about nurses and clients."""
+
 from django.contrib import admin
 
-from scheduling.models import CareService, CoverageRule, CoverArrangement, Leave, Shift
+from buurtzorg.admin import ConfigAdmin, ReadOnlyAdmin
+from scheduling.models import CareService, CoverageRule, CoverArrangement
 
 
 @admin.register(CareService)
-class CareServiceAdmin(admin.ModelAdmin):
+class CareServiceAdmin(ConfigAdmin):
+    """Not deleted here: the delete page would list the visits (named after their client)."""
+
     list_display = ["code", "name", "is_billable", "is_example"]
 
 
 @admin.register(CoverageRule)
-class CoverageRuleAdmin(admin.ModelAdmin):
+class CoverageRuleAdmin(ReadOnlyAdmin):
     list_display = ["team", "starts_at", "ends_at", "min_nurses"]
+    list_select_related = ["team"]
 
 
 @admin.register(CoverArrangement)
-class CoverArrangementAdmin(admin.ModelAdmin):
+class CoverArrangementAdmin(ReadOnlyAdmin):
     list_display = ["covering_team", "covered_team", "valid_from", "valid_until"]
-
-
-@admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
-    list_display = ["nurse", "team", "kind", "starts_at", "ends_at"]
-    list_filter = ["team", "kind"]
-    raw_id_fields = ["nurse"]
-
-    # Bookings are written only by scheduling.services (overlap, leave and team checks).
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Leave)
-class LeaveAdmin(admin.ModelAdmin):
-    list_display = ["nurse", "starts_at", "ends_at"]
+    list_select_related = ["covering_team", "covered_team"]

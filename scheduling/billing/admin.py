@@ -1,36 +1,110 @@
-"""Django admin (superusers only): read-mostly views for support; writes go through pages."""
+"""Billing in the Django admin (superusers only): contracts and tariffs are configuration and
+save through `scheduling.billing.services` (one contract per insurer and year, a tariff above
+zero for a billable service); runs and their files are only shown, without the pre-flight
+findings, errors or files themselves (they name clients)."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
+from buurtzorg.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from scheduling.billing.models import BillingRun, Contract, RunFile, Tariff
+from scheduling.billing.services import contract_create, tariff_set
 
 
-class TariffInline(admin.TabularInline):
+class TariffInline(ReadOnlyInline):
     model = Tariff
-    extra = 0
+    fields = ["service", "hourly_rate"]
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ServiceAdmin):
+    """Added through `contract_create`; nothing of a contract changes after that but its
+    tariffs (see Tariffs)."""
+
+    fields = ["insurer", "year", "reference"]
     list_display = ["insurer", "year", "reference"]
     list_filter = ["year"]
+    list_select_related = ["insurer"]
     inlines = [TariffInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def service_save(
+        self, request: HttpRequest, obj: Any, data: dict[str, Any], change: bool
+    ) -> Contract:
+        return contract_create(
+            insurer=data["insurer"],
+            year=data["year"],
+            reference=data.get("reference", ""),
+            actor=request.user,
+        )
+
+
+@admin.register(Tariff)
+class TariffAdmin(ServiceAdmin):
+    """Set through `tariff_set`: on change only the rate can be edited."""
+
+    fields = ["contract", "service", "hourly_rate"]
+    list_display = ["contract", "service", "hourly_rate"]
+    list_filter = ["contract__year"]
+    list_select_related = ["contract__insurer", "service"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["contract", "service"] if obj is not None else []
+
+    def service_save(
+        self, request: HttpRequest, obj: Any, data: dict[str, Any], change: bool
+    ) -> Tariff:
+        return tariff_set(
+            contract=obj.contract if change else data["contract"],
+            service=obj.service if change else data["service"],
+            hourly_rate=data["hourly_rate"],
+            actor=request.user,
+        )
 
 
 @admin.register(BillingRun)
-class BillingRunAdmin(admin.ModelAdmin):
+class BillingRunAdmin(ReadOnlyAdmin):
     list_display = ["period", "insurer", "status", "line_count", "total_amount", "finalised_at"]
     list_filter = ["status"]
-    readonly_fields = [f.name for f in BillingRun._meta.fields]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
+    list_select_related = ["insurer"]
+    fields = [
+        "period",
+        "insurer",
+        "status",
+        "stage",
+        "requested_by",
+        "requested_at",
+        "started_at",
+        "finished_at",
+        "finalised_by",
+        "finalised_at",
+        "attempts",
+        "visit_count",
+        "client_count",
+        "line_count",
+        "credit_line_count",
+        "unpriced_count",
+        "total_amount",
+        "summary",
+    ]
 
 
 @admin.register(RunFile)
-class RunFileAdmin(admin.ModelAdmin):
+class RunFileAdmin(ReadOnlyAdmin):
     list_display = ["filename", "run", "kind", "size", "sha256"]
-    readonly_fields = [f.name for f in RunFile._meta.fields]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
+    list_select_related = ["run__insurer", "insurer"]
+    fields = [
+        "run",
+        "insurer",
+        "kind",
+        "filename",
+        "content_type",
+        "size",
+        "sha256",
+        "invoice_number",
+        "total_amount",
+    ]
