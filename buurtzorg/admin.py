@@ -120,7 +120,10 @@ class ServiceAdmin(admin.ModelAdmin):
         """Nothing left to write: the service saved `obj` while the form was validated."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Service admins have no inlines that write and no many-to-many fields of their own."""
+        """Inlines of a service admin are read-only: nothing of theirs is written here (the
+        admin's change message still asks each formset what it saved: nothing)."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 # --- third-party registrations ----------------------------------------------------------------

@@ -187,15 +187,22 @@ def test_a_team_made_in_the_admin_gets_its_messaging_space(client: object, super
     # given
     client.force_login(superuser)
     neighbourhood = NeighbourhoodFactory()
+    team_create(name="Team Taken", neighbourhood=neighbourhood, is_active=True, actor=superuser)
     # when
     response = client.post(
         reverse("admin:teams_team_add"),
         {"name": "Team Admin", "neighbourhood": neighbourhood.pk, "is_active": "on"},
     )
+    renamed = client.post(
+        reverse("admin:teams_team_change", args=[Team.objects.get(name="Team Admin").pk]),
+        {"name": "Team Taken", "neighbourhood": neighbourhood.pk, "is_active": "on"},
+    )
     # then
     assert response.status_code == 302
     team = Team.objects.get(name="Team Admin")
     assert Space.objects.filter(team=team).exists()
+    assert renamed.status_code == 200  # team_update's full_clean: the name is taken
+    assert renamed.context["adminform"].form.errors["name"]
 
 
 def test_a_nurse_in_a_team_cannot_be_made_a_coach_in_the_admin(
@@ -288,18 +295,27 @@ def test_a_zero_tariff_is_refused_at_its_field(
     assert tariff.hourly_rate == Decimal("78.35")
 
 
-def test_a_second_contract_for_an_insurer_and_year_is_refused(
+def test_contracts_are_added_through_the_service(
     client: object, superuser: User, world: dict
 ) -> None:
+    # given
     client.force_login(superuser)
     contract = Contract.objects.get()
-    response = client.post(
-        reverse("admin:billing_contract_add"),
-        {"insurer": contract.insurer_id, "year": contract.year, "reference": "again"},
+    inline = {"tariffs-TOTAL_FORMS": "0", "tariffs-INITIAL_FORMS": "0"}  # as the browser sends
+    add = reverse("admin:billing_contract_add")
+    # when
+    again = client.post(
+        add, {"insurer": contract.insurer_id, "year": contract.year, "reference": "x", **inline}
     )
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["year"]
-    assert Contract.objects.count() == 1
+    added = client.post(
+        add, {"insurer": contract.insurer_id, "year": "2027", "reference": "C-2027", **inline}
+    )
+    # then
+    assert again.status_code == 200
+    assert again.context["adminform"].form.errors["year"]
+    assert added.status_code == 302
+    years = Contract.objects.filter(insurer=contract.insurer).values_list("year", flat=True)
+    assert sorted(years) == [contract.year, 2027]
 
 
 def test_a_postcode_of_another_neighbourhood_is_refused(
@@ -320,3 +336,26 @@ def test_deleting_an_insurer_is_not_offered(client: object, superuser: User, wor
     insurer = world["team"].clients.get().insurer
     response = client.get(reverse("admin:clients_insurer_delete", args=[insurer.pk]))
     assert response.status_code == 403
+
+
+def test_a_neighbourhood_changed_in_the_admin_keeps_its_postcodes_through_the_service(
+    client: object, superuser: User, world: dict
+) -> None:
+    # given
+    client.force_login(superuser)
+    neighbourhood = world["team"].neighbourhood
+    url = reverse("admin:teams_neighbourhood_change", args=[neighbourhood.pk])
+    # when
+    shown = client.get(url).context["adminform"].form["postcodes"].value()
+    inline = {  # the read-only postcode list's management form, as the browser sends it
+        "postcode_areas-TOTAL_FORMS": "1",
+        "postcode_areas-INITIAL_FORMS": "1",
+    }
+    response = client.post(
+        url, {"name": "Oost", "population_estimate": "8000", "postcodes": "1091 1093", **inline}
+    )
+    # then
+    assert shown == "1091"
+    assert response.status_code == 302
+    codes = sorted(neighbourhood.postcode_areas.values_list("code", flat=True))
+    assert codes == ["1091", "1093"]
