@@ -6,6 +6,7 @@ findings, errors or files themselves (they name clients)."""
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from buurtzorg.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
@@ -16,6 +17,9 @@ from scheduling.billing.services import contract_create, tariff_set
 class TariffInline(ReadOnlyInline):
     model = Tariff
     fields = ["service", "hourly_rate"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tariff]:
+        return super().get_queryset(request).select_related("service")
 
 
 @admin.register(Contract)

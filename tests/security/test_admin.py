@@ -2,6 +2,7 @@
 care data (issue 14 deliverable 4, issue 20 item 3)."""
 
 import base64
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -63,12 +64,18 @@ def world(superuser: User) -> dict:
         team=team, insurer=insurer, first_name=CLIENT_FIRST, last_name=CLIENT_LAST
     )
     VisitFactory(client=client_record, nurse=nurse, service=service)
-    TariffFactory(contract=ContractFactory(insurer=insurer), service=service)
+    contract = ContractFactory(insurer=insurer)
+    TariffFactory(contract=contract, service=service)
+    TariffFactory(contract=contract, service=CareServiceFactory(code="1002", is_billable=True))
+    MembershipFactory(team=team, seat=2)  # two of each row a list shows: N+1 shows up
+    CoachAssignmentFactory(team=team)
+    CoverageRuleFactory(team=team, starts_at=dt.time(23), ends_at=dt.time(7), min_nurses=1)
     ShiftFactory(nurse=nurse, team=team, note=SHIFT_NOTE)
     LeaveFactory(nurse=nurse, reason=LEAVE_NOTE)
     PostFactory(thread=ThreadFactory(space=team.space), body=POST_BODY)
     token = Token.objects.create(user=nurse)
     device = TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=NurseFactory(), name="laptop", confirmed=True)
     return {"team": team, "nurse": nurse, "token": token, "device": device}
 
 
@@ -283,7 +290,7 @@ def test_a_zero_tariff_is_refused_at_its_field(
 ) -> None:
     # given
     client.force_login(superuser)
-    tariff = Tariff.objects.get()
+    tariff = Tariff.objects.get(service__code="1001")
     # when
     response = client.post(
         reverse("admin:billing_tariff_change", args=[tariff.pk]), {"hourly_rate": "0"}
