@@ -68,7 +68,7 @@ def load(stdout: TextIO) -> None:
         CoachAssignment.objects.get_or_create(coach=coach, team=team)
         for seat, username in enumerate(nurses, start=1):
             nurse = demo_user(username)
-            if not Membership.objects.filter(nurse=nurse, ended_on__isnull=True).exists():
+            if not Membership.objects.active().filter(nurse=nurse).exists():
                 Membership.objects.create(
                     team=team,
                     nurse=nurse,

@@ -4,12 +4,14 @@ The 12-nurse cap is a database fact: each active membership holds a seat 1..12 a
 unique constraint on (team, seat) makes a 13th active row impossible, whichever path writes it.
 """
 
+import datetime as dt
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +104,58 @@ class PostcodeArea(TimeStampedModel):
         return self.code
 
 
+def membership_active_q(*, on: dt.date | None = None, prefix: str = "") -> Q:
+    """THE rule "this membership is active", as a condition (`prefix` reaches it through a
+    relation, e.g. "memberships__" from a team).
+
+    Without `on`: the membership has not ended (`ended_on IS NULL`), the meaning the seat and
+    one-team constraints use (`ACTIVE` below). With `on`: it covers that day (started on or
+    before it and not ended before it), for questions about a given date.
+    """
+    if on is None:
+        return Q(**{f"{prefix}ended_on__isnull": True})
+    return Q(**{f"{prefix}started_on__lte": on}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on})
+    )
+
+
+def nurse_team_id(user: Any) -> Subquery:
+    """The nurse's active team id as a scalar subquery (at most one: `membership_one_active_team`).
+
+    `team_id = (SELECT ...)` lets PostgreSQL evaluate it once (an InitPlan) and use the index
+    on the outer table's team_id; `team_id IN (SELECT ...) OR ...` became a hashed-subplan
+    filter over a sequential scan of all 2 million visits (1.2 s).
+    """
+    return Subquery(Membership.objects.active().filter(nurse=user).order_by().values("team_id")[:1])
+
+
+def team_scope_q(user: Any, *, prefix: str = "") -> Q | None:
+    """THE rule "which teams does `user` work in", as a condition on a team (`prefix` reaches
+    the team through a relation, e.g. "team__" from a client). None: no team at all.
+
+    - a nurse: her active team (at most one, so no duplicate rows);
+    - a coach: the teams she coaches ((coach, team) is unique, so no duplicates either);
+    - everyone else, and anyone anonymous or deactivated: none. Back office and administrators
+      see all teams on the pages that are theirs; those selectors say so themselves.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return None
+    role = getattr(user, "role", None)
+    if role == Role.NURSE:
+        return Q(**{f"{prefix}pk": nurse_team_id(user)})
+    if role == Role.COACH:
+        return Q(**{f"{prefix}coach_assignments__coach": user})
+    return None
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> "TeamQuerySet":
+        """Teams `user` works in: a nurse her active team, a coach the teams she coaches,
+        nobody else any (see `team_scope_q`)."""
+        scope = team_scope_q(user)
+        return self.none() if scope is None else self.filter(scope)
+
+
 class Team(PublicModel):
     MAX_NURSES = 12
 
@@ -111,6 +165,8 @@ class Team(PublicModel):
     coaches = models.ManyToManyField(
         User, through="CoachAssignment", related_name="coached_teams", blank=True
     )
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -122,7 +178,19 @@ class Team(PublicModel):
         return reverse("teams:team-detail", args=[self.public_id])
 
 
-ACTIVE = Q(ended_on__isnull=True)
+ACTIVE = membership_active_q()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on: dt.date | None = None) -> "MembershipQuerySet":
+        """Active memberships: not ended (the constraints' meaning), or covering day `on`."""
+        return self.filter(membership_active_q(on=on))
+
+    def overlapping(self, start: dt.date, end: dt.date) -> "MembershipQuerySet":
+        """Memberships active on at least one day of [start, end] (both included)."""
+        return self.filter(started_on__lte=end).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        )
 
 
 class Membership(PublicModel):
@@ -139,6 +207,8 @@ class Membership(PublicModel):
         decimal_places=1,
         validators=[MinValueValidator(0)],
     )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["team", "seat"]

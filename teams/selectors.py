@@ -18,7 +18,8 @@ def team_list_visible(*, user: User) -> QuerySet[Team]:
     ms, growing with the data), and the paginator's COUNT stays a plain count of teams.
     """
     active_nurses = (
-        Membership.objects.filter(team=OuterRef("pk"), ended_on__isnull=True)
+        Membership.objects.active()
+        .filter(team=OuterRef("pk"))
         .order_by()
         .values("team")
         .annotate(n=Count("pk"))
@@ -29,13 +30,9 @@ def team_list_visible(*, user: User) -> QuerySet[Team]:
         .order_by("name")
         .annotate(active_nurses=Coalesce(Subquery(active_nurses), 0))
     )
-    if user.role in (Role.ADMIN, Role.BACK_OFFICE):
-        return teams
-    if user.role == Role.COACH:
-        return teams.filter(coach_assignments__coach=user)
-    if user.role == Role.NURSE:
-        return teams.filter(memberships__nurse=user, memberships__ended_on__isnull=True)
-    return teams.none()
+    if user.is_authenticated and user.role in (Role.ADMIN, Role.BACK_OFFICE):
+        return teams  # they run the organisation: every team's page, none of its care data
+    return teams.visible_to(user)
 
 
 def team_get_visible(*, user: User, public_id: UUID) -> Team:
@@ -44,9 +41,7 @@ def team_get_visible(*, user: User, public_id: UUID) -> Team:
 
 def team_for_nurse(*, nurse: User) -> Team | None:
     """The nurse's one active team, or None."""
-    membership = (
-        Membership.objects.filter(nurse=nurse, ended_on__isnull=True).select_related("team").first()
-    )
+    membership = Membership.objects.active().filter(nurse=nurse).select_related("team").first()
     return membership.team if membership else None
 
 
@@ -61,5 +56,5 @@ def neighbourhood_list() -> QuerySet[Neighbourhood]:
 
 
 def nurses_without_team() -> QuerySet[User]:
-    active = Membership.objects.filter(ended_on__isnull=True).values("nurse_id")
+    active = Membership.objects.active().values("nurse_id")
     return User.objects.filter(role=Role.NURSE, is_active=True).exclude(pk__in=active)

@@ -151,15 +151,13 @@ def team_add_nurse(
         raise ValidationError({"nurse": [NOT_A_NURSE]}, code="not_a_nurse")
     if not team.is_active:
         raise ValidationError({"team": [INACTIVE_TEAM.format(team=team)]}, code="inactive_team")
-    current = (
-        Membership.objects.filter(nurse=nurse, ended_on__isnull=True).select_related("team").first()
-    )
+    current = Membership.objects.active().filter(nurse=nurse).select_related("team").first()
     if current:
         raise ValidationError(
             {"nurse": [NURSE_IN_OTHER_TEAM.format(nurse=nurse, team=current.team)]},
             code="nurse_in_team",
         )
-    taken = set(team.memberships.filter(ended_on__isnull=True).values_list("seat", flat=True))
+    taken = set(team.memberships.active().values_list("seat", flat=True))
     free = [seat for seat in range(1, Team.MAX_NURSES + 1) if seat not in taken]
     if not free:
         raise ValidationError(
@@ -244,7 +242,7 @@ def user_update(
     actor: User,
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
-    if role != user.role and user.memberships.filter(ended_on__isnull=True).exists():
+    if role != user.role and user.memberships.active().exists():
         raise ValidationError(
             {"role": ["End this nurse's team membership before changing her role."]}
         )
