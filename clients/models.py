@@ -7,6 +7,8 @@ rows (signs only on an actual problem, the sign belongs to the problem) live in
 `clients.selectors`.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -26,7 +28,7 @@ from omaha.models import (
     Severity,
     SignSymptom,
 )
-from teams.models import Team
+from teams.models import Role, Team, team_scope_q
 
 BSN_INVALID = "A BSN is 9 digits and must pass the 11-test (elfproef)."
 BSN_REQUIRED = "A client needs a BSN; only an erased record has none."
@@ -111,6 +113,23 @@ class ClientStatus(models.TextChoices):
     DISCHARGED = "discharged", _("Discharged")
 
 
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> "ClientQuerySet":
+        """Clients `user` may see at all (rows, not yet which parts of them).
+
+        Nurses: the clients of her active team; coaches: of the teams she coaches (both
+        `teams.models.team_scope_q`); back office: every client, for billing (administrative
+        fields only, which `clients.selectors` decides); administrators and anyone anonymous
+        or deactivated: none.
+        """
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role == Role.BACK_OFFICE:
+            return self.all()
+        scope = team_scope_q(user, prefix="team__")
+        return self.none() if scope is None else self.filter(scope)
+
+
 class Client(PublicModel):
     """A person in care. The team is responsible; the postcode suggests which team that is."""
 
@@ -149,6 +168,8 @@ class Client(PublicModel):
     admitted_on = models.DateField(_("admitted on"))
     discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
     discharge_reason = models.CharField(_("discharge reason"), max_length=200, blank=True)
+
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

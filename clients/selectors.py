@@ -48,20 +48,9 @@ def user_edits_clients(*, user: User) -> bool:
 
 
 def client_list_visible(*, user: User) -> QuerySet[Client]:
-    """Clients `user` may see at all (rows, not yet which parts of them)."""
-    clients = Client.objects.select_related("team", "insurer")
-    if not (user.is_authenticated and user.is_active):
-        return clients.none()
-    if user.role == Role.NURSE:
-        # A nurse has at most one active membership (a database constraint), so no duplicates.
-        return clients.filter(
-            team__memberships__nurse=user, team__memberships__ended_on__isnull=True
-        )
-    if user.role == Role.COACH:
-        return clients.filter(team__coach_assignments__coach=user)
-    if user.role == Role.BACK_OFFICE:
-        return clients
-    return clients.none()
+    """Clients `user` may see at all (rows, not yet which parts of them): the rule is
+    `Client.objects.visible_to`."""
+    return Client.objects.visible_to(user).select_related("team", "insurer")
 
 
 def client_get_visible(*, user: User, public_id: UUID | str) -> Client:
