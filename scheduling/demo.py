@@ -23,6 +23,7 @@ from scheduling.models import (
     VisitSeries,
     VisitStatus,
 )
+from scheduling.selectors import team_nurses
 from scheduling.services.rota import local_datetime, local_span
 from scheduling.services.visits import series_create, visit_log, visit_schedule
 from teams.models import Team, User
@@ -38,11 +39,7 @@ DEMO_SERVICES = [
 
 
 def _team_nurses(team: Team) -> list[User]:
-    return list(
-        User.objects.filter(memberships__team=team, memberships__ended_on__isnull=True).order_by(
-            "memberships__seat"
-        )
-    )
+    return list(team_nurses(team=team))
 
 
 def _book(nurse: User, team: Team, day: dt.date, kind: str) -> int:

@@ -10,7 +10,7 @@ overlaps themselves under a row lock, so SQLite behaves the same through the app
 import datetime as dt
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -268,6 +268,43 @@ class VisitSeries(PublicModel):
 BOOKING = Q(nurse__isnull=False, corrects__isnull=True) & ~Q(status=VisitStatus.CANCELLED)
 
 
+def visit_counts_q() -> Q:
+    """THE rule "this visit row counts" (minutes for billing, dashboards and outcome reports),
+    as a condition usable in `filter()` and in an aggregate's `filter=`.
+
+    A row counts when it is done (planned, in progress and cancelled rows never count) and no
+    later row replaces it:
+    - a correction (`corrects`) replaces the visit it corrects, whatever the correction's own
+      status: a cancelled correction takes a billed visit back out, and itself counts nothing;
+    - of two or more corrections of one visit, the latest (highest id: rows are only ever
+      added, and `visit_correct` locks the corrected visit, so ids follow the order in which
+      corrections were made) replaces the earlier ones. A correction states what happened,
+      not a difference, so the latest is what happened: 60 min billed, corrected to 40, then
+      to 50, counts 50. (Billing used to count 40 + 50 = 90 for such siblings, the dashboards
+      50; this rule ends that disagreement.) A correction of a correction (a chain) works the
+      same way through the first point.
+
+    Both tests are `NOT EXISTS` over correction rows only (`corrects_id IS NOT NULL`, through
+    the index on `corrects_id`): PostgreSQL makes them anti-joins that hash the few correction
+    rows, instead of probing or hashing the whole visit table, so a national month (about 2
+    million visits) pays almost nothing for them.
+    """
+    corrections = Visit.objects.filter(corrects__isnull=False)
+    replaced = corrections.filter(corrects=OuterRef("pk"))
+    later_sibling = corrections.filter(corrects=OuterRef("corrects"), pk__gt=OuterRef("pk"))
+    return Q(status=VisitStatus.DONE) & ~Exists(replaced) & ~Exists(later_sibling)
+
+
+class VisitQuerySet(models.QuerySet):
+    def effective(self) -> "VisitQuerySet":
+        """Visit rows that count: see `visit_counts_q`, the one definition."""
+        return self.filter(visit_counts_q())
+
+    def originals(self) -> "VisitQuerySet":
+        """The logical visits as planned (not correction rows): what counts of visits use."""
+        return self.filter(corrects__isnull=True)
+
+
 class Visit(PublicModel):
     """A planned or logged visit to a client.
 
@@ -317,6 +354,8 @@ class Visit(PublicModel):
     corrects = models.ForeignKey(
         "self", on_delete=models.PROTECT, related_name="corrections", null=True, blank=True
     )
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]

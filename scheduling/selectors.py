@@ -23,7 +23,7 @@ from scheduling.models import (
     VisitSeries,
     VisitStatus,
 )
-from teams.models import Membership, Role, Team, User
+from teams.models import Membership, Role, Team, User, membership_active_q, team_scope_q
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -34,12 +34,7 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def rota_team_list_visible(*, user: User) -> QuerySet[Team]:
     """Teams whose rota `user` may read."""
-    teams = Team.objects.select_related("neighbourhood").order_by("name")
-    if user.role == Role.NURSE:
-        return teams.filter(memberships__nurse=user, memberships__ended_on__isnull=True)
-    if user.role == Role.COACH:
-        return teams.filter(coach_assignments__coach=user)
-    return teams.none()
+    return Team.objects.visible_to(user).select_related("neighbourhood").order_by("name")
 
 
 def rota_team_get_visible(*, user: User, public_id: UUID | None = None) -> Team:
@@ -64,7 +59,8 @@ def rota_team_with_nurses(*, user: User, public_id: UUID | None = None) -> tuple
     if public_id:
         teams = teams.filter(public_id=public_id)
     memberships = list(
-        Membership.objects.filter(team_id=Subquery(teams.values("pk")[:1]), ended_on__isnull=True)
+        Membership.objects.active()
+        .filter(team_id=Subquery(teams.values("pk")[:1]))
         .select_related("team__neighbourhood", "nurse")
         .order_by("seat")
     )
@@ -88,7 +84,7 @@ def rota_can_edit(*, user: User, team: Team) -> bool:
     """Teams plan themselves: only the team's own nurses change its rota (coaches read)."""
     return (
         user.role == Role.NURSE
-        and Membership.objects.filter(nurse=user, team=team, ended_on__isnull=True).exists()
+        and Membership.objects.active().filter(nurse=user, team=team).exists()
     )
 
 
@@ -106,9 +102,10 @@ def shift_get_visible(*, user: User, public_id: UUID) -> Shift:
 
 def team_nurses(*, team: Team) -> QuerySet[User]:
     """Active nurses of the team, in seat order."""
-    return User.objects.filter(memberships__team=team, memberships__ended_on__isnull=True).order_by(
-        "memberships__seat"
-    )
+    # One filter() call, so the team and the active condition are on the same membership.
+    return User.objects.filter(
+        membership_active_q(prefix="memberships__"), memberships__team=team
+    ).order_by("memberships__seat")
 
 
 def assignable_nurses() -> QuerySet[User]:
@@ -153,6 +150,16 @@ def team_week_shifts_and_leaves(
     return shift_rows, leave_rows
 
 
+def team_leave_get(*, team: Team, public_id: UUID) -> Leave:
+    """A leave of one of the team's active nurses (404 for any other)."""
+    return get_object_or_404(
+        Leave.objects.filter(
+            membership_active_q(prefix="nurse__memberships__"), nurse__memberships__team=team
+        ),
+        public_id=public_id,
+    )
+
+
 def team_coverage_rules(*, team: Team) -> QuerySet[CoverageRule]:
     return team.coverage_rules.order_by("starts_at")
 
@@ -166,30 +173,19 @@ def team_cover_arrangements(*, team: Team) -> QuerySet[CoverArrangement]:
 # --- visits ---------------------------------------------------------------------------------
 
 
-def _own_team_id(user: User) -> Subquery:
-    """The nurse's active team as a scalar subquery (at most one: `membership_one_active_team`).
-
-    `team_id = (SELECT ...)` lets PostgreSQL evaluate it once and use the (team, starts_at)
-    index, OR-ed with the nurse index in a bitmap scan; `team_id IN (SELECT ...) OR ...`
-    became a hashed-subplan filter over a sequential scan of all 2 million visits (1.2 s).
-    """
-    return Subquery(
-        Membership.objects.filter(nurse=user, ended_on__isnull=True)
-        .order_by()
-        .values("team_id")[:1]
-    )
-
-
 def visit_list_visible(*, user: User) -> QuerySet[Visit]:
-    """Visits `user` may read: her team's (and any assigned to her), or a coach's teams'."""
+    """Visits `user` may read: her team's (and any assigned to her), or a coach's teams'.
+
+    A nurse's team is `nurse_team_id`, a scalar subquery: `team_id = (SELECT ...)` OR-ed with
+    the nurse index makes a bitmap scan (see there for why not `IN`).
+    """
     visits = Visit.objects.select_related("client", "nurse", "team", "service")
-    if not (user.is_authenticated and user.is_active):
+    scope = team_scope_q(user, prefix="team__")
+    if scope is None:
         return visits.none()
     if user.role == Role.NURSE:
-        return visits.filter(Q(team_id=_own_team_id(user)) | Q(nurse=user))
-    if user.role == Role.COACH:
-        return visits.filter(team__coach_assignments__coach=user)
-    return visits.none()
+        scope |= Q(nurse=user)
+    return visits.filter(scope)
 
 
 def visit_get_visible(*, user: User, public_id: UUID) -> Visit:
@@ -290,8 +286,5 @@ def calendar_token_user(*, token: str) -> User:
 
 def series_list_visible(*, user: User) -> QuerySet[VisitSeries]:
     series = VisitSeries.objects.select_related("client", "nurse", "team")
-    if user.role == Role.NURSE:
-        return series.filter(team_id=_own_team_id(user))
-    if user.role == Role.COACH:
-        return series.filter(team__coach_assignments__coach=user)
-    return series.none()
+    scope = team_scope_q(user, prefix="team__")
+    return series.none() if scope is None else series.filter(scope)

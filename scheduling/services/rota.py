@@ -88,12 +88,7 @@ def _lock_nurse(nurse: User) -> User:
 
 
 def is_member_on(*, nurse: User, team: Team, day: dt.date) -> bool:
-    return Membership.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=day),
-        nurse=nurse,
-        team=team,
-        started_on__lte=day,
-    ).exists()
+    return Membership.objects.active(on=day).filter(nurse=nurse, team=team).exists()
 
 
 def leave_during(*, nurse: User, start: dt.datetime, end: dt.datetime) -> Leave | None:

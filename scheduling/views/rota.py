@@ -16,7 +16,7 @@ from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from scheduling import services
 from scheduling.forms import CoverageRuleForm, CoverArrangementForm, LeaveForm, ShiftForm
-from scheduling.models import CoverageRule, Leave, ShiftKind
+from scheduling.models import CoverageRule, ShiftKind
 from scheduling.selectors import (
     rota_can_edit,
     rota_can_edit_visible,
@@ -26,6 +26,7 @@ from scheduling.selectors import (
     shift_get_visible,
     team_cover_arrangements,
     team_coverage_rules,
+    team_leave_get,
     team_week_shifts_and_leaves,
 )
 from scheduling.services.rota import local_datetime, local_span
@@ -239,12 +240,7 @@ def leave_form_page(request: HttpRequest) -> HttpResponse:
 @role_required(Role.NURSE)
 def leave_delete_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     team = _editable_team(request)
-    leave = get_object_or_404(
-        Leave,
-        public_id=public_id,
-        nurse__memberships__team=team,
-        nurse__memberships__ended_on__isnull=True,
-    )
+    leave = team_leave_get(team=team, public_id=public_id)
     services.leave_delete(leave=leave, actor=request.user)
     messages.success(request, "Leave removed.")
     return _done(request, _rota_url(team))
