@@ -5,9 +5,10 @@ service with the summed minutes and the list of visits; Python then only walks t
 (about one or two per client), never the visits themselves.
 
 Which visits count:
-- "effective" visits: a visit that a later correction supersedes (another visit `corrects` it)
-  no longer counts; the correction counts in its place;
-- billable services only (`CareService.is_billable`), cancelled visits never;
+- effective visits, `Visit.objects.effective()` (the one definition, shared with the
+  dashboards and outcome reports): done visits that no correction replaces; of several
+  corrections of one visit only the latest counts; cancelled visits never;
+- billable services only (`CareService.is_billable`);
 - for the billed month: visits not billed yet (`billed_at` empty);
 - for corrections: a month that is already closed for the client's insurer, in which the
   client has an effective visit that is not billed yet (a correction or a late entry). That
@@ -37,9 +38,6 @@ from django.db.models import (
 from clients.models import Insurer
 from scheduling.billing.models import BillingRun, InvoiceLine, LineKind, RunStatus
 from scheduling.models import Visit, VisitService
-
-# Only visits that were done (and logged) bill; planned, in progress and cancelled never do.
-BILLABLE_VISIT_STATUS = "done"
 
 
 class IdList(Aggregate):
@@ -74,12 +72,6 @@ def month_bounds(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def next_month(period: dt.date) -> dt.date:
     return (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def effective_visits() -> QuerySet[Visit]:
-    """Visits that count: done, and not superseded by a correction (of any status)."""
-    superseded = Visit.objects.filter(corrects=OuterRef("pk"))
-    return Visit.objects.filter(status=BILLABLE_VISIT_STATUS).exclude(Exists(superseded))
 
 
 def scope_filter(insurer: Insurer | None, prefix: str = "") -> Q:
@@ -160,7 +152,7 @@ def month_groups(*, period: dt.date, insurer: Insurer | None) -> list[Group]:
     start, end = month_bounds(period)
     rows = (
         VisitService.objects.filter(
-            visit__in=effective_visits().filter(
+            visit__in=Visit.objects.effective().filter(
                 scope_filter(insurer),
                 starts_at__gte=start,
                 starts_at__lt=end,
@@ -200,7 +192,7 @@ def correction_pairs(*, period: dt.date, insurer: Insurer | None) -> list[tuple[
     tz = ZoneInfo(settings.TIME_ZONE)
     billable = VisitService.objects.filter(visit=OuterRef("pk"), service__is_billable=True)
     late = (
-        effective_visits()
+        Visit.objects.effective()
         .filter(scope_filter(insurer), billed_at__isnull=True, starts_at__gte=start)
         .filter(starts_at__lt=end)
         .filter(Exists(billable))
@@ -262,7 +254,7 @@ def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
         start, end = month_bounds(month)
         rows = (
             VisitService.objects.filter(
-                visit__in=effective_visits().filter(
+                visit__in=Visit.objects.effective().filter(
                     client_id__in=client_ids, starts_at__gte=start, starts_at__lt=end
                 ),
                 service__is_billable=True,

@@ -117,7 +117,7 @@ def _more(code: str, total: int, what: str) -> list[Problem]:
 
 def _scope_visits(run: BillingRun) -> QuerySet[Visit]:
     start, end = aggregation.month_bounds(run.period)
-    return aggregation.effective_visits().filter(
+    return Visit.objects.effective().filter(
         aggregation.scope_filter(run.insurer),
         starts_at__gte=start,
         starts_at__lt=end,
@@ -190,7 +190,7 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
         needed.setdefault(earlier_year, set()).update(
             VisitService.objects.filter(
                 months,
-                visit__in=aggregation.effective_visits(),
+                visit__in=Visit.objects.effective(),
                 service__is_billable=True,
             )
             .values_list("visit__client__insurer_id", "service_id")
@@ -242,7 +242,6 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
         _scope_visits(run)
         .filter(billed_at__isnull=True)
         .exclude(Exists(VisitService.objects.filter(visit=OuterRef("pk"))))
-        .filter(status__in=BILLABLE_DONE_STATUSES)
         .select_related("client")
         .order_by("starts_at")
     )
@@ -373,10 +372,6 @@ def _correction_months_by_year(run: BillingRun) -> dict[int, Q]:
         )
         by_year[month.year] = by_year.get(month.year, Q()) | condition
     return by_year
-
-
-# Visits in these states are care that happened; without a service their time is lost.
-BILLABLE_DONE_STATUSES = (aggregation.BILLABLE_VISIT_STATUS,)
 
 
 def _visit_problems(visits: QuerySet[Visit], code: str, template: str, what: str) -> list[Problem]:
