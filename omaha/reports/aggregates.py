@@ -9,8 +9,8 @@ Definitions (also printed in the report):
   counts for the K/B/S comparison only with two different ratings;
 - improved: the sum K+B+S of the latest rating is higher than at admission;
 - interventions: care-plan lines of the problems addressed, by category and target;
-- hours of care: minutes of the services logged on visits in the period (cancelled and
-  superseded visits excluded), per client.
+- hours of care: minutes of the services logged on the period's visits that count
+  (`Visit.objects.effective()`, the definition billing and the dashboards use), per client.
 """
 
 import datetime as dt
@@ -36,6 +36,7 @@ from django.db.models import (
 
 from clients.models import Client, ClientProblem, Intervention, OutcomeRating, RatingMoment
 from omaha.reports.models import OutcomeReport, ReportScope
+from scheduling.models import Visit, VisitService
 
 HOUR_BUCKETS = [(0, 5), (5, 10), (10, 20), (20, 40), (40, None)]
 
@@ -171,17 +172,12 @@ def interventions_by_category(report: OutcomeReport) -> list[dict[str, Any]]:
 
 def minutes_per_client(report: OutcomeReport) -> dict[int, int]:
     """Logged service minutes per client in the period (one GROUP BY)."""
-    try:
-        from scheduling.billing.aggregation import effective_visits
-        from scheduling.models import VisitService
-    except ImportError:  # scheduling without visits: no hours to report
-        return {}
     tz = ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime.combine(report.period_start, dt.time(), tzinfo=tz)
     end = dt.datetime.combine(report.period_end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     rows = (
         VisitService.objects.filter(
-            visit__in=effective_visits().filter(
+            visit__in=Visit.objects.effective().filter(
                 client__in=scope_clients(report), starts_at__gte=start, starts_at__lt=end
             )
         )

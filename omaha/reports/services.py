@@ -10,10 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from buurtzorg.tasks import RETRYABLE_ERRORS
-from omaha.reports import aggregates
+from omaha.reports import aggregates, selectors
 from omaha.reports.files import report_csv_bytes, report_pdf_bytes
 from omaha.reports.models import OutcomeReport, ReportScope, ReportStatus
-from teams.models import Membership, Neighbourhood, Role, Team, User
+from teams.models import Neighbourhood, Team, User
 
 logger = logging.getLogger(__name__)
 
@@ -28,28 +28,21 @@ PER_CLIENT_NURSES_ONLY = (
 SCOPE_NOT_ALLOWED = "You can only ask for reports about your own team(s)."
 
 
-def _nurse_team_id(user: User) -> int | None:
-    return (
-        Membership.objects.filter(nurse=user, ended_on__isnull=True)
-        .values_list("team_id", flat=True)
-        .first()
-    )
-
-
-def _check_access(*, actor: User, scope: str, team: Team | None, per_client: bool) -> None:
-    if per_client and not (
-        actor.role == Role.NURSE and team is not None and _nurse_team_id(actor) == team.pk
-    ):
+def _check_access(
+    *,
+    actor: User,
+    scope: str,
+    team: Team | None,
+    neighbourhood: Neighbourhood | None,
+    per_client: bool,
+) -> None:
+    """Who may ask what is decided in `omaha.reports.selectors` (with who may see what)."""
+    if per_client and not selectors.report_may_ask_per_client(user=actor, team=team):
         raise ValidationError({"per_client": [PER_CLIENT_NURSES_ONLY]})
-    if actor.role in (Role.BACK_OFFICE, Role.ADMIN):
-        return
-    if actor.role == Role.NURSE and scope == ReportScope.TEAM and team is not None:
-        if _nurse_team_id(actor) == team.pk:
-            return
-    if actor.role == Role.COACH and scope == ReportScope.TEAM and team is not None:
-        if team.coach_assignments.filter(coach=actor).exists():
-            return
-    raise ValidationError({"scope": [SCOPE_NOT_ALLOWED]})
+    if not selectors.report_may_ask(
+        user=actor, scope=scope, team=team, neighbourhood=neighbourhood
+    ):
+        raise ValidationError({"scope": [SCOPE_NOT_ALLOWED]})
 
 
 @transaction.atomic
@@ -83,7 +76,9 @@ def outcome_report_request(
         team = None
     if scope != ReportScope.NEIGHBOURHOOD:
         neighbourhood = None
-    _check_access(actor=actor, scope=scope, team=team, per_client=per_client)
+    _check_access(
+        actor=actor, scope=scope, team=team, neighbourhood=neighbourhood, per_client=per_client
+    )
     report = OutcomeReport(
         scope=scope,
         team=team,
