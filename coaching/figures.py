@@ -23,10 +23,8 @@ from django.db import connection
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     F,
     Max,
-    OuterRef,
     Q,
     Sum,
     Value,
@@ -37,7 +35,7 @@ from django.utils import timezone
 
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
 from coaching.models import TeamDay
-from scheduling.models import Visit, VisitStatus
+from scheduling.models import Visit, VisitStatus, visit_counts_q
 from scheduling.services.rota import CoverageGap, coverage_gaps_for_teams, local_datetime
 from teams.models import Membership, Team
 
@@ -367,8 +365,8 @@ def _overlap_days(m: dict, start: dt.date, end: dt.date) -> int:
 def _memberships(ids: list[int], start: dt.date, end: dt.date) -> dict[int, list[dict]]:
     """Membership rows (a dozen or so per team), for pro-rata contracted hours."""
     rows = (
-        Membership.objects.filter(team_id__in=ids, started_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        Membership.objects.overlapping(start, end)
+        .filter(team_id__in=ids)
         .values("team_id", "started_on", "ended_on", "contracted_hours")
         .order_by()
     )
@@ -383,22 +381,11 @@ def _contracted(members: list[dict], start: dt.date, end: dt.date) -> Decimal:
     return (total / 7).quantize(Decimal("0.1"))
 
 
-def _visits_with_effect() -> object:
-    """Visits annotated with `effective`: the row whose minutes count for a logical visit.
-
-    A correction row (`corrects`) carries new minutes for a billed visit, so the minutes of a
-    visit are those of its latest correction, else its own. Counts of visits (planned, logged,
-    late, nurses seen) use the original rows only (`corrects` empty), with their own log time.
-    """
-    # `corrects__isnull=False` lets PostgreSQL read only the few correction rows (through the
-    # index on corrects_id) instead of hashing the whole visit table for the anti-join.
-    corrections = Visit.objects.filter(corrects__isnull=False)
-    superseded = corrections.filter(corrects=OuterRef("pk"))
-    later_sibling = corrections.filter(corrects=OuterRef("corrects"), pk__gt=OuterRef("pk"))
-    return Visit.objects.annotate(superseded=Exists(superseded), later=Exists(later_sibling))
-
-
-EFFECTIVE = Q(superseded=False, later=False)
+# Which rows count for minutes is `Visit.objects.effective()` / `visit_counts_q()` (one
+# definition, shared with billing and outcome reports): done rows that no correction replaces,
+# of several corrections of one visit the latest. Counts of visits (planned, logged, late,
+# nurses seen) use the original rows only (`corrects` empty), with their own log time.
+EFFECTIVE = visit_counts_q()
 ORIGINAL = Q(corrects__isnull=True)
 
 
@@ -412,8 +399,7 @@ def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> d
     original_done = ORIGINAL & done
     seen = original_done & Q(nurse__isnull=False)
     rows = (
-        _visits_with_effect()
-        .filter(team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi)
+        Visit.objects.filter(team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi)
         .values("team_id")
         .annotate(
             planned=Count(
@@ -421,7 +407,7 @@ def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> d
                 filter=ORIGINAL & ~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now),
             ),
             logged=Count("pk", filter=original_done),
-            minutes=Sum("logged_minutes", filter=done & EFFECTIVE),
+            minutes=Sum("logged_minutes", filter=EFFECTIVE),
             late=Count("pk", filter=original_done & Q(logged_at__gt=F("ends_at") + LATE_AFTER)),
             pairs=Count(
                 Concat(
@@ -449,9 +435,8 @@ def _weeks(today: dt.date) -> list[dt.date]:
 def _weekly_minutes(ids: list[int], weeks: list[dt.date]) -> dict[tuple[int, dt.date], int]:
     lo, hi = _local_bounds(weeks[0], weeks[-1] + dt.timedelta(days=6))
     rows = (
-        _visits_with_effect()
-        .filter(EFFECTIVE, team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi)
-        .filter(status=VisitStatus.DONE)
+        Visit.objects.effective()
+        .filter(team_id__in=ids, starts_at__gte=lo, starts_at__lt=hi)
         .annotate(week=TruncWeek("starts_at"))
         .values("team_id", "week")
         .annotate(minutes=Sum("logged_minutes"))

@@ -32,18 +32,14 @@ from coaching.models import (
     Thread,
 )
 from omaha.models import Problem
-from teams.models import Membership, Role, Team, User
+from teams.models import Role, Team, User, membership_active_q
 
 SPACE_ROLES = (Role.NURSE, Role.COACH)
 
 
 def visible_team_ids(*, user: User) -> QuerySet:
     """Ids of the teams whose space `user` may enter (a subquery, not a list)."""
-    if user.role == Role.NURSE:
-        return Membership.objects.filter(nurse=user, ended_on__isnull=True).values("team_id")
-    if user.role == Role.COACH:
-        return Team.objects.filter(coach_assignments__coach=user).values("id")
-    return Team.objects.none().values("id")
+    return Team.objects.visible_to(user).values("id")
 
 
 def space_list_visible(*, user: User) -> QuerySet[Space]:
@@ -73,7 +69,11 @@ def space_members(*, space: Space) -> QuerySet[User]:
     if space.kind == SpaceKind.ORGANISATION:
         return people.filter(role__in=SPACE_ROLES)
     return people.filter(
-        Q(role=Role.NURSE, memberships__team_id=space.team_id, memberships__ended_on__isnull=True)
+        Q(
+            membership_active_q(prefix="memberships__"),
+            role=Role.NURSE,
+            memberships__team_id=space.team_id,
+        )
         | Q(role=Role.COACH, coach_assignments__team_id=space.team_id)
     ).distinct()
 

@@ -41,7 +41,6 @@ from coaching.figures import (
     _memberships,
     _outcomes,
     _top_problems,
-    _visits_with_effect,
     gap_hours,
     pair_key,
 )
@@ -89,8 +88,7 @@ def _visit_counts(first: dt.date, last: dt.date, now: dt.datetime) -> dict[tuple
     done = Q(status=VisitStatus.DONE)
     original_done = ORIGINAL & done
     rows = (
-        _visits_with_effect()
-        .filter(starts_at__gte=lo, starts_at__lt=hi)
+        Visit.objects.filter(starts_at__gte=lo, starts_at__lt=hi)
         .annotate(day=TruncDate("starts_at", tzinfo=local_tz()))
         .values("team_id", "day")
         .annotate(
@@ -99,7 +97,7 @@ def _visit_counts(first: dt.date, last: dt.date, now: dt.datetime) -> dict[tuple
                 filter=ORIGINAL & ~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now),
             ),
             logged=Count("pk", filter=original_done),
-            minutes=Sum("logged_minutes", filter=done & EFFECTIVE),
+            minutes=Sum("logged_minutes", filter=EFFECTIVE),
             late=Count("pk", filter=original_done & Q(logged_at__gt=F("ends_at") + LATE_AFTER)),
         )
         .order_by()
