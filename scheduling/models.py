@@ -300,10 +300,6 @@ class VisitQuerySet(models.QuerySet):
         """Visit rows that count: see `visit_counts_q`, the one definition."""
         return self.filter(visit_counts_q())
 
-    def originals(self) -> "VisitQuerySet":
-        """The logical visits as planned (not correction rows): what counts of visits use."""
-        return self.filter(corrects__isnull=True)
-
 
 class Visit(PublicModel):
     """A planned or logged visit to a client.
