@@ -1,10 +1,14 @@
-"""API plumbing: service ValidationErrors become 400s with field errors."""
+"""API plumbing: service ValidationErrors become 400s with field errors; input fields that
+resolve ids through the caller's visibility."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -25,3 +29,44 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+MISSING_USER_CONTEXT = (
+    "This serializer resolves ids through the caller's visibility: pass "
+    'context={"request": request} (or {"user": user}).'
+)
+
+
+def request_user(context: dict[str, Any]) -> Any:  # noqa: ANN401 - the project's User
+    """The user a serializer works for: `context["request"].user`, or `context["user"]`.
+
+    A serializer without either is a programming error, not an anonymous caller: failing
+    loudly keeps a view that forgot its context from resolving ids without a gate.
+    """
+    request = context.get("request")
+    if request is not None:
+        return request.user
+    if "user" in context:
+        return context["user"]
+    raise ImproperlyConfigured(MISSING_USER_CONTEXT)
+
+
+class VisibleSlugRelatedField(serializers.SlugRelatedField):
+    """A related-object field that resolves ids only among what the caller may see.
+
+    `visible` is a selector, `(user) -> QuerySet`, evaluated per request. An id of another
+    team's object and an id that exists nowhere then fail alike (same status, same message),
+    so an input field cannot be used to learn which ids exist.
+    """
+
+    def __init__(
+        self, *, model: type[Model], visible: Callable[[Any], QuerySet], **kwargs: Any
+    ) -> None:
+        self.visible = visible
+        kwargs.setdefault("slug_field", "public_id")
+        # An empty queryset of `model` only tells the schema generator what the field holds;
+        # `get_queryset` gives the caller's objects on every use.
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.visible(request_user(self.context))

@@ -1,9 +1,18 @@
+from django.db.models import QuerySet
 from rest_framework import serializers
 
+from buurtzorg.api import VisibleSlugRelatedField
 from coaching.forms import MAX_PERIOD_DAYS, PERIOD_REVERSED, PERIOD_TOO_LONG
 from coaching.models import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Attachment, Post, Space, Thread
+from coaching.selectors import space_list_visible
+from coaching.services import SPACE_NOT_YOURS
 from omaha.models import Problem
 from teams.api.serializers import UserBriefOutput
+from teams.models import User
+
+
+def _visible_spaces(user: User) -> QuerySet[Space]:
+    return space_list_visible(user=user)
 
 
 class SpaceOutput(serializers.ModelSerializer):
@@ -39,7 +48,12 @@ class ThreadOutput(serializers.ModelSerializer):
 
 
 class ThreadInput(serializers.Serializer):
-    space = serializers.UUIDField()
+    # A space the caller may not enter and one that does not exist give the same message.
+    space = VisibleSlugRelatedField(
+        model=Space,
+        visible=_visible_spaces,
+        error_messages={"does_not_exist": SPACE_NOT_YOURS},
+    )
     subject = serializers.CharField(max_length=MAX_SUBJECT_LENGTH, allow_blank=True)
     body = serializers.CharField(
         max_length=MAX_BODY_LENGTH, allow_blank=True, trim_whitespace=False

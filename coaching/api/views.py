@@ -66,15 +66,11 @@ class ThreadListApi(generics.ListAPIView):
 
     @extend_schema(request=ThreadInput, responses={201: ThreadOutput})
     def post(self, request: Request) -> Response:
-        data = ThreadInput(data=request.data)
+        # The space resolves among the caller's visible spaces (400 otherwise, one message for
+        # "not yours" and "no such space"); the service checks again.
+        data = ThreadInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        space = Space.objects.filter(public_id=values.pop("space")).select_related("team").first()
-        if space is None:
-            return Response(
-                {"space": [services.SPACE_NOT_YOURS]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        thread = services.thread_start(space=space, author=request.user, **values)
+        thread = services.thread_start(author=request.user, **data.validated_data)
         return Response(ThreadOutput(thread).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,8 +1,51 @@
+"""Scheduling API shapes. Every id in an input resolves only among what the caller may see
+(`VisibleSlugRelatedField`), so another team's id fails exactly like an id that exists nowhere.
+"""
+
+from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
+from buurtzorg.api import VisibleSlugRelatedField
 from clients.models import Client, ClientProblem, Intervention
-from scheduling.models import CareService, Shift, ShiftKind, Visit, VisitSeries
-from teams.models import Role, Team, User
+from clients.selectors import client_list_visible
+from scheduling.models import CareService, CoverArrangement, Shift, ShiftKind, Visit, VisitSeries
+from scheduling.selectors import rota_team_list_visible
+from teams.models import Membership, Role, Team, User
+
+
+def _visible_clients(user: User) -> QuerySet[Client]:
+    return client_list_visible(user=user)
+
+
+def _visible_teams(user: User) -> QuerySet[Team]:
+    return rota_team_list_visible(user=user)
+
+
+def _plannable_nurses(user: User) -> QuerySet[User]:
+    """Nurses who could be named on the caller's teams' visits and shifts: members (past,
+    present or future: the service checks the day) of those teams and of the teams that
+    cover them by arrangement. Wider is not needed, and a nurse outside this set must not be
+    told apart from an id that exists nowhere (the service's message would name her)."""
+    teams = rota_team_list_visible(user=user).values("pk")
+    covering = CoverArrangement.objects.filter(covered_team__in=teams).values("covering_team")
+    return User.objects.filter(
+        role=Role.NURSE,
+        pk__in=Membership.objects.filter(Q(team__in=teams) | Q(team__in=covering)).values("nurse"),
+    )
+
+
+def _visible_interventions(user: User) -> QuerySet[Intervention]:
+    return Intervention.objects.filter(
+        client_problem__client__in=client_list_visible(user=user).values("pk")
+    )
+
+
+def _visible_client_problems(user: User) -> QuerySet[ClientProblem]:
+    return ClientProblem.objects.filter(client__in=client_list_visible(user=user).values("pk"))
+
+
+def _nurse_field(**kwargs: object) -> VisibleSlugRelatedField:
+    return VisibleSlugRelatedField(model=User, visible=_plannable_nurses, **kwargs)
 
 
 class ShiftOutput(serializers.ModelSerializer):
@@ -19,10 +62,8 @@ class ShiftOutput(serializers.ModelSerializer):
 class ShiftInput(serializers.Serializer):
     """Either `starts_at` and `ends_at`, or a pattern `kind` with a `day` (local date)."""
 
-    nurse = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=User.objects.filter(role=Role.NURSE)
-    )
-    team = serializers.SlugRelatedField(slug_field="public_id", queryset=Team.objects.all())
+    nurse = _nurse_field()
+    team = VisibleSlugRelatedField(model=Team, visible=_visible_teams)
     kind = serializers.ChoiceField(choices=ShiftKind.choices)
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)
@@ -102,35 +143,26 @@ def _service_field(**kwargs: object) -> serializers.SlugRelatedField:
 
 
 class VisitInput(serializers.Serializer):
-    client = serializers.SlugRelatedField(slug_field="public_id", queryset=Client.objects.all())
-    nurse = serializers.SlugRelatedField(
-        slug_field="public_id",
-        queryset=User.objects.filter(role=Role.NURSE),
-        required=False,
-        allow_null=True,
-    )
+    client = VisibleSlugRelatedField(model=Client, visible=_visible_clients)
+    nurse = _nurse_field(required=False, allow_null=True)
     starts_at = serializers.DateTimeField()
     planned_minutes = serializers.IntegerField(min_value=5, max_value=720)
-    planned_interventions = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=Intervention.objects.all(), many=True, required=False
+    planned_interventions = VisibleSlugRelatedField(
+        model=Intervention, visible=_visible_interventions, many=True, required=False
     )
     notes = serializers.CharField(required=False, default="", allow_blank=True)
     service = _service_field(required=False, default=None)
 
 
 class VisitUpdateInput(serializers.Serializer):
-    nurse = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=User.objects.filter(role=Role.NURSE), allow_null=True
-    )
+    nurse = _nurse_field(allow_null=True)
     starts_at = serializers.DateTimeField()
     planned_minutes = serializers.IntegerField(min_value=5, max_value=720)
     notes = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class RatingInput(serializers.Serializer):
-    client_problem = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=ClientProblem.objects.all()
-    )
+    client_problem = VisibleSlugRelatedField(model=ClientProblem, visible=_visible_client_problems)
     knowledge = serializers.IntegerField()
     behavior = serializers.IntegerField()
     status = serializers.IntegerField()
@@ -144,8 +176,8 @@ class VisitLogInput(serializers.Serializer):
     started_at = serializers.DateTimeField(required=False, allow_null=True)
     ended_at = serializers.DateTimeField(required=False, allow_null=True)
     deviation_reason = serializers.CharField(required=False, default="", allow_blank=True)
-    done_interventions = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=Intervention.objects.all(), many=True, required=False
+    done_interventions = VisibleSlugRelatedField(
+        model=Intervention, visible=_visible_interventions, many=True, required=False
     )
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
     service = _service_field(required=False, default=None)
@@ -180,13 +212,8 @@ class SeriesOutput(serializers.ModelSerializer):
 
 
 class SeriesInput(serializers.Serializer):
-    client = serializers.SlugRelatedField(slug_field="public_id", queryset=Client.objects.all())
-    nurse = serializers.SlugRelatedField(
-        slug_field="public_id",
-        queryset=User.objects.filter(role=Role.NURSE),
-        required=False,
-        allow_null=True,
-    )
+    client = VisibleSlugRelatedField(model=Client, visible=_visible_clients)
+    nurse = _nurse_field(required=False, allow_null=True)
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=7),
         allow_empty=False,

@@ -74,7 +74,7 @@ class ShiftListApi(generics.ListAPIView):
 
     @extend_schema(request=ShiftInput, responses={201: ShiftOutput})
     def post(self, request: Request) -> Response:
-        data = ShiftInput(data=request.data)
+        data = ShiftInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         team = values["team"]
@@ -96,7 +96,7 @@ class ShiftDetailApi(generics.RetrieveDestroyAPIView):
         shift = self.get_object()
         if not rota_can_edit(user=request.user, team=shift.team):
             raise Http404
-        data = ShiftInput(data=request.data)
+        data = ShiftInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("team")
@@ -180,7 +180,7 @@ class VisitListApi(generics.ListAPIView):
 
     @extend_schema(request=VisitInput, responses={201: VisitOutput})
     def post(self, request: Request) -> Response:
-        data = VisitInput(data=request.data)
+        data = VisitInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["client"] = client_get_visible(
@@ -215,7 +215,7 @@ class VisitDetailApi(generics.RetrieveAPIView):
     @extend_schema(request=VisitUpdateInput, responses={200: VisitOutput})
     def put(self, request: Request, id: str) -> Response:  # noqa: A002
         visit = visit_get_visible(user=request.user, public_id=id)
-        data = VisitUpdateInput(data=request.data)
+        data = VisitUpdateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         visit = visit_services.visit_update(visit=visit, actor=request.user, **data.validated_data)
         audit_record(
@@ -236,7 +236,7 @@ class VisitLogApi(APIView):
     @extend_schema(request=VisitLogInput, responses={200: VisitOutput})
     def post(self, request: Request, id: str) -> Response:  # noqa: A002
         visit = visit_get_own(user=request.user, public_id=id)
-        data = VisitLogInput(data=request.data)
+        data = VisitLogInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "done_interventions" not in values:
@@ -261,7 +261,7 @@ class SeriesListApi(generics.ListAPIView):
 
     @extend_schema(request=SeriesInput, responses={201: SeriesOutput})
     def post(self, request: Request) -> Response:
-        data = SeriesInput(data=request.data)
+        data = SeriesInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["client"] = client_get_visible(

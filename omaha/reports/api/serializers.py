@@ -1,15 +1,26 @@
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from buurtzorg.api import VisibleSlugRelatedField
 from omaha.reports.models import OutcomeReport, ReportScope
-from teams.models import Neighbourhood, Team
+from omaha.reports.selectors import report_teams_for
+from teams.models import Neighbourhood, Team, User
+
+
+def _report_teams(user: User) -> QuerySet[Team]:
+    return report_teams_for(user=user)
 
 
 class ReportInput(serializers.Serializer):
     scope = serializers.ChoiceField(choices=ReportScope.choices)
-    team = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=Team.objects.all(), required=False, allow_null=True
+    # Only the teams the caller may ask a report about: another team's id answers like an
+    # id that exists nowhere.
+    team = VisibleSlugRelatedField(
+        model=Team, visible=_report_teams, required=False, allow_null=True
     )
+    # Neighbourhoods are not private (every role's team list names them), so any one
+    # resolves and the service's scope rule gives its own message.
     neighbourhood = serializers.SlugRelatedField(
         slug_field="public_id",
         queryset=Neighbourhood.objects.all(),

@@ -32,7 +32,7 @@ class ReportListApi(generics.ListAPIView):
 
     @extend_schema(request=ReportInput, responses={201: ReportOutput})
     def post(self, request: Request) -> Response:
-        data = ReportInput(data=request.data)
+        data = ReportInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         report = services.outcome_report_request(actor=request.user, **data.validated_data)
         report.refresh_from_db()
