@@ -21,7 +21,14 @@ a 200 page or list shown to them must not contain team-A data (the test checks f
   For GET rows, `data` is the query string (for routes that need parameters).
 - Anonymous: pages redirect to the login page (302); the API answers 403.
 - Set the status you mean after reading the view, not what the test happens to print
-  (MATRIX_PRINT=1 prints what every route answers now).
+  (MATRIX_PRINT=1 prints what every route answers now, with "/n" after a status when the
+  request wrote n access rows).
+- `audited=True` for every route that shows or changes client data (record pages, client API,
+  exports, PDFs, iCal, visit pages, billing files, access-log pages): each request it serves
+  must write exactly one `AccessEvent` row, and every other request (refused, or a route that
+  is not audited) none. A route that logs only in some states (a per-client outcome report,
+  a pre-flight list that names clients) is audited=False while the world's object shows no
+  client data; say so in a comment on its row.
 """
 
 from collections.abc import Callable
@@ -38,6 +45,10 @@ class Row:
     method: str = "get"
     data: dict | None = None
     ends_session: bool = False  # the route logs the user out: the test logs in again
+    # The route shows or changes client data: every request it serves (2xx, or a redirect
+    # after a POST that worked) writes exactly one access row; refused requests write none.
+    # Routes that are not audited must write no access row at all.
+    audited: bool = False
 
     def __post_init__(self) -> None:
         assert len(self.statuses.split()) == len(ROLES), f"{self.statuses!r}: one per role"
@@ -52,6 +63,26 @@ class Row:
 # The Django admin (every /admin/ URL): superusers only, and no role of the app is one.
 ADMIN_SITE = Row("302 302 302 302 302 302 302")
 ADMIN_LOGIN = Row("200 200 200 200 200 200 200")
+
+# Routes whose code today writes a different number of access rows than their `audited`
+# value says (zero or two). The expectation in ROWS is what the view SHOULD do; the matrix
+# reports these instead of failing until the audit calls have moved into the read/write
+# services (issue 14), and fails once one of them logs as expected (remove it here then).
+KNOWN_AUDIT_GAPS: set[str] = {
+    # Visit changes from My day and planning: the service changes the visit, nobody logs it
+    # (the htmx card logs; the plain POST that redirects does not).
+    "scheduling:visit-start",
+    "scheduling:visit-done",
+    "scheduling:visit-assign",
+    # Form pages whose client picker lists the team's clients (a client list): not logged.
+    "scheduling:visit-unplanned",
+    "scheduling:visit-create",
+    "scheduling:series-create",
+    # The iCal feed carries visit times and client initials: not logged.
+    "scheduling:ical-feed",
+    # Recurring visits of the caller's clients (client ids and times): not logged.
+    "api-series-list",
+}
 
 ROWS: dict[str, Row] = {
     "home": Row("302 302 302 302 302 302 302"),
@@ -131,49 +162,59 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"id": w.team_a.public_id},
         data={"start": "2026-06-01T00:00:00+02:00", "end": "2026-06-02T00:00:00+02:00"},
     ),
-    "scheduling:my-day": Row("302 200 200 404 404 404 404"),
+    "scheduling:my-day": Row("302 200 200 404 404 404 404", audited=True),
     "scheduling:visit-start": Row(
         "302 302 404 404 404 404 404",
         kwargs=lambda w: {"public_id": w.visit_a.public_id},
         method="post",
+        audited=True,
     ),
     "scheduling:visit-done": Row(
         "302 302 404 404 404 404 404",
         kwargs=lambda w: {"public_id": w.visit_a.public_id},
         method="post",
+        audited=True,
     ),
     "scheduling:visit-log": Row(
-        "302 200 404 404 404 404 404", kwargs=lambda w: {"public_id": w.visit_a.public_id}
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        audited=True,
     ),
-    "scheduling:visit-unplanned": Row("302 200 200 404 404 404 404"),
-    "scheduling:planning": Row("302 200 200 200 200 404 404"),
-    "scheduling:visit-create": Row("302 200 200 404 404 404 404"),
+    "scheduling:visit-unplanned": Row("302 200 200 404 404 404 404", audited=True),
+    "scheduling:planning": Row("302 200 200 200 200 404 404", audited=True),
+    "scheduling:visit-create": Row("302 200 200 404 404 404 404", audited=True),
     "scheduling:visit-edit": Row(
-        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.visit_a.public_id}
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        audited=True,
     ),
     "scheduling:visit-assign": Row(
         "302 302 404 404 404 404 404",
         kwargs=lambda w: {"public_id": w.visit_a.public_id},
         method="post",
+        audited=True,
     ),
-    "scheduling:series-create": Row("302 200 200 404 404 404 404"),
+    "scheduling:series-create": Row("302 200 200 404 404 404 404", audited=True),
     "scheduling:calendar": Row("302 200 200 404 404 404 404"),
     # The secret URL is the key (no login): whoever holds nurse A's token gets her feed.
     "scheduling:ical-feed": Row(
-        "200 200 200 200 200 200 200", kwargs=lambda w: {"token": w.calendar_token_a}
+        "200 200 200 200 200 200 200", kwargs=lambda w: {"token": w.calendar_token_a}, audited=True
     ),
-    "api-visit-list": Row("403 200 200 200 200 403 403"),
+    "api-visit-list": Row("403 200 200 200 200 403 403", audited=True),
     "api-visit-detail": Row(
-        "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.visit_a.public_id}
+        "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.visit_a.public_id}, audited=True
     ),
     "api-visit-log": Row(
         "403 200|400 404 403 403 403 403",
         kwargs=lambda w: {"id": w.visit_a.public_id},
         method="post",
+        audited=True,
     ),
-    "api-series-list": Row("403 200 200 200 200 403 403"),
+    "api-series-list": Row("403 200 200 200 200 403 403", audited=True),
     "billing:run-list": Row("302 404 404 404 404 200 404"),
     "billing:run-start": Row("302 404 404 404 404 200|302 404", method="post"),
+    # The run page and the API pre-flight log when the pre-flight list names clients; the
+    # world's run has no problems, so they write no access row here.
     "billing:run-detail": Row(
         "302 404 404 404 404 200 404", kwargs=lambda w: {"public_id": w.billing_run.public_id}
     ),
@@ -196,7 +237,9 @@ ROWS: dict[str, Row] = {
         method="post",
     ),
     "billing:file-download": Row(
-        "302 404 404 404 404 200 404", kwargs=lambda w: {"public_id": w.run_file.public_id}
+        "302 404 404 404 404 200 404",
+        kwargs=lambda w: {"public_id": w.run_file.public_id},
+        audited=True,
     ),
     "billing:contract-list": Row("302 404 404 404 404 200 404"),
     "billing:contract-create": Row("302 404 404 404 404 200 404"),
@@ -216,8 +259,10 @@ ROWS: dict[str, Row] = {
         method="post",
     ),
     "api-billing-file": Row(
-        "403 404 404 404 404 200 404", kwargs=lambda w: {"id": w.run_file.public_id}
+        "403 404 404 404 404 200 404", kwargs=lambda w: {"id": w.run_file.public_id}, audited=True
     ),
+    # Outcome reports log only when they show clients (per-client reports); the world's
+    # report is an aggregate, so these routes write no access row here.
     "reports:report-list": Row("302 200 200 200 200 200 200"),
     "reports:report-detail": Row(
         "302 200 404 200 404 200 200", kwargs=lambda w: {"public_id": w.report_a.public_id}
@@ -283,17 +328,23 @@ ROWS: dict[str, Row] = {
     # clients: nurse A edits, coach A reads, back office reads administrative fields only,
     # the administrator is not a clinician (404); team B never sees team A's records.
     "omaha:browser": Row("302 200 200 200 200 200 200"),
-    "clients:client-list": Row("302 200 200 200 200 200 404"),
+    "clients:client-list": Row("302 200 200 200 200 200 404", audited=True),
     "clients:client-register": Row("302 200 200 404 404 404 404"),
     "clients:client-detail": Row(
-        "302 200 404 200 404 200 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+        "302 200 404 200 404 200 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
     ),
     "clients:client-export": Row(
-        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
     ),
     **{
         name: Row(
-            "302 200 404 404 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+            "302 200 404 404 404 404 404",
+            kwargs=lambda w: {"public_id": w.client_a.public_id},
+            audited=True,
         )
         for name in (
             "clients:client-edit",
@@ -310,6 +361,7 @@ ROWS: dict[str, Row] = {
             "contact_id": w.network_contact_a.public_id,
         },
         method="post",
+        audited=True,
     ),
     **{
         name: Row(
@@ -318,6 +370,7 @@ ROWS: dict[str, Row] = {
                 "public_id": w.client_a.public_id,
                 "problem_id": w.client_problem_a.public_id,
             },
+            audited=True,
         )
         for name in ("clients:problem-resolve", "clients:intervention-add", "clients:rating-add")
     },
@@ -329,13 +382,18 @@ ROWS: dict[str, Row] = {
             "intervention_id": w.intervention_a.public_id,
         },
         method="post",
+        audited=True,
     ),
-    "api-client-list": Row("403 200 200 200 200 200 404"),
+    "api-client-list": Row("403 200 200 200 200 200 404", audited=True),
     "api-client-detail": Row(
-        "403 200 404 200 404 200 404", kwargs=lambda w: {"id": w.client_a.public_id}
+        "403 200 404 200 404 200 404", kwargs=lambda w: {"id": w.client_a.public_id}, audited=True
     ),
     **{
-        name: Row("403 200 404 200 404 404 404", kwargs=lambda w: {"id": w.client_a.public_id})
+        name: Row(
+            "403 200 404 200 404 404 404",
+            kwargs=lambda w: {"id": w.client_a.public_id},
+            audited=True,
+        )
         for name in (
             "api-client-problems",
             "api-client-interventions",
@@ -346,21 +404,31 @@ ROWS: dict[str, Row] = {
     "api-omaha-problems": Row("403 200 200 200 200 200 200"),
     "api-omaha-targets": Row("403 200 200 200 200 200 200"),
     "api-omaha-categories": Row("403 200 200 200 200 200 200"),
-    "audit:log": Row("302 404 404 404 404 404 200"),
+    "audit:log": Row("302 404 404 404 404 404 200", audited=True),
     "audit:client-report": Row(
-        "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}
+        "302 404 404 404 404 404 200",
+        kwargs=lambda w: {"client_public_id": w.client_a.public_id},
+        audited=True,
     ),
     "audit:client-report-csv": Row(
-        "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}
+        "302 404 404 404 404 404 200",
+        kwargs=lambda w: {"client_public_id": w.client_a.public_id},
+        audited=True,
     ),
     "audit:client-report-pdf": Row(
-        "302 404 404 404 404 404 200", kwargs=lambda w: {"client_public_id": w.client_a.public_id}
+        "302 404 404 404 404 404 200",
+        kwargs=lambda w: {"client_public_id": w.client_a.public_id},
+        audited=True,
     ),
     "privacy:export-json": Row(
-        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
     ),
     "privacy:export-pdf": Row(
-        "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.client_a.public_id}
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
     ),
     "audit:otp-setup": Row("302 200 200 200 200 200 200"),
     "audit:otp-verify": Row("302 200 200 200 200 200 200"),
