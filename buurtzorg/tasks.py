@@ -1,11 +1,6 @@
-"""Site-wide tasks."""
+"""Options shared by the apps' long background jobs (no tasks of its own)."""
 
-import redis
-from celery import shared_task
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
-
-from teams.models import Team
 
 # Database errors that a later attempt can get past (a restart, a dropped connection).
 RETRYABLE_ERRORS = (OperationalError, InterfaceError)
@@ -29,15 +24,3 @@ def background_job(*, soft_minutes: int, hard_minutes: int) -> dict:
         "soft_time_limit": soft_minutes * 60,
         "time_limit": hard_minutes * 60,
     }
-
-
-@shared_task(acks_late=True)
-def worker_probe_task(key: str) -> int:
-    """Count active teams and leave the answer in Redis under `key`.
-
-    Proves the whole path (broker, worker, Django, database) end to end; used by the test
-    suite and by operators checking a fresh deployment (`manage.py shell`).
-    """
-    count = Team.objects.filter(is_active=True).count()
-    redis.Redis.from_url(settings.REDIS_URL).set(key, count, ex=300)
-    return count

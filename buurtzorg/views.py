@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from teams.models import Role
+from buurtzorg.roles import Role
 
 # Where each role starts its day, by URL name; a page not (yet) present falls back to home.
 ROLE_START_PAGES = {

@@ -16,18 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel, TimeStampedModel
+from buurtzorg.roles import Role  # re-exported: teams.models.Role is the kernel's Role
 
 POSTCODE_VALIDATOR = RegexValidator(
     r"^[1-9][0-9]{3}$", _("A Dutch postcode area is 4 digits, 1000-9999.")
 )
 POPULATION_WARNING_LIMIT = 10_000
-
-
-class Role(models.TextChoices):
-    NURSE = "nurse", _("Nurse")
-    COACH = "coach", _("Coach")
-    BACK_OFFICE = "back_office", _("Back office")
-    ADMIN = "admin", _("Administrator")
 
 
 class User(AbstractUser):

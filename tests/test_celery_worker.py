@@ -7,7 +7,7 @@ import pytest
 import redis
 
 from buurtzorg.celery import app
-from buurtzorg.tasks import worker_probe_task
+from teams.tasks import worker_probe_task
 from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.celery_worker

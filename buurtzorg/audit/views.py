@@ -16,7 +16,7 @@ from buurtzorg.audit.selectors import access_event_list, client_access_report
 from buurtzorg.audit.services import audit_record
 from buurtzorg.csvsafe import csv_rows
 from buurtzorg.paging import page_without_count
-from teams.models import Role
+from buurtzorg.roles import Role
 
 PAGE_SIZE = 50
 CSV_HEADER = ["occurred_at", "username", "role", "action", "part", "detail", "ip_address"]
