@@ -19,12 +19,12 @@ from django.db import models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from buurtzorg.audit.history import models as history
-from buurtzorg.audit.history.selectors import client_history
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import audit_record
 from clients.models import ERASED_NAME, Client, ClientStatus
 from clients.selectors import client_get_visible, user_reads_clinical
+from scheduling.history import models as history
+from scheduling.history.selectors import client_history
 
 BILLING_RETENTION_YEARS = 7
 

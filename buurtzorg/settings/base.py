@@ -44,10 +44,10 @@ INSTALLED_APPS = [
     "scheduling.billing",
     "omaha.reports",
     "coaching",
-    # Change history by database triggers (see buurtzorg/audit/history/models.py).
+    # Change history by database triggers (see scheduling/history/models.py).
     "pgtrigger",
     "pghistory",
-    "buurtzorg.audit.history",
+    "scheduling.history",
     "buurtzorg.privacy",
     # Login hardening: brute-force lockout and optional TOTP two-factor login.
     "axes",

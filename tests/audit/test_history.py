@@ -5,10 +5,10 @@ from django.db import connection
 from django.test import RequestFactory
 from pghistory.models import Context
 
-from buurtzorg.audit.history.models import ClientEvent, OutcomeRatingEvent
-from buurtzorg.audit.history.selectors import client_history
 from buurtzorg.audit.middleware import HistoryContextMiddleware
 from clients.models import Client
+from scheduling.history.models import ClientEvent, OutcomeRatingEvent
+from scheduling.history.selectors import client_history
 from tests.factories import ClientFactory, NurseFactory, OutcomeRatingFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_context_holds_no_personal_data_but_the_user_id() -> None:
 
 
 def test_visit_changes_are_kept_too() -> None:
-    from buurtzorg.audit.history.models import VisitEvent
+    from scheduling.history.models import VisitEvent
     from tests.factories import VisitFactory
 
     visit = VisitFactory(notes="first")
@@ -107,7 +107,7 @@ def test_billing_stamp_alone_writes_no_visit_event() -> None:
     # to the care given, so it alone must not double the history table every month.
     from django.utils import timezone
 
-    from buurtzorg.audit.history.models import VisitEvent
+    from scheduling.history.models import VisitEvent
     from scheduling.models import Visit
     from tests.factories import VisitFactory
 

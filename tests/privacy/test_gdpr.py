@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from buurtzorg.audit.history.models import ClientEvent, InterventionEvent
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import audit_record
 from buurtzorg.privacy.services import ERASED_NAME
 from buurtzorg.privacy.tasks import clients_erase_expired_task
 from clients.models import Client, Intervention, NetworkContact
+from scheduling.history.models import ClientEvent, InterventionEvent
 from tests.factories import (
     CareIndicationFactory,
     ClientFactory,

@@ -6,7 +6,7 @@ INSERT, UPDATE and DELETE, whatever wrote it. django-pghistory generates those t
 django-pgtrigger), stores a snapshot of the tracked fields per change, and links each event
 to a context row holding the request's user id and URL (`pghistory.context`, set by
 `buurtzorg.audit.middleware.HistoryContextMiddleware`). Diffs ("which field from what to
-what") come from consecutive snapshots (see `buurtzorg.audit.history.selectors`).
+what") come from consecutive snapshots (see `scheduling.history.selectors`).
 
 Rules for this module:
 
@@ -24,6 +24,7 @@ import pghistory
 import pgtrigger
 
 from clients import models as clients
+from scheduling import models as scheduling
 
 
 def _event_base(model: type, fields: list[str], *, untracked_updates: tuple[str, ...] = ()) -> type:
@@ -167,7 +168,6 @@ class OutcomeRatingEvent(
 
 
 # --- scheduling and billing -------------------------------------------------------------------
-from scheduling import models as scheduling  # noqa: E402
 
 
 class VisitEvent(

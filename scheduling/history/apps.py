@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class HistoryConfig(AppConfig):
-    name = "buurtzorg.audit.history"
+    name = "scheduling.history"
     label = "history"
     verbose_name = "Change history"

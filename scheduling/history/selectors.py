@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from pghistory.models import Context
 
-from buurtzorg.audit.history import models as history
+from scheduling.history import models as history
 
 PGH_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
 
