@@ -3,7 +3,7 @@
 A nurse can never be double-booked: on PostgreSQL an exclusion constraint on
 (nurse, tstzrange(starts_at, ends_at)) refuses overlapping shifts (and overlapping visits),
 whichever path writes them. Those constraints live in migrations that run only on PostgreSQL
-(`scheduling.migration_ops`), so the embedded SQLite mode still migrates; the services check
+(`buurtzorg.migration_ops`), so the embedded SQLite mode still migrates; the services check
 overlaps themselves under a row lock, so SQLite behaves the same through the app.
 """
 

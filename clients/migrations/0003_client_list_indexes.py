@@ -11,7 +11,7 @@
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from scheduling.migration_ops import PostgresOnlySQL
+from buurtzorg.migration_ops import PostgresOnlySQL
 
 TRIGRAM_COLUMNS = ("first_name", "last_name", "city", "postcode")
 

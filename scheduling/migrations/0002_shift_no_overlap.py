@@ -7,7 +7,7 @@ Both steps are skipped on SQLite (embedded mode), where the service's own check 
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations
 
-from scheduling.migration_ops import PostgresOnlySQL
+from buurtzorg.migration_ops import PostgresOnlySQL
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@
 
 from django.db import migrations
 
-from scheduling.migration_ops import PostgresOnlySQL
+from buurtzorg.migration_ops import PostgresOnlySQL
 
 TRIGGERS = """
 CREATE OR REPLACE FUNCTION scheduling_visit_billed_read_only() RETURNS trigger AS $$
