@@ -1,7 +1,8 @@
 """Settings for benchmarks and the load test: production settings (DEBUG off) on plain HTTP.
 
 The only differences from production are the HTTPS-only flags, because the benchmarks talk
-to the app in-process or over loopback HTTP, and a URLconf that adds one baseline view.
+to the app in-process or over loopback HTTP, a URLconf that adds one baseline view, and the
+`bench` app (its `generate_scale` command).
 """
 
 import os
@@ -18,6 +19,8 @@ os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/15")
 
 from buurtzorg.settings.base import *  # noqa: E402,F403
 
+# The benchmark tooling is an app of its own (`manage.py generate_scale`), installed only here.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.apps.BenchConfig"]  # noqa: F405
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False

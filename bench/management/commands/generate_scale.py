@@ -1,4 +1,7 @@
-"""`manage.py generate_scale --teams N`: national-scale, seeded data for benchmarks (bench/)."""
+"""`manage.py generate_scale --teams N`: national-scale, seeded data for benchmarks (bench/).
+
+Available only with DJANGO_SETTINGS_MODULE=bench.settings (as the Makefile's bench targets
+set it): production settings do not install the `bench` app."""
 
 import datetime as dt
 import resource

@@ -1,0 +1,51 @@
+"""`generate_scale` is a benchmark tool: only `bench.settings` installs the app that has it."""
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from teams.models import Team
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_settings_have_no_generate_scale() -> None:
+    # the test settings install exactly production's apps
+    with pytest.raises(CommandError, match="Unknown command: 'generate_scale'"):
+        call_command("generate_scale", teams=1)
+
+
+def test_bench_settings_install_the_command() -> None:
+    # given the settings the Makefile's bench targets use
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    # when
+    result = subprocess.run(
+        [sys.executable, "manage.py", "help", "generate_scale"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # then
+    assert result.returncode == 0, result.stderr
+    assert "--teams" in result.stdout
+
+
+@pytest.mark.django_db
+def test_command_fills_the_database_when_bench_is_installed(settings) -> None:
+    # given the bench app, as bench.settings installs it
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "bench.apps.BenchConfig"]
+    out = io.StringIO()
+    # when
+    call_command("generate_scale", teams=1, seed=7, today=dt.date(2026, 11, 25), stdout=out)
+    # then
+    assert "Done:" in out.getvalue()
+    assert Team.objects.filter(name__startswith="Scale ").count() == 1
