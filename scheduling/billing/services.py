@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -84,10 +83,6 @@ CONTRACT_EXISTS = "{insurer} already has a contract for {year}."
 TARIFF_ZERO_OR_NEGATIVE = TARIFF_NOT_POSITIVE
 SERVICE_NOT_BILLABLE = "{service} is not billable; mark it billable before giving it a tariff."
 ORGANISATION_NAME = "Buurtzorg"
-# Test-only hook: when this environment variable names a Redis key, the build pauses inside
-# its final transaction (after the lines are written, before commit) and announces it, so a
-# test can SIGKILL the worker at a known point. Never set in production.
-PAUSE_HOOK_ENV = "BILLING_TEST_PAUSE_KEY"
 
 
 def first_of_month(day: dt.date) -> dt.date:
@@ -516,21 +511,6 @@ def render_invoice_files(invoice: InsurerInvoice) -> list[RenderedFile]:
     ]
 
 
-def _pause_for_tests(run: BillingRun) -> None:
-    key = os.environ.get(PAUSE_HOOK_ENV)
-    if not key or not settings.REDIS_URL:
-        return
-    import redis
-
-    store = redis.Redis.from_url(settings.REDIS_URL)
-    if store.get(f"{key}:release"):
-        return
-    store.set(f"{key}:reached", run.pk, ex=300)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not store.get(f"{key}:release"):
-        time.sleep(0.1)
-
-
 def billing_run_build(*, billing_run_id: int) -> BillingRun | None:
     """Build the draft of a run; safe to call twice or after a crash (see module docstring).
 
@@ -623,7 +603,6 @@ def _build(run: BillingRun) -> BillingRun:
         locked.files.all().delete()
         locked.lines.all().delete()
         _store_lines(locked, lines)
-        _pause_for_tests(locked)
         RunFile.objects.bulk_create(file_rows)
         locked.status, locked.stage = RunStatus.DRAFT, RunStage.DONE
         locked.finished_at = timezone.now()

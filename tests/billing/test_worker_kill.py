@@ -87,6 +87,7 @@ def test_killed_worker_mid_run_leaves_nothing_partial_and_a_new_worker_completes
 ) -> None:
     store = redis.Redis.from_url(settings.REDIS_URL)
     key = f"billing-pause-{uuid.uuid4()}"
+    # the worker pauses after writing the lines, inside the final transaction (worker_pause.py)
     first = start_worker(BILLING_TEST_PAUSE_KEY=key)
     second = None
     try:

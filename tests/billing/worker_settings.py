@@ -1,8 +1,9 @@
 """Settings for the real Celery workers started by tests/billing/test_worker_kill.py.
 
 The production settings plus: the test media folder (so the test reads what the worker
-wrote) and a visibility timeout the test can shorten, to stand for "the timeout has passed"
-when a restarted worker should get the killed worker's unacknowledged task back.
+wrote), a visibility timeout the test can shorten, to stand for "the timeout has passed"
+when a restarted worker should get the killed worker's unacknowledged task back, and the
+test-only pause inside a billing run's final transaction (tests/billing/worker_pause.py).
 """
 
 import os
@@ -10,6 +11,8 @@ import os
 from buurtzorg.settings.base import *  # noqa: F403
 
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Imported by the worker at start, after Django is set up; inert without BILLING_TEST_PAUSE_KEY.
+CELERY_IMPORTS = ["tests.billing.worker_pause"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("TEST_VISIBILITY_TIMEOUT", str(2 * 60 * 60))),
     # kombu looks for unacknowledged messages past their visibility timeout when the worker
