@@ -15,6 +15,8 @@ import resource
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from celery import current_task
+
 
 def _address_space_bytes() -> int:
     with open("/proc/self/statm") as statm:
@@ -40,8 +42,6 @@ def address_space_limit(extra_mb: int) -> Iterator[None]:
 @contextmanager
 def worker_memory_limit(extra_mb: int) -> Iterator[None]:
     """`address_space_limit` when running as a task in a real Celery worker, else nothing."""
-    from celery import current_task
-
     request = getattr(current_task, "request", None)  # (a proxy: None outside any task)
     in_worker = request is not None and not getattr(request, "is_eager", True)
     if not in_worker or not os.path.exists("/proc/self/statm"):

@@ -13,11 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import audit_record
+from clients.export import client_record_fhir
 from clients.models import (
     RATING_OUT_OF_RANGE,
     CareIndication,
@@ -560,10 +561,6 @@ def client_record_export(*, request: HttpRequest, public_id: Any) -> dict[str, A
 
     Clinical content, so only nurses and coaches get it; everyone else gets 404.
     """
-    from django.http import Http404
-
-    from clients.export import client_record_fhir
-
     client = client_get_visible(user=request.user, public_id=public_id)
     if not user_reads_clinical(user=request.user):
         raise Http404

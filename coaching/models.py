@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel, TimeStampedModel
+from coaching.filetypes import EXTENSIONS
 from teams.models import Team, User
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -188,8 +189,6 @@ class Attachment(PublicModel):
 
     @property
     def extension(self) -> str:
-        from coaching.filetypes import EXTENSIONS
-
         return EXTENSIONS.get(self.content_type, "")
 
     def get_absolute_url(self) -> str:

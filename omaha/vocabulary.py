@@ -10,7 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+
+from omaha.models import InterventionTarget, Problem, SignSymptom
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -66,8 +69,6 @@ class _Upserter:
 def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[str, int]:
     """Create or update every term; return the counts loaded. Raises if the data is off."""
     if get_model is None:
-        from django.apps import apps
-
         get_model = apps.get_model
     domain_model = get_model("omaha", "Domain")
     problem_model = get_model("omaha", "Problem")
@@ -177,8 +178,6 @@ def ensure_vocabulary() -> None:
     The data migration loads it into every database, but a transactional test's flush empties
     all tables, including this migration data, for the tests that run after it.
     """
-    from omaha.models import InterventionTarget, Problem, SignSymptom
-
     if (
         Problem.objects.count() != EXPECTED_COUNTS["problems"]
         or SignSymptom.objects.count() != EXPECTED_COUNTS["signs"]

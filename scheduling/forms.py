@@ -4,7 +4,8 @@ import datetime as dt
 
 from django import forms
 
-from scheduling.models import ShiftKind
+from clients.models import Intervention
+from scheduling.models import CareService, ShiftKind
 from scheduling.selectors import team_nurses
 from teams.models import Team
 
@@ -88,8 +89,6 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def _intervention_choices(client: object) -> object:
-    from clients.models import Intervention  # noqa: PLC0415
-
     return Intervention.objects.filter(
         client_problem__client=client, is_active=True
     ).select_related("category", "target", "client_problem__problem")
@@ -124,8 +123,6 @@ class VisitForm(forms.Form):
         client: object = None,
         **kwargs: object,
     ) -> None:
-        from scheduling.models import CareService  # noqa: PLC0415
-
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
         self.fields["nurse"].queryset = nurses
@@ -168,8 +165,6 @@ class VisitLogForm(forms.Form):
     service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
 
     def __init__(self, *args: object, visit: object, **kwargs: object) -> None:
-        from scheduling.models import CareService  # noqa: PLC0415
-
         super().__init__(*args, **kwargs)
         self.fields["done_interventions"].queryset = _intervention_choices(visit.client)
         self.fields["service"].queryset = CareService.objects.order_by("code")
@@ -207,8 +202,6 @@ class UnplannedVisitForm(forms.Form):
     note = forms.CharField(label="Short note", max_length=500, required=False)
 
     def __init__(self, *args: object, clients: object, **kwargs: object) -> None:
-        from scheduling.models import CareService  # noqa: PLC0415
-
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
         self.fields["service"].queryset = CareService.objects.order_by("code")
@@ -235,8 +228,6 @@ class SeriesForm(forms.Form):
     notes = forms.CharField(label="Notes for each visit", required=False, widget=forms.Textarea)
 
     def __init__(self, *args: object, clients: object, nurses: object, **kwargs: object) -> None:
-        from scheduling.models import CareService  # noqa: PLC0415
-
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
         self.fields["nurse"].queryset = nurses

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from clients.models import ClientProblem, Intervention, ProblemStatus
 from scheduling.models import (
     CalendarToken,
     CoverageRule,
@@ -23,12 +24,11 @@ from scheduling.models import (
     VisitSeries,
     VisitStatus,
 )
+from scheduling.services.rota import duty_shift_rows, local_datetime
 from teams.models import Membership, Role, Team, User, membership_active_q, team_scope_q
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    from scheduling.services.rota import local_datetime  # noqa: PLC0415
-
     return local_datetime(day, dt.time()), local_datetime(day + dt.timedelta(days=1), dt.time())
 
 
@@ -129,8 +129,6 @@ def team_week_shifts_and_leaves(
     """The rota week's shift rows (as `duty_shift_rows`: the team's own and its night cover)
     and the leave rows (nurse_id, starts_at, ends_at) of `nurse_ids`, in one UNION ALL query:
     the rota page stays within its query budget."""
-    from scheduling.services.rota import duty_shift_rows  # noqa: PLC0415
-
     shifts = duty_shift_rows(team=team, start=start, end=end, covering_ids=covering_ids)
     leaves = (
         Leave.objects.filter(nurse_id__in=nurse_ids, starts_at__lt=end, ends_at__gt=start)
@@ -203,8 +201,6 @@ def visit_get_own(*, user: User, public_id: UUID) -> Visit:
 
 def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
     """Today's round in order, with everything the page shows, in a fixed number of queries."""
-    from clients.models import ClientProblem, Intervention, ProblemStatus  # noqa: PLC0415
-
     start, end = day_bounds(day)
     return list(
         Visit.objects.filter(

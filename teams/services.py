@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -215,8 +216,6 @@ def user_create(
     password: str,
     actor: User | None,
 ) -> User:
-    from django.contrib.auth.password_validation import validate_password
-
     user = User(
         username=username, first_name=first_name, last_name=last_name, email=email, role=role
     )

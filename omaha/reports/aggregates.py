@@ -33,6 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import GreaterThan
 
 from clients.models import Client, ClientProblem, Intervention, OutcomeRating, RatingMoment
 from omaha.reports.models import OutcomeReport, ReportScope
@@ -147,8 +148,6 @@ def kbs_by_problem(report: OutcomeReport) -> list[dict[str, Any]]:
 
 
 def _improved_condition() -> Q:
-    from django.db.models.lookups import GreaterThan
-
     return Q(GreaterThan(F("k1") + F("b1") + F("s1"), F("k0") + F("b0") + F("s0")))
 
 

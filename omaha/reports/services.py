@@ -57,7 +57,7 @@ def outcome_report_request(
     per_client: bool = False,
 ) -> OutcomeReport:
     """Create a report and queue its build on commit. Each request is its own report."""
-    from omaha.reports.tasks import outcome_report_build_task
+    from omaha.reports.tasks import outcome_report_build_task  # cycle: tasks import services
 
     errors: dict[str, list[str]] = {}
     if period_end < period_start:

@@ -129,7 +129,7 @@ def _allowed_roots() -> list[Path]:
 
 
 def _local_fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # lazy: weasyprint (Pango) is slow to import
 
     class LocalOnlyURLFetcher(URLFetcher):
         """Serves only files below the static folders; refuses everything else.
@@ -217,7 +217,7 @@ def render_pdf(html: str) -> bytes:
     (buurtzorg.limits); beyond it the task fails with MemoryError instead of the machine
     running out of memory. The task's time limit (CELERY_TASK_TIME_LIMIT) bounds its time.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: only PDF rendering pays weasyprint's import
 
     base_url = str(_allowed_roots()[0]) + "/" if _allowed_roots() else None
     with worker_memory_limit(settings.PDF_MEMORY_LIMIT_MB):

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from clients.models import CareIndication, Client, Insurer
 from scheduling.billing import aggregation
@@ -68,8 +69,6 @@ def contract_get_visible(*, user: User, public_id: UUID | str) -> Contract:
 def run_service_summary(*, run: BillingRun) -> list[dict]:
     """Totals per insurer, service and kind for the run page: kept on the run since it was
     built; grouped from the lines (SQL) for a run built before it kept them."""
-    from django.db.models import Count, Sum
-
     if run.summary or not run.line_count:
         return [{**row, "amount": Decimal(row["amount"])} for row in run.summary]
     return list(
@@ -130,8 +129,6 @@ def _billable_scope_visits(run: BillingRun) -> QuerySet[Visit]:
 
 
 def _fmt_day(moment: dt.datetime) -> str:
-    from django.utils import timezone
-
     return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
 
 

@@ -60,6 +60,7 @@ from scheduling.billing.models import (
     RunStatus,
     Tariff,
 )
+from scheduling.billing.selectors import billing_run_preflight
 from scheduling.models import CareService, Visit
 from teams.models import User
 
@@ -167,7 +168,7 @@ def billing_run_request(
     - a run for all insurers and one for a single insurer may not cover the same month.
     The unique constraints make a duplicate run impossible even if two requests race.
     """
-    from scheduling.billing.tasks import billing_run_build_task
+    from scheduling.billing.tasks import billing_run_build_task  # cycle: tasks import services
 
     period = first_of_month(period)
     if period >= first_of_month(timezone.localdate()):
@@ -620,7 +621,7 @@ def _build(run: BillingRun) -> BillingRun:
     if settings.BILLING_CHECK_AFTER_BUILD:
         # Its own job, after the draft is committed: at national scale the check reads the
         # whole month again (tens of seconds), and the build's memory is free by then.
-        from scheduling.billing.tasks import billing_run_check_task
+        from scheduling.billing.tasks import billing_run_check_task  # cycle: tasks import services
 
         billing_run_check_task.delay(locked.pk)
     keep = {row.file.name for row in file_rows}
@@ -746,8 +747,6 @@ def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
 
 
 def _preflight(run: BillingRun) -> list:
-    from scheduling.billing.selectors import billing_run_preflight  # (selectors import us)
-
     return billing_run_preflight(run=run)
 
 
@@ -773,7 +772,7 @@ def billing_run_check(*, billing_run_id: int) -> BillingRun | None:
 
 def billing_run_check_request(*, run: BillingRun) -> None:
     """Queue a fresh pre-flight check (after the back office fixed something)."""
-    from scheduling.billing.tasks import billing_run_check_task
+    from scheduling.billing.tasks import billing_run_check_task  # cycle: tasks import services
 
     if run.status not in (RunStatus.DRAFT, RunStatus.FINALISED):
         raise ValidationError(RUN_NOT_CHECKABLE, code="not_checkable")

@@ -6,6 +6,7 @@ path that skips this (or a lost race) still cannot store an overlap.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from scheduling.models import (
     Leave,
     Shift,
     ShiftKind,
+    Visit,
+    VisitStatus,
 )
 from teams.models import Membership, Role, Team, User
 
@@ -281,8 +284,6 @@ def leave_create(
 
 def _check_leave_visits(*, nurse: User, start: dt.datetime, end: dt.datetime) -> None:
     """Planned visits block leave too: reassign them first."""
-    from scheduling.models import Visit, VisitStatus  # noqa: PLC0415
-
     visits = list(
         Visit.objects.filter(
             nurse=nurse,
@@ -617,10 +618,9 @@ def rota_notify_gaps(*, team_id: int, days: int = 14) -> list[CoverageGap]:
         lines.append(f"... and {len(gaps) - 50} more; see the rota page.")
     body = GAP_NOTICE_INTRO.format(count=len(gaps), days=days) + "\n" + "\n".join(lines)
     try:
+        # Upward (coaching sits above scheduling): the one exception in .importlinter.
         from coaching.services import space_post_system_notice  # noqa: PLC0415
     except ImportError:  # the coaching app has not landed (yet): keep the check useful
-        import logging  # noqa: PLC0415
-
         logging.getLogger(__name__).warning("Rota gaps for %s (no coaching space): %s", team, body)
         return gaps
     space_post_system_notice(team=team, subject=GAP_NOTICE_SUBJECT, body=body, key=GAP_NOTICE_KEY)

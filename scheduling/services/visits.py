@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Client, ClientProblem, ClientStatus, Intervention
+from clients.services import outcome_rating_add
 from scheduling.models import (
     CalendarToken,
     CareService,
@@ -328,8 +329,6 @@ def _set_services(visit: Visit, minutes: int, service: CareService | None) -> No
 
 
 def _add_ratings(visit: Visit, actor: User, ratings: Iterable[dict[str, Any]]) -> None:
-    from clients.services import outcome_rating_add  # noqa: PLC0415 - clients owns ratings
-
     for rating in ratings:
         problem = rating["client_problem"]
         if isinstance(problem, ClientProblem) and problem.client_id != visit.client_id:
