@@ -1,7 +1,9 @@
 """Every write to client records goes through here.
 
 Each service is atomic and all-or-nothing: a refused problem leaves no signs behind, a refused
-client leaves no half record. Vocabulary terms arrive as official Omaha codes, so pages and the
+client leaves no half record. Each writes the access row of its change itself (one row, for
+its `actor`, in the same transaction), so a change that cannot be logged is not stored and no
+view has to remember to log it. Vocabulary terms arrive as official Omaha codes, so pages and the
 API share one place that says "there is no such problem". Rules spanning rows are checked under
 a lock on the parent row; the database constraints are the backstop for any other path.
 """
@@ -13,12 +15,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from buurtzorg.audit.models import Action
-from buurtzorg.audit.services import audit_record
-from clients.export import client_record_fhir
+from buurtzorg.audit.services import access_log_write
 from clients.models import (
     RATING_OUT_OF_RANGE,
     CareIndication,
@@ -35,7 +35,7 @@ from clients.models import (
     RatingMoment,
     normalise_postcode,
 )
-from clients.selectors import client_get_visible, user_reads_clinical
+from clients.reads import access_detail
 from omaha.models import (
     InterventionCategory,
     InterventionTarget,
@@ -91,9 +91,7 @@ class SignInput:
 
 
 def _actor_team(actor: User) -> Team | None:
-    membership = (
-        Membership.objects.filter(nurse=actor, ended_on__isnull=True).select_related("team").first()
-    )
+    membership = Membership.objects.active().filter(nurse=actor).select_related("team").first()
     return membership.team if membership else None
 
 
@@ -111,6 +109,17 @@ def _choice(value: str, choices: Any, field: str) -> str:
     if value not in choices.values:
         raise ValidationError({field: [INVALID_CHOICE.format(value=value)]}, code="invalid_choice")
     return value
+
+
+def _log(actor: User, action: str, client: Client, part: str, code: str = "") -> None:
+    """The change's access row; `code` names the Omaha problem for a problem's parts."""
+    access_log_write(
+        actor=actor,
+        action=action,
+        client_public_id=client.public_id,
+        part=part,
+        detail=access_detail(code),
+    )
 
 
 def _save(obj: Any) -> Any:
@@ -189,11 +198,13 @@ def client_register(
         admitted_on=admitted_on,
     )
     try:
-        return _save(client)
+        _save(client)
     except ValidationError as exc:
         if "bsn" in getattr(exc, "message_dict", {}) and Client.objects.filter(bsn=bsn).exists():
             raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken") from exc
         raise
+    _log(actor, Action.CREATE, client, "registration")
+    return client
 
 
 @transaction.atomic
@@ -212,7 +223,9 @@ def client_update(*, client: Client, actor: User, **fields: Any) -> Client:
         setattr(client, name, value)
     if client.bsn and Client.objects.filter(bsn=client.bsn).exclude(pk=client.pk).exists():
         raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
-    return _save(client)
+    _save(client)
+    _log(actor, Action.UPDATE, client, "personal-details")
+    return client
 
 
 @transaction.atomic
@@ -233,7 +246,9 @@ def client_discharge(*, client: Client, actor: User, discharged_on: dt.date, rea
     client.status = ClientStatus.DISCHARGED
     client.discharged_on = discharged_on
     client.discharge_reason = reason.strip()
-    return _save(client)
+    _save(client)
+    _log(actor, Action.UPDATE, client, "discharge")
+    return client
 
 
 @transaction.atomic
@@ -251,7 +266,7 @@ def care_indication_add(
         raise ValidationError({"hours_per_week": [INDICATION_HOURS]})
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError({"valid_until": [UNTIL_BEFORE_FROM]})
-    return _save(
+    indication = _save(
         CareIndication(
             client=client,
             hours_per_week=hours_per_week,
@@ -260,6 +275,8 @@ def care_indication_add(
             valid_until=valid_until,
         )
     )
+    _log(actor, Action.UPDATE, client, "indication")
+    return indication
 
 
 @transaction.atomic
@@ -274,7 +291,7 @@ def network_contact_add(
     available_when: str = "",
 ) -> NetworkContact:
     _require_nurse(actor)
-    return _save(
+    contact = _save(
         NetworkContact(
             client=client,
             name=name.strip(),
@@ -284,12 +301,15 @@ def network_contact_add(
             available_when=available_when.strip(),
         )
     )
+    _log(actor, Action.UPDATE, client, "network")
+    return contact
 
 
 @transaction.atomic
 def network_contact_remove(*, contact: NetworkContact, actor: User) -> None:
     _require_nurse(actor)
     NetworkContact.objects.filter(pk=contact.pk).delete()
+    _log(actor, Action.DELETE, contact.client, "network")
 
 
 # --- Omaha record ------------------------------------------------------------------------------
@@ -300,6 +320,15 @@ def _problem_by_code(code: str) -> Problem:
     if problem is None:
         raise ValidationError({"problem": [PROBLEM_UNKNOWN.format(code=code)]}, code="unknown")
     return problem
+
+
+def _problem_locked(client_problem: ClientProblem) -> ClientProblem:
+    """The problem row and its client's row, locked (the problem's term read along, unlocked)."""
+    return (
+        ClientProblem.objects.select_for_update(of=("self", "client"))
+        .select_related("client", "problem")
+        .get(pk=client_problem.pk)
+    )
 
 
 def _resolve_signs(*, problem: Problem, severity: str, signs: list[SignInput]) -> list[Any]:
@@ -388,6 +417,7 @@ def client_problem_add(
         row.client_problem = client_problem
         row.full_clean()
     ClientProblemSign.objects.bulk_create(sign_rows)
+    _log(actor, Action.CREATE, client, "problem", term.code)
     return client_problem
 
 
@@ -396,7 +426,11 @@ def client_problem_resolve(
     *, client_problem: ClientProblem, actor: User, resolved_on: dt.date
 ) -> ClientProblem:
     _require_nurse(actor)
-    client_problem = ClientProblem.objects.select_for_update().get(pk=client_problem.pk)
+    client_problem = (
+        ClientProblem.objects.select_for_update(of=("self",))
+        .select_related("client", "problem")
+        .get(pk=client_problem.pk)
+    )
     if client_problem.status == ProblemStatus.RESOLVED:
         raise ValidationError(
             {"resolved_on": [PROBLEM_ALREADY_RESOLVED.format(date=client_problem.resolved_on)]}
@@ -408,7 +442,11 @@ def client_problem_resolve(
     client_problem.status = ProblemStatus.RESOLVED
     client_problem.resolved_on = resolved_on
     client_problem.interventions.filter(is_active=True).update(is_active=False)
-    return _save(client_problem)
+    _save(client_problem)
+    _log(
+        actor, Action.CREATE, client_problem.client, "problem-resolve", client_problem.problem.code
+    )
+    return client_problem
 
 
 @transaction.atomic
@@ -424,9 +462,7 @@ def intervention_add(
 ) -> Intervention:
     """Add a line to the care plan of an active problem: category + target + description."""
     _require_nurse(actor)
-    client_problem = (
-        ClientProblem.objects.select_for_update().select_related("client").get(pk=client_problem.pk)
-    )
+    client_problem = _problem_locked(client_problem)
     _require_open(client_problem.client)
     if client_problem.status != ProblemStatus.ACTIVE:
         raise ValidationError(PROBLEM_NOT_ACTIVE, code="problem_resolved")
@@ -446,7 +482,7 @@ def intervention_add(
         errors["description"] = [DESCRIPTION_REQUIRED]
     if errors:
         raise ValidationError(errors)
-    return _save(
+    intervention = _save(
         Intervention(
             client_problem=client_problem,
             category=category_term,
@@ -457,14 +493,23 @@ def intervention_add(
             created_by=actor,
         )
     )
+    code = client_problem.problem.code
+    _log(actor, Action.CREATE, client_problem.client, "intervention", code)
+    return intervention
 
 
 @transaction.atomic
 def intervention_stop(*, intervention: Intervention, actor: User) -> Intervention:
     _require_nurse(actor)
-    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    intervention = (
+        Intervention.objects.select_for_update(of=("self",))
+        .select_related("client_problem__client", "client_problem__problem")
+        .get(pk=intervention.pk)
+    )
     intervention.is_active = False
     intervention.save(update_fields=["is_active", "updated_at"])
+    client_problem = intervention.client_problem
+    _log(actor, Action.UPDATE, client_problem.client, "intervention", client_problem.problem.code)
     return intervention
 
 
@@ -483,7 +528,7 @@ def _score(value: Any, field: str, *, optional: bool = False) -> int | None:
 
 
 @transaction.atomic
-def outcome_rating_add(
+def outcome_rating_append(
     *,
     client_problem: ClientProblem,
     actor: User,
@@ -502,11 +547,11 @@ def outcome_rating_add(
 
     One admission and one discharge rating per problem (a database constraint); any number
     of interim ratings. The problem row is locked so two nurses cannot both add the admission.
+    Writes no access row: for a service that logs its own request's one row (a visit's log
+    with ratings); everyone else calls `outcome_rating_add`.
     """
     _require_nurse(actor)
-    client_problem = (
-        ClientProblem.objects.select_for_update().select_related("client").get(pk=client_problem.pk)
-    )
+    client_problem = _problem_locked(client_problem)
     _choice(moment, RatingMoment, "moment")
     scores: dict[str, int | None] = {}
     errors: dict[str, list[str]] = {}
@@ -546,30 +591,37 @@ def outcome_rating_add(
     )
 
 
-# --- audited reads (one access row per request) -------------------------------------------------
-
-
-def client_record_open(*, request: HttpRequest, public_id: Any, part: str = "overview") -> Client:
-    """Fetch a record the user may see and log the access; 404 (and no row) if she may not."""
-    client = client_get_visible(user=request.user, public_id=public_id)
-    audit_record(request=request, action=Action.VIEW, client_public_id=client.public_id, part=part)
-    return client
-
-
-def client_record_export(*, request: HttpRequest, public_id: Any) -> dict[str, Any]:
-    """The whole Omaha record as FHIR-style JSON, logged as an export.
-
-    Clinical content, so only nurses and coaches get it; everyone else gets 404.
-    """
-    client = client_get_visible(user=request.user, public_id=public_id)
-    if not user_reads_clinical(user=request.user):
-        raise Http404
-    bundle = client_record_fhir(client=client)
-    audit_record(
-        request=request,
-        action=Action.EXPORT,
-        client_public_id=client.public_id,
-        part="omaha-record",
-        detail="FHIR JSON (HL7 oms)",
+@transaction.atomic
+def outcome_rating_add(
+    *,
+    client_problem: ClientProblem,
+    actor: User,
+    rated_on: dt.date,
+    moment: str,
+    knowledge: int,
+    behavior: int,
+    status: int,
+    expected_knowledge: int | None = None,
+    expected_behavior: int | None = None,
+    expected_status: int | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> OutcomeRating:
+    """`outcome_rating_append`, logged as a CREATE of the problem's rating."""
+    rating = outcome_rating_append(
+        client_problem=client_problem,
+        actor=actor,
+        rated_on=rated_on,
+        moment=moment,
+        knowledge=knowledge,
+        behavior=behavior,
+        status=status,
+        expected_knowledge=expected_knowledge,
+        expected_behavior=expected_behavior,
+        expected_status=expected_status,
+        note=note,
+        today=today,
     )
-    return bundle
+    client_problem = rating.client_problem
+    _log(actor, Action.CREATE, client_problem.client, "rating", client_problem.problem.code)
+    return rating

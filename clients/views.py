@@ -1,32 +1,28 @@
 """Client pages: list, record, register/edit/discharge, Omaha problems, care plan, ratings.
 
-Every view reaches rows through `clients.selectors` (404 for anything the user may not see)
-and writes exactly one audit row per request. Writing views are atomic, so a change and its
-audit row are stored together or not at all (a failed audit write fails the request). The two
-reading pages (list and record) are not: their only write is the audit row, so a transaction
-would add round trips and no guarantee (a failed audit write still fails the request).
+Thin adapters: pages read through `clients.reads` (which checks visibility, logs the access
+and returns the data) and change records through `clients.services` (which log the change).
+Anything the user may not see answers 404; every request writes one access row, written by
+the service it calls.
 """
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
-from buurtzorg.audit.models import Action
-from buurtzorg.audit.services import audit_record
 from buurtzorg.forms import add_service_errors
-from clients import services
+from clients import reads, services
 from clients.charts import rating_chart
 from clients.forms import (
     ClientEditForm,
@@ -40,51 +36,22 @@ from clients.forms import (
     RatingForm,
     ResolveForm,
 )
-from clients.models import Client, Intervention, NetworkContact, ProblemStatus
+from clients.models import Intervention, NetworkContact
 from clients.selectors import (
     client_get_editable,
-    client_list_with_problem_names,
     client_problem_get_visible,
-    client_record_get_visible,
-    client_record_problems,
-    client_rows_problem_names,
-    client_search,
     team_suggest_for_postcode,
-    user_edits_clients,
-    user_reads_clinical,
 )
 from clients.services import SignInput
 from omaha.models import Severity, SignSymptom
 from teams.models import Role
 from teams.selectors import team_for_nurse
 
-PAGE_SIZE = 25
 ALL_ROLES = (Role.NURSE, Role.COACH, Role.BACK_OFFICE)
-
-
-def _audit(
-    request: HttpRequest, action: str, client: Client | None, part: str, detail: str = ""
-) -> None:
-    audit_record(
-        request=request,
-        action=action,
-        client_public_id=client.public_id if client else None,
-        part=part,
-        detail=detail,
-    )
 
 
 def _done(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _atomic(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with transaction.atomic():
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -96,26 +63,21 @@ def client_list(request: HttpRequest) -> HttpResponse:
     form = ClientFilterForm(request.GET or None)
     form.is_valid()
     data = getattr(form, "cleaned_data", {}) or {}
-    clinical = user_reads_clinical(user=request.user)
-    query, status = data.get("q", ""), data.get("status", "")
-    problem = data.get("problem", "") if clinical else ""
-    clients = client_search(user=request.user, query=query, status=status, problem_code=problem)
-    if clinical:
-        clients = client_list_with_problem_names(clients=clients)
-    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    if clinical:
-        client_rows_problem_names(rows=rows)  # no query on PostgreSQL (see the selector)
-    detail = f"q={query!r} status={status!r} problem={problem!r} page={page.number}"
-    _audit(request, Action.LIST, None, "client-list", detail)
+    listing = reads.client_list_read(
+        actor=request.user,
+        query=data.get("q", ""),
+        status=data.get("status", ""),
+        problem_code=data.get("problem", ""),
+        page=request.GET.get("page"),
+    )
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {
         "form": form,
-        "page": page,
-        "rows": rows,
-        "clinical": clinical,
-        "can_edit": user_edits_clients(user=request.user),
+        "page": listing.page,
+        "rows": listing.rows,
+        "clinical": listing.clinical,
+        "can_edit": listing.can_edit,
         "querystring": querystring.urlencode(),
     }
     template = "clients/client_list.html" + ("#client-rows" if request.htmx else "")
@@ -125,52 +87,46 @@ def client_list(request: HttpRequest) -> HttpResponse:
 # --- record -----------------------------------------------------------------------------------
 
 
-def _record_context(request: HttpRequest, client: Client) -> dict[str, Any]:
-    clinical = user_reads_clinical(user=request.user)
-    context: dict[str, Any] = {
-        "client_record": client,
-        "clinical": clinical,
-        "can_edit": user_edits_clients(user=request.user) and client.is_active,
-        "indications": client.indication_rows,
-    }
-    if clinical:
-        problems = client_record_problems(client=client)
-        for cp in problems:
-            cp.chart = rating_chart(cp.ratings.all())
-        context |= {
-            "active_problems": [p for p in problems if p.status == ProblemStatus.ACTIVE],
-            "resolved_problems": [p for p in problems if p.status != ProblemStatus.ACTIVE],
-            "network": client.network_rows,
-        }
-    return context
-
-
 @require_GET
 @role_required(*ALL_ROLES)
 def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    client = client_record_get_visible(user=request.user, public_id=public_id)
-    context = _record_context(request, client)
-    part = "record" if context["clinical"] else "administrative"
-    _audit(request, Action.VIEW, client, part)
+    record = reads.client_record_open(actor=request.user, public_id=public_id)
+    client = record.client
+    context: dict[str, Any] = {
+        "client_record": client,
+        "clinical": record.clinical,
+        "can_edit": record.can_edit,
+        "indications": client.indication_rows,
+    }
+    if record.clinical:
+        for cp in record.problems:
+            cp.chart = rating_chart(cp.ratings.all())
+        context |= {
+            "active_problems": record.active_problems,
+            "resolved_problems": record.resolved_problems,
+            "network": client.network_rows,
+        }
     return render(request, "clients/client_detail.html", context)
 
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-@_atomic
 def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    bundle = services.client_record_export(request=request, public_id=public_id)
+    bundle = reads.client_record_export(actor=request.user, public_id=public_id)
     response = JsonResponse(bundle, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="omaha-record-{public_id}.json"'
     return response
 
 
 # --- register / edit / discharge ---------------------------------------------------------------
+#
+# A form page is read through `reads.record_form_open` (one VIEW row of "<form>-form"). A
+# submitted form reaches the record through the selectors and is saved by a service, which logs
+# the change; only when it is refused is the page read (and logged) again to show the errors.
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-@_atomic
 def client_register(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     suggestion = None
@@ -182,13 +138,15 @@ def client_register(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            _audit(request, Action.CREATE, client, "registration")
-            messages.success(request, f"{client.full_name} is registered.")
+            messages.success(request, _("%(name)s is registered.") % {"name": client.full_name})
             if suggestion and own_team and suggestion.pk != own_team.pk:
                 messages.warning(
                     request,
-                    f"Postcode {client.postcode} lies in the area of {suggestion.name}; "
-                    "consider handing this client over.",
+                    _(
+                        "Postcode %(postcode)s lies in the area of %(team)s; "
+                        "consider handing this client over."
+                    )
+                    % {"postcode": client.postcode, "team": suggestion.name},
                 )
             return _done(request, client.get_absolute_url())
     elif request.GET.get("postcode"):
@@ -203,21 +161,24 @@ def client_register(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-@_atomic
 def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    client = client_get_editable(user=request.user, public_id=public_id)
-    initial = {name: getattr(client, name) for name in services.CLIENT_FIELDS}
-    form = ClientEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(client=client, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            _audit(request, Action.UPDATE, client, "personal-details")
-            messages.success(request, "Details saved.")
-            return _done(request, client.get_absolute_url())
-    _audit(request, Action.VIEW, client, "personal-details-form")
+    if request.method == "POST":
+        client = client_get_editable(user=request.user, public_id=public_id)
+        initial = {name: getattr(client, name) for name in services.CLIENT_FIELDS}
+        form = ClientEditForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                services.client_update(client=client, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Details saved."))
+                return _done(request, client.get_absolute_url())
+    page = reads.record_form_open(actor=request.user, public_id=public_id, form="personal-details")
+    client = page.client
+    if request.method != "POST":
+        initial = {name: getattr(client, name) for name in services.CLIENT_FIELDS}
+        form = ClientEditForm(initial=initial)
     template = "clients/client_form.html" + ("#client-form" if request.htmx else "")
     return render(request, template, {"form": form, "client_record": client})
 
@@ -231,7 +192,6 @@ def _record_form(
     submit: str,
     done_message: str,
     on_problem: bool = False,
-    action: str = Action.UPDATE,
     anchor: str = "",
     initial: Callable[[], dict] | None = None,
 ) -> Callable[..., HttpResponse]:
@@ -239,39 +199,42 @@ def _record_form(
     problem resolve, intervention and rating.
 
     GET shows the form; a valid POST calls `service(client=... or client_problem=...,
-    actor=..., **cleaned_data)` and goes back to the record (service errors land on the form).
-    Nurses of the client's team only, like every edit; one audit row either way.
+    actor=..., **cleaned_data)` (which logs the change) and goes back to the record (service
+    errors land on the form). Nurses of the client's team only, like every edit.
     """
 
     @require_http_methods(["GET", "POST"])
     @role_required(Role.NURSE)
-    @_atomic
     def view(request: HttpRequest, public_id: UUID, problem_id: UUID | None = None) -> HttpResponse:
-        client = client_get_editable(user=request.user, public_id=public_id)
-        target: dict[str, Any] = {"client": client}
-        client_problem, detail, back = None, "", client.get_absolute_url() + anchor
-        if on_problem:
-            client_problem = client_problem_get_visible(
-                user=request.user, client=client, public_id=problem_id
-            )
-            target = {"client_problem": client_problem}
-            detail = client_problem.problem.code
-            back = client.get_absolute_url() + f"#p-{client_problem.public_id}"
         form = form_class(request.POST or None, initial=initial() if initial else {})
-        if request.method == "POST" and form.is_valid():
-            try:
-                service(**target, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                _audit(request, action, client, part, detail)
-                messages.success(request, done_message)
-                return _done(request, back)
-        _audit(request, Action.VIEW, client, f"{part}-form", detail)
+        if request.method == "POST":
+            client = client_get_editable(user=request.user, public_id=public_id)
+            target: dict[str, Any] = {"client": client}
+            back = client.get_absolute_url() + anchor
+            if on_problem:
+                client_problem = client_problem_get_visible(
+                    user=request.user, client=client, public_id=problem_id
+                )
+                target = {"client_problem": client_problem}
+                back = client.get_absolute_url() + f"#p-{client_problem.public_id}"
+            if form.is_valid():
+                try:
+                    service(**target, actor=request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, done_message)
+                    return _done(request, back)
+        page = reads.record_form_open(
+            actor=request.user,
+            public_id=public_id,
+            form=part,
+            problem_id=problem_id if on_problem else None,
+        )
         template = "clients/record_form.html" + ("#record-form" if request.htmx else "")
-        context = {"form": form, "client_record": client, "title": title, "submit": submit}
-        if client_problem is not None:
-            context["client_problem"] = client_problem
+        context = {"form": form, "client_record": page.client, "title": title, "submit": submit}
+        if page.client_problem is not None:
+            context["client_problem"] = page.client_problem
         return render(request, template, context)
 
     view.__name__ = view.__qualname__ = part.replace("-", "_") + "_form"
@@ -282,38 +245,37 @@ client_discharge = _record_form(
     services.client_discharge,
     form_class=DischargeForm,
     part="discharge",
-    title="Discharge",
-    submit="Discharge client",
-    done_message="The client is discharged.",
+    title=gettext_lazy("Discharge"),
+    submit=gettext_lazy("Discharge client"),
+    done_message=gettext_lazy("The client is discharged."),
 )
 indication_add = _record_form(
     services.care_indication_add,
     form_class=IndicationForm,
     part="indication",
-    title="Add a care indication",
-    submit="Add indication",
-    done_message="Care indication added.",
+    title=gettext_lazy("Add a care indication"),
+    submit=gettext_lazy("Add indication"),
+    done_message=gettext_lazy("Care indication added."),
 )
 network_add = _record_form(
     services.network_contact_add,
     form_class=NetworkContactForm,
     part="network",
-    title="Add someone to the informal network",
-    submit="Add contact",
-    done_message="Contact added.",
+    title=gettext_lazy("Add someone to the informal network"),
+    submit=gettext_lazy("Add contact"),
+    done_message=gettext_lazy("Contact added."),
     anchor="#network",
 )
 
 
 @require_POST
 @role_required(Role.NURSE)
-@_atomic
 def network_remove(request: HttpRequest, public_id: UUID, contact_id: UUID) -> HttpResponse:
     client = client_get_editable(user=request.user, public_id=public_id)
     contact = get_object_or_404(NetworkContact, client=client, public_id=contact_id)
+    contact.client = client  # the service logs against it: no second read of the client
     services.network_contact_remove(contact=contact, actor=request.user)
-    _audit(request, Action.DELETE, client, "network")
-    messages.success(request, f"{contact.name} removed from the network.")
+    messages.success(request, _("%(name)s removed from the network.") % {"name": contact.name})
     return _done(request, client.get_absolute_url() + "#network")
 
 
@@ -322,11 +284,10 @@ def network_remove(request: HttpRequest, public_id: UUID, contact_id: UUID) -> H
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-@_atomic
 def problem_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Cascading form. GETs from htmx re-render it as the nurse picks domain, problem, signs."""
-    client = client_get_editable(user=request.user, public_id=public_id)
     if request.method == "POST":
+        client = client_get_editable(user=request.user, public_id=public_id)
         form = ProblemForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -352,20 +313,21 @@ def problem_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                _audit(request, Action.CREATE, client, "problem", client_problem.problem.code)
-                messages.success(request, f"{client_problem.problem.name} added.")
+                messages.success(
+                    request, _("%(problem)s added.") % {"problem": client_problem.problem.name}
+                )
                 return _done(request, client.get_absolute_url() + f"#p-{client_problem.public_id}")
     else:
         initial = request.GET.copy()
         if not initial.get("identified_on"):
             initial["identified_on"] = timezone.localdate().isoformat()
         form = ProblemForm(initial=initial)
-    _audit(request, Action.VIEW, client, "problem-form")
+    page = reads.record_form_open(actor=request.user, public_id=public_id, form="problem")
     template = "clients/problem_form.html" + ("#problem-form" if request.htmx else "")
     return render(
         request,
         template,
-        {"form": form, "client_record": client, "actual": Severity.ACTUAL},
+        {"form": form, "client_record": page.client, "actual": Severity.ACTUAL},
     )
 
 
@@ -373,27 +335,24 @@ problem_resolve = _record_form(
     services.client_problem_resolve,
     form_class=ResolveForm,
     part="problem-resolve",
-    title="Resolve problem",
-    submit="Resolve",
-    done_message="Problem resolved.",
+    title=gettext_lazy("Resolve problem"),
+    submit=gettext_lazy("Resolve"),
+    done_message=gettext_lazy("Problem resolved."),
     on_problem=True,
-    action=Action.CREATE,
 )
 intervention_add = _record_form(
     services.intervention_add,
     form_class=InterventionForm,
     part="intervention",
-    title="Add to the care plan",
-    submit="Add intervention",
-    done_message="Intervention added to the care plan.",
+    title=gettext_lazy("Add to the care plan"),
+    submit=gettext_lazy("Add intervention"),
+    done_message=gettext_lazy("Intervention added to the care plan."),
     on_problem=True,
-    action=Action.CREATE,
 )
 
 
 @require_POST
 @role_required(Role.NURSE)
-@_atomic
 def intervention_stop(
     request: HttpRequest, public_id: UUID, problem_id: UUID, intervention_id: UUID
 ) -> HttpResponse:
@@ -405,8 +364,7 @@ def intervention_stop(
         Intervention, client_problem=client_problem, public_id=intervention_id
     )
     services.intervention_stop(intervention=intervention, actor=request.user)
-    _audit(request, Action.UPDATE, client, "intervention", client_problem.problem.code)
-    messages.success(request, "Intervention stopped.")
+    messages.success(request, _("Intervention stopped."))
     return _done(request, client.get_absolute_url() + f"#p-{client_problem.public_id}")
 
 
@@ -414,10 +372,9 @@ rating_add = _record_form(
     services.outcome_rating_add,
     form_class=RatingForm,
     part="rating",
-    title="Rate Knowledge, Behavior and Status",
-    submit="Save rating",
-    done_message="Rating saved.",
+    title=gettext_lazy("Rate Knowledge, Behavior and Status"),
+    submit=gettext_lazy("Save rating"),
+    done_message=gettext_lazy("Rating saved."),
     on_problem=True,
-    action=Action.CREATE,
     initial=lambda: {"rated_on": timezone.localdate()},
 )

@@ -1,0 +1,253 @@
+"""Every read of a client record: one service per way a person reads it.
+
+Each service checks visibility through `clients.selectors` (404, and no access row, for a
+record the actor may not see), writes exactly one access row and returns the data, in one
+transaction: a read whose access row cannot be written returns nothing. Views and API views
+call these and render; they neither log nor open transactions themselves.
+
+The `part` and `detail` of each row are what the access-log pages and a client's "who saw my
+record" report show; a read through the API says so in `detail` ("api ...").
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+
+from buurtzorg.audit.context import current_request
+from buurtzorg.audit.models import Action
+from buurtzorg.audit.services import access_log_write
+from clients.export import client_record_fhir
+from clients.models import Client, ClientProblem, Intervention, OutcomeRating, ProblemStatus
+from clients.selectors import (
+    client_get_editable,
+    client_get_visible,
+    client_interventions,
+    client_list_with_problem_names,
+    client_problem_get_visible,
+    client_problems,
+    client_ratings,
+    client_record_get_visible,
+    client_record_problems,
+    client_rows_problem_names,
+    client_search,
+    user_edits_clients,
+    user_reads_clinical,
+)
+from teams.models import User
+
+PAGE_SIZE = 25
+NOT_FOUND = "No Client matches the given query."  # get_object_or_404's words for a client
+
+
+def access_detail(*parts: str) -> str:
+    """An access row's `detail`: the given parts, after "api" when the request came through
+    the API (how the log has always told API reads from page reads)."""
+    request = current_request()
+    via = ("api",) if request is not None and request.via_api else ()
+    return " ".join(part for part in (*via, *parts) if part)
+
+
+def _log(actor: User, action: str, client: Client | None, part: str, detail: str = "") -> None:
+    access_log_write(
+        actor=actor,
+        action=action,
+        client_public_id=client.public_id if client is not None else None,
+        part=part,
+        detail=detail,
+    )
+
+
+# --- the client list and search ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientList:
+    """One page of the clients an actor may see, and how much of each she may read."""
+
+    page: Page
+    rows: list[Client]
+    clinical: bool
+    can_edit: bool
+
+
+@transaction.atomic
+def client_list_read(
+    *,
+    actor: User,
+    query: str = "",
+    status: str = "",
+    problem_code: str = "",
+    page: Any = 1,
+    per_page: int = PAGE_SIZE,
+    strict: bool = False,
+    problem_names: bool = True,
+) -> ClientList:
+    """Search the visible clients and read one page; one LIST row naming the search.
+
+    Filtering on a problem is clinical, so it is dropped for back office. `strict` raises
+    `InvalidPage` for a page that does not exist (the API answers 404) instead of showing the
+    nearest one (the page). `problem_names` adds each row's active problems (the page shows
+    them; the API does not), in the same query on PostgreSQL.
+    """
+    clinical = user_reads_clinical(user=actor)
+    problem = problem_code if clinical else ""
+    clients = client_search(user=actor, query=query, status=status, problem_code=problem)
+    names = clinical and problem_names
+    if names:
+        clients = client_list_with_problem_names(clients=clients)
+    paginator = Paginator(clients, per_page)
+    if strict:
+        cut = paginator.page(paginator.num_pages if page == "last" else page)
+    else:
+        cut = paginator.get_page(page)
+    rows = list(cut.object_list)
+    if names:
+        client_rows_problem_names(rows=rows)  # no query on PostgreSQL (see the selector)
+    searched = f"q={query!r} status={status!r} problem={problem!r}"
+    request = current_request()
+    if request is not None and request.via_api:
+        detail = f"api {searched}"
+    else:
+        detail = f"{searched} page={cut.number}"
+    _log(actor, Action.LIST, None, "client-list", detail)
+    return ClientList(
+        page=cut, rows=rows, clinical=clinical, can_edit=user_edits_clients(user=actor)
+    )
+
+
+# --- one record ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """A client record with the parts the actor may read: administrative fields and care
+    indications for everyone who sees it, the Omaha record and network for nurses and coaches."""
+
+    client: Client
+    clinical: bool
+    can_edit: bool
+    problems: list[ClientProblem] = field(default_factory=list)
+
+    @property
+    def part(self) -> str:
+        return "record" if self.clinical else "administrative"
+
+    @property
+    def active_problems(self) -> list[ClientProblem]:
+        return [p for p in self.problems if p.status == ProblemStatus.ACTIVE]
+
+    @property
+    def resolved_problems(self) -> list[ClientProblem]:
+        return [p for p in self.problems if p.status != ProblemStatus.ACTIVE]
+
+
+@transaction.atomic
+def client_record_open(*, actor: User, public_id: UUID | str) -> ClientRecord:
+    """The record page: the client with its indications (and network), and for nurses and
+    coaches the Omaha record with its ratings, in a fixed number of queries."""
+    client = client_record_get_visible(user=actor, public_id=public_id)
+    clinical = user_reads_clinical(user=actor)
+    record = ClientRecord(
+        client=client,
+        clinical=clinical,
+        can_edit=user_edits_clients(user=actor) and client.is_active,
+        problems=client_record_problems(client=client) if clinical else [],
+    )
+    _log(actor, Action.VIEW, client, record.part, access_detail())
+    return record
+
+
+@transaction.atomic
+def client_detail_read(*, actor: User, public_id: UUID | str) -> ClientRecord:
+    """The API's detail of a client: its fields and care indications (no Omaha record)."""
+    client = client_get_visible(user=actor, public_id=public_id)
+    prefetch_related_objects([client], "indications")
+    record = ClientRecord(
+        client=client,
+        clinical=user_reads_clinical(user=actor),
+        can_edit=user_edits_clients(user=actor) and client.is_active,
+    )
+    _log(actor, Action.VIEW, client, record.part, access_detail())
+    return record
+
+
+def clinical_client_get(*, actor: User, public_id: UUID | str) -> Client:
+    """A client whose clinical content `actor` may read; 404 for back office like strangers.
+
+    (A gate, not a read service: it logs nothing. Its home is `clients.selectors`.)
+    """
+    client = client_get_visible(user=actor, public_id=public_id)
+    if not user_reads_clinical(user=actor):
+        raise Http404(NOT_FOUND)  # the same answer as for a record that does not exist
+    return client
+
+
+@transaction.atomic
+def client_problems_read(*, actor: User, public_id: UUID | str) -> list[ClientProblem]:
+    """The Omaha problems of a client with modifiers, signs, care plan and ratings."""
+    client = clinical_client_get(actor=actor, public_id=public_id)
+    problems = list(client_problems(client=client))
+    _log(actor, Action.VIEW, client, "problems", access_detail())
+    return problems
+
+
+@transaction.atomic
+def care_plan_read(*, actor: User, public_id: UUID | str) -> list[Intervention]:
+    """The care plan: the interventions of every problem of a client."""
+    client = clinical_client_get(actor=actor, public_id=public_id)
+    interventions = list(client_interventions(client=client))
+    _log(actor, Action.VIEW, client, "care-plan", access_detail())
+    return interventions
+
+
+@transaction.atomic
+def client_ratings_read(*, actor: User, public_id: UUID | str) -> list[OutcomeRating]:
+    """Every outcome rating of a client, per problem over time."""
+    client = clinical_client_get(actor=actor, public_id=public_id)
+    ratings = list(client_ratings(client=client))
+    _log(actor, Action.VIEW, client, "ratings", access_detail())
+    return ratings
+
+
+@transaction.atomic
+def client_record_export(*, actor: User, public_id: UUID | str) -> dict[str, Any]:
+    """The whole Omaha record as FHIR-style JSON, logged as an export (pages and API alike)."""
+    client = clinical_client_get(actor=actor, public_id=public_id)
+    bundle = client_record_fhir(client=client)
+    _log(actor, Action.EXPORT, client, "omaha-record", "FHIR JSON (HL7 oms)")
+    return bundle
+
+
+# --- the pages of the record's forms -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    """What a form page of a record shows: the client, and the problem for a problem's form."""
+
+    client: Client
+    client_problem: ClientProblem | None = None
+
+
+@transaction.atomic
+def record_form_open(
+    *, actor: User, public_id: UUID | str, form: str, problem_id: UUID | str | None = None
+) -> RecordForm:
+    """A form page of a record the actor may change (edit, discharge, problem, rating, ...).
+
+    Logged as a VIEW of "<form>-form" (naming the problem's code for a problem's form): the
+    page shows the record's data. A submitted form that is saved is logged by the write
+    service instead, so a request writes one row either way.
+    """
+    client = client_get_editable(user=actor, public_id=public_id)
+    client_problem = None
+    if problem_id is not None:
+        client_problem = client_problem_get_visible(user=actor, client=client, public_id=problem_id)
+    detail = client_problem.problem.code if client_problem is not None else ""
+    _log(actor, Action.VIEW, client, f"{form}-form", detail)
+    return RecordForm(client=client, client_problem=client_problem)
