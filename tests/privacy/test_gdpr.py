@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 
 from buurtzorg.audit.models import AccessEvent, Action
-from buurtzorg.audit.services import audit_record
-from buurtzorg.privacy.services import ERASED_NAME
-from buurtzorg.privacy.tasks import clients_erase_expired_task
-from clients.models import Client, Intervention, NetworkContact
+from buurtzorg.audit.services import access_log_write
+from clients.models import ERASED_NAME, Client, Intervention, NetworkContact
+from clients.privacy.tasks import clients_erase_expired_task
 from scheduling.history.models import ClientEvent, InterventionEvent
 from tests.factories import (
     CareIndicationFactory,
@@ -37,11 +36,8 @@ def test_export_holds_everything_and_is_logged(client, access_world) -> None:
     # given a record with changes and an earlier access
     record = _full_record(team=access_world.team_a)
     Client.objects.filter(pk=record.pk).update(city="Hengelo")
-    audit_record(
-        request=None,
-        action=Action.VIEW,
-        actor=access_world.coach_a,
-        client_public_id=record.public_id,
+    access_log_write(
+        actor=access_world.coach_a, action=Action.VIEW, client_public_id=record.public_id
     )
     client.force_login(access_world.nurse_a)
     # when

@@ -1,22 +1,33 @@
-"""The subject access copy of a client's data: JSON and a readable PDF."""
+"""The subject access copy of a client's data: JSON and a readable PDF (thin adapters)."""
 
 import json
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from buurtzorg.access import role_required
 from buurtzorg.audit.pdf import render_pdf
-from buurtzorg.privacy.services import client_data_export
+from clients.privacy.reads import client_data_export
 from teams.models import Role
+
+PDF_SECTIONS = [
+    ("care_indications", _("Care indications")),
+    ("network", _("Network")),
+    ("problems", _("Problems, interventions and ratings")),
+    ("visits", _("Visits")),
+    ("invoice_lines", _("Invoice lines")),
+    ("change_history", _("Change history")),
+    ("access_log", _("Who saw the record")),
+]
 
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
 def client_export_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    data = client_data_export(request=request, public_id=public_id, kind="json")
+    data = client_data_export(actor=request.user, public_id=public_id, kind="json")
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -27,19 +38,8 @@ def client_export_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
 def client_export_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    data = client_data_export(request=request, public_id=public_id, kind="pdf")
-    sections = [
-        (title, data[key])
-        for key, title in [
-            ("care_indications", "Care indications"),
-            ("network", "Network"),
-            ("problems", "Problems, interventions and ratings"),
-            ("visits", "Visits"),
-            ("invoice_lines", "Invoice lines"),
-            ("change_history", "Change history"),
-            ("access_log", "Who saw the record"),
-        ]
-    ]
+    data = client_data_export(actor=request.user, public_id=public_id, kind="pdf")
+    sections = [(title, data[key]) for key, title in PDF_SECTIONS]
     pdf = render_pdf(
         "privacy/client_export_pdf.html",
         {"data": data, "sections": sections, "generated_at": timezone.localtime()},

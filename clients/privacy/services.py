@@ -6,97 +6,29 @@ what it must: invoice lines keep amounts, service codes, periods and insurer (th
 fields are anonymised once the fiscal term, BILLING_RETENTION_YEARS = 7, is over too), and
 billed visits stay as they were (the database makes them read-only). Outcome scores and Omaha
 codes stay for aggregate reports; free text, names, address, contacts and history snapshots
-go. The access log keeps its rows (they hold only the client's public id).
+go. The access log keeps its rows (they hold only the client's public id). The export (a
+read) is in `clients.privacy.reads`.
 """
 
 import datetime as dt
-import json
-from typing import Any
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from buurtzorg.audit.models import AccessEvent, Action
-from buurtzorg.audit.services import audit_record
-from clients.models import ERASED_NAME, Client, ClientStatus
-from clients.selectors import client_get_visible, user_reads_clinical
+from buurtzorg.audit.models import Action
+from buurtzorg.audit.services import access_log_write
+from clients.models import (
+    ERASED_NAME,
+    Client,
+    ClientProblemSign,
+    ClientStatus,
+    Intervention,
+    OutcomeRating,
+)
 from scheduling.history import models as history
-from scheduling.history.selectors import client_history
 
 BILLING_RETENTION_YEARS = 7
-
-
-def _row(obj: models.Model) -> dict[str, Any]:
-    """Every stored column of a row (generic, so a field an app adds is exported too)."""
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
-def client_data(*, client: Client) -> dict[str, Any]:
-    """Everything stored about `client`, as plain data (the GDPR subject access copy)."""
-    problems = list(client.problems.all())
-    visits = list(client.visits.all()) if hasattr(client, "visits") else []
-    data: dict[str, Any] = {
-        "generated_at": timezone.now(),
-        "client": _row(client),
-        "care_indications": [_row(i) for i in client.indications.all()],
-        "network": [_row(c) for c in client.network.all()],
-        "problems": [
-            {
-                **_row(p),
-                "signs": [_row(s) for s in p.signs.all()],
-                "interventions": [_row(i) for i in p.interventions.all()],
-                "ratings": [_row(r) for r in p.ratings.all()],
-            }
-            for p in problems
-        ],
-        "visits": [{**_row(v), "services": [_row(s) for s in v.services.all()]} for v in visits],
-        "invoice_lines": [_row(line) for line in client.invoice_lines.all()]
-        if hasattr(client, "invoice_lines")
-        else [],
-        "change_history": [
-            {
-                "at": c.at,
-                "what": c.model,
-                "action": c.label,
-                "by_user_id": c.user_id,
-                "changes": {k: [old, new] for k, (old, new) in c.changes.items()},
-            }
-            for c in client_history(client_pk=client.pk)
-        ],
-        "access_log": [
-            {
-                "at": e.occurred_at,
-                "who": e.username,
-                "role": e.role,
-                "action": e.action,
-                "part": e.part,
-            }
-            for e in AccessEvent.objects.filter(client_public_id=client.public_id).order_by(
-                "occurred_at"
-            )
-        ],
-    }
-    # Round-trip through JSON so dates, decimals and UUIDs become text the same way everywhere.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-
-
-def client_data_export(*, request: HttpRequest, public_id: Any, kind: str) -> dict[str, Any]:
-    """The subject access copy for a client the user may read clinically; logged as an export."""
-    client = client_get_visible(user=request.user, public_id=public_id)
-    if not user_reads_clinical(user=request.user):
-        raise Http404
-    data = client_data(client=client)
-    audit_record(
-        request=request,
-        action=Action.EXPORT,
-        client_public_id=client.public_id,
-        part="gdpr-export",
-        detail=kind,
-    )
-    return data
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -144,8 +76,6 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     client.network.all().delete()
     client.indications.update(products=ERASED_NAME)
     problems = client.problems.all()
-    from clients.models import ClientProblemSign, Intervention, OutcomeRating
-
     ClientProblemSign.objects.filter(client_problem__in=problems).update(
         other_text="", other_reason=""
     )
@@ -180,8 +110,8 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
         history.OutcomeRatingEvent,
     ):
         event_model.objects.filter(client_problem_id__in=problem_ids).delete()
-    audit_record(
-        request=None,
+    access_log_write(
+        actor=None,  # the nightly job: no person
         action=Action.DELETE,
         client_public_id=public_id,
         part="gdpr-erasure",

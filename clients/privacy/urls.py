@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buurtzorg.privacy import views
+from clients.privacy import views
 
 app_name = "privacy"
 

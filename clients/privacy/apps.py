@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 
 class PrivacyConfig(AppConfig):
-    name = "buurtzorg.privacy"
+    """GDPR duties for client records: a sub-app of clients, under its original label."""
+
+    name = "clients.privacy"
     label = "privacy"
     verbose_name = "GDPR duties"

@@ -1,0 +1,90 @@
+"""GDPR reads: everything stored about a client (the subject access copy), as an export.
+
+`client_data_export` is the read service the JSON and PDF downloads call: it checks that the
+actor may read the record clinically, reads it all and logs the export, in one transaction.
+"""
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from buurtzorg.audit.models import AccessEvent, Action
+from buurtzorg.audit.services import access_log_write
+from clients.models import Client
+from clients.reads import clinical_client_get
+from scheduling.history.selectors import client_history
+from teams.models import User
+
+
+def _row(obj: models.Model) -> dict[str, Any]:
+    """Every stored column of a row (generic, so a field an app adds is exported too)."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def client_data(*, client: Client) -> dict[str, Any]:
+    """Everything stored about `client`, as plain data (the GDPR subject access copy)."""
+    problems = list(client.problems.prefetch_related("signs", "interventions", "ratings"))
+    visits = list(client.visits.prefetch_related("services")) if hasattr(client, "visits") else []
+    data: dict[str, Any] = {
+        "generated_at": timezone.now(),
+        "client": _row(client),
+        "care_indications": [_row(i) for i in client.indications.all()],
+        "network": [_row(c) for c in client.network.all()],
+        "problems": [
+            {
+                **_row(p),
+                "signs": [_row(s) for s in p.signs.all()],
+                "interventions": [_row(i) for i in p.interventions.all()],
+                "ratings": [_row(r) for r in p.ratings.all()],
+            }
+            for p in problems
+        ],
+        "visits": [{**_row(v), "services": [_row(s) for s in v.services.all()]} for v in visits],
+        "invoice_lines": [_row(line) for line in client.invoice_lines.all()]
+        if hasattr(client, "invoice_lines")
+        else [],
+        "change_history": [
+            {
+                "at": c.at,
+                "what": c.model,
+                "action": c.label,
+                "by_user_id": c.user_id,
+                "changes": {k: [old, new] for k, (old, new) in c.changes.items()},
+            }
+            for c in client_history(client_pk=client.pk)
+        ],
+        "access_log": [
+            {
+                "at": e.occurred_at,
+                "who": e.username,
+                "role": e.role,
+                "action": e.action,
+                "part": e.part,
+            }
+            for e in AccessEvent.objects.filter(client_public_id=client.public_id).order_by(
+                "occurred_at"
+            )
+        ],
+    }
+    # Round-trip through JSON so dates, decimals and UUIDs become text the same way everywhere.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+@transaction.atomic
+def client_data_export(*, actor: User, public_id: UUID | str, kind: str) -> dict[str, Any]:
+    """The subject access copy of a client `actor` may read clinically, logged as an export
+    of `kind` (json, pdf). 404, and no access row, for anyone else."""
+    client = clinical_client_get(actor=actor, public_id=public_id)
+    data = client_data(client=client)
+    access_log_write(
+        actor=actor,
+        action=Action.EXPORT,
+        client_public_id=client.public_id,
+        part="gdpr-export",
+        detail=kind,
+    )
+    return data
