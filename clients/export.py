@@ -9,7 +9,7 @@ two-digit code ("24" Pain) in `Condition.code`, a sign/symptom its "<problem>.<s
 extension, and the rating concepts K/B/S in `Observation.component`. The element a code sits in
 says which axis it belongs to. Dutch identifiers use the Nictiz naming systems.
 
-This module only reads; callers log the export in the audit trail.
+This module only builds the bundle; `clients.reads.client_record_export` gates and logs it.
 """
 
 from typing import Any

@@ -251,3 +251,18 @@ def test_routes_are_in_the_openapi_schema(api, access_world) -> None:
         "/api/omaha/categories/",
     ]:
         assert path in schema["paths"], path
+
+
+def test_api_list_pages_like_drf_and_a_missing_page_is_404_unlogged(
+    api, access_world, client_record
+) -> None:
+    # given
+    api.force_authenticate(access_world.nurse_a)
+    # when / then: page 1 has DRF's count and links; "last" is the last page
+    body = api.get(reverse("api-client-list"), {"page": "last"}).json()
+    assert (body["count"], body["next"], body["previous"]) == (1, None, None)
+    assert AccessEvent.objects.get().detail == "api q='' status='' problem=''"
+    # and a page past the end answers 404 without an access row
+    response = api.get(reverse("api-client-list"), {"page": 9})
+    assert response.status_code == 404
+    assert AccessEvent.objects.count() == 1
