@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buurtzorg.audit import services
@@ -34,7 +34,7 @@ def _next_url(request: HttpRequest) -> str:
 def otp_verify_page(request: HttpRequest) -> HttpResponse:
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
+        device = services.otp_code_check(user=request.user, token=form.cleaned_data["token"])
         if device is None:
             form.add_error("token", services.OTP_TOKEN_WRONG)
         else:

@@ -127,47 +127,66 @@ def otp_device_start(*, user: Any) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-@transaction.atomic
 def otp_device_confirm(*, user: Any, token: str) -> TOTPDevice:
-    """Confirm the pending device with a code from the app; only then does it count."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-    if device is None:
-        raise ValidationError(OTP_NO_DEVICE, code="otp_no_device")
-    if not device.verify_token(token):
+    """Confirm the pending device with a code from the app; only then does it count.
+
+    A wrong code is written on the device (django-otp's throttle: 1 s, 2 s, 4 s, ... before
+    the next code is taken) in a transaction that commits before the refusal is raised, so
+    the refusal cannot roll the count back. Call it outside a transaction (views do).
+    """
+    with transaction.atomic():
+        # Locked so two guesses at once are both counted.
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is None:
+            raise ValidationError(OTP_NO_DEVICE, code="otp_no_device")
+        verified = device.verify_token(token)
+        if verified:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            # A token she already holds was issued on her password alone: from now on a token
+            # must have been asked for with a code (api_token_issue), so the old one stops
+            # working.
+            Token.objects.filter(user=user).delete()
+    if not verified:
         raise ValidationError({"token": OTP_TOKEN_WRONG}, code="otp_wrong")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    # A token she already holds was issued on her password alone: from now on a token must
-    # have been asked for with a code (api_token_issue), so the old one stops working.
-    Token.objects.filter(user=user).delete()
     return device
 
 
-@transaction.atomic
+def otp_code_check(*, user: Any, token: str) -> TOTPDevice | None:
+    """The confirmed device of `user` that takes `token` now, or None.
+
+    Every wrong code is written on the device (django-otp's throttle: 1 s, 2 s, 4 s, ...
+    before the next code is taken, and a code is refused while the delay runs), in django-otp's
+    own committed transaction that locks the devices. It must not run inside a transaction
+    that the caller's refusal rolls back, or the count is undone and the six digits can be
+    guessed without limit: callers raise only after this returns.
+    """
+    return match_token(user, token)
+
+
 def otp_device_remove(*, user: Any, token: str) -> None:
     """Turn two-factor login off, proven by a current code; refused where the role needs it."""
     if getattr(user, "role", None) in settings.OTP_REQUIRED_ROLES:
         raise ValidationError(OTP_REMOVAL_REFUSED, code="otp_required")
-    if match_token(user, token) is None:
+    if otp_code_check(user=user, token=token) is None:
         raise ValidationError({"token": OTP_TOKEN_WRONG}, code="otp_wrong")
     TOTPDevice.objects.filter(user=user).delete()
 
 
-@transaction.atomic
 def api_token_issue(*, user: Any, otp_token: str = "") -> Token:
     """The API token of `user`, who has just proven her password.
 
     An account with two-factor login must also prove the second factor: a current code from
-    her app (throttled by django-otp like the web login). A role that requires two-factor
-    login but has no device yet gets no token (set it up on the web first), so a token is
-    never the way around the second factor. Tokens held from before the device was confirmed
-    are deleted at confirmation (`otp_device_confirm`), so a kept token is always one that
-    was asked for with a code.
+    her app, throttled like the web login (`otp_code_check`; not inside a transaction, so a
+    wrong code stays counted). A role that requires two-factor login but has no device yet
+    gets no token (set it up on the web first), so a token is never the way around the second
+    factor. Tokens held from before the device was confirmed are deleted at confirmation
+    (`otp_device_confirm`), so a kept token is always one that was asked for with a code.
     """
     if user_has_device(user, confirmed=True):
         if not otp_token:
             raise ValidationError({"otp_token": OTP_TOKEN_MISSING}, code="otp_missing")
-        if match_token(user, otp_token) is None:
+        if otp_code_check(user=user, token=otp_token) is None:
             raise ValidationError({"otp_token": OTP_TOKEN_WRONG}, code="otp_wrong")
     elif otp_required_for(user):
         raise ValidationError(OTP_SETUP_FIRST, code="otp_setup")
