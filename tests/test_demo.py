@@ -10,6 +10,12 @@ from scheduling.models import Visit, VisitStatus
 from teams.models import User
 
 
+@pytest.fixture(autouse=True)
+def _debug_on(settings) -> None:
+    """`make run` has DEBUG on; load_demo refuses to run without it."""
+    settings.DEBUG = True
+
+
 @pytest.mark.django_db
 def test_load_demo_gives_every_role_something_to_do_and_is_idempotent() -> None:
     # given / when
