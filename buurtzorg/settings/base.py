@@ -5,6 +5,7 @@ REDIS_URL Celery runs tasks eagerly in the web process. `buurtzorg.apps` logs wh
 in use at start. Production secrets have no default when DEBUG is off.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -167,17 +168,27 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Brute-force protection (django-axes): 5 failures lock that username, and separately that
-# address, for 15 minutes. Failed logins are kept (AccessAttempt, AccessFailureLog) and so
-# are successful ones (AccessLog), also readable in the Django admin. The address is
-# REMOTE_ADDR: behind a proxy, set it from X-Forwarded-For in the proxy, never trust the
-# client's header here.
+# address, for 15 minutes. A successful login forgives only her own failures from that address,
+# and attempts refused during a lock are not counted, so neither another account's login nor a
+# locked-out address can reset or spread a lock (buurtzorg.audit.lockout). Failed logins are
+# kept (AccessAttempt, AccessFailureLog) and so are successful ones (AccessLog), also readable
+# in the Django admin.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "buurtzorg.audit.lockout.LockoutHandler"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client address is REMOTE_ADDR, unless the request came through one of these reverse
+# proxies (addresses or networks, e.g. TRUSTED_PROXIES=10.0.0.2,172.18.0.0/16): then it is the
+# nearest untrusted hop of X-Forwarded-For. Default none: a client's X-Forwarded-For is ignored.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(proxy, strict=False))
+    for proxy in env.list("TRUSTED_PROXIES", default=[])
+]
+AXES_CLIENT_IP_CALLABLE = "buurtzorg.audit.lockout.client_ip"
 
 # Optional TOTP two-factor login (django-otp). Anyone may turn it on for her account; the
 # roles listed here must (e.g. OTP_REQUIRED_ROLES=admin,back_office). They are sent to the

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from buurtzorg.audit.lockout import client_ip
 from buurtzorg.audit.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from buurtzorg.audit.services import (
     OTP_SETUP_FIRST,
@@ -75,6 +76,106 @@ def test_five_failures_from_one_address_lock_that_address(client) -> None:
     assert spoofed.status_code == 429
     # but another address is not
     assert _login(client, nurse.username, PASSWORD, ip="10.0.0.10").status_code == 302
+
+
+def _own_login(username: str, ip: str) -> int:
+    """The attacker logs into her own account (a fresh browser each time)."""
+    return _login(Client(), username, PASSWORD, ip=ip).status_code
+
+
+def test_own_successful_logins_do_not_reset_the_lock_on_a_colleague(client) -> None:
+    # given a nurse who guesses a colleague's password, logging into her own account between
+    # the guesses (a success used to forgive every failure from her address)
+    attacker, colleague = NurseFactory(), NurseFactory()
+    guesses = []
+    for n in range(16):
+        _own_login(attacker.username, ip="10.0.2.1")
+        guess = _login(client, colleague.username, f"guess-{n}-password", ip="10.0.2.1")
+        guesses.append(guess.status_code)
+    # then the colleague's username locks at the fifth wrong password and stays locked
+    assert guesses == [200] * 4 + [429] * 12
+    assert _login(Client(), colleague.username, PASSWORD, ip="10.0.2.99").status_code == 429
+    # and so does the attacker's address, her own account included
+    assert _own_login(attacker.username, ip="10.0.2.1") == 429
+
+
+def test_spraying_one_password_over_many_usernames_locks_the_address() -> None:
+    # given twelve colleagues and someone at one address who logs into her own account
+    # between tries of one password on each of them
+    attacker = NurseFactory()
+    colleagues = NurseFactory.create_batch(12)
+    tries = []
+    for colleague in colleagues:
+        _own_login(attacker.username, ip="10.0.3.1")
+        tries.append(_login(Client(), colleague.username, "Summer2026!", ip="10.0.3.1").status_code)
+    # then the address locks at the fifth failure
+    assert tries == [200] * 4 + [429] * 8
+    # when she keeps hammering one colleague from her locked address
+    for _ in range(10):
+        _login(Client(), colleagues[0].username, "Summer2026!", ip="10.0.3.1")
+    # then that is not counted against the colleague: nobody else is locked out
+    for colleague in (colleagues[0], colleagues[4], colleagues[11]):
+        assert _login(Client(), colleague.username, PASSWORD, ip="10.0.3.2").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(settings) -> None:
+    # given a reverse proxy at 10.0.4.2 that appends the address it was connected from
+    settings.TRUSTED_PROXIES = ["10.0.4.0/24"]
+    nurse = NurseFactory()
+
+    def via_proxy(username: str, password: str, forwarded: str) -> int:
+        response = _login(
+            Client(), username, password, ip="10.0.4.2", HTTP_X_FORWARDED_FOR=forwarded
+        )
+        return response.status_code
+
+    # when one outsider fails five times, writing a new X-Forwarded-For of her own each time
+    for n in range(5):
+        via_proxy(f"nobody{n}", "wrong-password-123", f"198.51.100.{n}, 203.0.113.7")
+    # then her address is locked, however she fills in the header
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.7").count() == 5
+    assert via_proxy(nurse.username, PASSWORD, "203.0.113.7") == 429
+    assert via_proxy(nurse.username, PASSWORD, "192.0.2.1, 203.0.113.7") == 429
+    # and everyone else behind the same proxy still logs in
+    assert via_proxy(nurse.username, PASSWORD, "203.0.113.8") == 302
+
+
+def test_an_untrusted_senders_forwarded_for_is_ignored(settings) -> None:
+    # given a trusted proxy elsewhere, and a client that talks to the app directly
+    settings.TRUSTED_PROXIES = ["10.0.4.2"]
+    nurse = NurseFactory()
+    # when she fails five times, claiming a different address each time
+    for n in range(5):
+        _login(
+            Client(),
+            f"nobody{n}",
+            "wrong-password-123",
+            ip="198.51.100.9",
+            HTTP_X_FORWARDED_FOR=f"10.0.4.{n + 10}",
+        )
+    # then her own address is what was counted and locked
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}
+    assert _login(Client(), nurse.username, PASSWORD, ip="198.51.100.9").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("203.0.113.5", "", "203.0.113.5"),
+        ("203.0.113.5", "198.51.100.1", "203.0.113.5"),  # not a proxy: header ignored
+        ("10.0.4.2", "", "10.0.4.2"),
+        ("10.0.4.2", "203.0.113.7", "203.0.113.7"),
+        ("10.0.4.2", "spoof, 198.51.100.1, 203.0.113.7", "203.0.113.7"),
+        ("10.0.4.2", "203.0.113.7, 10.0.4.3", "203.0.113.7"),  # two proxies in a row
+        ("10.0.4.2", "203.0.113.7, not-an-address", "10.0.4.2"),
+    ],
+)
+def test_client_address_resolution(
+    settings, rf, remote: str, forwarded: str, expected: str
+) -> None:
+    settings.TRUSTED_PROXIES = ["10.0.4.0/24"]
+    request = rf.post(LOGIN, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
 
 
 def test_api_token_login_is_locked_out_too() -> None:
