@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -65,10 +66,10 @@ def otp_setup_page(request: HttpRequest) -> HttpResponse:
             if action == "confirm":
                 otp_login(request, device)
                 request.session[OTP_STATE_KEY] = OTP_VERIFY
-                messages.success(request, "Two-factor login is on.")
+                messages.success(request, _("Two-factor login is on."))
                 return redirect(_next_url(request))
             request.session[OTP_STATE_KEY] = OTP_NONE
-            messages.success(request, "Two-factor login is off.")
+            messages.success(request, _("Two-factor login is off."))
             return redirect(request.path)
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     context = {

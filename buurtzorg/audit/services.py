@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
@@ -109,13 +110,15 @@ def audit_purge_expired(*, now: datetime | None = None) -> int:
     return deleted
 
 
-OTP_TOKEN_WRONG = "That code is not right (or has expired). Enter the 6 digits your app shows now."
-OTP_NO_DEVICE = "Start the set-up first."
-OTP_REMOVAL_REFUSED = "Your role requires two-factor login; it cannot be turned off."
-OTP_TOKEN_MISSING = (
+OTP_TOKEN_WRONG = _(
+    "That code is not right (or has expired). Enter the 6 digits your app shows now."
+)
+OTP_NO_DEVICE = _("Start the set-up first.")
+OTP_REMOVAL_REFUSED = _("Your role requires two-factor login; it cannot be turned off.")
+OTP_TOKEN_MISSING = _(
     "This account uses two-factor login: send otp_token too, the 6-digit code your app shows now."
 )
-OTP_SETUP_FIRST = (
+OTP_SETUP_FIRST = _(
     "Your role requires two-factor login: set it up in the web app before asking for an API token."
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Max
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import TokenAuthentication
@@ -19,7 +20,7 @@ OTP_NONE = "none"  # no device, not required
 OTP_VERIFY = "verify"  # has a confirmed device: must enter a code
 OTP_SETUP = "setup"  # role requires two-factor login but no device yet
 
-TOKEN_REFUSED = (
+TOKEN_REFUSED = _(
     "This API token was not issued with a two-factor code; ask POST /api/auth/token/ for a new "
     "one with otp_token, or use the web session."
 )

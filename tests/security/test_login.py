@@ -242,7 +242,7 @@ def test_required_two_factor_sends_an_administrator_to_set_up_first(client) -> N
     )
     # then
     assert wrong.status_code == 200
-    assert OTP_TOKEN_WRONG in wrong.content.decode()
+    assert str(OTP_TOKEN_WRONG) in wrong.content.decode()
     assert right.status_code == 302
     assert right["Location"] == "/teams/"
     assert client.get(reverse("teams:team-list")).status_code == 200
@@ -259,7 +259,7 @@ def test_nurse_with_a_device_must_enter_a_code_after_her_password(client) -> Non
     assert client.get(reverse("audit:otp-setup")).status_code == 302  # cannot remove it
     wrong = client.post(reverse("audit:otp-verify"), {"token": "123456"})
     assert wrong.status_code == 200
-    assert OTP_TOKEN_WRONG in wrong.content.decode()
+    assert str(OTP_TOKEN_WRONG) in wrong.content.decode()
     # (a failure throttles the device for a second; skip the wait)
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)

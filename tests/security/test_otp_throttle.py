@@ -136,7 +136,7 @@ def test_the_web_page_counts_wrong_codes_when_confirming(client) -> None:
         response = client.post(
             reverse("audit:otp-setup"), {"action": "confirm", "token": _wrong(device)}
         )
-        assert OTP_TOKEN_WRONG in response.content.decode()
+        assert str(OTP_TOKEN_WRONG) in response.content.decode()
     # then
     device.refresh_from_db()
     assert device.throttling_failure_count == WRONG_GUESSES
