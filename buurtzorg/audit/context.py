@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from buurtzorg.audit.lockout import client_ip
+
 
 @dataclass(frozen=True)
 class RequestMeta:
@@ -35,7 +37,8 @@ def current_request() -> RequestMeta | None:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: behind a trusted proxy the forwarded one (same rule as lockout)."""
+    return client_ip(request)
 
 
 @contextmanager

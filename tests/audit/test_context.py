@@ -38,3 +38,16 @@ def test_outside_a_request_the_row_has_its_own_id_and_no_address() -> None:
     assert row.ip_address is None
     assert row.path == ""
     assert row.role == "nurse"
+
+
+def test_behind_a_trusted_proxy_the_log_records_the_forwarded_client(client, settings) -> None:
+    # given the app runs behind a proxy at 127.0.0.1 that it trusts
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    nurse = NurseFactory()
+    client.force_login(nurse)
+    # when a request arrives through it from 203.0.113.9 (with a forged hop to its left)
+    client.get(
+        reverse("clients:client-list"), headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9"}
+    )
+    # then the access row names the real client, not the proxy and not the forged hop
+    assert AccessEvent.objects.get(user_id=nurse.pk).ip_address == "203.0.113.9"
