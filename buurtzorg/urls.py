@@ -26,7 +26,7 @@ APP_PAGES = {
     "scheduling.billing": "billing/",
     "omaha.reports": "reports/",
     "buurtzorg.audit": "audit/",
-    "clients.privacy": "privacy/",
+    "scheduling.privacy": "privacy/",
 }
 
 

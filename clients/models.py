@@ -37,7 +37,7 @@ UZOVI_INVALID = "A UZOVI code is 4 digits."
 AGB_INVALID = "An AGB code is 8 digits."
 OTHER_SIGN_NEEDS_TEXT = 'The "other" sign/symptom needs a description and a reason.'
 OTHER_TARGET_NEEDS_TEXT = 'The "other" target needs a description.'
-# Names of a record anonymised after its retention term (buurtzorg.privacy); such a record is
+# Names of a record anonymised after its retention term (scheduling.privacy); such a record is
 # the only one without a BSN.
 ERASED_NAME = "[erased]"
 

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "scheduling.history",
-    "clients.privacy",
+    "scheduling.privacy",
     # Login hardening: brute-force lockout and optional TOTP two-factor login.
     "axes",
     "django_otp",
@@ -198,7 +198,7 @@ OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 OTP_TOTP_ISSUER = "Buurtzorg"
 
 # GDPR: a discharged client's record is anonymised this many years after discharge by the
-# nightly job (clients.privacy). 20 is the Dutch WGBO term for medical records.
+# nightly job (scheduling.privacy). 20 is the Dutch WGBO term for medical records.
 PRIVACY_RETENTION_YEARS = env.int("PRIVACY_RETENTION_YEARS", default=20)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it: the token travels via hx-headers
 X_FRAME_OPTIONS = "DENY"
@@ -305,7 +305,7 @@ CELERY_BEAT_SCHEDULE["billing-previous-month"] = {
 }
 # privacy: every night, anonymise clients past the retention period (GDPR; idempotent).
 CELERY_BEAT_SCHEDULE["privacy-erase-expired"] = {
-    "task": "clients.privacy.tasks.clients_erase_expired_task",
+    "task": "scheduling.privacy.tasks.clients_erase_expired_task",
     "schedule": crontab(hour=3, minute=45),
 }
 # Called as f(team=team) inside teams.services.team_create: per-team things other apps keep.

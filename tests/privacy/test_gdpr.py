@@ -8,8 +8,8 @@ from django.urls import reverse
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import access_log_write
 from clients.models import ERASED_NAME, Client, Intervention, NetworkContact
-from clients.privacy.tasks import clients_erase_expired_task
 from scheduling.history.models import ClientEvent, InterventionEvent
+from scheduling.privacy.tasks import clients_erase_expired_task
 from tests.factories import (
     CareIndicationFactory,
     ClientFactory,

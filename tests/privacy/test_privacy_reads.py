@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from django.http import Http404
 
 from buurtzorg.audit.models import AccessEvent, Action
-from clients.privacy.reads import client_data_export
+from scheduling.privacy.reads import client_data_export
 from tests.factories import ClientFactory, ClientProblemFactory, InterventionFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from clients.privacy.services import client_erase, clients_due_for_erasure
+from scheduling.privacy.services import client_erase, clients_due_for_erasure
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)

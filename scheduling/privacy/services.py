@@ -7,7 +7,7 @@ fields are anonymised once the fiscal term, BILLING_RETENTION_YEARS = 7, is over
 billed visits stay as they were (the database makes them read-only). Outcome scores and Omaha
 codes stay for aggregate reports; free text, names, address, contacts and history snapshots
 go. The access log keeps its rows (they hold only the client's public id). The export (a
-read) is in `clients.privacy.reads`.
+read) is in `scheduling.privacy.reads`.
 """
 
 import datetime as dt

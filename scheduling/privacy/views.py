@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from buurtzorg.access import role_required
 from buurtzorg.audit.pdf import render_pdf
-from clients.privacy.reads import client_data_export
+from scheduling.privacy.reads import client_data_export
 from teams.models import Role
 
 PDF_SECTIONS = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients.privacy import views
+from scheduling.privacy import views
 
 app_name = "privacy"
 
