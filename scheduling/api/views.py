@@ -10,11 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buurtzorg.access import has_role
-from buurtzorg.audit.models import Action
-from buurtzorg.audit.services import audit_record
 from buurtzorg.paging import KeysFirstPagination
 from clients.selectors import client_get_visible
-from scheduling import services
+from scheduling import reads, services
 from scheduling.api.serializers import (
     CoverageOutput,
     CoverageQuery,
@@ -29,15 +27,12 @@ from scheduling.api.serializers import (
 )
 from scheduling.models import Shift, Visit, VisitSeries
 from scheduling.selectors import (
-    day_bounds,
     rota_can_edit,
     rota_team_get_visible,
-    series_list_visible,
     shift_get_visible,
     shift_list_visible,
     visit_get_own,
     visit_get_visible,
-    visit_list_visible,
 )
 from scheduling.services import visits as visit_services
 from teams.models import Role
@@ -135,6 +130,14 @@ class TeamCoverageApi(APIView):
 # --- visits ---------------------------------------------------------------------------------
 
 
+def _paged(view: generics.ListAPIView, rows: QuerySet) -> Response:
+    """What `ListAPIView.list` does, for a queryset a read service gated and logged."""
+    page = view.paginate_queryset(rows)
+    if page is not None:
+        return view.get_paginated_response(view.get_serializer(page, many=True).data)
+    return Response(view.get_serializer(rows, many=True).data)
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("nurse", str, description="nurse id"),
@@ -150,33 +153,26 @@ class VisitListApi(generics.ListAPIView):
     permission_classes = [READERS]
     pagination_class = KeysFirstPagination
 
-    def get_queryset(self) -> QuerySet[Visit]:
-        visits = visit_list_visible(user=self.request.user).order_by("starts_at", "pk")
-        params = self.request.query_params
-        if params.get("nurse"):
-            visits = visits.filter(nurse__public_id=params["nurse"])
-        if params.get("client"):
-            visits = visits.filter(client__public_id=params["client"])
-        if params.get("team"):
-            visits = visits.filter(team__public_id=params["team"])
+    # The list is read (and logged, once) by `list`; this is only for the schema generator.
+    queryset = Visit.objects.none()
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        params = request.query_params
+        day = None
         if params.get("date"):
             try:
                 day = dt.date.fromisoformat(params["date"])
             except ValueError as exc:
                 raise ApiValidationError({"date": ["Use YYYY-MM-DD."]}) from exc
-            start, end = day_bounds(day)
-            visits = visits.filter(starts_at__gte=start, starts_at__lt=end)
-        return visits.select_related("series", "corrects")
-
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        response = super().list(request, *args, **kwargs)
-        audit_record(
-            request=request,
-            action=Action.LIST,
-            part="visits-api",
-            detail=request.META.get("QUERY_STRING", "")[:300],
+        visits = reads.visit_list_read(
+            actor=request.user,
+            query=request.META.get("QUERY_STRING", ""),
+            nurse=params.get("nurse", ""),
+            client=params.get("client", ""),
+            team=params.get("team", ""),
+            day=day,
         )
-        return response
+        return _paged(self, visits)
 
     @extend_schema(request=VisitInput, responses={201: VisitOutput})
     def post(self, request: Request) -> Response:
@@ -187,13 +183,6 @@ class VisitListApi(generics.ListAPIView):
             user=request.user, public_id=values["client"].public_id
         )
         visit = visit_services.visit_schedule(actor=request.user, **values)
-        audit_record(
-            request=request,
-            action=Action.CREATE,
-            client_public_id=visit.client.public_id,
-            part="visit",
-            detail=f"visit {visit.public_id}",
-        )
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
 
 
@@ -202,15 +191,7 @@ class VisitDetailApi(generics.RetrieveAPIView):
     permission_classes = [READERS]
 
     def get_object(self) -> Visit:
-        visit = visit_get_visible(user=self.request.user, public_id=self.kwargs["id"])
-        audit_record(
-            request=self.request,
-            action=Action.VIEW,
-            client_public_id=visit.client.public_id,
-            part="visit",
-            detail=f"visit {visit.public_id}",
-        )
-        return visit
+        return reads.visit_open(actor=self.request.user, public_id=self.kwargs["id"])
 
     @extend_schema(request=VisitUpdateInput, responses={200: VisitOutput})
     def put(self, request: Request, id: str) -> Response:  # noqa: A002
@@ -218,13 +199,6 @@ class VisitDetailApi(generics.RetrieveAPIView):
         data = VisitUpdateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         visit = visit_services.visit_update(visit=visit, actor=request.user, **data.validated_data)
-        audit_record(
-            request=request,
-            action=Action.UPDATE,
-            client_public_id=visit.client.public_id,
-            part="visit",
-            detail=f"visit {visit.public_id}",
-        )
         return Response(VisitOutput(visit).data)
 
 
@@ -242,13 +216,6 @@ class VisitLogApi(APIView):
         if "done_interventions" not in values:
             values["done_interventions"] = None
         visit = visit_services.visit_log(visit=visit, actor=request.user, **values)
-        audit_record(
-            request=request,
-            action=Action.UPDATE,
-            client_public_id=visit.client.public_id,
-            part="visit-log",
-            detail=f"visit {visit.public_id}",
-        )
         return Response(VisitOutput(visit).data)
 
 
@@ -256,8 +223,13 @@ class SeriesListApi(generics.ListAPIView):
     serializer_class = SeriesOutput
     permission_classes = [READERS]
 
-    def get_queryset(self) -> QuerySet[VisitSeries]:
-        return series_list_visible(user=self.request.user).order_by("pk")
+    queryset = VisitSeries.objects.none()  # (read by `list`; this is for the schema)
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        series = reads.series_list_read(
+            actor=request.user, query=request.META.get("QUERY_STRING", "")
+        )
+        return _paged(self, series)
 
     @extend_schema(request=SeriesInput, responses={201: SeriesOutput})
     def post(self, request: Request) -> Response:
@@ -269,11 +241,4 @@ class SeriesListApi(generics.ListAPIView):
         )
         values["weekdays"] = sum(1 << (d - 1) for d in set(values["weekdays"]))
         series = visit_services.series_create(actor=request.user, **values)
-        audit_record(
-            request=request,
-            action=Action.CREATE,
-            client_public_id=series.client.public_id,
-            part="visit-series",
-            detail=f"series {series.public_id}",
-        )
         return Response(SeriesOutput(series).data, status=status.HTTP_201_CREATED)

@@ -5,6 +5,11 @@ Rules, each with its message here and a database backstop where one is possible:
 - visits go only to nurses of the client's team, or of a team covering it that day,
 - not on a discharged client, not during the nurse's leave,
 - a billed visit is read-only (check here; PostgreSQL trigger); a change is a correction row.
+
+Every public write that a person makes writes one access row (who changed which client's
+visit) in its own transaction, so a refused change leaves none. Internal steps (`_visit_schedule`,
+`_visit_log`, `_series_create`) do not log: the public service that calls them writes the one
+row, and the nightly series materialiser is the system, not a person reading a record.
 """
 
 import datetime as dt
@@ -17,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from buurtzorg.audit.models import Action
+from buurtzorg.audit.services import access_log_write
 from clients.models import Client, ClientProblem, ClientStatus, Intervention
 from clients.services import outcome_rating_add
 from scheduling.models import (
@@ -177,6 +184,12 @@ def _interventions(client: Client, items: Iterable[Intervention]) -> list[Interv
     return found
 
 
+def _log_change(actor: User, action: str, client: Client, detail: str, part: str = "visit") -> None:
+    access_log_write(
+        actor=actor, action=action, client_public_id=client.public_id, part=part, detail=detail
+    )
+
+
 def _check_actor_plans_for(actor: User, client: Client) -> None:
     if actor.role != Role.NURSE or not is_member_on(
         nurse=actor, team=client.team, day=timezone.localdate()
@@ -198,11 +211,39 @@ def visit_schedule(
     planned_interventions: Iterable[Intervention] = (),
     notes: str = "",
     service: CareService | None = None,
+    check_actor: bool = True,
+) -> Visit:
+    """Plan one visit (unassigned when `nurse` is None). The nurse's row is locked first."""
+    visit = _visit_schedule(
+        client=client,
+        starts_at=starts_at,
+        planned_minutes=planned_minutes,
+        actor=actor,
+        nurse=nurse,
+        planned_interventions=planned_interventions,
+        notes=notes,
+        service=service,
+        check_actor=check_actor,
+    )
+    _log_change(actor, Action.CREATE, visit.client, f"visit {visit.public_id}")
+    return visit
+
+
+def _visit_schedule(
+    *,
+    client: Client,
+    starts_at: dt.datetime,
+    planned_minutes: int,
+    actor: User,
+    nurse: User | None = None,
+    planned_interventions: Iterable[Intervention] = (),
+    notes: str = "",
+    service: CareService | None = None,
     series: VisitSeries | None = None,
     occurrence_date: dt.date | None = None,
     check_actor: bool = True,
 ) -> Visit:
-    """Plan one visit (unassigned when `nurse` is None). The nurse's row is locked first."""
+    """`visit_schedule` without the access row (the caller logs, or it is the system)."""
     if check_actor:
         _check_actor_plans_for(actor, client)
     starts_at = utc(starts_at)
@@ -269,6 +310,7 @@ def visit_update(
     _save_visit(visit)
     if plan is not None:
         visit.planned_interventions.set(plan)
+    _log_change(actor, Action.UPDATE, visit.client, f"visit {visit.public_id}")
     return visit
 
 
@@ -285,6 +327,7 @@ def visit_assign(*, visit: Visit, nurse: User | None, actor: User) -> Visit:
     visit.nurse = nurse
     _check_booking(visit)
     _save_visit(visit)
+    _log_change(actor, Action.UPDATE, visit.client, f"visit {visit.public_id} assigned")
     return visit
 
 
@@ -297,6 +340,7 @@ def visit_cancel(*, visit: Visit, actor: User) -> Visit:
     _check_actor_plans_for(actor, visit.client)
     visit.status = VisitStatus.CANCELLED
     _save_visit(visit)
+    _log_change(actor, Action.UPDATE, visit.client, f"visit {visit.public_id} {visit.status}")
     return visit
 
 
@@ -311,7 +355,7 @@ def _check_own(visit: Visit, actor: User) -> None:
 @transaction.atomic
 def visit_start(*, visit: Visit, actor: User, now: dt.datetime | None = None) -> Visit:
     """One tap on arrival: the visit is in progress from now."""
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit = Visit.objects.select_for_update().select_related("client").get(pk=visit.pk)
     _check_own(visit, actor)
     _check_not_billed(visit)
     if visit.status != VisitStatus.PLANNED:
@@ -319,6 +363,7 @@ def visit_start(*, visit: Visit, actor: User, now: dt.datetime | None = None) ->
     visit.status = VisitStatus.IN_PROGRESS
     visit.started_at = utc(now or timezone.now())
     visit.save(update_fields=["status", "started_at", "updated_at"])
+    _log_change(actor, Action.UPDATE, visit.client, f"visit {visit.public_id} {visit.status}")
     return visit
 
 
@@ -365,6 +410,38 @@ def visit_log(
     Only a difference from the plan needs a reason. Logged minutes are what billing counts:
     a `VisitService` row carries them for the visit's service. All or nothing.
     """
+    visit = _visit_log(
+        visit=visit,
+        actor=actor,
+        minutes=minutes,
+        started_at=started_at,
+        ended_at=ended_at,
+        deviation_reason=deviation_reason,
+        done_interventions=done_interventions,
+        note=note,
+        service=service,
+        ratings=ratings,
+        now=now,
+    )
+    _log_change(actor, Action.UPDATE, visit.client, f"visit {visit.public_id}", part="visit-log")
+    return visit
+
+
+def _visit_log(
+    *,
+    visit: Visit,
+    actor: User,
+    minutes: int | None = None,
+    started_at: dt.datetime | None = None,
+    ended_at: dt.datetime | None = None,
+    deviation_reason: str = "",
+    done_interventions: Iterable[Intervention] | None = None,
+    note: str = "",
+    service: CareService | None = None,
+    ratings: Iterable[dict[str, Any]] = (),
+    now: dt.datetime | None = None,
+) -> Visit:
+    """`visit_log` without the access row."""
     visit = (
         Visit.objects.select_for_update(of=("self",))
         .select_related("client", "service")
@@ -430,7 +507,7 @@ def visit_log_unplanned(
     ratings: Iterable[dict[str, Any]] = (),
 ) -> Visit:
     """A visit that was not planned (a call-out): planned and logged in one step."""
-    visit = visit_schedule(
+    visit = _visit_schedule(
         client=client,
         starts_at=started_at,
         planned_minutes=minutes,
@@ -438,7 +515,7 @@ def visit_log_unplanned(
         nurse=actor,
         service=service,
     )
-    return visit_log(
+    visit = _visit_log(
         visit=visit,
         actor=actor,
         minutes=minutes,
@@ -446,6 +523,10 @@ def visit_log_unplanned(
         note=note,
         ratings=ratings,
     )
+    _log_change(
+        actor, Action.CREATE, visit.client, f"unplanned visit {visit.public_id}", part="visit-log"
+    )
+    return visit
 
 
 @transaction.atomic
@@ -454,7 +535,11 @@ def visit_correct(*, visit: Visit, actor: User, minutes: int, reason: str) -> Vi
 
     Billing credits the original and debits the correction in its next run.
     """
-    visit = Visit.objects.select_for_update(of=("self",)).select_related("service").get(pk=visit.pk)
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("client", "service")
+        .get(pk=visit.pk)
+    )
     _check_own(visit, actor)
     if visit.billed_at is None:
         raise ValidationError(CORRECTION_ONLY_BILLED)
@@ -482,6 +567,12 @@ def visit_correct(*, visit: Visit, actor: User, minutes: int, reason: str) -> Vi
     )
     correction.save()
     _set_services(correction, minutes, visit.service)
+    _log_change(
+        actor,
+        Action.CREATE,
+        visit.client,
+        f"correction {correction.public_id} of visit {visit.public_id}",
+    )
     return correction
 
 
@@ -505,6 +596,42 @@ def series_create(
     today: dt.date | None = None,
 ) -> VisitSeries:
     """Create a recurring visit and materialise its next 28 days at once."""
+    series = _series_create(
+        client=client,
+        weekdays=weekdays,
+        time_of_day=time_of_day,
+        planned_minutes=planned_minutes,
+        starts_on=starts_on,
+        actor=actor,
+        until=until,
+        nurse=nurse,
+        planned_interventions=planned_interventions,
+        notes=notes,
+        service=service,
+        today=today,
+    )
+    _log_change(
+        actor, Action.CREATE, series.client, f"series {series.public_id}", part="visit-series"
+    )
+    return series
+
+
+def _series_create(
+    *,
+    client: Client,
+    weekdays: int,
+    time_of_day: dt.time,
+    planned_minutes: int,
+    starts_on: dt.date,
+    actor: User,
+    until: dt.date | None = None,
+    nurse: User | None = None,
+    planned_interventions: Iterable[Intervention] = (),
+    notes: str = "",
+    service: CareService | None = None,
+    today: dt.date | None = None,
+) -> VisitSeries:
+    """`series_create` without the access row."""
     _check_actor_plans_for(actor, client)
     if not weekdays:
         raise ValidationError({"weekdays": [WEEKDAYS_NEEDED]})
@@ -582,7 +709,7 @@ def _materialise_one(series: VisitSeries, day: dt.date, plan: list[Intervention]
     }
     try:
         with transaction.atomic():
-            visit_schedule(nurse=series.nurse, **args)
+            _visit_schedule(nurse=series.nurse, **args)
         return 1
     except ValidationError as exc:
         if "client" in getattr(exc, "error_dict", {}):
@@ -593,7 +720,7 @@ def _materialise_one(series: VisitSeries, day: dt.date, plan: list[Intervention]
         return 0  # another run made this occurrence first
     try:
         with transaction.atomic():
-            visit_schedule(nurse=None, **args)
+            _visit_schedule(nurse=None, **args)
         return 1
     except (ValidationError, IntegrityError):
         return 0
@@ -629,7 +756,7 @@ def series_update_following(
     else:
         series.until = from_date - dt.timedelta(days=1)
         series.save(update_fields=["until", "updated_at"])
-    return series_create(
+    new = _series_create(
         weekdays=weekdays if weekdays is not None else series.weekdays,
         time_of_day=time_of_day,
         planned_minutes=planned_minutes,
@@ -641,6 +768,14 @@ def series_update_following(
         today=today,
         **values,
     )
+    _log_change(
+        actor,
+        Action.UPDATE,
+        new.client,
+        f"series {series.public_id} from {from_date.isoformat()}: now series {new.public_id}",
+        part="visit-series",
+    )
+    return new
 
 
 # --- calendar feed token ------------------------------------------------------------------------

@@ -17,12 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
-from buurtzorg.audit.models import Action
-from buurtzorg.audit.services import audit_record
 from buurtzorg.forms import add_service_errors
 from clients.models import ClientStatus
 from clients.selectors import client_list_visible
-from scheduling import ical
+from scheduling import reads
 from scheduling.forms import (
     AssignForm,
     SeriesForm,
@@ -34,23 +32,16 @@ from scheduling.forms import (
 from scheduling.models import WEEKDAY_NAMES, CalendarToken, Visit, VisitStatus
 from scheduling.selectors import (
     assignable_nurses,
-    calendar_token_user,
-    day_bounds,
-    my_day_visits,
-    nurse_feed_visits,
     rota_can_edit,
-    rota_can_edit_visible,
     rota_team_choices,
     rota_team_get_visible,
-    rota_team_with_nurses,
     team_nurses,
-    team_week_visits,
     visit_get_own,
     visit_get_visible,
 )
 from scheduling.services import visits as services
 from scheduling.services.rota import local_datetime
-from scheduling.week import parse_week, week_bounds, week_days
+from scheduling.week import parse_week, week_days
 from teams.models import Role, Team, User
 
 ASSIGN_CHOOSE_NURSE = "Choose a nurse."
@@ -84,13 +75,7 @@ def _planning_url(team: Team, day: dt.date | None = None) -> str:
 def my_day_page(request: HttpRequest) -> HttpResponse:
     """The nurse's start page: today's visits in order, with what she needs at the door."""
     day = _parse_day(request.GET.get("day"))
-    visits = my_day_visits(nurse=request.user, day=day)
-    audit_record(
-        request=request,
-        action=Action.LIST,
-        part="my-day",
-        detail=f"{len(visits)} visits on {day.isoformat()}",
-    )
+    visits = reads.my_day_read(actor=request.user, day=day)
     return render(
         request,
         "scheduling/visit_my_day.html",
@@ -116,29 +101,24 @@ def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | No
     """Re-read the one visit with what the card shows and render just the card.
 
     `visit` is the one the view already fetched through visit_get_own (its day does not
-    change when it is started or logged); my_day_visits re-reads it with everything fresh.
+    change when it is started or logged). After a change the write service logged it; after
+    a refusal showing the card again is a read, logged by `my_day_card_open`.
     """
-    day = timezone.localtime(visit.starts_at).date()
-    round_ = my_day_visits(nurse=request.user, day=day)
-    full = next((v for v in round_ if v.pk == visit.pk), visit)
-    audit_record(
-        request=request,
-        action=Action.UPDATE,
-        client_public_id=full.client.public_id,
-        part="visit",
-        detail=f"visit {full.public_id} {full.status}",
-    )
-    card = render_to_string(
+    if error:
+        card = reads.my_day_card_open(actor=request.user, visit=visit)
+    else:
+        card = reads.my_day_card(actor=request.user, visit=visit)
+    html = render_to_string(
         "scheduling/visit_my_day.html#visit-card",
-        {"visit": full, "card_error": error, "stop_minutes": minutes},
+        {"visit": card.visit, "card_error": error, "stop_minutes": minutes},
         request=request,
     )
     # The page heading's "n/m done" is outside the card: an out-of-band swap updates it in
     # the same response, from the same re-read of the day.
     counter = render_to_string(
-        "scheduling/visit_my_day.html#done-counter", {"oob": True, **_done_counts(round_)}
+        "scheduling/visit_my_day.html#done-counter", {"oob": True, **_done_counts(card.day_round)}
     )
-    return HttpResponse(card + counter)
+    return HttpResponse(html + counter)
 
 
 @require_POST
@@ -186,8 +166,15 @@ def visit_done_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def visit_log_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Log with a difference: other minutes (and why), other interventions, a note, ratings."""
-    visit = visit_get_own(user=request.user, public_id=public_id)
+    """Log with a difference: other minutes (and why), other interventions, a note, ratings.
+
+    Showing the form (and showing it again after a refused save) is a read of the record;
+    a save is logged by `visit_log`.
+    """
+    if request.method == "POST":
+        visit = visit_get_own(user=request.user, public_id=public_id)
+    else:
+        visit = reads.visit_log_form_open(actor=request.user, public_id=public_id)
     initial = {
         "minutes": visit.logged_minutes or visit.planned_minutes,
         "done_interventions": list(visit.planned_interventions.all()),
@@ -211,22 +198,10 @@ def visit_log_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action=Action.UPDATE,
-                client_public_id=visit.client.public_id,
-                part="visit-log",
-                detail=f"visit {visit.public_id}",
-            )
             messages.success(request, f"Visit to {visit.client} logged.")
             return _done(request, reverse("scheduling:my-day"))
-    audit_record(
-        request=request,
-        action=Action.VIEW,
-        client_public_id=visit.client.public_id,
-        part="visit-log",
-        detail=f"visit {visit.public_id}",
-    )
+    if request.method == "POST":
+        reads.visit_form_reshown(actor=request.user, visit=visit, part="visit-log")
     return render(request, "scheduling/visit_log.html", {"form": form, "visit": visit})
 
 
@@ -253,13 +228,6 @@ def visit_unplanned_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action=Action.CREATE,
-                client_public_id=visit.client.public_id,
-                part="visit-log",
-                detail=f"unplanned visit {visit.public_id}",
-            )
             messages.success(request, f"Unplanned visit to {visit.client} logged.")
             return _done(request, reverse("scheduling:my-day"))
     return render(request, "scheduling/visit_unplanned.html", {"form": form})
@@ -286,18 +254,16 @@ def planning_page(request: HttpRequest) -> HttpResponse:
         public_id = UUID(raw) if raw else None
     except ValueError as exc:
         raise Http404 from exc
-    team, nurses = rota_team_with_nurses(user=request.user, public_id=public_id)
     monday = parse_week(request.GET.get("week"))
+    week = reads.planning_week_read(actor=request.user, team_public_id=public_id, monday=monday)
+    team, nurses, visits, can_edit = week.team, week.nurses, week.visits, week.can_edit
     days = week_days(monday)
-    start, end = week_bounds(monday)
-    visits = team_week_visits(team=team, start=start, end=end)
     # Prepared here rather than in the template: a team's week is several hundred visits, and
     # a reverse(), a timezone filter or a template loop per visit costs more than the query.
     # Each cell's pills are built as one HTML string (format_html costs ~20 µs a call).
     marker = str(UUID(int=0))
     edit_url = reverse("scheduling:visit-edit", args=[marker])
     assign_url = reverse("scheduling:visit-assign", args=[marker])
-    can_edit = rota_can_edit_visible(user=request.user, team=team)
     cells: dict[tuple[int | None, dt.date], list] = {}
     unassigned = []
     for visit in visits:
@@ -355,12 +321,6 @@ def planning_page(request: HttpRequest) -> HttpResponse:
         }
         for nurse in [*nurses, *sorted(outsiders, key=str)]
     ]
-    audit_record(
-        request=request,
-        action=Action.LIST,
-        part="planning",
-        detail=f"{team.name} week of {monday.isoformat()}: {len(visits)} visits",
-    )
     return render(
         request,
         "scheduling/visit_planning.html",
@@ -465,13 +425,6 @@ def visit_create_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action=Action.CREATE,
-                client_public_id=visit.client.public_id,
-                part="visit",
-                detail=f"visit {visit.public_id}",
-            )
             messages.success(request, f"Visit to {visit.client} planned.")
             return _done(request, _planning_url(team, data["day"]))
     return render(
@@ -482,7 +435,15 @@ def visit_create_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE, Role.COACH)
 def visit_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    visit = visit_get_visible(user=request.user, public_id=public_id)
+    """The visit's page: its plan, and for the team's own nurses the form to change it.
+
+    Showing it (and showing it again after a refused change) is a read of the record; a
+    change is logged by its write service.
+    """
+    if request.method == "POST":
+        visit = visit_get_visible(user=request.user, public_id=public_id)
+    else:
+        visit = reads.visit_open(actor=request.user, public_id=public_id)
     can_edit = rota_can_edit(user=request.user, team=visit.team) and not visit.is_billed
     if request.method == "POST" and not rota_can_edit(user=request.user, team=visit.team):
         raise Http404
@@ -543,23 +504,10 @@ def visit_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action=Action.UPDATE,
-                client_public_id=visit.client.public_id,
-                part="visit",
-                detail=f"visit {visit.public_id}",
-            )
             messages.success(request, f"Visit to {visit.client} saved.")
             return _done(request, _planning_url(visit.team, data["day"]))
-    if request.method == "GET":
-        audit_record(
-            request=request,
-            action=Action.VIEW,
-            client_public_id=visit.client.public_id,
-            part="visit",
-            detail=f"visit {visit.public_id}",
-        )
+    if request.method == "POST":
+        reads.visit_form_reshown(actor=request.user, visit=visit, part="visit")
     return render(
         request,
         "scheduling/visit_edit.html",
@@ -596,13 +544,6 @@ def series_create_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action=Action.CREATE,
-                client_public_id=series.client.public_id,
-                part="visit-series",
-                detail=f"series {series.public_id}",
-            )
             messages.success(request, f"Recurring visit planned: {series}.")
             return _done(request, _planning_url(team, data["starts_on"]))
     return render(request, "scheduling/series_form.html", {"form": form, "team": team})
@@ -640,12 +581,7 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     Only times and a first name + initial go in the feed: no address or care details, because
     calendar apps sync the feed to third-party servers.
     """
-    nurse = calendar_token_user(token=token)
-    start, _ = day_bounds(timezone.localdate() - dt.timedelta(days=14))
-    _, end = day_bounds(timezone.localdate() + dt.timedelta(days=42))
-    body = ical.render_feed(
-        nurse=nurse, visits=nurse_feed_visits(nurse=nurse, start=start, end=end)
-    )
+    body = reads.ical_feed_read(token=token)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="buurtzorg.ics"'
     return response
