@@ -11,11 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
-from buurtzorg.audit.services import audit_record
 from buurtzorg.forms import add_service_errors
-from scheduling.billing import selectors, services
+from scheduling.billing import reads, selectors, services
 from scheduling.billing.forms import ContractForm, RunStartForm, TariffForm
-from scheduling.billing.models import BillingRun, RunStatus
 
 
 def _done(request: HttpRequest, url: str) -> HttpResponse:
@@ -53,28 +51,19 @@ def run_start(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/run_list.html", _run_list_context(request, form))
 
 
-def _run_context(request: HttpRequest, run: BillingRun) -> dict:
-    show_details = run.status in (RunStatus.DRAFT, RunStatus.FINALISED)
-    problems = selectors.stored_preflight(run) if show_details else []
-    return {
-        "run": run,
-        "problems": problems,
-        "blocking": selectors.preflight_blocking_count(problems),
-        "files": selectors.run_files(run=run) if show_details else [],
-        "summary": selectors.run_service_summary(run=run) if show_details else [],
-        "can_finalise": run.status == RunStatus.DRAFT,
-        "can_rerun": run.status in (RunStatus.DRAFT, RunStatus.FAILED),
-    }
-
-
 @require_GET
 @role_required(*selectors.BILLING_ROLES)
 def run_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
-    context = _run_context(request, run)
-    if context["problems"]:
-        # The pre-flight list names clients: that is a read of client records.
-        audit_record(request=request, action="list", part="billing-preflight", detail=str(run))
+    page = reads.billing_run_open(actor=request.user, public_id=public_id)
+    context = {
+        "run": page.run,
+        "problems": page.problems,
+        "blocking": page.blocking,
+        "files": page.files,
+        "summary": page.summary,
+        "can_finalise": page.can_finalise,
+        "can_rerun": page.can_rerun,
+    }
     return render(request, "billing/run_detail.html", context)
 
 
@@ -135,8 +124,7 @@ def run_finalise(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 @role_required(*selectors.BILLING_ROLES)
 def file_download(request: HttpRequest, public_id: UUID) -> FileResponse:
-    run_file = selectors.run_file_get_visible(user=request.user, public_id=public_id)
-    audit_record(request=request, action="export", part="billing-file", detail=run_file.filename)
+    run_file = reads.billing_file_open(actor=request.user, public_id=public_id)
     return FileResponse(
         run_file.file.open("rb"),
         as_attachment=True,

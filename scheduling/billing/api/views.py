@@ -8,14 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buurtzorg.access import has_role
-from buurtzorg.audit.services import audit_record
-from scheduling.billing import selectors, services
+from scheduling.billing import reads, selectors, services
 from scheduling.billing.api.serializers import (
     PreflightOutput,
     RunOutput,
     RunStartInput,
 )
-from scheduling.billing.models import BillingRun, RunFile, RunStatus
+from scheduling.billing.models import BillingRun, RunFile
 
 
 class BillingPermission(has_role(*selectors.BILLING_ROLES)):
@@ -74,28 +73,24 @@ class RunPreflightApi(APIView):
 
     @extend_schema(responses={200: PreflightOutput})
     def get(self, request: Request, id: str) -> Response:  # noqa: A002
-        run = selectors.billing_run_get_visible(user=request.user, public_id=id)
-        return Response(_preflight_output(request, run))
+        preflight = reads.billing_preflight_read(actor=request.user, public_id=id)
+        return Response(_preflight_output(preflight))
 
     @extend_schema(request=None, responses={202: PreflightOutput})
     def post(self, request: Request, id: str) -> Response:  # noqa: A002
         run = selectors.billing_run_get_visible(user=request.user, public_id=id)
         services.billing_run_check_request(run=run)  # (a refusal is a 400, as everywhere)
-        return Response(_preflight_output(request, run), status=status.HTTP_202_ACCEPTED)
+        # The check runs in the worker: until it is done there is no list (and nothing read).
+        pending = reads.Preflight(run=run, problems=[], blocking=0)
+        return Response(_preflight_output(pending), status=status.HTTP_202_ACCEPTED)
 
 
-def _preflight_output(request: Request, run: BillingRun) -> dict:
-    problems = selectors.stored_preflight(run) if run.preflight_at else []
-    if problems:
-        audit_record(request=request, action="list", part="billing-preflight", detail=str(run))
-    blocking = selectors.preflight_blocking_count(problems)
+def _preflight_output(preflight: reads.Preflight) -> dict:
     return PreflightOutput(
         {
-            "can_finalise": run.status == RunStatus.DRAFT
-            and run.preflight_at is not None
-            and not blocking,
-            "checked_at": run.preflight_at,
-            "problems": problems,
+            "can_finalise": preflight.can_finalise,
+            "checked_at": preflight.run.preflight_at,
+            "problems": preflight.problems,
         }
     ).data
 
@@ -120,10 +115,7 @@ class RunFileApi(APIView):
         responses={(200, "application/octet-stream"): OpenApiResponse(description="file")}
     )
     def get(self, request: Request, id: str) -> FileResponse:  # noqa: A002
-        run_file = selectors.run_file_get_visible(user=request.user, public_id=id)
-        audit_record(
-            request=request, action="export", part="billing-file", detail=run_file.filename
-        )
+        run_file = reads.billing_file_open(actor=request.user, public_id=id)
         return FileResponse(
             run_file.file.open("rb"),
             as_attachment=True,
