@@ -6,15 +6,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from buurtzorg.access import role_required
-from buurtzorg.audit.services import audit_record
 from buurtzorg.forms import add_service_errors
-from omaha.reports import selectors, services
+from omaha.reports import reads, selectors, services
 from omaha.reports.forms import ReportForm
 
 
@@ -49,9 +48,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*selectors.REPORT_ROLES)
 def report_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    report = selectors.report_get_visible(user=request.user, public_id=public_id)
-    if report.per_client and report.result.get("per_client"):
-        audit_record(request=request, action="list", part="outcome-report", detail=str(report))
+    report = reads.report_open(actor=request.user, public_id=public_id)
     return render(request, "reports/report_detail.html", {"report": report})
 
 
@@ -68,11 +65,5 @@ def report_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 @role_required(*selectors.REPORT_ROLES)
 def report_download(request: HttpRequest, public_id: UUID, kind: str) -> FileResponse:
-    report = selectors.report_get_visible(user=request.user, public_id=public_id)
-    field = {"csv": report.csv_file, "pdf": report.pdf_file}.get(kind)
-    if not field:
-        raise Http404
-    if report.per_client:
-        audit_record(request=request, action="export", part="outcome-report", detail=kind)
-    name = f"outcomes-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.{kind}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    download = reads.report_file_open(actor=request.user, public_id=public_id, kind=kind)
+    return FileResponse(download.file.open("rb"), as_attachment=True, filename=download.filename)
