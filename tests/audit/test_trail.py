@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.pdf import StaticOnlyURLFetcher
-from buurtzorg.audit.services import audit_purge_expired, audit_record
-from buurtzorg.audit.views import PAGE_SIZE
+from buurtzorg.audit.reads import PAGE_SIZE
+from buurtzorg.audit.services import access_log_write, audit_purge_expired
 from tests.factories import AdminFactory, NurseFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def _run_sql(*statements: str) -> None:
 
 def test_update_of_an_access_row_is_refused_by_the_database() -> None:
     # given
-    event = audit_record(request=None, action=Action.VIEW, actor=NurseFactory())
+    event = access_log_write(action=Action.VIEW, actor=NurseFactory())
     # when / then
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AccessEvent.objects.filter(pk=event.pk).update(part="tampered")
@@ -49,7 +49,7 @@ def test_update_of_an_access_row_is_refused_by_the_database() -> None:
 
 
 def test_delete_and_raw_sql_delete_are_refused() -> None:
-    event = audit_record(request=None, action=Action.VIEW, actor=NurseFactory())
+    event = access_log_write(action=Action.VIEW, actor=NurseFactory())
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AccessEvent.objects.filter(pk=event.pk).delete()
     with pytest.raises(DatabaseError, match="append-only"):
@@ -58,7 +58,7 @@ def test_delete_and_raw_sql_delete_are_refused() -> None:
 
 
 def test_truncate_is_refused_unless_the_session_switch_is_on() -> None:
-    audit_record(request=None, action=Action.VIEW, actor=NurseFactory())
+    access_log_write(action=Action.VIEW, actor=NurseFactory())
     with pytest.raises(DatabaseError, match="TRUNCATE refused"):
         _run_sql("SET LOCAL buurtzorg.audit_truncate = 'off'", "TRUNCATE audit_accessevent")
     assert AccessEvent.objects.exists()
@@ -97,7 +97,7 @@ def test_viewing_the_log_is_logged_with_one_insert(client) -> None:
     # given
     admin = AdminFactory()
     for _ in range(3):
-        audit_record(request=None, action=Action.VIEW, actor=NurseFactory())
+        access_log_write(action=Action.VIEW, actor=NurseFactory())
     client.force_login(admin)
     # when
     with CaptureQueriesContext(connection) as queries:
@@ -116,8 +116,8 @@ def test_log_lists_by_user_and_by_client(client) -> None:
     # given
     nurse, other = NurseFactory(), NurseFactory()
     record = uuid4()
-    audit_record(request=None, action=Action.VIEW, actor=nurse, client_public_id=record)
-    audit_record(request=None, action=Action.LIST, actor=other, detail="q=jansen")
+    access_log_write(action=Action.VIEW, actor=nurse, client_public_id=record)
+    access_log_write(action=Action.LIST, actor=other, detail="q=jansen")
     client.force_login(AdminFactory())
     # when
     by_user = client.get(reverse("audit:log"), {"user": other.username})
@@ -135,7 +135,7 @@ def test_log_partial_has_flat_query_count(client, django_assert_max_num_queries)
     counts = []
     for size in (2, 30):
         for _ in range(size):
-            audit_record(request=None, action=Action.VIEW, actor=NurseFactory())
+            access_log_write(action=Action.VIEW, actor=NurseFactory())
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("audit:log"), headers={"HX-Request": "true"})
         assert b"<html" not in response.content
@@ -160,11 +160,9 @@ def test_client_report_page_csv_and_pdf(client) -> None:
     # given
     record = uuid4()
     nurse = NurseFactory(username="nurse-report")
-    audit_record(request=None, action=Action.VIEW, actor=nurse, client_public_id=record)
-    audit_record(
-        request=None, action=Action.EXPORT, actor=nurse, client_public_id=record, detail="=1+2"
-    )
-    audit_record(request=None, action=Action.VIEW, actor=NurseFactory(), client_public_id=uuid4())
+    access_log_write(action=Action.VIEW, actor=nurse, client_public_id=record)
+    access_log_write(action=Action.EXPORT, actor=nurse, client_public_id=record, detail="=1+2")
+    access_log_write(action=Action.VIEW, actor=NurseFactory(), client_public_id=uuid4())
     client.force_login(AdminFactory())
     # when
     page = client.get(reverse("audit:client-report", args=[record]))
@@ -215,7 +213,7 @@ def test_log_pages_without_counting_the_whole_log(client) -> None:
     admin = AdminFactory()
     nurse = NurseFactory()
     for _ in range(PAGE_SIZE + 5):
-        audit_record(request=None, action=Action.VIEW, actor=nurse)
+        access_log_write(action=Action.VIEW, actor=nurse)
     client.force_login(admin)
     # when
     with CaptureQueriesContext(connection) as queries:
