@@ -355,7 +355,8 @@ def _check_own(visit: Visit, actor: User) -> None:
 @transaction.atomic
 def visit_start(*, visit: Visit, actor: User, now: dt.datetime | None = None) -> Visit:
     """One tap on arrival: the visit is in progress from now."""
-    visit = Visit.objects.select_for_update().select_related("client").get(pk=visit.pk)
+    # (lock the visit only: the client row is read for the access row, not changed)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("client").get(pk=visit.pk)
     _check_own(visit, actor)
     _check_not_billed(visit)
     if visit.status != VisitStatus.PLANNED:
