@@ -8,14 +8,13 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from buurtzorg.audit.context import client_address, current_request
+from buurtzorg.audit.context import current_request
 from buurtzorg.audit.models import AccessEvent
 from buurtzorg.audit.twofactor import otp_required_for
 
@@ -48,37 +47,6 @@ def access_log_write(
         request_id=meta.request_id if meta else uuid.uuid4(),
         ip_address=meta.ip_address if meta else None,
         path=meta.path if meta else "",
-    )
-
-
-def audit_record(
-    *,
-    request: HttpRequest | None,
-    action: str,
-    client_public_id: UUID | None = None,
-    part: str = "",
-    detail: str = "",
-    actor: object | None = None,
-) -> AccessEvent:
-    """Log one access. Call it once per request (a list is one row naming the query).
-
-    Deprecated for new code: call `access_log_write` from a service instead (views must not
-    log). Never swallow its exceptions: an access that cannot be logged must not be served.
-    """
-    user = actor if actor is not None else getattr(request, "user", None)
-    authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
-    return AccessEvent.objects.create(
-        user_id=user.pk if authenticated else None,
-        username=user.get_username() if authenticated else "",
-        role=getattr(user, "role", "") if authenticated else "",
-        action=action,
-        client_public_id=client_public_id,
-        part=part[:60],
-        detail=detail[:300],
-        request_id=getattr(request, "request_id", None)
-        or AccessEvent._meta.get_field("request_id").get_default(),
-        ip_address=client_address(request) if request is not None else None,
-        path=request.path[:300] if request is not None else "",
     )
 
 
