@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # `make run` is the local, embedded set-up: DEBUG on unless the environment says otherwise.
 export DEBUG ?= true
 
-.PHONY: backup restore run test sysdeps services migrate demo lint check-deploy clean bench loadtest
+.PHONY: backup restore run test sysdeps services migrate demo lint typecheck check-deploy clean bench loadtest
 
 # Python environment: uv (installed into the venv from PyPI) resolves and installs the
 # dependencies listed in pyproject.toml in seconds, from its cache on later runs. It compiles
@@ -77,9 +77,23 @@ loadtest: bench-data
 	$(BENCH_ENV) LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_TIME=$(LOADTEST_TIME) \
 		$(PY) -m bench.loadtest
 
+# The habits CI holds (.ci/run runs `make lint` before `make test`; .pre-commit-config.yaml runs
+# the same tools): ruff, the layer contracts in .importlinter (when the file exists), and no
+# model change without its migration. makemigrations needs no server: it runs on an in-memory
+# SQLite database, so `make lint` works before PostgreSQL is up.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@if [ -f .importlinter ]; then \
+		echo "PYTHONPATH=. $(VENV)/bin/lint-imports"; PYTHONPATH=. $(VENV)/bin/lint-imports; \
+	else echo "No .importlinter: layer contracts not checked"; fi
+	DATABASE_URL=sqlite://:memory: REDIS_URL= DEBUG=true \
+		$(PY) manage.py makemigrations --check --dry-run --verbosity 1
+
+# mypy with django-stubs and drf-stubs over the app code ([tool.mypy] in pyproject.toml).
+# Not yet part of `lint`: it joins it once it reports 0 errors.
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 check-deploy: $(STAMP)
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
