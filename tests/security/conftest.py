@@ -1,5 +1,5 @@
 """Capture every application log record of the whole run, and every personal detail the
-tests create, so the log scan (test_zz_log_scan.py and the session-end check below) can
+tests create, so the log scan (test_log_scan.py and the session-end check below) can
 prove that logs carry no BSN, client name, session key or API token.
 
 Signals are fine here: this is test instrumentation, not application logic.
@@ -66,7 +66,7 @@ def log_leaks() -> list[str]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Backstop for tests that run after tests/security: fail the run on any leak."""
+    """The whole run's scan, whatever order the tests ran in: fail the run on any leak."""
     leaks = log_leaks()
     if leaks:
         print("\nPersonal data found in application logs:\n" + "\n".join(leaks[:20]))  # noqa: T201
