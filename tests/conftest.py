@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 from teams.models import Team, User
 from tests.factories import (
@@ -31,6 +32,56 @@ def pytest_configure(config: pytest.Config) -> None:
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine:
         raise pytest.UsageError(f"Tests need PostgreSQL (DATABASE_URL); got {engine}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """pytest-randomly shuffles the order every run; print the seed even under -q, so a failure
+    that depends on the order can be repeated with `--randomly-seed=N`."""
+    seed = getattr(terminalreporter.config.option, "randomly_seed", None)
+    if seed is not None:
+        terminalreporter.write_line(f"Random order: --randomly-seed={seed}")
+
+
+# --- data the migrations seed -------------------------------------------------------------
+# The data migrations load the Omaha vocabulary and the organisation channel. A transactional
+# test (transaction=True, live_server, a real Celery worker) ends with a flush that empties
+# every table, so without this the tests after it, and the next run on a reused database
+# (--reuse-db, which does not migrate again), would find them missing.
+
+
+def _restore_migration_data() -> None:
+    """Idempotent: loads only what is missing."""
+    from coaching.services import organisation_space  # noqa: PLC0415 - needs Django set up
+    from omaha.vocabulary import ensure_vocabulary  # noqa: PLC0415
+
+    ensure_vocabulary()
+    organisation_space()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data(django_db_setup: None, django_db_blocker) -> None:  # noqa: ANN001
+    """A reused database may come from a run whose last test was transactional."""
+    with django_db_blocker.unblock():
+        _restore_migration_data()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """After a transactional test's flush, seed again for the tests that follow. (After the
+    last test the session fixtures are gone, and the next run's `_migration_data` does it.)"""
+    result = yield
+    if nextitem is not None and _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_migration_data()
+    return result
 
 
 @dataclass
