@@ -152,7 +152,7 @@ def test_a_failed_audit_write_fails_the_request(client) -> None:
         AccessEvent.objects, "create", side_effect=DatabaseError("audit table unavailable")
     ):
         # when / then: the request errors instead of being served unlogged
-        with pytest.raises(DatabaseError):
+        with pytest.raises(DatabaseError, match="audit table unavailable"):
             client.get(reverse("audit:log"))
 
 

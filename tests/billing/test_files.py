@@ -174,7 +174,7 @@ def test_declaration_check_notices_a_tampered_total() -> None:
 def test_declaration_refuses_values_that_do_not_fit() -> None:
     invoice = hand_computed_invoice()
     bad = InsurerInvoice(**{**invoice.__dict__, "invoice_number": "X" * 13})
-    with pytest.raises(FieldOverflow):
+    with pytest.raises(FieldOverflow, match="is longer than the 12 characters"):
         get_exporter().render(bad)
 
 
@@ -281,7 +281,7 @@ def test_pdf_renders_and_is_deterministic() -> None:
     ["http://example.org/x.css", "https://example.org/font.woff", "file:///etc/passwd", "ftp://x"],
 )
 def test_pdf_url_fetcher_refuses_anything_but_local_static_files(url: str) -> None:
-    with pytest.raises(RefusedURL):
+    with pytest.raises(RefusedURL, match="only local static files are allowed"):
         local_url_fetcher(url)
 
 
@@ -302,5 +302,5 @@ def test_other_countries_can_register_an_exporter() -> None:
 
     assert "xx-test" in exporter_codes()
     assert get_exporter("xx-test").render(hand_computed_invoice()) == b"3311;277.82"
-    with pytest.raises(LookupError):
+    with pytest.raises(LookupError, match="No declaration exporter 'nope'"):
         get_exporter("nope")

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -142,7 +143,7 @@ def test_reexport_of_a_finalised_run_is_byte_identical(billing_world, run_now, a
 def test_a_month_that_has_not_ended_is_refused(billing_world, months_ahead) -> None:
     today = dt.date.today().replace(day=1)
     period = (today + dt.timedelta(days=32 * months_ahead)).replace(day=1)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="has not ended yet") as exc:
         services.billing_run_request(period=period, insurer=None, actor=None)
     assert "has not ended yet" in exc.value.message_dict["period"][0]
     assert BillingRun.objects.count() == 0
@@ -278,7 +279,7 @@ def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
     ]
     assert missing[0].blocking
     assert missing[0].link == contract_2025.get_absolute_url()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape(services.FINALISE_BLOCKED.split(":")[0])):
         services.billing_run_finalise(run=run, actor=access_world.back_office)
 
     # and with no 2025 contract at all, the contract is what is missing
@@ -295,7 +296,9 @@ def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
 def test_tariff_must_be_above_zero(billing_world, access_world) -> None:
     contract = ContractFactory(insurer=billing_world.zilveren, year=2027)
     for bad in (Decimal("0"), Decimal("-12.50")):
-        with pytest.raises(ValidationError) as exc:
+        with pytest.raises(
+            ValidationError, match=re.escape(services.TARIFF_ZERO_OR_NEGATIVE)
+        ) as exc:
             services.tariff_set(
                 contract=contract,
                 service=billing_world.nursing,
@@ -304,13 +307,15 @@ def test_tariff_must_be_above_zero(billing_world, access_world) -> None:
             )
         assert exc.value.message_dict["hourly_rate"] == [services.TARIFF_ZERO_OR_NEGATIVE]
     # the database refuses it too, whatever path writes
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="tariff_hourly_rate_positive"), transaction.atomic():
         Tariff.objects.create(contract=contract, service=billing_world.nursing, hourly_rate=0)
     assert not contract.tariffs.exists()
 
 
 def test_unknown_uzovi_is_a_clear_error(billing_world) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.UNKNOWN_UZOVI.format(uzovi="9999"))
+    ) as exc:
         services.insurer_by_uzovi("9999")
     assert exc.value.message_dict["uzovi"] == ["No insurer has UZOVI code 9999."]
 
@@ -325,7 +330,10 @@ def test_runs_for_all_insurers_and_one_insurer_cannot_overlap(billing_world, run
 
 def test_the_database_refuses_a_duplicate_run(billing_world) -> None:
     BillingRun.objects.create(period=MARCH, insurer=None)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="billingrun_one_all_insurers_month"),
+        transaction.atomic(),
+    ):
         BillingRun.objects.create(period=MARCH, insurer=None)
 
 

@@ -1,6 +1,7 @@
 """Back-office pages and API: access (404 for others), forms, progress, downloads, queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -269,7 +270,7 @@ def test_a_refused_finalise_keeps_the_fresh_list(
     assert run.preflight == []
     # a problem appears after the draft was made: finalising checks afresh and refuses
     Client.objects.filter(pk=billing_world.anna.pk).update(policy_number="")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape(services.FINALISE_BLOCKED.split(":")[0])):
         services.billing_run_finalise(run=run, actor=access_world.back_office)
     run.refresh_from_db()
     assert run.status == "draft"

@@ -1,6 +1,7 @@
 """Rules a single row carries are database facts, whatever path writes the row."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -49,13 +50,13 @@ def test_generated_bsns_pass_the_eleven_test() -> None:
 
 def test_database_refuses_a_bsn_failing_the_eleven_test() -> None:
     client_record = ClientFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="client_bsn_eleven_test"), transaction.atomic():
         Client.objects.filter(pk=client_record.pk).update(bsn="123456789")
 
 
 def test_full_clean_reports_an_invalid_bsn() -> None:
     client_record = ClientFactory.build(bsn="123456789")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(BSN_INVALID)) as exc:
         client_record.full_clean(exclude=["team", "insurer"])
     assert BSN_INVALID in exc.value.message_dict["bsn"]
 
@@ -69,13 +70,16 @@ def test_postcode_is_normalised(raw: str, stored: str) -> None:
 
 def test_database_refuses_a_badly_formed_postcode() -> None:
     client_record = ClientFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="client_postcode_format"), transaction.atomic():
         Client.objects.filter(pk=client_record.pk).update(postcode="1091AB")
 
 
 def test_database_refuses_discharge_before_admission() -> None:
     client_record = ClientFactory(admitted_on=dt.date(2026, 3, 1))
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="client_discharge_after_admission"),
+        transaction.atomic(),
+    ):
         Client.objects.filter(pk=client_record.pk).update(
             status=ClientStatus.DISCHARGED, discharged_on=dt.date(2026, 2, 1)
         )
@@ -83,7 +87,10 @@ def test_database_refuses_discharge_before_admission() -> None:
 
 def test_database_refuses_a_second_active_instance_of_a_problem() -> None:
     first = ClientProblemFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="clientproblem_one_active_instance"),
+        transaction.atomic(),
+    ):
         ClientProblem.objects.create(
             client=first.client,
             problem=first.problem,
@@ -106,5 +113,5 @@ def test_a_resolved_instance_does_not_block_a_new_active_one() -> None:
 @pytest.mark.parametrize("value", [0, 6])
 def test_database_refuses_ratings_outside_1_to_5(field: str, value: int) -> None:
     rating = OutcomeRatingFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=f"outcomerating_{field}_1_to_5"), transaction.atomic():
         OutcomeRating.objects.filter(pk=rating.pk).update(**{field: value})

@@ -49,13 +49,13 @@ def test_client_list_visible_by_role(
 
 
 def test_other_team_record_is_404(access_world, other_client_record) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="No Client matches"):
         client_get_visible(user=access_world.nurse_a, public_id=other_client_record.public_id)
 
 
 @pytest.mark.parametrize("who", ["coach_a", "back_office", "admin", "nurse_b"])
 def test_only_own_nurse_may_edit(access_world, client_record, who: str) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="No Client matches"):
         client_get_editable(user=getattr(access_world, who), public_id=client_record.public_id)
     assert client_get_editable(user=access_world.nurse_a, public_id=client_record.public_id)
 

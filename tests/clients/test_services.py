@@ -1,6 +1,7 @@
 """Writes to client records: each bad input gives its message and saves nothing."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from clients import services
 from clients.models import (
+    BSN_INVALID,
     RATING_OUT_OF_RANGE,
     Client,
     ClientProblem,
@@ -62,7 +64,7 @@ def test_nurse_registers_a_client_in_her_own_team(access_world, insurer) -> None
 
 
 def test_invalid_bsn_is_refused_and_nothing_saved(access_world, insurer) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(BSN_INVALID)) as exc:
         services.client_register(
             actor=access_world.nurse_a, **register_kwargs(insurer, bsn="123456789")
         )
@@ -71,7 +73,7 @@ def test_invalid_bsn_is_refused_and_nothing_saved(access_world, insurer) -> None
 
 
 def test_duplicate_bsn_is_refused(access_world, insurer, other_client_record) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.BSN_TAKEN)) as exc:
         services.client_register(
             actor=access_world.nurse_a, **register_kwargs(insurer, bsn=other_client_record.bsn)
         )
@@ -79,7 +81,7 @@ def test_duplicate_bsn_is_refused(access_world, insurer, other_client_record) ->
 
 
 def test_bad_postcode_and_agb_are_refused(access_world, insurer) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="postcode") as exc:
         services.client_register(
             actor=access_world.nurse_a,
             **register_kwargs(insurer, postcode="10911", gp_agb="123"),
@@ -88,7 +90,7 @@ def test_bad_postcode_and_agb_are_refused(access_world, insurer) -> None:
 
 
 def test_nurse_cannot_register_into_another_team(access_world, insurer) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.NOT_YOUR_TEAM)) as exc:
         services.client_register(
             actor=access_world.nurse_a, team=access_world.team_b, **register_kwargs(insurer)
         )
@@ -102,7 +104,12 @@ def test_only_nurses_register_clients(access_world, insurer, who: str) -> None:
 
 
 def test_discharge_before_admission_is_refused(access_world, client_record) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            services.DISCHARGE_BEFORE_ADMISSION.format(admitted=client_record.admitted_on)
+        ),
+    ) as exc:
         services.client_discharge(
             client=client_record,
             actor=access_world.nurse_a,
@@ -154,7 +161,7 @@ def test_care_indication_and_network_contact(access_world, client_record) -> Non
         client=client_record, actor=access_world.nurse_a, name="Mia", relation="daughter"
     )
     assert indication.client == contact.client == client_record
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.UNTIL_BEFORE_FROM)) as exc:
         services.care_indication_add(
             client=client_record,
             actor=access_world.nurse_a,
@@ -189,7 +196,7 @@ def test_actual_problem_with_signs_is_saved(access_world, client_record) -> None
 
 
 def test_signs_on_a_non_actual_problem_are_refused(access_world, client_record) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.SIGNS_ONLY_WHEN_ACTUAL)) as exc:
         add_problem(access_world, client_record, severity=Severity.POTENTIAL)
     assert messages_of(exc, "signs") == [services.SIGNS_ONLY_WHEN_ACTUAL]
     assert not ClientProblem.objects.exists()
@@ -197,20 +204,26 @@ def test_signs_on_a_non_actual_problem_are_refused(access_world, client_record) 
 
 
 def test_actual_problem_without_signs_is_refused(access_world, client_record) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.SIGNS_REQUIRED_WHEN_ACTUAL)
+    ) as exc:
         add_problem(access_world, client_record, signs=[])
     assert messages_of(exc, "signs") == [services.SIGNS_REQUIRED_WHEN_ACTUAL]
     assert not ClientProblem.objects.exists()
 
 
 def test_unknown_problem_is_refused(access_world, client_record) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.PROBLEM_UNKNOWN.format(code="22"))
+    ) as exc:
         add_problem(access_world, client_record, problem="22", signs=[])  # retired 1992 code
     assert messages_of(exc, "problem") == [services.PROBLEM_UNKNOWN.format(code="22")]
 
 
 def test_sign_of_another_problem_is_refused(access_world, client_record) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.SIGN_UNKNOWN.format(key="02.01", problem="Pain"))
+    ) as exc:
         add_problem(access_world, client_record, signs=[SignInput("24.01"), SignInput("02.01")])
     assert messages_of(exc, "signs") == [services.SIGN_UNKNOWN.format(key="02.01", problem="Pain")]
     assert not ClientProblem.objects.exists()
@@ -219,7 +232,7 @@ def test_sign_of_another_problem_is_refused(access_world, client_record) -> None
 
 def test_other_sign_needs_text_and_reason(access_world, client_record) -> None:
     other_key = "24.07"
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.OTHER_NEEDS_REASON)) as exc:
         add_problem(access_world, client_record, signs=[SignInput(other_key, "burning feet")])
     assert messages_of(exc, "signs") == [services.OTHER_NEEDS_REASON]
     client_problem = add_problem(
@@ -231,14 +244,16 @@ def test_other_sign_needs_text_and_reason(access_world, client_record) -> None:
 
 
 def test_text_on_a_listed_sign_is_refused(access_world, client_record) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.TEXT_ONLY_FOR_OTHER)) as exc:
         add_problem(access_world, client_record, signs=[SignInput("24.01", "x", "y")])
     assert messages_of(exc, "signs") == [services.TEXT_ONLY_FOR_OTHER]
 
 
 def test_second_active_instance_of_a_problem_is_refused(access_world, client_record) -> None:
     add_problem(access_world, client_record)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.PROBLEM_ALREADY_ACTIVE.format(problem="Pain"))
+    ) as exc:
         add_problem(access_world, client_record, signs=[SignInput("24.02")])
     assert messages_of(exc, "problem") == [services.PROBLEM_ALREADY_ACTIVE.format(problem="Pain")]
     assert client_record.problems.count() == 1
@@ -258,7 +273,9 @@ def test_resolved_problem_can_be_identified_again(access_world, client_record) -
 
 def test_resolving_before_identification_is_refused(access_world, client_record) -> None:
     client_problem = add_problem(access_world, client_record)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.RESOLVED_BEFORE_IDENTIFIED.split("(")[0])
+    ) as exc:
         services.client_problem_resolve(
             client_problem=client_problem,
             actor=access_world.nurse_a,
@@ -296,7 +313,7 @@ def test_bad_intervention_is_refused(
     access_world, client_record, category: str, target: str, field: str, message: str
 ) -> None:
     client_problem = add_problem(access_world, client_record)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(message)) as exc:
         services.intervention_add(
             client_problem=client_problem,
             actor=access_world.nurse_a,
@@ -328,7 +345,7 @@ def rate(access_world, client_problem, **overrides):  # noqa: ANN001, ANN201
 @pytest.mark.parametrize("value", [0, 6, -1, 2.5, "x", None])
 def test_rating_outside_1_to_5_is_refused(access_world, client_record, value) -> None:  # noqa: ANN001
     client_problem = add_problem(access_world, client_record)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(RATING_OUT_OF_RANGE)) as exc:
         rate(access_world, client_problem, knowledge=value)
     assert messages_of(exc, "knowledge") == [RATING_OUT_OF_RANGE]
     assert not OutcomeRating.objects.exists()
@@ -338,7 +355,9 @@ def test_ratings_are_appended_never_overwritten(access_world, client_record) -> 
     client_problem = add_problem(access_world, client_record)
     rate(access_world, client_problem)
     rate(access_world, client_problem, moment=RatingMoment.INTERIM, rated_on=TODAY, knowledge=4)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.RATING_MOMENT_TAKEN.format(moment="admission"))
+    ) as exc:
         rate(access_world, client_problem, knowledge=5)  # a second admission rating
     assert messages_of(exc, "moment") == [services.RATING_MOMENT_TAKEN.format(moment="admission")]
     assert list(client_problem.ratings.values_list("knowledge", flat=True)) == [2, 4]
@@ -346,7 +365,7 @@ def test_ratings_are_appended_never_overwritten(access_world, client_record) -> 
 
 def test_rating_in_the_future_is_refused(access_world, client_record) -> None:
     client_problem = add_problem(access_world, client_record)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.RATING_IN_FUTURE)) as exc:
         rate(access_world, client_problem, rated_on=TODAY + dt.timedelta(days=1))
     assert messages_of(exc, "rated_on") == [services.RATING_IN_FUTURE]
 

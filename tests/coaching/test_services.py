@@ -1,5 +1,6 @@
 import datetime as dt
 import importlib
+import re
 
 import pytest
 from django.apps import apps as django_apps
@@ -79,7 +80,7 @@ def test_one_space_per_team_and_one_organisation_channel(access_world) -> None:
     services.organisation_space()
     assert Space.objects.filter(kind=SpaceKind.TEAM).count() == 2
     assert Space.objects.filter(kind=SpaceKind.ORGANISATION).count() == 1
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="space_one_organisation_channel"):
         Space.objects.create(kind=SpaceKind.ORGANISATION, name="Second channel")
 
 
@@ -107,7 +108,12 @@ def test_mention_of_a_stranger_saves_nothing(access_world) -> None:
     thread = services.thread_start(
         space=space, author=access_world.nurse_a, subject="Hello", body="First"
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            services.MENTION_STRANGER.format(names=f"@{access_world.nurse_b.username}")
+        ),
+    ) as exc:
         services.post_reply(
             thread=thread,
             author=access_world.nurse_a,
@@ -127,7 +133,7 @@ def test_email_address_is_not_a_mention() -> None:
 
 def test_empty_post_is_refused(access_world) -> None:
     space = TeamSpaceFactory(team=access_world.team_a)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.EMPTY_POST)) as exc:
         services.thread_start(space=space, author=access_world.nurse_a, subject="S", body="   ")
     assert exc.value.message_dict["body"] == [services.EMPTY_POST]
     assert not Thread.objects.exists()
@@ -144,7 +150,9 @@ def test_posting_in_another_teams_space_is_refused(access_world) -> None:
 def test_attachment_is_checked_by_content_not_name(access_world) -> None:
     space = TeamSpaceFactory(team=access_world.team_a)
     disguised = SimpleUploadedFile("photo.png", b"MZ\x90\x00\x03" + b"\x00" * 100)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(services.FILE_TYPE_REFUSED.format(name="photo.png"))
+    ) as exc:
         services.thread_start(
             space=space, author=access_world.nurse_a, subject="S", body="B", files=[disguised]
         )
@@ -247,9 +255,12 @@ def test_notices_with_a_key_gather_in_one_thread_whatever_their_subject(access_w
 def test_a_system_key_is_unique_per_space_and_only_on_system_threads(access_world) -> None:
     space = TeamSpaceFactory(team=access_world.team_a)
     Thread.objects.create(space=space, subject="Rota gaps", is_system=True, system_key="k")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="thread_one_per_system_key"), transaction.atomic():
         Thread.objects.create(space=space, subject="Again", is_system=True, system_key="k")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="thread_system_key_only_on_system"),
+        transaction.atomic(),
+    ):
         Thread.objects.create(
             space=space, subject="Mine", author=access_world.nurse_a, system_key="x"
         )

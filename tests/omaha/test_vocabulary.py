@@ -73,7 +73,7 @@ def test_retired_codes_are_not_offered() -> None:
 
 
 def test_database_refuses_a_retired_problem_code() -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="problem_code_not_retired"), transaction.atomic():
         Problem.objects.create(
             code="22", number=43, name="Dentition", definition="", domain=Domain.objects.first()
         )

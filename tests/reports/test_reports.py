@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -178,7 +179,7 @@ def test_scope_outside_own_team_is_refused(team_world) -> None:
 
 
 def test_bad_period_is_refused_with_clear_messages(team_world) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(services.PERIOD_REVERSED)) as exc:
         services.outcome_report_request(
             actor=team_world.back_office,
             scope=ReportScope.ORGANISATION,

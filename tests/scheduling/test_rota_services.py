@@ -1,6 +1,7 @@
 """The rota: shifts, leave, coverage rules, cover arrangements and the coverage check."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from scheduling.services.rota import (
     END_BEFORE_START,
     NOT_IN_TEAM,
     ON_LEAVE,
+    SHIFT_OVERLAP,
     coverage_gaps,
     local_datetime,
     shift_create,
@@ -167,7 +169,7 @@ def test_coverage_end_before_start_is_refused() -> None:
 def test_shift_ending_before_it_starts_is_refused() -> None:
     team, (nurse,) = nursing_team(1)
     start = at(dt.date(2026, 6, 1), 15)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(END_BEFORE_START.split("(")[0])) as exc:
         shift_create(
             nurse=nurse,
             team=team,
@@ -200,7 +202,10 @@ def test_overlapping_shift_is_refused_and_names_the_existing_one() -> None:
     team, (nurse,) = nursing_team(1)
     day = dt.date(2026, 6, 1)
     shift_create(nurse=nurse, team=team, kind=ShiftKind.EARLY, day=day, actor=nurse)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(SHIFT_OVERLAP.format(nurse=nurse, other="Early shift").split(":")[0]),
+    ) as exc:
         shift_create(
             nurse=nurse,
             team=team,

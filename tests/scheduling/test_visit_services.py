@@ -1,13 +1,14 @@
 """Planning, logging, series and billing read-only rules for visits."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clients.models import ClientStatus, OutcomeRating
+from clients.models import RATING_OUT_OF_RANGE, ClientStatus, OutcomeRating
 from scheduling.models import Visit, VisitService, VisitStatus
 from scheduling.services import visits as services
 from scheduling.services.rota import leave_create, local_datetime
@@ -16,6 +17,7 @@ from scheduling.services.visits import (
     DEVIATION_NEEDS_REASON,
     VISIT_BILLED,
     VISIT_NOT_YOURS,
+    VISIT_OVERLAP,
 )
 from tests.factories import CoverArrangementFactory, LeaveFactory, VisitFactory
 from tests.scheduling.conftest import DAY
@@ -54,7 +56,10 @@ def test_visit_on_a_discharged_client_is_refused(world) -> None:
     client = world.client_record
     client.status, client.discharged_on = ClientStatus.DISCHARGED, DAY - dt.timedelta(days=1)
     client.save()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(CLIENT_DISCHARGED.format(client=client, date=client.discharged_on)),
+    ) as exc:
         plan(world)
     assert exc.value.message_dict["client"] == [
         CLIENT_DISCHARGED.format(client=client, date=client.discharged_on)
@@ -73,7 +78,10 @@ def test_nurse_of_another_team_only_when_her_team_covers_that_day(world) -> None
 
 def test_overlapping_visit_is_refused_and_names_the_existing_one(world) -> None:
     plan(world)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(VISIT_OVERLAP.format(nurse=world.nurse, other="Jan Jansen").split(":")[0]),
+    ) as exc:
         plan(world, starts_at=at(9, 15))
     message = exc.value.message_dict["starts_at"][0]
     assert message.startswith(f"{world.nurse} already has a visit then: Jan Jansen")
@@ -128,7 +136,9 @@ def test_one_tap_logs_the_visit_as_planned(world) -> None:
 
 def test_a_different_time_needs_a_reason_and_nothing_is_saved_without_it(world) -> None:
     visit = plan(world)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(
+        ValidationError, match=re.escape(DEVIATION_NEEDS_REASON.format(planned=30))
+    ) as exc:
         services.visit_log(visit=visit, actor=world.nurse, minutes=45)
     assert exc.value.message_dict["deviation_reason"] == [DEVIATION_NEEDS_REASON.format(planned=30)]
     visit.refresh_from_db()
@@ -179,7 +189,7 @@ def test_logging_someone_elses_visit_is_refused(world) -> None:
 
 def test_bad_rating_rolls_back_the_whole_log(world) -> None:
     visit = plan(world)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape(RATING_OUT_OF_RANGE)):
         services.visit_log(
             visit=visit,
             actor=world.nurse,
@@ -223,7 +233,7 @@ def test_billed_visit_refuses_edits_and_takes_a_correction(world) -> None:
     message = VISIT_BILLED.format(date=timezone.localtime(visit.billed_at).date())
     with pytest.raises(ValidationError, match="billed on .* and is read-only"):
         services.visit_log(visit=visit, actor=world.nurse, minutes=40, deviation_reason="x")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match=re.escape(message)) as exc:
         services.visit_update(
             visit=visit, actor=world.nurse, starts_at=at(10), planned_minutes=30, nurse=world.nurse
         )

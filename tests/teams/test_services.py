@@ -55,7 +55,7 @@ def test_direct_orm_insert_of_a_thirteenth_active_member_is_refused_by_the_datab
     # given a full team, written without the service
     team, _ = team_with_nurses(12)
     # when an active row bypasses the service, on a taken seat or an impossible one
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="membership_one_nurse_per_seat"), transaction.atomic():
         Membership.objects.create(
             team=team,
             nurse=NurseFactory(),
@@ -63,7 +63,7 @@ def test_direct_orm_insert_of_a_thirteenth_active_member_is_refused_by_the_datab
             started_on=timezone.localdate(),
             contracted_hours=10,
         )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="membership_seat_in_range"), transaction.atomic():
         Membership.objects.create(
             team=team,
             nurse=NurseFactory(),
@@ -78,7 +78,11 @@ def test_direct_orm_insert_of_a_thirteenth_active_member_is_refused_by_the_datab
 def test_raw_sql_cannot_add_a_thirteenth_member() -> None:
     team, _ = team_with_nurses(12)
     nurse = NurseFactory()
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+    with (
+        pytest.raises(IntegrityError, match="membership_seat_in_range"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
         cur.execute(
             "INSERT INTO teams_membership (public_id, created_at, updated_at, team_id, nurse_id,"
             " seat, started_on, contracted_hours) VALUES (gen_random_uuid(), now(), now(),"
@@ -125,7 +129,7 @@ def test_duplicate_postcode_across_neighbourhoods_is_refused_and_nothing_is_save
 
 
 def test_malformed_postcodes_are_named() -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="12a4") as exc:
         services.parse_postcodes("1011, 12a4, 0999, 1011")
     messages = exc.value.message_dict["postcodes"]
     assert any("12a4" in m for m in messages)
@@ -134,7 +138,7 @@ def test_malformed_postcodes_are_named() -> None:
 
 
 def test_weak_password_is_refused_with_a_reason() -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="at least 12 characters") as exc:
         services.user_create(
             username="kort",
             first_name="",
@@ -148,7 +152,7 @@ def test_weak_password_is_refused_with_a_reason() -> None:
 
 
 def test_unknown_role_is_refused() -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="surgeon") as exc:
         services.user_create(
             username="x1",
             first_name="",
