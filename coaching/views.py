@@ -11,7 +11,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,19 +35,20 @@ from coaching.figures import (
 from coaching.forms import PeriodForm, PostForm, ThreadForm
 from coaching.models import Thread
 from omaha.models import Problem
+from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, Team
 from teams.selectors import team_for_nurse
 
 POLL_SECONDS = 4
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def space_list(request: HttpRequest) -> HttpResponse:
+def space_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Read only: a team's space is made with the team (teams.services.team_create runs
     # coaching.services.space_for_team) and migration 0005 made those of older teams.
     spaces = selectors.space_list_with_unread(user=request.user)
@@ -57,7 +58,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def thread_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def thread_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A space's threads; in the channel `?problem=<code>` finds questions about a problem."""
     space = selectors.space_get_visible(user=request.user, public_id=public_id)
     threads = selectors.thread_list_for_space(user=request.user, space=space)
@@ -79,7 +80,7 @@ def thread_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE, Role.COACH)
-def thread_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def thread_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     space = selectors.space_get_visible(user=request.user, public_id=public_id)
     form = ThreadForm(request.POST or None, request.FILES or None, channel=space.is_organisation)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +102,9 @@ def thread_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, template, {"space": space, "form": form})
 
 
-def _thread_context(request: HttpRequest, thread: Thread, form: PostForm | None) -> dict:
+def _thread_context(
+    request: AuthenticatedHttpRequest, thread: Thread, form: PostForm | None
+) -> dict:
     posts = list(selectors.post_list_for_thread(thread=thread))
     return {
         "thread": thread,
@@ -116,7 +119,7 @@ def _thread_context(request: HttpRequest, thread: Thread, form: PostForm | None)
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def thread_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def thread_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     thread = selectors.thread_get_visible(user=request.user, public_id=public_id)
     context = _thread_context(request, thread, None)
     services.thread_mark_read(thread=thread, person=request.user)
@@ -125,7 +128,7 @@ def thread_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def post_poll(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def post_poll(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Posts after `?after=<id>` plus a fresh poller: htmx swaps this over the old poller."""
     thread = selectors.thread_get_visible(user=request.user, public_id=public_id)
     try:
@@ -147,7 +150,7 @@ def post_poll(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NURSE, Role.COACH)
-def post_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def post_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     thread = selectors.thread_get_visible(user=request.user, public_id=public_id)
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
@@ -168,7 +171,7 @@ def post_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NURSE, Role.COACH)
-def post_decision(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def post_decision(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     post = selectors.post_get_visible(user=request.user, public_id=public_id)
     is_decision = request.POST.get("is_decision") == "1"
     try:
@@ -184,7 +187,7 @@ def post_decision(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def decision_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def decision_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     space = selectors.space_get_visible(user=request.user, public_id=public_id)
     decisions = selectors.decision_list_for_space(space=space)[:200]
     return render(request, "coaching/decision_list.html", {"space": space, "decisions": decisions})
@@ -192,7 +195,7 @@ def decision_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def attachment_download(request: HttpRequest, public_id: UUID) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, public_id: UUID) -> FileResponse:
     """Served only to people who can see the post, always as a download of the sniffed type."""
     attachment = selectors.attachment_get_visible(user=request.user, public_id=public_id)
     response = FileResponse(
@@ -207,7 +210,7 @@ def attachment_download(request: HttpRequest, public_id: UUID) -> FileResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def problem_questions(request: HttpRequest, code: str) -> HttpResponse:
+def problem_questions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """ "Who solved this before?": answered questions to all teams about one Omaha problem.
 
     Linked from a client's problem card without any query there (the link needs only the code).
@@ -228,7 +231,7 @@ def problem_questions(request: HttpRequest, code: str) -> HttpResponse:
 MEDIANS_CACHE_SECONDS = 15 * 60
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
+def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
     """The period from `?start=&end=`, or the last four weeks; a bad period falls back too."""
     start, end = default_period(timezone.localdate())
     default = {"start": start, "end": end}
@@ -265,7 +268,7 @@ def _card(figures: TeamFigures) -> dict:
 
 @require_GET
 @role_required(Role.COACH)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coach's start page: one card per team, what needs attention first."""
     form, start, end = _period(request)
     teams = selectors.figures_team_list_visible(user=request.user).select_related("space")
@@ -305,7 +308,7 @@ def _all_team_medians(start: dt.date, end: dt.date) -> dict:
     return medians
 
 
-def _team_page(request: HttpRequest, team: Team) -> HttpResponse:
+def _team_page(request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
     form, start, end = _period(request)
     (figures,) = team_figures(teams=[team], start=start, end=end)
     medians = _all_team_medians(start, end)
@@ -327,7 +330,7 @@ def _team_page(request: HttpRequest, team: Team) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE)
-def team_dashboard(request: HttpRequest) -> HttpResponse:
+def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Our figures": the nurse's own team next to the (anonymous) median of all teams."""
     team = team_for_nurse(nurse=request.user)
     if team is None:
@@ -337,6 +340,6 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def team_figures_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def team_figures_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = selectors.figures_team_get_visible(user=request.user, public_id=public_id)
     return _team_page(request, team)

@@ -1,6 +1,6 @@
 """The Omaha System vocabulary browser (search by word or code)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -13,12 +13,13 @@ from omaha.selectors import (
     rating_scale,
     target_list,
 )
+from teams.http import AuthenticatedHttpRequest
 from teams.models import Role
 
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH, Role.BACK_OFFICE, Role.ADMIN)
-def vocabulary_browser(request: HttpRequest) -> HttpResponse:
+def vocabulary_browser(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:80]
     problems = list(problem_search(query=query))
     domains: dict[str, dict] = {}

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,16 +24,17 @@ from teams.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from teams.http import AuthenticatedHttpRequest
 from teams.models import Membership, Neighbourhood, Role, Team, User
 from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible, team_members
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @role_required(Role.ADMIN)
-def neighbourhood_list_page(request: HttpRequest) -> HttpResponse:
+def neighbourhood_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "teams/neighbourhood_list.html", {"neighbourhoods": neighbourhood_list()}
     )
@@ -41,7 +42,9 @@ def neighbourhood_list_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def neighbourhood_form_page(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+def neighbourhood_form_page(
+    request: AuthenticatedHttpRequest, public_id: UUID | None = None
+) -> HttpResponse:
     neighbourhood = get_object_or_404(Neighbourhood, public_id=public_id) if public_id else None
     initial = (
         {
@@ -83,7 +86,7 @@ def neighbourhood_form_page(request: HttpRequest, public_id: UUID | None = None)
 
 
 @role_required(Role.ADMIN, Role.COACH, Role.BACK_OFFICE, Role.NURSE)
-def team_list_page(request: HttpRequest) -> HttpResponse:
+def team_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = team_list_visible(user=request.user)
     query = request.GET.get("q", "").strip()
     if query:
@@ -95,7 +98,7 @@ def team_list_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def team_create_page(request: HttpRequest) -> HttpResponse:
+def team_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +113,7 @@ def team_create_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def team_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def team_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = get_object_or_404(Team, public_id=public_id)
     form = TeamForm(
         request.POST or None,
@@ -132,13 +135,13 @@ def team_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @role_required(Role.ADMIN, Role.COACH, Role.NURSE, Role.BACK_OFFICE)
-def team_detail_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def team_detail_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = team_get_visible(user=request.user, public_id=public_id)
     return render(request, "teams/team_detail.html", _team_context(request, team))
 
 
 def _team_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     team: Team,
     add_form: AddNurseForm | None = None,
     coach_form: CoachForm | None = None,
@@ -160,7 +163,7 @@ def _team_context(
 
 @require_POST
 @role_required(Role.ADMIN)
-def team_add_nurse_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def team_add_nurse_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = get_object_or_404(Team, public_id=public_id)
     form = AddNurseForm(request.POST)
     if form.is_valid():
@@ -177,7 +180,7 @@ def team_add_nurse_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def membership_end_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def membership_end_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("team"), public_id=public_id)
     form = EndMembershipForm(request.POST)
     if form.is_valid():
@@ -196,7 +199,7 @@ def membership_end_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def team_coach_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def team_coach_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = get_object_or_404(Team, public_id=public_id)
     if "remove" in request.POST:
         coach = get_object_or_404(User, pk=request.POST["remove"], role=Role.COACH)
@@ -216,7 +219,7 @@ def team_coach_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def user_list_page(request: HttpRequest) -> HttpResponse:
+def user_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.order_by("role", "last_name", "username")
     query = request.GET.get("q", "").strip()
     if query:
@@ -237,7 +240,7 @@ def user_list_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def user_create_page(request: HttpRequest) -> HttpResponse:
+def user_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,7 +255,7 @@ def user_create_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def user_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     form = UserUpdateForm(
         request.POST or None,
