@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from buurtzorg.forms import form_field
 from clients.models import ClientStatus, Insurer, Priority, RatingMoment, validate_bsn
 from omaha.models import (
     Domain,
@@ -74,7 +75,7 @@ class ClientFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["problem"].choices = [("", "Any")] + [
+        form_field(self, "problem", forms.ChoiceField).choices = [("", "Any")] + [
             (p.code, f"{p.code} {p.name}") for p in Problem.objects.order_by("number")
         ]
 
@@ -138,19 +139,20 @@ class ProblemForm(forms.Form):
         values = self.data if self.is_bound else self.initial
         domain_code = values.get("domain") or ""
         problem_code = values.get("problem") or ""
-        self.fields["domain"].choices = [("", "All domains")] + [
+        form_field(self, "domain", forms.ChoiceField).choices = [("", "All domains")] + [
             (d.code, d.name) for d in Domain.objects.order_by("number")
         ]
         problems = Problem.objects.order_by("number")
         if domain_code:
             problems = problems.filter(domain__code=domain_code)
-        self.fields["problem"].choices = [("", "Choose a problem")] + [
+        problem_choices = [("", "Choose a problem")] + [
             (p.code, f"{p.code} {p.name}") for p in problems
         ]
-        if problem_code not in {code for code, _ in self.fields["problem"].choices}:
+        form_field(self, "problem", forms.ChoiceField).choices = problem_choices
+        if problem_code not in {code for code, _ in problem_choices}:
             problem_code = ""  # the domain changed: the old problem is no longer offered
         all_signs = list(signs_for_problem(problem_code=problem_code)) if problem_code else []
-        self.fields["signs"].choices = [(s.key, s.name) for s in all_signs]
+        form_field(self, "signs", forms.ChoiceField).choices = [(s.key, s.name) for s in all_signs]
         query = (values.get("sign_q") or "").strip().lower()
         chosen = set(_getlist(values, "signs"))
         # The search narrows what is shown; chosen signs stay submitted as hidden inputs.
@@ -178,10 +180,10 @@ class InterventionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Choose a category")] + [
+        form_field(self, "category", forms.ChoiceField).choices = [("", "Choose a category")] + [
             (c.code, c.name) for c in InterventionCategory.objects.order_by("number")
         ]
-        self.fields["target"].choices = [("", "Choose a target")] + [
+        form_field(self, "target", forms.ChoiceField).choices = [("", "Choose a target")] + [
             (t.code, t.name) for t in InterventionTarget.objects.order_by("number")
         ]
 
@@ -203,5 +205,8 @@ class RatingForm(forms.Form):
         for row in RatingScoreLabel.objects.select_related("concept").order_by("score"):
             labels[row.concept.code].append((row.score, f"{row.score} {row.label}"))
         for field, code in (("knowledge", "K"), ("behavior", "B"), ("status", "S")):
-            self.fields[field].choices = [("", "Choose"), *labels[code]]
-            self.fields[f"expected_{field}"].choices = [("", "No expectation"), *labels[code]]
+            form_field(self, field, forms.ChoiceField).choices = [("", "Choose"), *labels[code]]
+            form_field(self, f"expected_{field}", forms.ChoiceField).choices = [
+                ("", "No expectation"),
+                *labels[code],
+            ]

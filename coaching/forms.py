@@ -1,5 +1,7 @@
 """Shapes of page input. Rules (empty post, strangers, file types) live in the services."""
 
+from typing import Any
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
@@ -20,11 +22,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input (the pattern from Django's file-upload docs)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         if not data:
             return []
         items = data if isinstance(data, list | tuple) else [data]
@@ -41,7 +43,11 @@ class PostForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=BODY_HELP,
     )
-    files = MultipleFileField(label="Attach files", required=False, help_text=FILES_HELP)
+    # The form's metaclass moves fields off the class, so this does not shadow the instance's
+    # uploaded `files`; the stubs cannot know that.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label="Attach files", required=False, help_text=FILES_HELP
+    )
 
 
 class ThreadForm(PostForm):
@@ -58,7 +64,7 @@ class ThreadForm(PostForm):
         help_text="Optional. Tagged answered questions show on clients' problem pages.",
     )
 
-    def __init__(self, *args: object, channel: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, channel: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not channel:
             del self.fields["is_question"]
@@ -76,8 +82,9 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:

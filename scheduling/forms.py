@@ -1,20 +1,23 @@
 """Shapes of page input. Rules live in scheduling.services."""
 
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
-from clients.models import Intervention
-from scheduling.models import CareService, ShiftKind
+from buurtzorg.forms import form_field
+from clients.models import Client, ClientProblem, Intervention
+from scheduling.models import CareService, ShiftKind, Visit
 from scheduling.selectors import team_nurses
-from teams.models import Team
+from teams.models import Team, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class ShiftForm(forms.Form):
-    nurse = forms.ModelChoiceField(queryset=None, label="Nurse")
+    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
     kind = forms.ChoiceField(choices=ShiftKind.choices, label="Shift")
     day = forms.DateField(label="Date", widget=DATE)
     start_time = forms.TimeField(
@@ -32,12 +35,13 @@ class ShiftForm(forms.Form):
     )
     note = forms.CharField(label="Note", max_length=200, required=False)
 
-    def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nurse"].queryset = team_nurses(team=team)
+        form_field(self, "nurse", forms.ModelChoiceField).queryset = team_nurses(team=team)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if (start is None) != (end is None):
             raise forms.ValidationError("Give both a start and an end time, or neither.")
@@ -47,14 +51,14 @@ class ShiftForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    nurse = forms.ModelChoiceField(queryset=None, label="Nurse")
+    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
     first_day = forms.DateField(label="First day", widget=DATE)
     last_day = forms.DateField(label="Last day", widget=DATE, help_text="Included.")
     reason = forms.CharField(label="Reason", max_length=200, required=False)
 
-    def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nurse"].queryset = team_nurses(team=team)
+        form_field(self, "nurse", forms.ModelChoiceField).queryset = team_nurses(team=team)
 
 
 class CoverageRuleForm(forms.Form):
@@ -67,16 +71,18 @@ class CoverageRuleForm(forms.Form):
 
 class CoverArrangementForm(forms.Form):
     covered_team = forms.ModelChoiceField(
-        queryset=None, label="Our night shifts also cover", help_text="A neighbouring team."
+        queryset=Team.objects.none(),
+        label="Our night shifts also cover",
+        help_text="A neighbouring team.",
     )
     valid_from = forms.DateField(label="From", widget=DATE)
     valid_until = forms.DateField(label="Until", widget=DATE, required=False)
 
-    def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["covered_team"].queryset = Team.objects.filter(is_active=True).exclude(
-            pk=team.pk
-        )
+        form_field(self, "covered_team", forms.ModelChoiceField).queryset = Team.objects.filter(
+            is_active=True
+        ).exclude(pk=team.pk)
 
 
 class WeekForm(forms.Form):
@@ -88,7 +94,7 @@ class WeekForm(forms.Form):
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _intervention_choices(client: object) -> object:
+def _intervention_choices(client: Client) -> QuerySet[Intervention]:
     return Intervention.objects.filter(
         client_problem__client=client, is_active=True
     ).select_related("category", "target", "client_problem__problem")
@@ -97,38 +103,46 @@ def _intervention_choices(client: object) -> object:
 class InterventionField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj: object) -> str:
+    def label_from_instance(self, obj: Intervention) -> str:
         return f"{obj.client_problem.problem.name}: {obj.category} - {obj}. {obj.description}"
 
 
 class VisitForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None, label="Client")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label="Client")
     nurse = forms.ModelChoiceField(
-        queryset=None, label="Nurse", required=False, empty_label="Unassigned"
+        queryset=User.objects.none(), label="Nurse", required=False, empty_label="Unassigned"
     )
     day = forms.DateField(label="Date", widget=DATE)
     time = forms.TimeField(label="Time", widget=TIME)
     planned_minutes = forms.IntegerField(label="Planned minutes", min_value=5, max_value=720)
-    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+    service = forms.ModelChoiceField(
+        queryset=CareService.objects.none(), label="Care service", required=False
+    )
     notes = forms.CharField(label="Notes for the visit", required=False, widget=forms.Textarea)
     planned_interventions = InterventionField(
-        queryset=None, label="What to do (from the care plan)", required=False
+        queryset=Intervention.objects.none(),
+        label="What to do (from the care plan)",
+        required=False,
     )
 
     def __init__(
         self,
-        *args: object,
-        clients: object,
-        nurses: object,
-        client: object = None,
-        **kwargs: object,
+        *args: Any,
+        clients: QuerySet[Client],
+        nurses: QuerySet[User],
+        client: Client | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-        self.fields["nurse"].queryset = nurses
-        self.fields["service"].queryset = CareService.objects.order_by("code")
+        form_field(self, "client", forms.ModelChoiceField).queryset = clients
+        form_field(self, "nurse", forms.ModelChoiceField).queryset = nurses
+        form_field(self, "service", forms.ModelChoiceField).queryset = CareService.objects.order_by(
+            "code"
+        )
         if client is not None:
-            self.fields["planned_interventions"].queryset = _intervention_choices(client)
+            form_field(
+                self, "planned_interventions", forms.ModelChoiceField
+            ).queryset = _intervention_choices(client)
         else:
             del self.fields["planned_interventions"]
 
@@ -138,7 +152,7 @@ class VisitEditForm(VisitForm):
         label="Also change the following visits of this series", required=False
     )
 
-    def __init__(self, *args: object, in_series: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, in_series: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["client"]
         if not in_series:
@@ -147,12 +161,12 @@ class VisitEditForm(VisitForm):
 
 class AssignForm(forms.Form):
     nurse = forms.ModelChoiceField(
-        queryset=None, label="Nurse", required=False, empty_label="Unassigned"
+        queryset=User.objects.none(), label="Nurse", required=False, empty_label="Unassigned"
     )
 
-    def __init__(self, *args: object, nurses: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, nurses: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nurse"].queryset = nurses
+        form_field(self, "nurse", forms.ModelChoiceField).queryset = nurses
 
 
 class VisitLogForm(forms.Form):
@@ -160,15 +174,23 @@ class VisitLogForm(forms.Form):
     deviation_reason = forms.CharField(
         label="Reason for the difference", max_length=300, required=False
     )
-    done_interventions = InterventionField(queryset=None, label="Done", required=False)
+    done_interventions = InterventionField(
+        queryset=Intervention.objects.none(), label="Done", required=False
+    )
     note = forms.CharField(label="Short note", max_length=500, required=False)
-    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+    service = forms.ModelChoiceField(
+        queryset=CareService.objects.none(), label="Care service", required=False
+    )
 
-    def __init__(self, *args: object, visit: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["done_interventions"].queryset = _intervention_choices(visit.client)
-        self.fields["service"].queryset = CareService.objects.order_by("code")
-        self.problems = list(
+        form_field(
+            self, "done_interventions", forms.ModelChoiceField
+        ).queryset = _intervention_choices(visit.client)
+        form_field(self, "service", forms.ModelChoiceField).queryset = CareService.objects.order_by(
+            "code"
+        )
+        self.problems: list[ClientProblem] = list(
             visit.client.problems.filter(status="active").select_related("problem")
         )
         score = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
@@ -195,16 +217,20 @@ class VisitLogForm(forms.Form):
 
 
 class UnplannedVisitForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None, label="Client")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label="Client")
     started_at = forms.DateTimeField(label="Started at", widget=DATETIME)
     minutes = forms.IntegerField(label="Minutes spent", min_value=5, max_value=720)
-    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+    service = forms.ModelChoiceField(
+        queryset=CareService.objects.none(), label="Care service", required=False
+    )
     note = forms.CharField(label="Short note", max_length=500, required=False)
 
-    def __init__(self, *args: object, clients: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, clients: QuerySet[Client], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-        self.fields["service"].queryset = CareService.objects.order_by("code")
+        form_field(self, "client", forms.ModelChoiceField).queryset = clients
+        form_field(self, "service", forms.ModelChoiceField).queryset = CareService.objects.order_by(
+            "code"
+        )
 
 
 WEEKDAY_CHOICES = [
@@ -213,9 +239,9 @@ WEEKDAY_CHOICES = [
 
 
 class SeriesForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None, label="Client")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label="Client")
     nurse = forms.ModelChoiceField(
-        queryset=None, label="Nurse", required=False, empty_label="Unassigned"
+        queryset=User.objects.none(), label="Nurse", required=False, empty_label="Unassigned"
     )
     weekdays = forms.MultipleChoiceField(
         label="Weekdays", choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple
@@ -224,14 +250,20 @@ class SeriesForm(forms.Form):
     planned_minutes = forms.IntegerField(label="Planned minutes", min_value=5, max_value=720)
     starts_on = forms.DateField(label="First day", widget=DATE)
     until = forms.DateField(label="Until", widget=DATE, required=False)
-    service = forms.ModelChoiceField(queryset=None, label="Care service", required=False)
+    service = forms.ModelChoiceField(
+        queryset=CareService.objects.none(), label="Care service", required=False
+    )
     notes = forms.CharField(label="Notes for each visit", required=False, widget=forms.Textarea)
 
-    def __init__(self, *args: object, clients: object, nurses: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: Any, clients: QuerySet[Client], nurses: QuerySet[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-        self.fields["nurse"].queryset = nurses
-        self.fields["service"].queryset = CareService.objects.order_by("code")
+        form_field(self, "client", forms.ModelChoiceField).queryset = clients
+        form_field(self, "nurse", forms.ModelChoiceField).queryset = nurses
+        form_field(self, "service", forms.ModelChoiceField).queryset = CareService.objects.order_by(
+            "code"
+        )
 
     def weekday_mask(self) -> int:
         return sum(1 << int(d) for d in self.cleaned_data["weekdays"])

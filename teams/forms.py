@@ -1,8 +1,11 @@
 """Shapes of page input. Rules live in teams.services."""
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
+from buurtzorg.forms import form_field
 from teams.models import Neighbourhood, Role, User
 from teams.selectors import nurses_without_team
 
@@ -32,9 +35,11 @@ class AddNurseForm(forms.Form):
         min_value=0, max_value=60, decimal_places=1, label="Contracted hours per week"
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nurse"].queryset = nurses_without_team().order_by("last_name", "username")
+        form_field(self, "nurse", forms.ModelChoiceField).queryset = nurses_without_team().order_by(
+            "last_name", "username"
+        )
         self.fields["started_on"].initial = timezone.localdate()
         self.fields["contracted_hours"].initial = 24
 
