@@ -1,8 +1,8 @@
 """Paging through long lists: without a count (the access log), or keys first (the API)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
@@ -101,6 +101,12 @@ class KeysFirstPagination(PageNumberPagination):
     """The API's page-number pagination, reading each page keys first (see `KeysFirst`)."""
 
     def paginate_queryset(
-        self, queryset: QuerySet, request: Request, view: APIView | None = None
+        self,
+        queryset: QuerySet[Any, Any] | Sequence[Any],
+        request: Request,
+        view: APIView | None = None,
     ) -> list[Any] | None:
-        return super().paginate_queryset(KeysFirst(queryset), request, view)
+        pages = KeysFirst(queryset) if isinstance(queryset, QuerySet) else queryset
+        # KeysFirst offers all Django's Paginator uses of a list (count, len, `ordered`,
+        # slices), though it is no full Sequence.
+        return super().paginate_queryset(cast(Sequence[Any], pages), request, view)

@@ -7,6 +7,7 @@ runs in one transaction, so a refused post leaves no thread, mention, notificati
 import os
 import re
 from collections.abc import Iterable, Sequence
+from typing import BinaryIO, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -128,7 +129,7 @@ def _check_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]
         if not upload.size:
             errors.append(FILE_EMPTY.format(name=name))
             continue
-        content_type = sniff_file(upload)
+        content_type = sniff_file(cast(BinaryIO, upload))  # an UploadedFile is file-like
         if content_type is None:
             errors.append(FILE_TYPE_REFUSED.format(name=name))
             continue
@@ -166,7 +167,7 @@ def _save_post(
     for upload, content_type in files:
         original = get_valid_filename(os.path.basename(upload.name or "file"))[:150] or "file"
         attachment = Attachment(
-            post=post, original_name=original, content_type=content_type, size=upload.size
+            post=post, original_name=original, content_type=content_type, size=upload.size or 0
         )
         attachment.file.save(original, upload, save=False)  # through the storage API
         attachment.save()

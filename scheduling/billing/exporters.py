@@ -111,7 +111,7 @@ def exporter_codes() -> list[str]:
 
 def get_exporter(code: str | None = None) -> DeclarationExporter:
     """The configured exporter (setting BILLING_DECLARATION_EXPORTER) or the one named."""
-    code = code or getattr(settings, "BILLING_DECLARATION_EXPORTER", DEFAULT_EXPORTER)
+    code = code or str(getattr(settings, "BILLING_DECLARATION_EXPORTER", DEFAULT_EXPORTER))
     try:
         return _REGISTRY[code]()
     except KeyError:

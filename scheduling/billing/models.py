@@ -176,7 +176,7 @@ class BillingRun(PublicModel):
         ]
 
     def __str__(self) -> str:
-        who = self.insurer.name if self.insurer_id else _("all insurers")
+        who = self.insurer.name if self.insurer is not None else _("all insurers")
         return f"{self.period:%Y-%m} {who}"
 
     def get_absolute_url(self) -> str:
@@ -188,7 +188,7 @@ class BillingRun(PublicModel):
 
     @property
     def progress_percent(self) -> int:
-        steps = {
+        steps: dict[str, int] = {
             RunStage.QUEUED: 0,
             RunStage.AGGREGATING: 10,
             RunStage.PRICING: 40,
