@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from teams.models import Membership, Neighbourhood, Role, Team, User
@@ -79,7 +81,7 @@ class MembershipInput(serializers.Serializer):
     )
     started_on = serializers.DateField(required=False)
     contracted_hours = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=0, max_value=60, default=24
+        max_digits=4, decimal_places=1, min_value=0, max_value=60, default=Decimal("24")
     )
 
 

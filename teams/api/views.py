@@ -22,6 +22,7 @@ from teams.api.serializers import (
     TokenInput,
     TokenOutput,
 )
+from teams.http import signed_in_user
 from teams.models import Membership, Neighbourhood, Role, Team
 from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible
 
@@ -66,7 +67,7 @@ class NeighbourhoodListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["postcodes"] = services.parse_postcodes(" ".join(values["postcodes"]))
-        neighbourhood = services.neighbourhood_create(actor=request.user, **values)
+        neighbourhood = services.neighbourhood_create(actor=signed_in_user(request), **values)
         return Response(NeighbourhoodOutput(neighbourhood).data, status=status.HTTP_201_CREATED)
 
 
@@ -87,7 +88,7 @@ class NeighbourhoodDetailApi(generics.RetrieveAPIView):
         values = dict(data.validated_data)
         values["postcodes"] = services.parse_postcodes(" ".join(values["postcodes"]))
         neighbourhood = services.neighbourhood_update(
-            neighbourhood=neighbourhood, actor=request.user, **values
+            neighbourhood=neighbourhood, actor=signed_in_user(request), **values
         )
         return Response(NeighbourhoodOutput(neighbourhood).data)
 
@@ -97,17 +98,18 @@ class TeamListApi(generics.ListAPIView):
     permission_classes = [has_role(Role.ADMIN, Role.COACH, Role.NURSE, Role.BACK_OFFICE)]
 
     def get_queryset(self) -> QuerySet[Team]:
-        return team_list_visible(user=self.request.user)
+        return team_list_visible(user=signed_in_user(self.request))
 
     @extend_schema(request=TeamInput, responses={201: TeamOutput})
     def post(self, request: Request) -> Response:
-        if request.user.role != Role.ADMIN:
+        user = signed_in_user(request)
+        if user.role != Role.ADMIN:
             self.permission_denied(request)
         data = TeamInput(data=request.data)
         data.is_valid(raise_exception=True)
-        team = services.team_create(actor=request.user, **data.validated_data)
+        team = services.team_create(actor=user, **data.validated_data)
         return Response(
-            TeamOutput(team_list_visible(user=request.user).get(pk=team.pk)).data,
+            TeamOutput(team_list_visible(user=user).get(pk=team.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -117,7 +119,7 @@ class TeamDetailApi(generics.RetrieveAPIView):
     permission_classes = [has_role(Role.ADMIN, Role.COACH, Role.NURSE, Role.BACK_OFFICE)]
 
     def get_object(self) -> Team:
-        return team_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        return team_get_visible(user=signed_in_user(self.request), public_id=self.kwargs["id"])
 
 
 class TeamMemberListApi(generics.ListAPIView):
@@ -127,15 +129,16 @@ class TeamMemberListApi(generics.ListAPIView):
     permission_classes = [has_role(Role.ADMIN, Role.COACH, Role.NURSE)]
 
     def get_queryset(self) -> QuerySet[Membership]:
-        team = team_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        team = team_get_visible(user=signed_in_user(self.request), public_id=self.kwargs["id"])
         return team.memberships.select_related("nurse").order_by("ended_on", "seat")
 
     @extend_schema(request=MembershipInput, responses={201: MembershipOutput})
     def post(self, request: Request, id: str) -> Response:  # noqa: A002
-        if request.user.role != Role.ADMIN:
+        user = signed_in_user(request)
+        if user.role != Role.ADMIN:
             self.permission_denied(request)
         team = get_object_or_404(Team, public_id=id)
         data = MembershipInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.team_add_nurse(team=team, actor=request.user, **data.validated_data)
+        membership = services.team_add_nurse(team=team, actor=user, **data.validated_data)
         return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
