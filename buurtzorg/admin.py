@@ -98,6 +98,8 @@ class ServiceAdmin(admin.ModelAdmin):
         save: Callable[..., models.Model] = self.service_save
 
         class ThroughServiceForm(base):
+            instance: models.Model
+
             def _post_clean(self) -> None:
                 # In place of ModelForm's own model validation: the service validates (and
                 # full_cleans) and saves. A savepoint, so a refused call leaves nothing behind
@@ -140,8 +142,8 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
     list_filter = ["confirmed"]
     list_select_related = ["user"]
     search_fields = ["user__username", "name"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -12,8 +12,9 @@ def _superuser_only(request) -> bool:  # noqa: ANN001
     return request.user.is_active and request.user.is_superuser
 
 
-# Django admin stays available to superusers only, whatever their role.
-admin.site.has_permission = _superuser_only
+# Django admin stays available to superusers only, whatever their role. (Replaced on the default
+# site's instance; a site subclass would need a custom AdminConfig in INSTALLED_APPS.)
+admin.site.has_permission = _superuser_only  # type: ignore[method-assign]
 
 # Each app mounts its pages at its prefix and its API under /api/ when it has the module.
 # (Apps are listed once here, so adding a module is all an app needs to do.)

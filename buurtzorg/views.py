@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from buurtzorg.roles import Role
 
 # Where each role starts its day, by URL name; a page not (yet) present falls back to home.
-ROLE_START_PAGES = {
+ROLE_START_PAGES: dict[str, str] = {
     Role.NURSE: "scheduling:my-day",
     Role.COACH: "coaching:dashboard",
     Role.BACK_OFFICE: "billing:run-list",
@@ -23,7 +23,8 @@ ROLE_START_PAGES = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    target = ROLE_START_PAGES.get(request.user.role)
+    # The kernel cannot name the app's User: its role is read by name (signed in, so present).
+    target = ROLE_START_PAGES.get(getattr(request.user, "role", ""))
     try:
         return redirect(reverse(target)) if target else render(request, "home.html")
     except NoReverseMatch:

@@ -67,10 +67,16 @@ def client_ip(request: HttpRequest) -> str | None:
     return client
 
 
+class AxesHttpRequest(HttpRequest):
+    """A request django-axes has seen: it sets the client address it counts (`client_ip`)."""
+
+    axes_ip_address: str
+
+
 class LockoutHandler(AxesDatabaseHandler):
     """django-axes' database handler whose successful login forgives only her own failures."""
 
-    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def reset_user_attempts(self, request: AxesHttpRequest, credentials: dict | None = None) -> int:
         """Delete the failures of the account that logged in, from the address she used.
 
         Her failures from elsewhere (someone else guessing her password) keep counting, and so

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from buurtzorg.access import role_required
 from buurtzorg.audit import reads
@@ -18,6 +19,13 @@ CSV_HEADER = ["occurred_at", "username", "role", "action", "part", "detail", "ip
 LOG_READERS = reads.LOG_READER_ROLES
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request that passed django-htmx's middleware, which sets `request.htmx` (for the type
+    checker only: the kernel cannot name the app's User, so `user` keeps Django's type)."""
+
+    htmx: HtmxDetails
+
+
 def _filter_query(request: HttpRequest) -> str:
     """The current filters as a query string without `page`, for pagination links."""
     query = request.GET.copy()
@@ -27,7 +35,7 @@ def _filter_query(request: HttpRequest) -> str:
 
 @require_GET
 @role_required(*LOG_READERS)
-def access_log_page(request: HttpRequest) -> HttpResponse:
+def access_log_page(request: HtmxHttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
     query = _filter_query(request)
