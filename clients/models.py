@@ -7,7 +7,8 @@ rows (signs only on an actual problem, the sign belongs to the problem) live in
 `clients.selectors`.
 """
 
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,9 @@ from omaha.models import (
     SignSymptom,
 )
 from teams.models import Role, Team, team_scope_q
+
+if TYPE_CHECKING:  # charts draw ratings, so they import this module
+    from clients.charts import Chart
 
 BSN_INVALID = "A BSN is 9 digits and must pass the 11-test (elfproef)."
 BSN_REQUIRED = "A client needs a BSN; only an erased record has none."
@@ -170,6 +174,13 @@ class Client(PublicModel):
     discharge_reason = models.CharField(_("discharge reason"), max_length=200, blank=True)
 
     objects = ClientQuerySet.as_manager()
+
+    # Display-only rows a selector attaches for one page (annotations, not columns): the record
+    # page's care indications and network (`client_record_get_visible`), the list's active
+    # problem names (`client_list_with_problem_names`).
+    indication_rows: list[SimpleNamespace]
+    network_rows: list[SimpleNamespace]
+    active_problem_names: list[str]
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -323,6 +334,12 @@ class ClientProblem(PublicModel):
         null=True,
         blank=True,
     )
+
+    # Display-only, for the record page (not columns): its signs and care plan as rows
+    # (`client_record_problems`) and its ratings' trend chart (the page's view).
+    sign_rows: list[SimpleNamespace]
+    intervention_rows: list[SimpleNamespace]
+    chart: "Chart | None"
 
     class Meta:
         ordering = ["client", "status", "problem__number", "id"]

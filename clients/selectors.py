@@ -12,13 +12,14 @@ API view and export reaches rows only through these functions.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypedDict
 from uuid import UUID
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, F, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
@@ -116,11 +117,13 @@ def _fold(parents: QuerySet, attr: str, children: QuerySet, *, link: str, value:
     return parents.annotate(**{attr: ArraySubquery(rows)})
 
 
-def _unfold(parents: list, attr: str, children: QuerySet, *, link: str, value: Any) -> None:
+def _unfold(
+    parents: Sequence[Model], attr: str, children: QuerySet, *, link: str, value: Any
+) -> None:
     """Where `_fold` could not (SQLite): set `attr` on each parent from one query."""
     if _folds() or not parents:
         return
-    found: dict[int, list] = defaultdict(list)
+    found: dict[int, list[Any]] = defaultdict(list)
     rows = children.filter(**{f"{link}__in": [p.pk for p in parents]}).values_list(link, value)
     for parent_id, item in rows:
         found[parent_id].append(item)
@@ -128,7 +131,20 @@ def _unfold(parents: list, attr: str, children: QuerySet, *, link: str, value: A
         setattr(parent, attr, found[parent.pk])
 
 
-ACTIVE_PROBLEM_NAMES = {
+def _folded(parent: Model, attr: str) -> list[Any]:
+    """The list `_fold` or `_unfold` put on `parent` as `attr` (NULL: no children)."""
+    return getattr(parent, attr) or []
+
+
+class _Children(TypedDict):
+    """What `_fold`/`_unfold` read for each parent: `children` by `link`, as `value`."""
+
+    children: QuerySet[Any]
+    link: str
+    value: Any
+
+
+ACTIVE_PROBLEM_NAMES: _Children = {
     "children": ClientProblem.objects.filter(status=ProblemStatus.ACTIVE).order_by(
         "problem__number"
     ),
@@ -180,11 +196,13 @@ def client_problems(*, client: Client) -> QuerySet[ClientProblem]:
     )
 
 
-def _namespaces(items: list[dict[str, Any]] | None, *, dates: tuple[str, ...] = ()) -> list:
+def _namespaces(
+    items: list[dict[str, Any]], *, dates: tuple[str, ...] = ()
+) -> list[SimpleNamespace]:
     """JSON rows from an array subquery as objects, so templates read them like model rows."""
     rows = []
-    for item in items or []:
-        values = {
+    for item in items:
+        values: dict[str, Any] = {
             key: SimpleNamespace(**value) if isinstance(value, dict) else value
             for key, value in item.items()
         }
@@ -234,7 +252,7 @@ def client_record_get_visible(*, user: User, public_id: UUID | str) -> Client:
     only) come as `indication_rows` and `network_rows`: display-only rows, folded into the
     client's own query as JSON arrays so the page's query count does not grow with them.
     """
-    parts = [
+    parts: list[tuple[str, QuerySet[Any], JSONObject]] = [
         (
             "indication_json",
             CareIndication.objects.order_by("-valid_from", "id"),
@@ -251,8 +269,8 @@ def client_record_get_visible(*, user: User, public_id: UUID | str) -> Client:
     for attr, children, value in parts:
         _unfold([client], attr, children, link="client", value=value)
     dates = ("valid_from", "valid_until")
-    client.indication_rows = _namespaces(client.indication_json, dates=dates)
-    client.network_rows = _namespaces(client.network_json) if clinical else []
+    client.indication_rows = _namespaces(_folded(client, "indication_json"), dates=dates)
+    client.network_rows = _namespaces(_folded(client, "network_json")) if clinical else []
     return client
 
 
@@ -264,7 +282,7 @@ def client_record_problems(*, client: Client) -> list[ClientProblem]:
     problem (`sign_rows`, `intervention_rows`); ratings stay model rows (`ratings.all`) for
     the chart and the table. The API and the export use `client_problems` (model rows).
     """
-    parts = [
+    parts: list[tuple[str, QuerySet[Any], JSONObject]] = [
         ("sign_json", ClientProblemSign.objects.order_by("sign__number", "id"), SIGN_JSON),
         (
             "intervention_json",
@@ -280,13 +298,13 @@ def client_record_problems(*, client: Client) -> list[ClientProblem]:
     )
     for attr, children, value in parts:
         problems = _fold(problems, attr, children, link="client_problem", value=value)
-    problems = list(problems.order_by("status", "problem__number", "-identified_on", "id"))
+    rows = list(problems.order_by("status", "problem__number", "-identified_on", "id"))
     for attr, children, value in parts:
-        _unfold(problems, attr, children, link="client_problem", value=value)
-    for cp in problems:
-        cp.sign_rows = _namespaces(cp.sign_json)
-        cp.intervention_rows = _namespaces(cp.intervention_json)
-    return problems
+        _unfold(rows, attr, children, link="client_problem", value=value)
+    for cp in rows:
+        cp.sign_rows = _namespaces(_folded(cp, "sign_json"))
+        cp.intervention_rows = _namespaces(_folded(cp, "intervention_json"))
+    return rows
 
 
 def client_problem_get_visible(

@@ -7,12 +7,12 @@ the service it calls.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,13 +44,17 @@ from clients.selectors import (
 )
 from clients.services import SignInput
 from omaha.models import Severity, SignSymptom
+from teams.http import AuthenticatedHttpRequest
 from teams.models import Role
 from teams.selectors import team_for_nurse
+
+if TYPE_CHECKING:  # django-stubs' name for "a str or a lazy translation"; no runtime import
+    from django_stubs_ext import StrOrPromise
 
 ALL_ROLES = (Role.NURSE, Role.COACH, Role.BACK_OFFICE)
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
@@ -59,7 +63,7 @@ def _done(request: HttpRequest, url: str) -> HttpResponse:
 
 @require_GET
 @role_required(*ALL_ROLES)
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientFilterForm(request.GET or None)
     form.is_valid()
     data = getattr(form, "cleaned_data", {}) or {}
@@ -89,7 +93,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*ALL_ROLES)
-def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     record = reads.client_record_open(actor=request.user, public_id=public_id)
     client = record.client
     context: dict[str, Any] = {
@@ -111,7 +115,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_export(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     bundle = reads.client_record_export(actor=request.user, public_id=public_id)
     response = JsonResponse(bundle, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="omaha-record-{public_id}.json"'
@@ -127,7 +131,7 @@ def client_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def client_register(request: HttpRequest) -> HttpResponse:
+def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     suggestion = None
     own_team = team_for_nurse(nurse=request.user)
@@ -161,7 +165,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         client = client_get_editable(user=request.user, public_id=public_id)
         initial = {name: getattr(client, name) for name in services.CLIENT_FIELDS}
@@ -188,9 +192,9 @@ def _record_form(
     *,
     form_class: type,
     part: str,
-    title: str,
-    submit: str,
-    done_message: str,
+    title: "StrOrPromise",
+    submit: "StrOrPromise",
+    done_message: "StrOrPromise",
     on_problem: bool = False,
     anchor: str = "",
     initial: Callable[[], dict] | None = None,
@@ -205,13 +209,16 @@ def _record_form(
 
     @require_http_methods(["GET", "POST"])
     @role_required(Role.NURSE)
-    def view(request: HttpRequest, public_id: UUID, problem_id: UUID | None = None) -> HttpResponse:
+    def view(
+        request: AuthenticatedHttpRequest, public_id: UUID, problem_id: UUID | None = None
+    ) -> HttpResponse:
         form = form_class(request.POST or None, initial=initial() if initial else {})
         if request.method == "POST":
             client = client_get_editable(user=request.user, public_id=public_id)
             target: dict[str, Any] = {"client": client}
             back = client.get_absolute_url() + anchor
             if on_problem:
+                assert problem_id is not None  # the problem forms' URLs carry it
                 client_problem = client_problem_get_visible(
                     user=request.user, client=client, public_id=problem_id
                 )
@@ -270,7 +277,9 @@ network_add = _record_form(
 
 @require_POST
 @role_required(Role.NURSE)
-def network_remove(request: HttpRequest, public_id: UUID, contact_id: UUID) -> HttpResponse:
+def network_remove(
+    request: AuthenticatedHttpRequest, public_id: UUID, contact_id: UUID
+) -> HttpResponse:
     client = client_get_editable(user=request.user, public_id=public_id)
     contact = get_object_or_404(NetworkContact, client=client, public_id=contact_id)
     contact.client = client  # the service logs against it: no second read of the client
@@ -284,7 +293,7 @@ def network_remove(request: HttpRequest, public_id: UUID, contact_id: UUID) -> H
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def problem_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def problem_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Cascading form. GETs from htmx re-render it as the nurse picks domain, problem, signs."""
     if request.method == "POST":
         client = client_get_editable(user=request.user, public_id=public_id)
@@ -354,7 +363,7 @@ intervention_add = _record_form(
 @require_POST
 @role_required(Role.NURSE)
 def intervention_stop(
-    request: HttpRequest, public_id: UUID, problem_id: UUID, intervention_id: UUID
+    request: AuthenticatedHttpRequest, public_id: UUID, problem_id: UUID, intervention_id: UUID
 ) -> HttpResponse:
     client = client_get_editable(user=request.user, public_id=public_id)
     client_problem = client_problem_get_visible(

@@ -6,7 +6,7 @@ access row of its request. Anything the caller may not see, or may not do, answe
 no clinical endpoints.
 """
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.paginator import InvalidPage
@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,20 +36,18 @@ from clients.api.serializers import (
 from clients.models import Client, ClientProblem
 from clients.selectors import client_get_editable, client_problems
 from clients.services import SignInput
-from teams.models import Role
+from teams.http import signed_in_user
+from teams.models import Role, User
 
 RECORD_ROLES = (Role.NURSE, Role.COACH, Role.BACK_OFFICE)
 
 
-def _require_record_role(request: Request) -> None:
-    if request.user.role not in RECORD_ROLES:
+def _record_user(request: Request) -> User:
+    """The caller, if her role reads client records at all (404 otherwise)."""
+    user = signed_in_user(request)
+    if user.role not in RECORD_ROLES:
         raise NotFound
-
-
-def _editable_client(request: Request, public_id: UUID) -> Client:
-    """A client whose record the caller may change (nurses of its team only)."""
-    _require_record_role(request)
-    return client_get_editable(user=request.user, public_id=public_id)
+    return user
 
 
 def _client_problem(client: Client, public_id: UUID) -> ClientProblem:
@@ -62,6 +61,7 @@ class ClientListApi(generics.GenericAPIView):
     """Clients the caller may see (back office: administrative fields only)."""
 
     serializer_class = ClientOutput
+    pagination_class = PageNumberPagination  # the API's default, named for its page links
 
     @extend_schema(
         parameters=[
@@ -73,18 +73,19 @@ class ClientListApi(generics.GenericAPIView):
         responses={200: ClientOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        _require_record_role(request)
+        user = _record_user(request)
         params = request.query_params
-        pagination = self.paginator
+        pagination = cast(PageNumberPagination, self.paginator)  # pagination_class above
         number = params.get(pagination.page_query_param) or 1
         try:
             listing = reads.client_list_read(
-                actor=request.user,
+                actor=user,
                 query=params.get("q", "")[:80],
                 status=params.get("status", ""),
                 problem_code=params.get("problem", "")[:2],
                 page=number,
-                per_page=pagination.get_page_size(request),
+                # None only without a PAGE_SIZE setting (there is one): the pages' size then
+                per_page=pagination.get_page_size(request) or reads.PAGE_SIZE,
                 strict=True,
                 problem_names=False,
             )
@@ -98,11 +99,12 @@ class ClientListApi(generics.GenericAPIView):
 
     @extend_schema(request=ClientInput, responses={201: ClientDetailOutput})
     def post(self, request: Request) -> Response:
-        if request.user.role != Role.NURSE:
+        user = signed_in_user(request)
+        if user.role != Role.NURSE:
             raise NotFound
         data = ClientInput(data=request.data)
         data.is_valid(raise_exception=True)
-        client = services.client_register(actor=request.user, **data.validated_data)
+        client = services.client_register(actor=user, **data.validated_data)
         return Response(ClientDetailOutput(client).data, status=status.HTTP_201_CREATED)
 
 
@@ -111,17 +113,18 @@ class ClientDetailApi(generics.GenericAPIView):
 
     @extend_schema(responses={200: ClientDetailOutput})
     def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        _require_record_role(request)
-        record = reads.client_detail_read(actor=request.user, public_id=id)
+        user = _record_user(request)
+        record = reads.client_detail_read(actor=user, public_id=id)
         output = ClientDetailOutput if record.clinical else ClientAdminDetailOutput
         return Response(output(record.client).data)
 
     @extend_schema(request=ClientUpdateInput, responses={200: ClientDetailOutput})
     def patch(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        client = _editable_client(request, id)
+        user = _record_user(request)
+        client = client_get_editable(user=user, public_id=id)  # its nurses only
         data = ClientUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        client = services.client_update(client=client, actor=request.user, **data.validated_data)
+        client = services.client_update(client=client, actor=user, **data.validated_data)
         return Response(ClientDetailOutput(client).data)
 
 
@@ -133,18 +136,19 @@ class ClientProblemListApi(generics.GenericAPIView):
 
     @extend_schema(responses={200: ClientProblemOutput(many=True)})
     def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        _require_record_role(request)
-        problems = reads.client_problems_read(actor=request.user, public_id=id)
+        user = _record_user(request)
+        problems = reads.client_problems_read(actor=user, public_id=id)
         return Response(ClientProblemOutput(problems, many=True).data)
 
     @extend_schema(request=ClientProblemInput, responses={201: ClientProblemOutput})
     def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        client = _editable_client(request, id)
+        user = _record_user(request)
+        client = client_get_editable(user=user, public_id=id)  # its nurses only
         data = ClientProblemInput(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         values["signs"] = [SignInput(**s) for s in values.get("signs", [])]
-        client_problem = services.client_problem_add(client=client, actor=request.user, **values)
+        client_problem = services.client_problem_add(client=client, actor=user, **values)
         created = client_problems(client=client).get(pk=client_problem.pk)
         return Response(ClientProblemOutput(created).data, status=status.HTTP_201_CREATED)
 
@@ -157,19 +161,20 @@ class InterventionListApi(generics.GenericAPIView):
 
     @extend_schema(responses={200: ClientInterventionOutput(many=True)})
     def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        _require_record_role(request)
-        interventions = reads.care_plan_read(actor=request.user, public_id=id)
+        user = _record_user(request)
+        interventions = reads.care_plan_read(actor=user, public_id=id)
         return Response(ClientInterventionOutput(interventions, many=True).data)
 
     @extend_schema(request=ClientInterventionInput, responses={201: ClientInterventionOutput})
     def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        client = _editable_client(request, id)
+        user = _record_user(request)
+        client = client_get_editable(user=user, public_id=id)  # its nurses only
         data = ClientInterventionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         client_problem = _client_problem(client, values.pop("client_problem"))
         intervention = services.intervention_add(
-            client_problem=client_problem, actor=request.user, **values
+            client_problem=client_problem, actor=user, **values
         )
         return Response(ClientInterventionOutput(intervention).data, status=status.HTTP_201_CREATED)
 
@@ -182,20 +187,19 @@ class RatingListApi(generics.GenericAPIView):
 
     @extend_schema(responses={200: ClientRatingOutput(many=True)})
     def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        _require_record_role(request)
-        ratings = reads.client_ratings_read(actor=request.user, public_id=id)
+        user = _record_user(request)
+        ratings = reads.client_ratings_read(actor=user, public_id=id)
         return Response(ClientRatingOutput(ratings, many=True).data)
 
     @extend_schema(request=ClientRatingInput, responses={201: ClientRatingOutput})
     def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        client = _editable_client(request, id)
+        user = _record_user(request)
+        client = client_get_editable(user=user, public_id=id)  # its nurses only
         data = ClientRatingInput(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         client_problem = _client_problem(client, values.pop("client_problem"))
-        rating = services.outcome_rating_add(
-            client_problem=client_problem, actor=request.user, **values
-        )
+        rating = services.outcome_rating_add(client_problem=client_problem, actor=user, **values)
         return Response(ClientRatingOutput(rating).data, status=status.HTTP_201_CREATED)
 
 
@@ -204,5 +208,5 @@ class ClientExportApi(generics.GenericAPIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
-        _require_record_role(request)
-        return Response(reads.client_record_export(actor=request.user, public_id=id))
+        user = _record_user(request)
+        return Response(reads.client_record_export(actor=user, public_id=id))

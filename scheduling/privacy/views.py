@@ -3,7 +3,7 @@
 import json
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from buurtzorg.access import role_required
 from buurtzorg.audit.pdf import render_pdf
 from scheduling.privacy.reads import client_data_export
+from teams.http import AuthenticatedHttpRequest
 from teams.models import Role
 
 PDF_SECTIONS = [
@@ -26,7 +27,7 @@ PDF_SECTIONS = [
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def client_export_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_export_json(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     data = client_data_export(actor=request.user, public_id=public_id, kind="json")
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
@@ -37,7 +38,7 @@ def client_export_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def client_export_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_export_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     data = client_data_export(actor=request.user, public_id=public_id, kind="pdf")
     sections = [(title, data[key]) for key, title in PDF_SECTIONS]
     pdf = render_pdf(
