@@ -16,7 +16,6 @@ from uuid import UUID
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import Http404
 
 from buurtzorg.audit.context import current_request
 from buurtzorg.audit.models import Action
@@ -24,6 +23,7 @@ from buurtzorg.audit.services import access_log_write
 from clients.export import client_record_fhir
 from clients.models import Client, ClientProblem, Intervention, OutcomeRating, ProblemStatus
 from clients.selectors import (
+    client_get_clinical,
     client_get_editable,
     client_get_visible,
     client_interventions,
@@ -41,7 +41,6 @@ from clients.selectors import (
 from teams.models import User
 
 PAGE_SIZE = 25
-NOT_FOUND = "No Client matches the given query."  # get_object_or_404's words for a client
 
 
 def access_detail(*parts: str) -> str:
@@ -176,21 +175,10 @@ def client_detail_read(*, actor: User, public_id: UUID | str) -> ClientRecord:
     return record
 
 
-def clinical_client_get(*, actor: User, public_id: UUID | str) -> Client:
-    """A client whose clinical content `actor` may read; 404 for back office like strangers.
-
-    (A gate, not a read service: it logs nothing. Its home is `clients.selectors`.)
-    """
-    client = client_get_visible(user=actor, public_id=public_id)
-    if not user_reads_clinical(user=actor):
-        raise Http404(NOT_FOUND)  # the same answer as for a record that does not exist
-    return client
-
-
 @transaction.atomic
 def client_problems_read(*, actor: User, public_id: UUID | str) -> list[ClientProblem]:
     """The Omaha problems of a client with modifiers, signs, care plan and ratings."""
-    client = clinical_client_get(actor=actor, public_id=public_id)
+    client = client_get_clinical(user=actor, public_id=public_id)
     problems = list(client_problems(client=client))
     _log(actor, Action.VIEW, client, "problems", access_detail())
     return problems
@@ -199,7 +187,7 @@ def client_problems_read(*, actor: User, public_id: UUID | str) -> list[ClientPr
 @transaction.atomic
 def care_plan_read(*, actor: User, public_id: UUID | str) -> list[Intervention]:
     """The care plan: the interventions of every problem of a client."""
-    client = clinical_client_get(actor=actor, public_id=public_id)
+    client = client_get_clinical(user=actor, public_id=public_id)
     interventions = list(client_interventions(client=client))
     _log(actor, Action.VIEW, client, "care-plan", access_detail())
     return interventions
@@ -208,7 +196,7 @@ def care_plan_read(*, actor: User, public_id: UUID | str) -> list[Intervention]:
 @transaction.atomic
 def client_ratings_read(*, actor: User, public_id: UUID | str) -> list[OutcomeRating]:
     """Every outcome rating of a client, per problem over time."""
-    client = clinical_client_get(actor=actor, public_id=public_id)
+    client = client_get_clinical(user=actor, public_id=public_id)
     ratings = list(client_ratings(client=client))
     _log(actor, Action.VIEW, client, "ratings", access_detail())
     return ratings
@@ -217,7 +205,7 @@ def client_ratings_read(*, actor: User, public_id: UUID | str) -> list[OutcomeRa
 @transaction.atomic
 def client_record_export(*, actor: User, public_id: UUID | str) -> dict[str, Any]:
     """The whole Omaha record as FHIR-style JSON, logged as an export (pages and API alike)."""
-    client = clinical_client_get(actor=actor, public_id=public_id)
+    client = client_get_clinical(user=actor, public_id=public_id)
     bundle = client_record_fhir(client=client)
     _log(actor, Action.EXPORT, client, "omaha-record", "FHIR JSON (HL7 oms)")
     return bundle

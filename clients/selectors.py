@@ -65,6 +65,14 @@ def client_get_editable(*, user: User, public_id: UUID | str) -> Client:
     return client_get_visible(user=user, public_id=public_id)
 
 
+def client_get_clinical(*, user: User, public_id: UUID | str) -> Client:
+    """A client whose clinical content (Omaha record, care plan, ratings, the record's export)
+    `user` may read. Back office and administrators get 404 here, like strangers."""
+    if not user_reads_clinical(user=user):
+        return get_object_or_404(Client.objects.none(), public_id=public_id)
+    return client_get_visible(user=user, public_id=public_id)
+
+
 def client_search(
     *,
     user: User,

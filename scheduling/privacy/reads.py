@@ -15,7 +15,7 @@ from django.utils import timezone
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import access_log_write
 from clients.models import Client
-from clients.reads import clinical_client_get
+from clients.selectors import client_get_clinical
 from scheduling.history.selectors import client_history
 from teams.models import User
 
@@ -78,7 +78,7 @@ def client_data(*, client: Client) -> dict[str, Any]:
 def client_data_export(*, actor: User, public_id: UUID | str, kind: str) -> dict[str, Any]:
     """The subject access copy of a client `actor` may read clinically, logged as an export
     of `kind` (json, pdf). 404, and no access row, for anyone else."""
-    client = clinical_client_get(actor=actor, public_id=public_id)
+    client = client_get_clinical(user=actor, public_id=public_id)
     data = client_data(client=client)
     access_log_write(
         actor=actor,

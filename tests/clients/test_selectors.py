@@ -8,6 +8,7 @@ from django.http import Http404
 from clients.export import client_record_fhir
 from clients.models import ClientStatus
 from clients.selectors import (
+    client_get_clinical,
     client_get_editable,
     client_get_visible,
     client_list_visible,
@@ -58,6 +59,27 @@ def test_only_own_nurse_may_edit(access_world, client_record, who: str) -> None:
     with pytest.raises(Http404, match="No Client matches"):
         client_get_editable(user=getattr(access_world, who), public_id=client_record.public_id)
     assert client_get_editable(user=access_world.nurse_a, public_id=client_record.public_id)
+
+
+@pytest.mark.parametrize("who", ["back_office", "admin", "nurse_b", "coach_b"])
+def test_clinical_content_is_404_for_back_office_like_for_strangers(
+    access_world, client_record, who: str
+) -> None:
+    # back office sees the client's administrative fields, yet its clinical content answers
+    # exactly like another team's record, or one that does not exist
+    assert client_get_visible(user=access_world.back_office, public_id=client_record.public_id)
+    with pytest.raises(Http404, match="No Client matches the given query."):
+        client_get_clinical(user=getattr(access_world, who), public_id=client_record.public_id)
+    with pytest.raises(Http404, match="No Client matches the given query."):
+        client_get_clinical(user=access_world.nurse_a, public_id=ClientFactory.build().public_id)
+
+
+@pytest.mark.parametrize("who", ["nurse_a", "coach_a"])
+def test_clinical_content_for_the_teams_nurses_and_coaches(
+    access_world, client_record, who: str
+) -> None:
+    user = getattr(access_world, who)
+    assert client_get_clinical(user=user, public_id=client_record.public_id) == client_record
 
 
 def test_nurse_who_left_the_team_sees_nothing(access_world, client_record) -> None:
