@@ -129,6 +129,19 @@ def test_a_write_logs_one_row_for_its_actor(
     )
 
 
+@pytest.mark.parametrize(
+    ("write", "field"),
+    [(_problem, "identified_by"), (_intervention, "created_by"), (_rating, "rated_by")],
+)
+def test_a_row_with_an_author_field_records_the_actor(
+    access_world, client_record, write: Callable, field: str
+) -> None:
+    # the problem, care plan line or rating says who made it: the nurse who called the service
+    row = write(access_world.nurse_a, client_record)
+    row.refresh_from_db()
+    assert getattr(row, field) == access_world.nurse_a
+
+
 def test_registration_is_logged_and_through_the_api_says_so(access_world, insurer) -> None:
     # given a request that came in through the API
     request = RequestFactory().post("/api/clients/")
