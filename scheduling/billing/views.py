@@ -5,7 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -14,20 +14,21 @@ from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from scheduling.billing import reads, selectors, services
 from scheduling.billing.forms import ContractForm, RunStartForm, TariffForm
+from teams.http import AuthenticatedHttpRequest
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _run_list_context(request: HttpRequest, form: RunStartForm) -> dict:
+def _run_list_context(request: AuthenticatedHttpRequest, form: RunStartForm) -> dict:
     runs = selectors.billing_run_list_visible(user=request.user)
     return {"form": form, "page": Paginator(runs, 25).get_page(request.GET.get("page"))}
 
 
 @require_GET
 @role_required(*selectors.BILLING_ROLES)
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The back office's start page: start a run, and the history of runs."""
     template = "billing/run_list.html" + ("#run-rows" if request.htmx else "")
     return render(request, template, _run_list_context(request, RunStartForm()))
@@ -35,7 +36,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.BILLING_ROLES)
-def run_start(request: HttpRequest) -> HttpResponse:
+def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RunStartForm(request.POST)
     if form.is_valid():
         try:
@@ -53,7 +54,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*selectors.BILLING_ROLES)
-def run_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def run_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     page = reads.billing_run_open(actor=request.user, public_id=public_id)
     context = {
         "run": page.run,
@@ -69,7 +70,7 @@ def run_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(*selectors.BILLING_ROLES)
-def run_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def run_progress(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Polled by htmx while the run works; asks for a full reload once it is done."""
     run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
     response = render(request, "billing/run_detail.html#run-progress", {"run": run})
@@ -80,7 +81,7 @@ def run_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.BILLING_ROLES)
-def run_rerun(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def run_rerun(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
     try:
         services.billing_run_request(period=run.period, insurer=run.insurer, actor=request.user)
@@ -93,7 +94,7 @@ def run_rerun(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.BILLING_ROLES)
-def run_check(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def run_check(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Check again (after fixing something): the check runs in the worker."""
     run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
     try:
@@ -110,7 +111,7 @@ def run_check(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.BILLING_ROLES)
-def run_finalise(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def run_finalise(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
     try:
         services.billing_run_finalise(run=run, actor=request.user)
@@ -123,7 +124,7 @@ def run_finalise(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(*selectors.BILLING_ROLES)
-def file_download(request: HttpRequest, public_id: UUID) -> FileResponse:
+def file_download(request: AuthenticatedHttpRequest, public_id: UUID) -> FileResponse:
     run_file = reads.billing_file_open(actor=request.user, public_id=public_id)
     return FileResponse(
         run_file.file.open("rb"),
@@ -138,14 +139,14 @@ def file_download(request: HttpRequest, public_id: UUID) -> FileResponse:
 
 @require_GET
 @role_required(*selectors.BILLING_ROLES)
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contracts = selectors.contract_list_visible(user=request.user)
     return render(request, "billing/contract_list.html", {"contracts": contracts})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.BILLING_ROLES)
-def contract_create(request: HttpRequest) -> HttpResponse:
+def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"insurer": request.GET.get("insurer"), "year": request.GET.get("year")}
     form = ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +162,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.BILLING_ROLES)
-def contract_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     contract = selectors.contract_get_visible(user=request.user, public_id=public_id)
     form = TariffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,10 +31,11 @@ from scheduling.selectors import (
 )
 from scheduling.services.rota import local_datetime, local_span
 from scheduling.week import parse_week, split_by_day, week_bounds, week_days
+from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, Team
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
@@ -43,7 +44,7 @@ def _rota_url(team: Team, day: dt.date | None = None) -> str:
     return url + (f"&week={day.isoformat()}" if day else "")
 
 
-def _team_from_request(request: HttpRequest) -> Team:
+def _team_from_request(request: AuthenticatedHttpRequest) -> Team:
     raw = request.GET.get("team") or request.POST.get("team")
     try:
         public_id = UUID(raw) if raw else None
@@ -52,7 +53,7 @@ def _team_from_request(request: HttpRequest) -> Team:
     return rota_team_get_visible(user=request.user, public_id=public_id)
 
 
-def _team_and_nurses(request: HttpRequest) -> tuple[Team, list]:
+def _team_and_nurses(request: AuthenticatedHttpRequest) -> tuple[Team, list]:
     raw = request.GET.get("team") or request.POST.get("team")
     try:
         public_id = UUID(raw) if raw else None
@@ -61,7 +62,7 @@ def _team_and_nurses(request: HttpRequest) -> tuple[Team, list]:
     return rota_team_with_nurses(user=request.user, public_id=public_id)
 
 
-def _editable_team(request: HttpRequest) -> Team:
+def _editable_team(request: AuthenticatedHttpRequest) -> Team:
     team = _team_from_request(request)
     if not rota_can_edit(user=request.user, team=team):
         raise Http404
@@ -69,7 +70,7 @@ def _editable_team(request: HttpRequest) -> Team:
 
 
 @role_required(Role.NURSE, Role.COACH)
-def rota_page(request: HttpRequest) -> HttpResponse:
+def rota_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Week grid per nurse with the coverage gaps of the week highlighted.
 
     A constant number of queries: the team with its nurses, the rules, the arrangements, the
@@ -167,7 +168,9 @@ def _shift_times(data: dict) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def shift_form_page(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+def shift_form_page(
+    request: AuthenticatedHttpRequest, public_id: UUID | None = None
+) -> HttpResponse:
     shift = shift_get_visible(user=request.user, public_id=public_id) if public_id else None
     team = shift.team if shift else _editable_team(request)
     if not rota_can_edit(user=request.user, team=team):
@@ -204,7 +207,7 @@ def shift_form_page(request: HttpRequest, public_id: UUID | None = None) -> Http
 
 @require_POST
 @role_required(Role.NURSE)
-def shift_delete_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def shift_delete_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     shift = shift_get_visible(user=request.user, public_id=public_id)
     if not rota_can_edit(user=request.user, team=shift.team):
         raise Http404
@@ -215,7 +218,7 @@ def shift_delete_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def leave_form_page(request: HttpRequest) -> HttpResponse:
+def leave_form_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = _editable_team(request)
     form = LeaveForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +241,7 @@ def leave_form_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NURSE)
-def leave_delete_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def leave_delete_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = _editable_team(request)
     leave = team_leave_get(team=team, public_id=public_id)
     services.leave_delete(leave=leave, actor=request.user)
@@ -248,7 +251,7 @@ def leave_delete_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NURSE)
-def coverage_rule_page(request: HttpRequest) -> HttpResponse:
+def coverage_rule_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = _editable_team(request)
     if "remove" in request.POST:
         rule = get_object_or_404(CoverageRule, team=team, public_id=request.POST["remove"])
@@ -264,13 +267,13 @@ def coverage_rule_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Coverage rule added.")
             return _done(request, _rota_url(team))
-    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return _done(request, _rota_url(team))
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def cover_arrangement_page(request: HttpRequest) -> HttpResponse:
+def cover_arrangement_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Our night shifts also cover a neighbouring team (its own page: the team list is long)."""
     team = _editable_team(request)
     form = CoverArrangementForm(request.POST or None, team=team)
@@ -288,7 +291,7 @@ def cover_arrangement_page(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.NURSE, Role.COACH)
-def coverage_page(request: HttpRequest) -> HttpResponse:
+def coverage_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every gap in the team's rota for the next 28 days (what the nightly check warns about)."""
     team = _team_from_request(request)
     start_day = timezone.localdate()
