@@ -3,7 +3,7 @@ save through `scheduling.billing.services` (one contract per insurer and year, a
 zero for a billable service); runs and their files are only shown, without the pre-flight
 findings, errors or files themselves (they name clients)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from buurtzorg.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from scheduling.billing.models import BillingRun, Contract, RunFile, Tariff
 from scheduling.billing.services import contract_create, tariff_set
+from teams.models import User
 
 
 class TariffInline(ReadOnlyInline):
@@ -43,7 +44,7 @@ class ContractAdmin(ServiceAdmin):
             insurer=data["insurer"],
             year=data["year"],
             reference=data.get("reference", ""),
-            actor=request.user,
+            actor=cast(User, request.user),  # the admin site lets only signed-in staff in
         )
 
 
@@ -66,7 +67,7 @@ class TariffAdmin(ServiceAdmin):
             contract=obj.contract if change else data["contract"],
             service=obj.service if change else data["service"],
             hourly_rate=data["hourly_rate"],
-            actor=request.user,
+            actor=cast(User, request.user),  # the admin site lets only signed-in staff in
         )
 
 

@@ -1,8 +1,11 @@
+from typing import cast
+
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,21 +18,31 @@ from scheduling.billing.api.serializers import (
     RunStartInput,
 )
 from scheduling.billing.models import BillingRun, RunFile
+from teams.models import User
 
 
-class BillingPermission(has_role(*selectors.BILLING_ROLES)):
+class BillingPermission(BasePermission):
     """Back office only. Other signed-in users get 404, like for anything they may not see."""
+
+    # The kernel's role check, held rather than subclassed: `has_role` makes its class at
+    # run time, which a type checker cannot use as a base.
+    role_permission = has_role(*selectors.BILLING_ROLES)()
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        if not super().has_permission(request, view):
+        if not self.role_permission.has_permission(request, view):
             raise NotFound
         return True
 
 
+def _user(request: Request) -> User:
+    """The signed-in back-office user: BillingPermission lets no anonymous request through."""
+    return cast(User, request.user)
+
+
 def _runs(request: Request) -> QuerySet[BillingRun]:
-    return selectors.billing_run_list_visible(user=request.user).prefetch_related(
+    return selectors.billing_run_list_visible(user=_user(request)).prefetch_related(
         Prefetch("files", queryset=RunFile.objects.select_related("insurer"))
     )
 
@@ -50,7 +63,7 @@ class RunListApi(generics.ListAPIView):
         uzovi = data.validated_data.get("insurer_uzovi") or ""
         insurer = services.insurer_by_uzovi(uzovi) if uzovi else None
         result = services.billing_run_request(
-            period=data.validated_data["period"], insurer=insurer, actor=request.user
+            period=data.validated_data["period"], insurer=insurer, actor=_user(request)
         )
         run = _runs(request).get(pk=result.run.pk)
         code = status.HTTP_201_CREATED if result.started else status.HTTP_200_OK
@@ -62,7 +75,9 @@ class RunDetailApi(generics.RetrieveAPIView):
     permission_classes = [BillingPermission]
 
     def get_object(self) -> BillingRun:
-        run = selectors.billing_run_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        run = selectors.billing_run_get_visible(
+            user=_user(self.request), public_id=self.kwargs["id"]
+        )
         return _runs(self.request).get(pk=run.pk)
 
 
@@ -73,12 +88,12 @@ class RunPreflightApi(APIView):
 
     @extend_schema(responses={200: PreflightOutput})
     def get(self, request: Request, id: str) -> Response:  # noqa: A002
-        preflight = reads.billing_preflight_read(actor=request.user, public_id=id)
+        preflight = reads.billing_preflight_read(actor=_user(request), public_id=id)
         return Response(_preflight_output(preflight))
 
     @extend_schema(request=None, responses={202: PreflightOutput})
     def post(self, request: Request, id: str) -> Response:  # noqa: A002
-        run = selectors.billing_run_get_visible(user=request.user, public_id=id)
+        run = selectors.billing_run_get_visible(user=_user(request), public_id=id)
         services.billing_run_check_request(run=run)  # (a refusal is a 400, as everywhere)
         # The check runs in the worker: until it is done there is no list (and nothing read).
         pending = reads.Preflight(run=run, problems=[], blocking=0)
@@ -100,8 +115,8 @@ class RunFinaliseApi(APIView):
 
     @extend_schema(request=None, responses={200: RunOutput})
     def post(self, request: Request, id: str) -> Response:  # noqa: A002
-        run = selectors.billing_run_get_visible(user=request.user, public_id=id)
-        services.billing_run_finalise(run=run, actor=request.user)
+        run = selectors.billing_run_get_visible(user=_user(request), public_id=id)
+        services.billing_run_finalise(run=run, actor=_user(request))
         run = _runs(request).get(pk=run.pk)
         return Response(RunOutput(run, context={"request": request}).data)
 
@@ -115,7 +130,7 @@ class RunFileApi(APIView):
         responses={(200, "application/octet-stream"): OpenApiResponse(description="file")}
     )
     def get(self, request: Request, id: str) -> FileResponse:  # noqa: A002
-        run_file = reads.billing_file_open(actor=request.user, public_id=id)
+        run_file = reads.billing_file_open(actor=_user(request), public_id=id)
         return FileResponse(
             run_file.file.open("rb"),
             as_attachment=True,
