@@ -299,7 +299,8 @@ def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
             units=Sum("units"),
             amount=Sum("amount"),
             hourly_rate=Max("hourly_rate", filter=Q(kind=LineKind.DEBIT)),
-            insurer_id=Max("insurer_id"),
+            # (not named insurer_id: an annotation may not take a field's name)
+            line_insurer_id=Max("insurer_id"),
             bsn=Max("bsn"),
             policy_number=Max("policy_number"),
             visit_lists=IdList("visit_ids"),
@@ -317,7 +318,7 @@ def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
         result.append(
             BilledNet(
                 client_id=row["client_id"],
-                insurer_id=row["insurer_id"],
+                insurer_id=row["line_insurer_id"],
                 bsn=row["bsn"],
                 policy_number=row["policy_number"],
                 service_id=row["service_id"],

@@ -1,5 +1,7 @@
 """Shapes of the billing pages' input. Rules live in the services."""
 
+import datetime as dt
+
 from django import forms
 
 from clients.models import Insurer
@@ -12,7 +14,7 @@ class MonthField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
-    def to_python(self, value: object) -> object:
+    def to_python(self, value: str | dt.datetime | dt.date | None) -> dt.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else day
 

@@ -71,11 +71,12 @@ def run_service_summary(*, run: BillingRun) -> list[dict]:
     built; grouped from the lines (SQL) for a run built before it kept them."""
     if run.summary or not run.line_count:
         return [{**row, "amount": Decimal(row["amount"])} for row in run.summary]
-    return list(
-        run.lines.values("insurer__name", "insurer__uzovi", "service_code", "kind")
+    return [
+        dict(row)
+        for row in run.lines.values("insurer__name", "insurer__uzovi", "service_code", "kind")
         .annotate(lines=Count("id"), units=Sum("units"), amount=Sum("amount"))
         .order_by("insurer__name", "kind", "service_code")
-    )
+    ]
 
 
 # --- pre-flight -------------------------------------------------------------------------------

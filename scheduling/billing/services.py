@@ -29,7 +29,7 @@ from django.db import (
     connection,
     transaction,
 )
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 
 from buurtzorg.tasks import RETRYABLE_ERRORS
@@ -482,33 +482,29 @@ def render_invoice_files(invoice: InsurerInvoice) -> list[RenderedFile]:
     """The three files of one insurer's invoice. Pure: same invoice, same bytes."""
     exporter = get_exporter()
     stem = f"{invoice.invoice_number}-{invoice.uzovi}"
-    common = {
-        "insurer_uzovi": invoice.uzovi,
-        "invoice_number": invoice.invoice_number,
-        "total": invoice.total,
-    }
+
+    def rendered(kind: str, filename: str, content_type: str, content: bytes) -> RenderedFile:
+        return RenderedFile(
+            kind=kind,
+            filename=filename,
+            content_type=content_type,
+            content=content,
+            insurer_uzovi=invoice.uzovi,
+            invoice_number=invoice.invoice_number,
+            total=invoice.total,
+        )
+
     return [
-        RenderedFile(
-            kind=FileKind.CSV,
-            filename=f"{stem}.csv",
-            content_type="text/csv; charset=utf-8",
-            content=invoice_csv_bytes(invoice),
-            **common,
+        rendered(
+            FileKind.CSV, f"{stem}.csv", "text/csv; charset=utf-8", invoice_csv_bytes(invoice)
         ),
-        RenderedFile(
-            kind=FileKind.DECLARATION,
-            filename=exporter.filename(invoice),
-            content_type=exporter.content_type,
-            content=exporter.render(invoice),
-            **common,
+        rendered(
+            FileKind.DECLARATION,
+            exporter.filename(invoice),
+            exporter.content_type,
+            exporter.render(invoice),
         ),
-        RenderedFile(
-            kind=FileKind.PDF,
-            filename=f"{stem}.pdf",
-            content_type="application/pdf",
-            content=invoice_pdf_bytes(invoice),
-            **common,
-        ),
+        rendered(FileKind.PDF, f"{stem}.pdf", "application/pdf", invoice_pdf_bytes(invoice)),
     ]
 
 
@@ -600,7 +596,7 @@ def _build(run: BillingRun) -> BillingRun:
         locked = BillingRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != RunStatus.RUNNING:
             return locked  # finalised or restarted meanwhile: leave it alone
-        old_paths = [f.file.name for f in locked.files.all()]
+        old_paths = [f.file.name for f in locked.files.all() if f.file.name]
         locked.files.all().delete()
         locked.lines.all().delete()
         _store_lines(locked, lines)
@@ -684,8 +680,12 @@ def _store_lines(run: BillingRun, lines: list[LineData]) -> None:
                 )
 
 
-def _column(field: str) -> str:
-    return InvoiceLine._meta.get_field(field).column
+def _column(name: str) -> str:
+    field = InvoiceLine._meta.get_field(name)
+    # Every LINE_FIELDS name is a concrete column of InvoiceLine.
+    assert isinstance(field, Field)
+    assert field.column
+    return field.column
 
 
 # --- finalising and re-exporting --------------------------------------------------------------
