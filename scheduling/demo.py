@@ -93,6 +93,12 @@ def _plan(client: Client, nurse: User | None, start: dt.datetime, service: CareS
     if Visit.objects.filter(client=client, starts_at=start).exists():
         return 0
     plan = list(Intervention.objects.filter(client_problem__client=client, is_active=True)[:3])
+    actor = nurse
+    if actor is None:  # an unassigned visit is planned in the name of one of the team's nurses
+        membership = client.team.memberships.select_related("nurse").first()
+        if membership is None:
+            return 0
+        actor = membership.nurse
     try:
         with transaction.atomic():
             visit_schedule(
@@ -102,7 +108,7 @@ def _plan(client: Client, nurse: User | None, start: dt.datetime, service: CareS
                 planned_minutes=30,
                 planned_interventions=plan,
                 service=service,
-                actor=nurse or client.team.memberships.first().nurse,
+                actor=actor,
                 check_actor=False,
             )
     except ValidationError:

@@ -38,7 +38,7 @@ def changes_for(event_model: type[models.Model], events: models.QuerySet) -> lis
     names = _tracked_fields(event_model)
     object_ids = set(events.values_list("pgh_obj_id", flat=True))
     rows = list(
-        event_model.objects.filter(pgh_obj_id__in=object_ids)
+        event_model._default_manager.filter(pgh_obj_id__in=object_ids)
         .order_by("pgh_obj_id", "pgh_id")
         .values("pgh_obj_id", "pgh_label", "pgh_created_at", "pgh_context_id", *names)
     )
@@ -59,7 +59,7 @@ def changes_for(event_model: type[models.Model], events: models.QuerySet) -> lis
         meta = contexts.get(row["pgh_context_id"], {})
         result.append(
             Change(
-                model=event_model._meta.model_name.removesuffix("event"),
+                model=event_model.__name__.lower().removesuffix("event"),
                 object_id=row["pgh_obj_id"],
                 label=row["pgh_label"],
                 at=row["pgh_created_at"],
@@ -77,7 +77,7 @@ def client_history(*, client_pk: int) -> list[Change]:
     problem_ids = set(problems.values_list("pgh_obj_id", flat=True))
     indications = history.CareIndicationEvent.objects.filter(client_id=client_pk)
     network = history.NetworkContactEvent.objects.filter(client_id=client_pk)
-    parts = [
+    parts: list[tuple[type[models.Model], models.QuerySet]] = [
         (history.ClientEvent, history.ClientEvent.objects.filter(pgh_obj_id=client_pk)),
         (history.CareIndicationEvent, indications),
         (history.NetworkContactEvent, network),
