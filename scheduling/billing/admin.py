@@ -17,10 +17,10 @@ from teams.models import User
 
 class TariffInline(ReadOnlyInline):
     model = Tariff
-    fields = ["service", "hourly_rate"]
+    fields = ["service", "hourly_rate", "set_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tariff]:
-        return super().get_queryset(request).select_related("service")
+        return super().get_queryset(request).select_related("service", "set_by")
 
 
 @admin.register(Contract)
@@ -29,9 +29,9 @@ class ContractAdmin(ServiceAdmin):
     tariffs (see Tariffs)."""
 
     fields = ["insurer", "year", "reference"]
-    list_display = ["insurer", "year", "reference"]
+    list_display = ["insurer", "year", "reference", "created_by"]
     list_filter = ["year"]
-    list_select_related = ["insurer"]
+    list_select_related = ["insurer", "created_by"]
     inlines = [TariffInline]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -53,9 +53,9 @@ class TariffAdmin(ServiceAdmin):
     """Set through `tariff_set`: on change only the rate can be edited."""
 
     fields = ["contract", "service", "hourly_rate"]
-    list_display = ["contract", "service", "hourly_rate"]
+    list_display = ["contract", "service", "hourly_rate", "set_by", "updated_at"]
     list_filter = ["contract__year"]
-    list_select_related = ["contract__insurer", "service"]
+    list_select_related = ["contract__insurer", "service", "set_by"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["contract", "service"] if obj is not None else []

@@ -25,6 +25,14 @@ class Contract(PublicModel):
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="contracts")
     year = models.PositiveSmallIntegerField(_("year"))
     reference = models.CharField(_("contract reference"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty for contracts added before this was recorded"),
+    )
 
     class Meta:
         ordering = ["-year", "insurer__name"]
@@ -47,9 +55,20 @@ class Contract(PublicModel):
 
 
 class Tariff(PublicModel):
+    """The hourly rate of one service in one contract. `set_by` set the current rate, at
+    `updated_at`: a rate is money, so who changed it is kept with it."""
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tariffs")
     service = models.ForeignKey(CareService, on_delete=models.PROTECT, related_name="tariffs")
     hourly_rate = models.DecimalField(_("hourly tariff (EUR)"), max_digits=8, decimal_places=2)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Who set the current rate; empty for rates set before this was recorded"),
+    )
 
     class Meta:
         ordering = ["contract", "service__code"]

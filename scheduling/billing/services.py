@@ -104,9 +104,11 @@ def invoice_number(*, period: dt.date, uzovi: str) -> str:
 
 @transaction.atomic
 def contract_create(*, insurer: Insurer, year: int, reference: str = "", actor: User) -> Contract:
+    """Add `insurer`'s contract for `year`, recording who added it. One per insurer and year:
+    the unique constraint turns a lost race into the same message."""
     if Contract.objects.filter(insurer=insurer, year=year).exists():
         raise ValidationError({"year": [CONTRACT_EXISTS.format(insurer=insurer.name, year=year)]})
-    contract = Contract(insurer=insurer, year=year, reference=reference)
+    contract = Contract(insurer=insurer, year=year, reference=reference, created_by=actor)
     contract.full_clean()
     try:
         with transaction.atomic():
@@ -122,7 +124,10 @@ def contract_create(*, insurer: Insurer, year: int, reference: str = "", actor: 
 def tariff_set(
     *, contract: Contract, service: CareService, hourly_rate: Decimal, actor: User
 ) -> Tariff:
-    """Create or change the tariff of `service` in `contract`. Zero or negative is refused."""
+    """Create or change the tariff of `service` in `contract`, recording who set the rate.
+
+    Zero or negative is refused. The contract row is locked, so two people setting the same
+    tariff at once cannot both create it."""
     if hourly_rate is None or hourly_rate <= 0:
         raise ValidationError({"hourly_rate": [TARIFF_ZERO_OR_NEGATIVE]})
     if not service.is_billable:
@@ -131,7 +136,7 @@ def tariff_set(
     tariff = Tariff.objects.filter(contract=contract, service=service).first() or Tariff(
         contract=contract, service=service
     )
-    tariff.hourly_rate = hourly_rate
+    tariff.hourly_rate, tariff.set_by = hourly_rate, actor
     tariff.full_clean()
     tariff.save()
     return tariff
