@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Insurer
 from scheduling.models import CareService
@@ -20,26 +21,26 @@ class MonthField(forms.DateField):
 
 
 class RunStartForm(forms.Form):
-    period = MonthField(label="Month", help_text="The month to bill, e.g. 2026-10.")
+    period = MonthField(label=_("Month"), help_text=_("The month to bill, e.g. 2026-10."))
     insurer = forms.ModelChoiceField(
         queryset=Insurer.objects.order_by("name"),
         required=False,
-        empty_label="All insurers",
-        label="Insurer",
+        empty_label=_("All insurers"),
+        label=_("Insurer"),
     )
 
 
 class ContractForm(forms.Form):
     insurer = forms.ModelChoiceField(
-        queryset=Insurer.objects.order_by("name"), to_field_name="uzovi", label="Insurer"
+        queryset=Insurer.objects.order_by("name"), to_field_name="uzovi", label=_("Insurer")
     )
-    year = forms.IntegerField(min_value=2000, max_value=2100, label="Year")
-    reference = forms.CharField(max_length=60, required=False, label="Contract reference")
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
+    reference = forms.CharField(max_length=60, required=False, label=_("Contract reference"))
 
 
 class TariffForm(forms.Form):
     service = forms.ModelChoiceField(
-        queryset=CareService.objects.filter(is_billable=True).order_by("code"), label="Service"
+        queryset=CareService.objects.filter(is_billable=True).order_by("code"), label=_("Service")
     )
     # No min_value here: the service gives the plain-language message for 0 and below.
-    hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, label="Hourly tariff (EUR)")
+    hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, label=_("Hourly tariff (EUR)"))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -45,9 +46,14 @@ def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             if result.started:
-                messages.success(request, f"Billing run for {result.run} started.")
+                messages.success(
+                    request, _("Billing run for %(run)s started.") % {"run": result.run}
+                )
             else:
-                messages.info(request, f"The billing run for {result.run} is already working.")
+                messages.info(
+                    request,
+                    _("The billing run for %(run)s is already working.") % {"run": result.run},
+                )
             return _done(request, result.run.get_absolute_url())
     return render(request, "billing/run_list.html", _run_list_context(request, form))
 
@@ -88,7 +94,7 @@ def run_rerun(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The run was queued again; it replaces the draft.")
+        messages.success(request, _("The run was queued again; it replaces the draft."))
     return _done(request, run.get_absolute_url())
 
 
@@ -104,7 +110,7 @@ def run_check(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     else:
         messages.info(
             request,
-            "Pre-flight check started again: the list below shows its result when it is done.",
+            _("Pre-flight check started again: the list below shows its result when it is done."),
         )
     return _done(request, run.get_absolute_url() + "#preflight")
 
@@ -118,7 +124,9 @@ def run_finalise(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{run} is finalised; its visits are now closed.")
+        messages.success(
+            request, _("%(run)s is finalised; its visits are now closed.") % {"run": run}
+        )
     return _done(request, run.get_absolute_url())
 
 
@@ -155,7 +163,10 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Contract {contract} added; now set its tariffs.")
+            messages.success(
+                request,
+                _("Contract %(contract)s added; now set its tariffs.") % {"contract": contract},
+            )
             return _done(request, contract.get_absolute_url())
     return render(request, "billing/contract_form.html", {"form": form})
 
@@ -171,7 +182,7 @@ def contract_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Tariff {tariff} saved.")
+            messages.success(request, _("Tariff %(tariff)s saved.") % {"tariff": tariff})
             return _done(request, contract.get_absolute_url())
     template = "billing/contract_detail.html" + (
         "#tariff-form" if request.htmx and request.method == "POST" else ""

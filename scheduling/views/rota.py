@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -197,7 +198,9 @@ def shift_form_page(
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Shift saved: {services.describe_shift(saved)}.")
+            messages.success(
+                request, _("Shift saved: %(shift)s.") % {"shift": services.describe_shift(saved)}
+            )
             day = timezone.localtime(saved.starts_at).date()
             return _done(request, _rota_url(team, day))
     return render(
@@ -212,7 +215,7 @@ def shift_delete_page(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
     if not rota_can_edit(user=request.user, team=shift.team):
         raise Http404
     services.shift_delete(shift=shift, actor=request.user)
-    messages.success(request, "Shift removed.")
+    messages.success(request, _("Shift removed."))
     return _done(request, _rota_url(shift.team, timezone.localtime(shift.starts_at).date()))
 
 
@@ -234,7 +237,7 @@ def leave_form_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Leave saved for {leave.nurse}.")
+            messages.success(request, _("Leave saved for %(nurse)s.") % {"nurse": leave.nurse})
             return _done(request, _rota_url(team, data["first_day"]))
     return render(request, "scheduling/leave_form.html", {"form": form, "team": team})
 
@@ -245,7 +248,7 @@ def leave_delete_page(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
     team = _editable_team(request)
     leave = team_leave_get(team=team, public_id=public_id)
     services.leave_delete(leave=leave, actor=request.user)
-    messages.success(request, "Leave removed.")
+    messages.success(request, _("Leave removed."))
     return _done(request, _rota_url(team))
 
 
@@ -256,7 +259,7 @@ def coverage_rule_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if "remove" in request.POST:
         rule = get_object_or_404(CoverageRule, team=team, public_id=request.POST["remove"])
         services.coverage_rule_delete(rule=rule, actor=request.user)
-        messages.success(request, "Coverage rule removed.")
+        messages.success(request, _("Coverage rule removed."))
         return _done(request, _rota_url(team))
     form = CoverageRuleForm(request.POST)
     if form.is_valid():
@@ -265,7 +268,7 @@ def coverage_rule_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Coverage rule added.")
+            messages.success(request, _("Coverage rule added."))
             return _done(request, _rota_url(team))
     messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return _done(request, _rota_url(team))
@@ -285,7 +288,7 @@ def cover_arrangement_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Cover arrangement saved.")
+            messages.success(request, _("Cover arrangement saved."))
             return _done(request, _rota_url(team))
     return render(request, "scheduling/cover_form.html", {"form": form, "team": team})
 
