@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any, ClassVar, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -29,6 +30,10 @@ class User(AbstractUser):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.NURSE)
+    # Her interface language (teams.language); blank follows the browser's language.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 

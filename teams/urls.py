@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views
+from teams import language, views
 
 app_name = "teams"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("users/", views.user_list_page, name="user-list"),
     path("users/new/", views.user_create_page, name="user-create"),
     path("users/<int:pk>/", views.user_edit_page, name="user-edit"),
+    path("language/", language.language_switch, name="language"),
 ]

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's own language wins over cookie and browser.
+    "teams.language.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "buurtzorg.audit.middleware.SessionAbsoluteTimeoutMiddleware",
     "buurtzorg.audit.middleware.TwoFactorMiddleware",
@@ -133,11 +135,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+# Dutch teams are the main users, so Dutch is the default; teams elsewhere set LANGUAGE_CODE.
+# Which language a request gets: the user's own choice (User.language, applied by
+# teams.language.UserLanguageMiddleware), else the language cookie the menu's switch sets,
+# else the browser's Accept-Language, else LANGUAGE_CODE (django.middleware.locale).
+LANGUAGE_CODE = env("LANGUAGE_CODE", default="nl")
+# Each name in its own language, as the switch shows it.
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 # Day-month-year and a 24-hour clock in English too (Django's "en" is American): see
-# buurtzorg/formats/en/formats.py. Dutch uses Django's own "nl" formats.
+# buurtzorg/formats/en/formats.py (British). Dutch uses Django's own "nl" formats.
 FORMAT_MODULE_PATH = ["buurtzorg.formats"]
+# The app's catalogues (locale/<lang>/LC_MESSAGES/django.po); `make messages` updates them,
+# and `make run`/`make test` compile them (.mo files are build output, not committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -8,6 +8,9 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 from buurtzorg.settings.base import *  # noqa: E402,F403
 
+# The suite's assertions read English; the Dutch interface is tested by activating "nl"
+# (tests/i18n). A request without Accept-Language or a user's choice falls back to this.
+LANGUAGE_CODE = "en"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run Celery eagerly unless a test starts a real worker (tests/test_celery_worker.py).

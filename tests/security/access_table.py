@@ -113,6 +113,10 @@ ROWS: dict[str, Row] = {
     "teams:user-list": Row("302 404 404 404 404 404 200"),
     "teams:user-create": Row("302 404 404 404 404 404 200"),
     "teams:user-edit": Row("302 404 404 404 404 404 200", kwargs=lambda w: {"pk": w.nurse_a.pk}),
+    # The language switch: anyone (the login page too); saves the choice on a signed-in user.
+    "teams:language": Row(
+        "302 302 302 302 302 302 302", method="post", data={"language": "en", "next": "/"}
+    ),
     "api-token": Row("400 400 400 400 400 400 400", method="post"),
     "api-neighbourhood-list": Row("403 403 403 403 403 403 200"),
     "api-neighbourhood-detail": Row(
