@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # `make run` is the local, embedded set-up: DEBUG on unless the environment says otherwise.
 export DEBUG ?= true
 
-.PHONY: backup restore run test sysdeps services migrate demo lint typecheck check-deploy clean bench loadtest
+.PHONY: backup restore run test sysdeps services migrate demo messages compilemessages lint typecheck check-deploy clean bench loadtest
 
 # Python environment: uv (installed into the venv from PyPI) resolves and installs the
 # dependencies listed in pyproject.toml in seconds, from its cache on later runs. It compiles
@@ -31,19 +31,34 @@ sysdeps:
 services:
 	@./.ci/ensure-services
 
+# Translations: the .po catalogues in locale/ are the source; the .mo files Django reads are
+# compiled from them on every run and test (not committed). Only our own locale/ is compiled.
+compilemessages: $(STAMP) sysdeps
+	cd locale && DATABASE_URL=sqlite://:memory: REDIS_URL= ../$(PY) ../manage.py compilemessages -v0
+
+# Updates locale/nl from the marked strings (templates, Python, static/js); then translate the
+# new entries in locale/nl/LC_MESSAGES/*.po. tests/i18n fails while an entry is empty or fuzzy.
+MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles \
+	--ignore=static/js/htmx.min.js --ignore=node_modules
+messages: $(STAMP)
+	DATABASE_URL=sqlite://:memory: REDIS_URL= $(PY) manage.py makemessages -l nl --no-obsolete \
+		--add-location=file $(MESSAGES_IGNORE)
+	DATABASE_URL=sqlite://:memory: REDIS_URL= $(PY) manage.py makemessages -d djangojs -l nl \
+		--no-obsolete --add-location=file $(MESSAGES_IGNORE)
+
 migrate: $(STAMP) sysdeps
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
 	$(PY) manage.py load_demo
 
-run: demo
+run: demo compilemessages
 	@echo "Serving on http://127.0.0.1:8000 (demo logins in README.md)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The browser tests need Debian's chromium: WITH_BROWSER=1 makes .ci/sysdeps install it.
 test: export WITH_BROWSER := 1
-test: $(STAMP) sysdeps services
+test: $(STAMP) sysdeps services compilemessages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) -m pytest --create-db -q $(PYTEST_ARGS)
 
