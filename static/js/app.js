@@ -8,7 +8,9 @@ document.addEventListener("htmx:responseError", function (event) {
     box.setAttribute("role", "alert");
     document.getElementById("main").prepend(box);
   }
-  box.textContent = "Something went wrong (" + event.detail.xhr.status + "). Your input is kept; please try again.";
+  // The text comes translated from base.html (<body data-msg-error>), with {status} to fill in.
+  var text = document.body.dataset.msgError || "Something went wrong ({status}). Your input is kept; please try again.";
+  box.textContent = text.replace("{status}", event.detail.xhr.status);
 });
 
 // The menu marks the page you are on (aria-current) and, where it scrolls sideways on a
