@@ -17,6 +17,7 @@ from scheduling.models import (
     CareService,
     CoverageRule,
     CoverArrangement,
+    CoverStatus,
     Shift,
     ShiftKind,
     Visit,
@@ -62,11 +63,18 @@ def load_rota(stdout: TextIO) -> None:
         CoverageRule.objects.get_or_create(
             team=team, starts_at=dt.time(23), defaults={"ends_at": dt.time(7), "min_nurses": 1}
         )
-    # Noord is small: Oost's night nurse covers it at night.
+    # Noord is small: Oost's night nurse covers it at night, as Noord agreed (only an accepted
+    # arrangement counts for its coverage).
+    noord_first = next(iter(_team_nurses(noord)), None)
     CoverArrangement.objects.get_or_create(
         covering_team=oost,
         covered_team=noord,
-        defaults={"valid_from": timezone.localdate() - dt.timedelta(days=60)},
+        defaults={
+            "valid_from": timezone.localdate() - dt.timedelta(days=60),
+            "status": CoverStatus.ACCEPTED if noord_first else CoverStatus.PROPOSED,
+            "accepted_by": noord_first,
+            "accepted_at": timezone.now() if noord_first else None,
+        },
     )
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())

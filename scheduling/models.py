@@ -8,6 +8,7 @@ overlaps themselves under a row lock, so SQLite behaves the same through the app
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -76,8 +77,32 @@ class Shift(PublicModel):
         return self.ends_at - self.starts_at
 
 
+class CoverStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class CoverArrangementQuerySet(models.QuerySet):
+    def accepted(self) -> "CoverArrangementQuerySet":
+        """Arrangements the covered team agreed to: the only ones that count anywhere (the
+        coverage check, the nightly notice, who may read a covered team's visits)."""
+        return self.filter(status=CoverStatus.ACCEPTED)
+
+    def in_force(self, on: dt.date | Any) -> "CoverArrangementQuerySet":
+        """Accepted and covering day `on` (a date, or an expression giving one)."""
+        return (
+            self.accepted()
+            .filter(valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        )
+
+
 class CoverArrangement(PublicModel):
-    """At night, `covering_team`'s night shifts also cover `covered_team` (small teams share)."""
+    """At night, `covering_team`'s night shifts also cover `covered_team` (small teams share).
+
+    The covering team proposes; only once the covered team accepts does the arrangement count
+    (an arrangement one team could impose would hide the other's gaps). Either team may remove it.
+    """
 
     covering_team = models.ForeignKey(
         Team, on_delete=models.CASCADE, related_name="covers_for", verbose_name=_("covering team")
@@ -87,6 +112,15 @@ class CoverArrangement(PublicModel):
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CoverStatus.choices, default=CoverStatus.PROPOSED
+    )
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    objects = CoverArrangementQuerySet.as_manager()
 
     class Meta:
         ordering = ["covered_team", "valid_from"]
@@ -101,10 +135,31 @@ class CoverArrangement(PublicModel):
                 name="coverarrangement_end_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=CoverStatus.values), name="coverarrangement_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=CoverStatus.ACCEPTED,
+                    accepted_by__isnull=False,
+                    accepted_at__isnull=False,
+                )
+                | Q(
+                    status=CoverStatus.PROPOSED,
+                    accepted_by__isnull=True,
+                    accepted_at__isnull=True,
+                ),
+                name="coverarrangement_accepted_by_someone",
+                violation_error_message=_("An accepted arrangement names who accepted it."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.covering_team} covers {self.covered_team} at night from {self.valid_from}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == CoverStatus.ACCEPTED
 
 
 class CoverageRule(PublicModel):

@@ -7,7 +7,19 @@ see no clinical planning at all (404).
 import datetime as dt
 from uuid import UUID
 
-from django.db.models import CharField, IntegerField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,7 +37,15 @@ from scheduling.models import (
     VisitStatus,
 )
 from scheduling.services.rota import duty_shift_rows, local_datetime
-from teams.models import Membership, Role, Team, User, membership_active_q, team_scope_q
+from teams.models import (
+    Membership,
+    Role,
+    Team,
+    User,
+    membership_active_q,
+    nurse_team_id,
+    team_scope_q,
+)
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -163,27 +183,54 @@ def team_coverage_rules(*, team: Team) -> QuerySet[CoverageRule]:
 
 
 def team_cover_arrangements(*, team: Team) -> QuerySet[CoverArrangement]:
+    """Arrangements either way, proposed and accepted (`coverage_gaps` counts only accepted)."""
     return CoverArrangement.objects.filter(
         Q(covered_team=team) | Q(covering_team=team)
-    ).select_related("covering_team", "covered_team")
+    ).select_related("covering_team", "covered_team", "accepted_by")
+
+
+def cover_arrangement_get_for_nurse(*, user: User, public_id: UUID) -> CoverArrangement:
+    """An arrangement one of whose two teams is the nurse's current team (404 for any other)."""
+    if user.role != Role.NURSE:
+        raise Http404
+    teams = rota_team_list_visible(user=user).values("pk")
+    return get_object_or_404(
+        CoverArrangement.objects.filter(
+            Q(covered_team__in=teams) | Q(covering_team__in=teams)
+        ).select_related("covering_team", "covered_team"),
+        public_id=public_id,
+    )
 
 
 # --- visits ---------------------------------------------------------------------------------
 
 
-def visit_list_visible(*, user: User) -> QuerySet[Visit]:
-    """Visits `user` may read: her team's (and any assigned to her), or a coach's teams'.
+def nurse_visit_q(nurse: User) -> Q:
+    """THE rule "which visits does this nurse read", as a condition on a visit: her CURRENT
+    team's, and those assigned to her in a team her current team covers by an accepted
+    arrangement on the visit's (local) day. Never `nurse=user` alone: a nurse who moved team
+    keeps no reach into her old team through a visit still naming her.
 
-    A nurse's team is `nurse_team_id`, a scalar subquery: `team_id = (SELECT ...)` OR-ed with
-    the nurse index makes a bitmap scan (see there for why not `IN`).
+    Her team is `nurse_team_id`, a scalar subquery (see there for why not `IN`).
     """
+    team_id = nurse_team_id(nurse)
+    starts_at = ExpressionWrapper(OuterRef("starts_at"), output_field=DateTimeField())
+    visit_day = TruncDate(starts_at, tzinfo=timezone.get_default_timezone())
+    covered = CoverArrangement.objects.in_force(on=visit_day).filter(
+        covered_team=OuterRef("team"), covering_team=team_id
+    )
+    return Q(team=team_id) | (Q(nurse=nurse) & Exists(covered))
+
+
+def visit_list_visible(*, user: User) -> QuerySet[Visit]:
+    """Visits `user` may read: a nurse's as `nurse_visit_q`, a coach's teams'."""
     visits = Visit.objects.select_related("client", "nurse", "team", "service")
-    scope = team_scope_q(user, prefix="team__")
-    if scope is None:
+    if not (user.is_authenticated and user.is_active):
         return visits.none()
     if user.role == Role.NURSE:
-        scope |= Q(nurse=user)
-    return visits.filter(scope)
+        return visits.filter(nurse_visit_q(user))
+    scope = team_scope_q(user, prefix="team__")
+    return visits.none() if scope is None else visits.filter(scope)
 
 
 def visit_get_visible(*, user: User, public_id: UUID) -> Visit:
@@ -191,11 +238,14 @@ def visit_get_visible(*, user: User, public_id: UUID) -> Visit:
 
 
 def visit_get_own(*, user: User, public_id: UUID) -> Visit:
-    """A visit assigned to `user`: the only ones she may start and log (others are 404)."""
-    if user.role != Role.NURSE:
+    """A visit assigned to `user` that she may still read: the only ones she may start and
+    log (others are 404, also those of a team she has left)."""
+    if user.role != Role.NURSE or not user.is_active:
         raise Http404
     return get_object_or_404(
-        Visit.objects.select_related("client", "service"), public_id=public_id, nurse=user
+        Visit.objects.select_related("client", "service").filter(nurse_visit_q(user)),
+        public_id=public_id,
+        nurse=user,
     )
 
 
@@ -206,6 +256,7 @@ def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
         Visit.objects.filter(
             nurse=nurse, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
         )
+        .filter(nurse_visit_q(nurse))
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("client", "service")
         .prefetch_related(
@@ -262,6 +313,7 @@ def nurse_feed_visits(*, nurse: User, start: dt.datetime, end: dt.datetime) -> Q
         Visit.objects.filter(
             nurse=nurse, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
         )
+        .filter(nurse_visit_q(nurse))
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("client")
         .order_by("starts_at")

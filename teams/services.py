@@ -178,7 +178,14 @@ def team_add_nurse(
 
 @transaction.atomic
 def membership_end(*, membership: Membership, ended_on: dt.date, actor: User) -> Membership:
-    """End a membership, which frees its seat for another nurse."""
+    """End a membership, which frees its seat for another nurse and ends her access to the
+    team's clients and visits at once, then runs `settings.MEMBERSHIP_ENDED_HOOKS`.
+
+    Scheduling names a hook there that unassigns her future visits (they stay planned for the
+    team): `teams` imports none of the apps that build on it. Her user row is locked first, the
+    lock every booking of her takes, so no visit can be assigned to her until this commits.
+    """
+    User.objects.select_for_update().filter(pk=membership.nurse_id).first()
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.ended_on is not None:
         raise ValidationError(
@@ -189,6 +196,8 @@ def membership_end(*, membership: Membership, ended_on: dt.date, actor: User) ->
     membership.ended_on = ended_on
     membership.full_clean()
     membership.save(update_fields=["ended_on", "updated_at"])
+    for path in settings.MEMBERSHIP_ENDED_HOOKS:
+        import_string(path)(membership=membership)
     return membership
 
 

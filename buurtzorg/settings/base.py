@@ -319,6 +319,9 @@ CELERY_BEAT_SCHEDULE["privacy-erase-expired"] = {
 }
 # Called as f(team=team) inside teams.services.team_create: per-team things other apps keep.
 TEAM_CREATED_HOOKS = ["coaching.services.space_for_team"]
+# Called as f(membership=membership) inside teams.services.membership_end: a nurse who leaves
+# her team gives up her future visits (issue 20, item 4).
+MEMBERSHIP_ENDED_HOOKS = ["scheduling.services.rota.membership_ended_unassign_visits"]
 
 # coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
 # rows every 10 minutes (the pages are at most that stale); the last six weeks every night.

@@ -21,10 +21,12 @@ from scheduling.models import (
     SHIFT_PATTERNS,
     CoverageRule,
     CoverArrangement,
+    CoverStatus,
     Leave,
     Shift,
     ShiftKind,
     Visit,
+    VisitSeries,
     VisitStatus,
 )
 from teams.models import Membership, Role, Team, User
@@ -39,6 +41,10 @@ LEAVE_HAS_VISITS = "{nurse} has planned visits during this leave: {visits}. Reas
 RULE_OVERLAP = "This part of the day overlaps the rule {other}."
 COVER_SELF = "A team cannot cover itself."
 COVER_OVERLAP = "{covering} already covers {covered} in that period."
+COVER_NOT_PROPOSER = "Only a nurse of {team} can offer its night shifts as cover."
+COVER_NOT_COVERED_TEAM = "Only a nurse of {team}, the team being covered, can accept this cover."
+COVER_ALREADY_ACCEPTED = "This cover arrangement was already accepted."
+COVER_NOT_A_PARTY = "Only a nurse of {covering} or {covered} can remove this cover arrangement."
 PATTERN_NEEDS_TIMES = "Give a start and end time for a shift with free times."
 
 LOCAL_TZ_NAME = "Europe/Amsterdam"
@@ -334,6 +340,13 @@ def coverage_rule_delete(*, rule: CoverageRule, actor: User) -> None:
     CoverageRule.objects.filter(pk=rule.pk).delete()
 
 
+def _is_current_member(*, nurse: User, team_id: int) -> bool:
+    return (
+        nurse.role == Role.NURSE
+        and Membership.objects.active().filter(nurse=nurse, team_id=team_id).exists()
+    )
+
+
 @transaction.atomic
 def cover_arrangement_create(
     *,
@@ -343,8 +356,17 @@ def cover_arrangement_create(
     actor: User,
     valid_until: dt.date | None = None,
 ) -> CoverArrangement:
+    """Propose that `covering_team`'s night shifts also cover `covered_team`.
+
+    Only a nurse of the covering team proposes, and the arrangement counts for nothing until
+    the covered team accepts it (`cover_arrangement_accept`): otherwise any team could hide
+    another's night gaps. The covered team's row is locked, so two overlapping proposals for
+    the same pair cannot both pass the check; the exclusion constraint is the backstop.
+    """
     if covering_team.pk == covered_team.pk:
         raise ValidationError({"covered_team": [COVER_SELF]})
+    if not _is_current_member(nurse=actor, team_id=covering_team.pk):
+        raise ValidationError(COVER_NOT_PROPOSER.format(team=covering_team), code="not_proposer")
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError(
             {"valid_until": [END_BEFORE_START.format(start=valid_from, end=valid_until)]}
@@ -364,10 +386,86 @@ def cover_arrangement_create(
         covered_team=covered_team,
         valid_from=valid_from,
         valid_until=valid_until,
+        status=CoverStatus.PROPOSED,
     )
     arrangement.full_clean()
     arrangement.save()
     return arrangement
+
+
+@transaction.atomic
+def cover_arrangement_accept(*, arrangement: CoverArrangement, actor: User) -> CoverArrangement:
+    """The covered team agrees: from now on the arrangement counts for its coverage, its
+    nightly notice and what the covering nurses may read. The row is locked, so a removal
+    racing this either happens first (404 for the caller) or sees it accepted."""
+    arrangement = (
+        CoverArrangement.objects.select_for_update()
+        .select_related("covered_team")
+        .get(pk=arrangement.pk)
+    )
+    if not _is_current_member(nurse=actor, team_id=arrangement.covered_team_id):
+        raise ValidationError(
+            COVER_NOT_COVERED_TEAM.format(team=arrangement.covered_team), code="not_covered_team"
+        )
+    if arrangement.status == CoverStatus.ACCEPTED:
+        raise ValidationError(COVER_ALREADY_ACCEPTED, code="already_accepted")
+    arrangement.status = CoverStatus.ACCEPTED
+    arrangement.accepted_by = actor
+    arrangement.accepted_at = timezone.now()
+    arrangement.full_clean()
+    arrangement.save(update_fields=["status", "accepted_by", "accepted_at", "updated_at"])
+    return arrangement
+
+
+@transaction.atomic
+def cover_arrangement_remove(*, arrangement: CoverArrangement, actor: User) -> None:
+    """Either team ends the arrangement (a proposal is declined the same way).
+
+    The covering team's nurses lose the covered team's future visits with it: those still
+    planned are unassigned (they stay planned for the covered team), as they could no longer
+    read them.
+    """
+    arrangement = (
+        CoverArrangement.objects.select_for_update()
+        .select_related("covering_team", "covered_team")
+        .get(pk=arrangement.pk)
+    )
+    if not (
+        _is_current_member(nurse=actor, team_id=arrangement.covering_team_id)
+        or _is_current_member(nurse=actor, team_id=arrangement.covered_team_id)
+    ):
+        raise ValidationError(
+            COVER_NOT_A_PARTY.format(
+                covering=arrangement.covering_team, covered=arrangement.covered_team
+            ),
+            code="not_a_party",
+        )
+    covering_nurses = Membership.objects.active().filter(team_id=arrangement.covering_team_id)
+    _unassign_future_visits(
+        Visit.objects.filter(
+            team_id=arrangement.covered_team_id, nurse__in=covering_nurses.values("nurse")
+        )
+    )
+    arrangement.delete()
+
+
+def _unassign_future_visits(visits: QuerySet[Visit]) -> int:
+    """Planned visits from now on lose their nurse; they stay planned for their team, so its
+    planning page shows them as open. The rows are locked by the UPDATE itself."""
+    return visits.filter(
+        status=VisitStatus.PLANNED, corrects__isnull=True, starts_at__gte=timezone.now()
+    ).update(nurse=None, updated_at=timezone.now())
+
+
+def membership_ended_unassign_visits(*, membership: Membership) -> None:
+    """`settings.MEMBERSHIP_ENDED_HOOKS`: a nurse who leaves her team gives up her future
+    visits (her old team's, and those of teams it covered). Runs inside
+    `teams.services.membership_end`, which holds her user row lock (the lock every booking of
+    her takes), so no visit can be assigned to her between this and the commit."""
+    _unassign_future_visits(Visit.objects.filter(nurse_id=membership.nurse_id))
+    VisitSeries.objects.filter(nurse_id=membership.nurse_id, team_id=membership.team_id).update(
+        nurse=None, updated_at=timezone.now()
+    )
 
 
 # --- coverage ---------------------------------------------------------------------------------
@@ -445,7 +543,8 @@ def team_cover_arrangements_for(
 ) -> list[CoverArrangement]:
     """Arrangements under which other teams cover `team` at some time in [start, end)."""
     return list(
-        CoverArrangement.objects.filter(covered_team=team, valid_from__lte=end.date())
+        CoverArrangement.objects.accepted()
+        .filter(covered_team=team, valid_from__lte=end.date())
         .filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=(start - dt.timedelta(days=1)).date())
         )
@@ -470,7 +569,8 @@ def duty_intervals(
     """
     if arrangements is None:
         arrangements = team_cover_arrangements_for(team=team, start=start, end=end)
-    arrangements = [a for a in arrangements if a.covered_team_id == team.pk]
+    # Only accepted arrangements count, whoever passes them in (a page lists proposals too).
+    arrangements = [a for a in arrangements if a.covered_team_id == team.pk and a.is_accepted]
     windows = _cover_windows(arrangements, start, end)
     if shifts is None:
         shifts = duty_shift_rows(team=team, start=start, end=end, covering_ids=windows)
@@ -552,7 +652,8 @@ def coverage_gaps_for_teams(
     for rule in CoverageRule.objects.filter(team_id__in=team_ids).order_by():
         rules[rule.team_id].append(rule)
     arrangements = list(
-        CoverArrangement.objects.filter(covered_team_id__in=team_ids, valid_from__lte=end.date())
+        CoverArrangement.objects.accepted()
+        .filter(covered_team_id__in=team_ids, valid_from__lte=end.date())
         .filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=(start - dt.timedelta(days=1)).date())
         )

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from scheduling.models import (
     CareService,
     CoverageRule,
     CoverArrangement,
+    CoverStatus,
     Leave,
     Shift,
     ShiftKind,
@@ -15,7 +17,7 @@ from scheduling.models import (
     VisitStatus,
 )
 from scheduling.services.rota import local_datetime
-from tests.factories.teams import MembershipFactory, TeamFactory
+from tests.factories.teams import MembershipFactory, NurseFactory, TeamFactory
 
 
 class CareServiceFactory(factory.django.DjangoModelFactory):
@@ -56,13 +58,21 @@ class CoverageRuleFactory(factory.django.DjangoModelFactory):
 
 
 class CoverArrangementFactory(factory.django.DjangoModelFactory):
+    """An accepted arrangement (the kind that counts); `proposed=True` for one awaiting consent."""
+
     class Meta:
         model = CoverArrangement
+
+    class Params:
+        proposed = factory.Trait(status=CoverStatus.PROPOSED, accepted_by=None, accepted_at=None)
 
     covering_team = factory.SubFactory(TeamFactory)
     covered_team = factory.SubFactory(TeamFactory)
     valid_from = dt.date(2026, 1, 1)
     valid_until = None
+    status = CoverStatus.ACCEPTED
+    accepted_by = factory.LazyAttribute(lambda o: NurseFactory())
+    accepted_at = factory.LazyFunction(timezone.now)
 
 
 class LeaveFactory(factory.django.DjangoModelFactory):
