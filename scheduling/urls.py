@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.views import rota, visits
+from scheduling.views import cover, rota, visits
 
 app_name = "scheduling"
 
@@ -25,5 +25,7 @@ urlpatterns = [
     path("rota/leave/new/", rota.leave_form_page, name="leave-create"),
     path("rota/leave/<uuid:public_id>/delete/", rota.leave_delete_page, name="leave-delete"),
     path("rota/rules/", rota.coverage_rule_page, name="coverage-rules"),
-    path("rota/cover/", rota.cover_arrangement_page, name="cover-arrangements"),
+    path("rota/cover/", cover.cover_page, name="cover-arrangements"),
+    path("rota/cover/<uuid:public_id>/accept/", cover.cover_accept_page, name="cover-accept"),
+    path("rota/cover/<uuid:public_id>/remove/", cover.cover_remove_page, name="cover-remove"),
 ]

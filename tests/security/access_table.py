@@ -147,6 +147,17 @@ ROWS: dict[str, Row] = {
     ),
     "scheduling:coverage-rules": Row("302 302 302 404 404 404 404", method="post"),
     "scheduling:cover-arrangements": Row("302 200 200 404 404 404 404"),
+    # Team A is covered (proposed) by a third team: its nurse accepts or removes; B is no party.
+    "scheduling:cover-accept": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.cover_a.public_id},
+        method="post",
+    ),
+    "scheduling:cover-remove": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.cover_a.public_id},
+        method="post",
+    ),
     "scheduling:coverage": Row("302 200 200 200 200 404 404"),
     "api-shift-list": Row("403 200 200 200 200 403 403"),
     "api-shift-detail": Row(

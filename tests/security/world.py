@@ -152,6 +152,16 @@ class World:
         return report
 
     @cached_property
+    def cover_a(self):  # noqa: ANN201
+        """A third team proposes to cover team A at night: A's nurse may accept or remove it,
+        team B is no party to it (404)."""
+        from tests.factories import CoverArrangementFactory
+
+        return CoverArrangementFactory(
+            covering_team=TeamFactory(name="Matrix Team C"), covered_team=self.team_a, proposed=True
+        )
+
+    @cached_property
     def leave_a(self):  # noqa: ANN201
         from tests.factories import LeaveFactory
 
@@ -187,6 +197,7 @@ class World:
             "client_a",
             "visit_a",
             "shift_a",
+            "cover_a",
             "leave_a",
             "thread_a",
             "post_a",
