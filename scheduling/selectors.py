@@ -5,6 +5,7 @@ see no clinical planning at all (404).
 """
 
 import datetime as dt
+from typing import Any, cast
 from uuid import UUID
 
 from django.db.models import (
@@ -36,7 +37,7 @@ from scheduling.models import (
     VisitSeries,
     VisitStatus,
 )
-from scheduling.services.rota import duty_shift_rows, local_datetime
+from scheduling.services.rota import ShiftRow, duty_shift_rows, local_datetime
 from teams.models import (
     Membership,
     Role,
@@ -145,7 +146,7 @@ def team_week_shifts_and_leaves(
     covering_ids: set[int],
     start: dt.datetime,
     end: dt.datetime,
-) -> tuple[list[tuple], list[tuple]]:
+) -> tuple[list[ShiftRow], list[tuple[int, dt.datetime, dt.datetime]]]:
     """The rota week's shift rows (as `duty_shift_rows`: the team's own and its night cover)
     and the leave rows (nurse_id, starts_at, ends_at) of `nurse_ids`, in one UNION ALL query:
     the rota page stays within its query budget."""
@@ -219,7 +220,7 @@ def nurse_visit_q(nurse: User) -> Q:
     covered = CoverArrangement.objects.in_force(on=visit_day).filter(
         covered_team=OuterRef("team"), covering_team=team_id
     )
-    return Q(team=team_id) | (Q(nurse=nurse) & Exists(covered))
+    return Q(team=team_id) | Q(Q(nurse=nurse), Exists(covered))
 
 
 def visit_list_visible(*, user: User) -> QuerySet[Visit]:
@@ -233,7 +234,7 @@ def visit_list_visible(*, user: User) -> QuerySet[Visit]:
     return visits.none() if scope is None else visits.filter(scope)
 
 
-def visit_get_visible(*, user: User, public_id: UUID) -> Visit:
+def visit_get_visible(*, user: User, public_id: UUID | str) -> Visit:
     return get_object_or_404(visit_list_visible(user=user), public_id=public_id)
 
 
@@ -278,7 +279,7 @@ def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
     )
 
 
-def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[dict]:
+def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     """Plain rows with only what the planning grid shows: a team's week is several hundred
     visits, and building model instances for them costs more than the query.
 
@@ -288,23 +289,27 @@ def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> lis
     rest of the view.
     """
     tz = timezone.get_default_timezone()
-    return list(
-        Visit.objects.filter(
-            team=team, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
-        )
-        .exclude(status=VisitStatus.CANCELLED)
-        .order_by("starts_at")
-        .values(
-            "public_id",
-            "status",
-            "nurse_id",
-            "planned_minutes",
-            "client__first_name",
-            "client__last_name",
-            local_day=TruncDate("starts_at", tzinfo=tz),
-            local_hour=ExtractHour("starts_at", tzinfo=tz),
-            local_minute=ExtractMinute("starts_at", tzinfo=tz),
-        )
+    # values() rows are TypedDicts in the stubs; the grid reads them as plain dicts.
+    return cast(
+        "list[dict[str, Any]]",
+        list(
+            Visit.objects.filter(
+                team=team, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
+            )
+            .exclude(status=VisitStatus.CANCELLED)
+            .order_by("starts_at")
+            .values(
+                "public_id",
+                "status",
+                "nurse_id",
+                "planned_minutes",
+                "client__first_name",
+                "client__last_name",
+                local_day=TruncDate("starts_at", tzinfo=tz),
+                local_hour=ExtractHour("starts_at", tzinfo=tz),
+                local_minute=ExtractMinute("starts_at", tzinfo=tz),
+            )
+        ),
     )
 
 

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -48,6 +49,9 @@ COVER_NOT_A_PARTY = "Only a nurse of {covering} or {covered} can remove this cov
 PATTERN_NEEDS_TIMES = "Give a start and end time for a shift with free times."
 
 LOCAL_TZ_NAME = "Europe/Amsterdam"
+
+# A shift as the coverage sweep reads it: (team_id, nurse_id, starts_at, ends_at, kind, public_id).
+ShiftRow = tuple[int, int, dt.datetime, dt.datetime, str, UUID]
 
 
 def local_tz() -> dt.tzinfo:
@@ -524,7 +528,7 @@ def _cover_windows(
 
 def duty_shift_rows(
     *, team: Team, start: dt.datetime, end: dt.datetime, covering_ids: Iterable[int]
-) -> QuerySet[Shift]:
+) -> "QuerySet[Shift, ShiftRow]":
     """Rows (team_id, nurse_id, starts_at, ends_at, kind, public_id) of every shift that can
     count for `team` in [start, end): its own, and the night shifts of the teams covering it.
 
@@ -572,10 +576,13 @@ def duty_intervals(
     # Only accepted arrangements count, whoever passes them in (a page lists proposals too).
     arrangements = [a for a in arrangements if a.covered_team_id == team.pk and a.is_accepted]
     windows = _cover_windows(arrangements, start, end)
-    if shifts is None:
-        shifts = duty_shift_rows(team=team, start=start, end=end, covering_ids=windows)
+    rows: Iterable[tuple] = (
+        duty_shift_rows(team=team, start=start, end=end, covering_ids=windows)
+        if shifts is None
+        else shifts
+    )
     out = []
-    for team_id, nurse_id, s, e, kind, *_ in shifts:
+    for team_id, nurse_id, s, e, kind, *_ in rows:
         if team_id == team.pk:
             s, e = max(s, start), min(e, end)
             if s < e:
