@@ -160,7 +160,7 @@ def planning_week_read(
 
 
 @transaction.atomic
-def visit_open(*, actor: User, public_id: UUID | str) -> Visit:
+def visit_open(*, actor: User, public_id: UUID) -> Visit:
     """One visit of a team the actor may read (the visit page, `GET /api/visits/<id>/`)."""
     visit = visit_get_visible(user=actor, public_id=public_id)
     _log_visit_read(actor, visit, part="visit")

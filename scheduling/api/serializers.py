@@ -2,6 +2,8 @@
 (`VisibleSlugRelatedField`), so another team's id fails exactly like an id that exists nowhere.
 """
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
@@ -44,7 +46,7 @@ def _visible_client_problems(user: User) -> QuerySet[ClientProblem]:
     return ClientProblem.objects.filter(client__in=client_list_visible(user=user).values("pk"))
 
 
-def _nurse_field(**kwargs: object) -> VisibleSlugRelatedField:
+def _nurse_field(**kwargs: Any) -> VisibleSlugRelatedField:
     return VisibleSlugRelatedField(model=User, visible=_plannable_nurses, **kwargs)
 
 
@@ -74,7 +76,9 @@ class ShiftInput(serializers.Serializer):
 class CoverageGapOutput(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    required = serializers.IntegerField()
+    # DRF's serializer metaclass takes declared fields off the class, so this one does not
+    # replace `Field.required`; the stubs cannot see that.
+    required = serializers.IntegerField()  # type: ignore[assignment]
     on_duty = serializers.IntegerField()
 
 
@@ -136,7 +140,7 @@ class VisitOutput(serializers.ModelSerializer):
         ]
 
 
-def _service_field(**kwargs: object) -> serializers.SlugRelatedField:
+def _service_field(**kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
         slug_field="code", queryset=CareService.objects.all(), allow_null=True, **kwargs
     )

@@ -158,8 +158,13 @@ def _save_visit(visit: Visit) -> None:
             visit.save()
     except IntegrityError as exc:
         if "visit_no_overlap" in str(exc):
-            other = _visit_overlap(
-                nurse=visit.nurse, start=visit.starts_at, end=visit.ends_at, exclude_pk=visit.pk
+            # (the constraint holds only visits with a nurse, so `nurse` is set here)
+            other = (
+                _visit_overlap(
+                    nurse=visit.nurse, start=visit.starts_at, end=visit.ends_at, exclude_pk=visit.pk
+                )
+                if visit.nurse is not None
+                else None
             )
             text = describe_visit(other) if other else "another visit"
             raise ValidationError(
@@ -696,21 +701,24 @@ def series_materialise(
 
 
 def _materialise_one(series: VisitSeries, day: dt.date, plan: list[Intervention]) -> int:
-    args = {
-        "client": series.client,
-        "starts_at": local_datetime(day, series.time_of_day),
-        "planned_minutes": series.planned_minutes,
-        "actor": series.created_by,
-        "planned_interventions": plan,
-        "notes": series.notes,
-        "service": series.service,
-        "series": series,
-        "occurrence_date": day,
-        "check_actor": False,
-    }
-    try:
+    def schedule(nurse: User | None) -> None:
         with transaction.atomic():
-            _visit_schedule(nurse=series.nurse, **args)
+            _visit_schedule(
+                client=series.client,
+                starts_at=local_datetime(day, series.time_of_day),
+                planned_minutes=series.planned_minutes,
+                actor=series.created_by,
+                nurse=nurse,
+                planned_interventions=plan,
+                notes=series.notes,
+                service=series.service,
+                series=series,
+                occurrence_date=day,
+                check_actor=False,
+            )
+
+    try:
+        schedule(series.nurse)
         return 1
     except ValidationError as exc:
         if "client" in getattr(exc, "error_dict", {}):
@@ -720,8 +728,7 @@ def _materialise_one(series: VisitSeries, day: dt.date, plan: list[Intervention]
     except IntegrityError:
         return 0  # another run made this occurrence first
     try:
-        with transaction.atomic():
-            _visit_schedule(nurse=None, **args)
+        schedule(None)
         return 1
     except (ValidationError, IntegrityError):
         return 0
@@ -751,7 +758,7 @@ def series_update_following(
         series=series, occurrence_date__gte=from_date, status=VisitStatus.PLANNED
     ).delete()
     new_until = until if until is not None else series.until
-    values = {"client": series.client, "notes": series.notes, "service": series.service}
+    client, notes, service = series.client, series.notes, series.service  # (before a delete)
     if from_date <= series.starts_on:
         series.delete()  # nothing left of the old series; logged visits keep their rows
     else:
@@ -767,7 +774,9 @@ def series_update_following(
         planned_interventions=plan,
         actor=actor,
         today=today,
-        **values,
+        client=client,
+        notes=notes,
+        service=service,
     )
     _log_change(
         actor,

@@ -42,12 +42,13 @@ from scheduling.selectors import (
 from scheduling.services import visits as services
 from scheduling.services.rota import local_datetime
 from scheduling.week import parse_week, week_days
+from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, Team, User
 
 ASSIGN_CHOOSE_NURSE = "Choose a nurse."
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
@@ -72,7 +73,7 @@ def _planning_url(team: Team, day: dt.date | None = None) -> str:
 
 @require_GET
 @role_required(Role.NURSE)
-def my_day_page(request: HttpRequest) -> HttpResponse:
+def my_day_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The nurse's start page: today's visits in order, with what she needs at the door."""
     day = _parse_day(request.GET.get("day"))
     visits = reads.my_day_read(actor=request.user, day=day)
@@ -97,7 +98,9 @@ def _done_counts(visits: list[Visit]) -> dict[str, int]:
     }
 
 
-def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | None = None):  # noqa: ANN202
+def _card(
+    request: AuthenticatedHttpRequest, visit: Visit, error: str = "", minutes: int | None = None
+) -> HttpResponse:
     """Re-read the one visit with what the card shows and render just the card.
 
     `visit` is the one the view already fetched through visit_get_own (its day does not
@@ -123,7 +126,7 @@ def _card(request: HttpRequest, visit: Visit, error: str = "", minutes: int | No
 
 @require_POST
 @role_required(Role.NURSE)
-def visit_start_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def visit_start_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     visit = visit_get_own(user=request.user, public_id=public_id)
     error = ""
     try:
@@ -139,7 +142,7 @@ def visit_start_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NURSE)
-def visit_done_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def visit_done_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """One tap: done as planned (or, for a started visit, stopped now). A difference asks a
     reason on the card itself; the minutes stay filled in."""
     visit = visit_get_own(user=request.user, public_id=public_id)
@@ -165,7 +168,7 @@ def visit_done_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def visit_log_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def visit_log_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Log with a difference: other minutes (and why), other interventions, a note, ratings.
 
     Showing the form (and showing it again after a refused save) is a read of the record;
@@ -207,7 +210,7 @@ def visit_log_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def visit_unplanned_page(request: HttpRequest) -> HttpResponse:
+def visit_unplanned_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = client_list_visible(user=request.user).filter(status=ClientStatus.ACTIVE)
     form = UnplannedVisitForm(
         request.POST or None,
@@ -236,7 +239,7 @@ def visit_unplanned_page(request: HttpRequest) -> HttpResponse:
 # --- team planning ------------------------------------------------------------------------------
 
 
-def _planning_team(request: HttpRequest) -> Team:
+def _planning_team(request: AuthenticatedHttpRequest) -> Team:
     raw = request.GET.get("team") or request.POST.get("team")
     try:
         public_id = UUID(raw) if raw else None
@@ -247,7 +250,7 @@ def _planning_team(request: HttpRequest) -> Team:
 
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
-def planning_page(request: HttpRequest) -> HttpResponse:
+def planning_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Week view of the team's visits per nurse; unassigned visits on top, to be given out."""
     raw = request.GET.get("team")
     try:
@@ -270,17 +273,17 @@ def planning_page(request: HttpRequest) -> HttpResponse:
         day = visit["local_day"]
         time = f"{visit['local_hour']:02d}:{visit['local_minute']:02d}"
         first, last = visit["client__first_name"], visit["client__last_name"]
-        public_id = str(visit["public_id"])
+        visit_id = str(visit["public_id"])
         done = visit["status"] == VisitStatus.DONE
         # Only a planned visit can move to another nurse (the service says so too); the
         # drag-and-drop script posts to this URL, the same one the assign form uses.
         movable = can_edit and visit["status"] == VisitStatus.PLANNED
         item = {
-            "url": edit_url.replace(marker, public_id),
+            "url": edit_url.replace(marker, visit_id),
             "time": time,
             "day": day.isoformat(),
             "name": last,
-            "assign_url": assign_url.replace(marker, public_id) if movable else "",
+            "assign_url": assign_url.replace(marker, visit_id) if movable else "",
         }
         if visit["nurse_id"] is None:
             item.update(
@@ -340,14 +343,14 @@ def planning_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def _wants_json(request: AuthenticatedHttpRequest) -> bool:
     """The planning page's drag-and-drop script asks for JSON; the form fallback does not."""
     return request.headers.get("Accept", "").startswith("application/json")
 
 
 @require_POST
 @role_required(Role.NURSE)
-def visit_assign_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def visit_assign_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Give a visit to another nurse (or to nobody): the assign form and drag and drop.
 
     Every nurse may be named here; whether she may take the visit (her team or a covering
@@ -382,7 +385,7 @@ def visit_assign_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _done(request, _planning_url(visit.team, day))
 
 
-def _visit_choices(request: HttpRequest, team: Team) -> dict:
+def _visit_choices(request: AuthenticatedHttpRequest, team: Team) -> dict:
     return {
         "clients": client_list_visible(user=request.user).filter(
             team=team, status=ClientStatus.ACTIVE
@@ -393,7 +396,7 @@ def _visit_choices(request: HttpRequest, team: Team) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def visit_create_page(request: HttpRequest) -> HttpResponse:
+def visit_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = _planning_team(request)
     if not rota_can_edit(user=request.user, team=team):
         raise Http404
@@ -434,7 +437,7 @@ def visit_create_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE, Role.COACH)
-def visit_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def visit_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The visit's page: its plan, and for the team's own nurses the form to change it.
 
     Showing it (and showing it again after a refused change) is a read of the record; a
@@ -481,7 +484,7 @@ def visit_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data.get("following") and visit.series_id:
+            if data.get("following") and visit.series is not None:
                 services.series_update_following(
                     series=visit.series,
                     from_date=visit.occurrence_date or local.date(),
@@ -517,7 +520,7 @@ def visit_edit_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def series_create_page(request: HttpRequest) -> HttpResponse:
+def series_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = _planning_team(request)
     if not rota_can_edit(user=request.user, team=team):
         raise Http404
@@ -554,7 +557,7 @@ def series_create_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show, create, replace or revoke the nurse's secret feed URL."""
     if request.method == "POST":
         if "revoke" in request.POST:
