@@ -25,7 +25,7 @@ from django.utils import timezone
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
 from clients.models import Client, ClientProblem, ClientStatus, Intervention
-from clients.services import outcome_rating_add
+from clients.services import outcome_rating_append
 from scheduling.models import (
     CalendarToken,
     CareService,
@@ -379,12 +379,18 @@ def _set_services(visit: Visit, minutes: int, service: CareService | None) -> No
         VisitService.objects.create(visit=visit, service=service, minutes=minutes)
 
 
-def _add_ratings(visit: Visit, actor: User, ratings: Iterable[dict[str, Any]]) -> None:
+def _add_ratings(visit: Visit, actor: User, ratings: Iterable[dict[str, Any]]) -> list[str]:
+    """Append the ratings given with a visit's log; the codes of the problems rated.
+
+    They write no access row of their own: the visit's log writes the request's one row
+    and names the rated problems in it (`_log_detail`).
+    """
+    codes = []
     for rating in ratings:
         problem = rating["client_problem"]
         if isinstance(problem, ClientProblem) and problem.client_id != visit.client_id:
             raise ValidationError({"ratings": [INTERVENTION_NOT_IN_PLAN]})
-        outcome_rating_add(
+        added = outcome_rating_append(
             client_problem=problem,
             actor=actor,
             rated_on=timezone.localtime(visit.starts_at).date(),
@@ -394,6 +400,12 @@ def _add_ratings(visit: Visit, actor: User, ratings: Iterable[dict[str, Any]]) -
             status=rating["status"],
             note=rating.get("note", ""),
         )
+        codes.append(added.client_problem.problem.code)
+    return codes
+
+
+def _log_detail(text: str, rated: list[str]) -> str:
+    return f"{text}, rated problems {' '.join(rated)}" if rated else text
 
 
 @transaction.atomic
@@ -426,10 +438,16 @@ def visit_log(
         done_interventions=done_interventions,
         note=note,
         service=service,
-        ratings=ratings,
         now=now,
     )
-    _log_change(actor, Action.UPDATE, visit.client, f"visit {visit.public_id}", part="visit-log")
+    rated = _add_ratings(visit, actor, ratings)
+    _log_change(
+        actor,
+        Action.UPDATE,
+        visit.client,
+        _log_detail(f"visit {visit.public_id}", rated),
+        part="visit-log",
+    )
     return visit
 
 
@@ -444,10 +462,9 @@ def _visit_log(
     done_interventions: Iterable[Intervention] | None = None,
     note: str = "",
     service: CareService | None = None,
-    ratings: Iterable[dict[str, Any]] = (),
     now: dt.datetime | None = None,
 ) -> Visit:
-    """`visit_log` without the access row."""
+    """`visit_log` without the ratings and the access row."""
     visit = (
         Visit.objects.select_for_update(of=("self",))
         .select_related("client", "service")
@@ -496,7 +513,6 @@ def _visit_log(
     _save_visit(visit)
     visit.done_interventions.set(done)
     _set_services(visit, minutes, visit.service)
-    _add_ratings(visit, actor, ratings)
     return visit
 
 
@@ -527,10 +543,14 @@ def visit_log_unplanned(
         minutes=minutes,
         done_interventions=list(done_interventions),
         note=note,
-        ratings=ratings,
     )
+    rated = _add_ratings(visit, actor, ratings)
     _log_change(
-        actor, Action.CREATE, visit.client, f"unplanned visit {visit.public_id}", part="visit-log"
+        actor,
+        Action.CREATE,
+        visit.client,
+        _log_detail(f"unplanned visit {visit.public_id}", rated),
+        part="visit-log",
     )
     return visit
 

@@ -261,6 +261,73 @@ def test_unplanned_visit_is_one_create_row_not_three(world) -> None:
     assert row.detail == f"unplanned visit {visit.public_id}"
 
 
+def test_a_log_with_a_rating_is_one_row_naming_the_rated_problem(world) -> None:
+    # given her planned visit
+    visit = visit_of(world)
+    rating = {"client_problem": world.problem, "knowledge": 3, "behavior": 4, "status": 4}
+    # when she logs it with a rating of the client's problem
+    services.visit_log(visit=visit, actor=world.nurse, ratings=[rating])
+    # then the rating is kept, and the one row of the log names the problem rated
+    assert world.problem.ratings.get().behavior == 4
+    row = only_row()
+    assert row_shape(row) == (world.nurse.pk, Action.UPDATE, "visit-log", visit.client.public_id)
+    code = world.problem.problem.code
+    assert row.detail == f"visit {visit.public_id}, rated problems {code}"
+
+
+def test_an_unplanned_visit_with_a_rating_is_one_create_row(world) -> None:
+    visit = services.visit_log_unplanned(
+        client=world.client_record,
+        actor=world.nurse,
+        started_at=local_datetime(DAY, dt.time(21)),
+        minutes=25,
+        ratings=[{"client_problem": world.problem, "knowledge": 2, "behavior": 3, "status": 3}],
+    )
+    assert world.problem.ratings.count() == 1
+    row = only_row()
+    assert row_shape(row) == (world.nurse.pk, Action.CREATE, "visit-log", visit.client.public_id)
+    code = world.problem.problem.code
+    assert row.detail == f"unplanned visit {visit.public_id}, rated problems {code}"
+
+
+def test_logging_with_a_rating_through_the_page_and_the_api_is_one_row_each(client, world) -> None:
+    first, second = visit_of(world, hour=8), visit_of(world, hour=10)
+    client.force_login(world.nurse)
+    # the log form with a rating
+    response = client.post(
+        reverse("scheduling:visit-log", args=[first.public_id]),
+        {
+            "minutes": "30",
+            f"rating_{world.problem.pk}_knowledge": "3",
+            f"rating_{world.problem.pk}_behavior": "3",
+            f"rating_{world.problem.pk}_status": "2",
+        },
+    )
+    assert response.status_code == 302
+    # the API's log with a rating
+    response = client.post(
+        reverse("api-visit-log", args=[second.public_id]),
+        {
+            "ratings": [
+                {
+                    "client_problem": str(world.problem.public_id),
+                    "knowledge": 4,
+                    "behavior": 4,
+                    "status": 4,
+                }
+            ]
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert world.problem.ratings.count() == 2
+    rows = list(AccessEvent.objects.order_by("pk"))
+    assert [(r.action, r.part, r.detail.split(",")[0]) for r in rows] == [
+        (Action.UPDATE, "visit-log", f"visit {first.public_id}"),
+        (Action.UPDATE, "visit-log", f"visit {second.public_id}"),
+    ]
+
+
 def test_a_correction_logs_one_create_row(world) -> None:
     visit = services.visit_log(visit=visit_of(world), actor=world.nurse)
     Visit.objects.filter(pk=visit.pk).update(billed_at=timezone.now())
