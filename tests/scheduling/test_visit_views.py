@@ -478,6 +478,31 @@ def test_api_plans_and_filters_visits(client, world) -> None:
     assert client.get(reverse("api-visit-list"), {"date": "2026-06-03"}).json()["count"] == 0
 
 
+def test_api_plans_a_series_for_the_client_the_input_resolved(client, world) -> None:
+    # given her team's client (VisitInput/SeriesInput resolve it among the clients she sees)
+    client.force_login(world.nurse)
+    # when she plans a recurring visit through the API
+    response = client.post(
+        reverse("api-series-list"),
+        {
+            "client": str(world.client_record.public_id),
+            "nurse": str(world.nurse.public_id),
+            "weekdays": [1, 3],
+            "time_of_day": "18:30",
+            "planned_minutes": 20,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+        content_type="application/json",
+    )
+    # then the series is hers, for that client, with its visits, and one row says so
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["client"], body["weekdays"]) == (str(world.client_record.public_id), [1, 3])
+    series = world.client_record.visit_series.get()
+    assert series.visits.exists()
+    assert [(r.action, r.part) for r in AccessEvent.objects.all()] == [("create", "visit-series")]
+
+
 def test_api_refuses_discharged_client_and_bad_times(client, world) -> None:
     gone = ClientFactory(
         team=world.team, status=ClientStatus.DISCHARGED, discharged_on=dt.date(2026, 3, 1)
