@@ -332,12 +332,15 @@ def visit_counts_q() -> Q:
     - a correction (`corrects`) replaces the visit it corrects, whatever the correction's own
       status: a cancelled correction takes a billed visit back out, and itself counts nothing;
     - of two or more corrections of one visit, the latest (highest id: rows are only ever
-      added, and `visit_correct` locks the corrected visit, so ids follow the order in which
-      corrections were made) replaces the earlier ones. A correction states what happened,
-      not a difference, so the latest is what happened: 60 min billed, corrected to 40, then
-      to 50, counts 50. (Billing used to count 40 + 50 = 90 for such siblings, the dashboards
-      50; this rule ends that disagreement.) A correction of a correction (a chain) works the
-      same way through the first point.
+      added, and `visit_correct` locks the chain's first visit, so ids follow the order in
+      which corrections were made) replaces the earlier ones. A correction states what
+      happened, not a difference, so the latest is what happened: 60 min billed, corrected
+      to 40, then to 50, counts 50. (Billing used to count 40 + 50 = 90 for such siblings,
+      the dashboards 50; this rule ends that disagreement.) A correction of a correction (a
+      chain) works the same way through the first point. `visit_correct` always corrects the
+      chain's latest row, so its chains stay a line (each row corrected at most once) and
+      exactly one row of a chain counts; siblings come only from rows written past it
+      (imports, tests).
 
     Both tests are `NOT EXISTS` over correction rows only (`corrects_id IS NOT NULL`, through
     the index on `corrects_id`): PostgreSQL makes them anti-joins that hash the few correction

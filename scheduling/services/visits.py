@@ -555,19 +555,44 @@ def visit_log_unplanned(
     return visit
 
 
+def _correction_chain_locked(visit: Visit) -> tuple[Visit, Visit]:
+    """The first visit of `visit`'s correction chain, locked, and the chain's latest row.
+
+    Every correction of a chain is made under the lock of its first visit, and always
+    corrects the latest row, so a chain stays a line: each row is corrected at most once.
+    The latest row is found the way `visit_counts_q` (the one definition) reads a chain: the
+    correction with the highest id, followed down; it is the row that counts now. Rows are
+    only ever added and `corrects` never changes, so the walk up needs no lock.
+    """
+    first_id, above = visit.pk, visit.corrects_id
+    while above is not None:
+        first_id = above
+        above = Visit.objects.filter(pk=above).values_list("corrects_id", flat=True).get()
+    first = Visit.objects.select_for_update(of=("self",)).get(pk=first_id)
+    latest_id = first.pk
+    while (
+        below := Visit.objects.filter(corrects_id=latest_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    ) is not None:
+        latest_id = below
+    latest = Visit.objects.select_related("client", "service").get(pk=latest_id)
+    return first, latest
+
+
 @transaction.atomic
 def visit_correct(*, visit: Visit, actor: User, minutes: int, reason: str) -> Visit:
     """A billed visit is never edited: a correction row carries the new minutes.
 
-    Billing credits the original and debits the correction in its next run.
+    `visit` is any row of a billed visit's chain (the visit or one of its corrections): the
+    new row corrects the chain's latest row, so the chain stays a line and exactly one of
+    its rows counts (`Visit.objects.effective()`). Billing credits the month and bills it
+    again from the effective visits in its next run.
     """
-    visit = (
-        Visit.objects.select_for_update(of=("self",))
-        .select_related("client", "service")
-        .get(pk=visit.pk)
-    )
-    _check_own(visit, actor)
-    if visit.billed_at is None:
+    first, latest = _correction_chain_locked(visit)
+    _check_own(latest, actor)
+    if first.billed_at is None:
         raise ValidationError(CORRECTION_ONLY_BILLED)
     if not reason.strip():
         raise ValidationError({"deviation_reason": [CORRECTION_NEEDS_REASON]})
@@ -575,29 +600,29 @@ def visit_correct(*, visit: Visit, actor: User, minutes: int, reason: str) -> Vi
         raise ValidationError({"minutes": [MINUTES_NEEDED]})
     now = timezone.now()
     correction = Visit(
-        client_id=visit.client_id,
-        team_id=visit.team_id,
-        nurse=visit.nurse,
-        starts_at=visit.starts_at,
-        ends_at=visit.ends_at,
-        planned_minutes=visit.planned_minutes,
+        client_id=latest.client_id,
+        team_id=latest.team_id,
+        nurse_id=latest.nurse_id,
+        starts_at=latest.starts_at,
+        ends_at=latest.ends_at,
+        planned_minutes=latest.planned_minutes,
         status=VisitStatus.DONE,
-        service=visit.service,
-        started_at=visit.started_at,
-        ended_at=visit.ended_at,
+        service=latest.service,
+        started_at=latest.started_at,
+        ended_at=latest.ended_at,
         logged_minutes=minutes,
         logged_at=now,
         logged_by=actor,
         deviation_reason=reason.strip(),
-        corrects=visit,
+        corrects=latest,
     )
     correction.save()
-    _set_services(correction, minutes, visit.service)
+    _set_services(correction, minutes, latest.service)
     _log_change(
         actor,
         Action.CREATE,
-        visit.client,
-        f"correction {correction.public_id} of visit {visit.public_id}",
+        latest.client,
+        f"correction {correction.public_id} of visit {latest.public_id}",
     )
     return correction
 
