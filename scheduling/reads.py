@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
+from clients.models import Client, ClientStatus
+from clients.selectors import client_list_visible
 from scheduling import ical
 from scheduling.models import Visit, VisitSeries
 from scheduling.selectors import (
@@ -117,6 +119,64 @@ def visit_form_reshown(*, actor: User, visit: Visit, part: str) -> Visit:
     """
     _log_visit_read(actor, visit, part=part)
     return visit
+
+
+# --- the visit forms' client picker -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientPicker:
+    """What a visit form's client picker offers: the active clients the nurse may see (of
+    `team` when the form plans for one team), and the client chosen in advance, if any (the
+    visit form then shows her care plan's interventions)."""
+
+    clients: QuerySet[Client]
+    team: Team | None = None
+    chosen: Client | None = None
+
+
+def client_picker(
+    *, actor: User, team: Team | None = None, chosen: UUID | None = None
+) -> ClientPicker:
+    """The picker of a posted form, to check the choice against. Not logged: the page that
+    shows the picker logs it (`client_picker_open`, or `client_picker_reshown` when a
+    refused form is shown again); a saved form is logged by its write service."""
+    clients = client_list_visible(user=actor).filter(status=ClientStatus.ACTIVE)
+    if team is not None:
+        clients = clients.filter(team=team)
+    found = clients.filter(public_id=chosen).first() if chosen is not None else None
+    return ClientPicker(clients=clients, team=team, chosen=found)
+
+
+def _log_picker(actor: User, form: str, picker: ClientPicker) -> None:
+    whose = f"of {picker.team.name}" if picker.team is not None else "she may see"
+    access_log_write(
+        actor=actor,
+        action=Action.LIST,
+        client_public_id=picker.chosen.public_id if picker.chosen is not None else None,
+        part="client-picker",
+        detail=f"{form}: {picker.clients.count()} active clients {whose}",
+    )
+
+
+@transaction.atomic
+def client_picker_open(
+    *, actor: User, form: str, team: Team | None = None, chosen: UUID | None = None
+) -> ClientPicker:
+    """A visit form's page (`form`: "visit-create", "series-create", "visit-unplanned"): its
+    client picker lists clients, so showing it is one list row (naming the client chosen in
+    advance, whose care plan the form shows)."""
+    picker = client_picker(actor=actor, team=team, chosen=chosen)
+    _log_picker(actor, form, picker)
+    return picker
+
+
+@transaction.atomic
+def client_picker_reshown(*, actor: User, form: str, picker: ClientPicker) -> ClientPicker:
+    """The form shown again after a refused save (its write logged nothing): one list row,
+    as when it was first shown."""
+    _log_picker(actor, form, picker)
+    return picker
 
 
 # --- planning -----------------------------------------------------------------------------------

@@ -59,6 +59,13 @@ def _parse_day(raw: str | None) -> dt.date:
         return timezone.localdate()
 
 
+def _uuid_or_none(raw: str | None) -> UUID | None:
+    try:
+        return UUID(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def _my_team(user: User) -> Team:
     return rota_team_get_visible(user=user)
 
@@ -211,10 +218,15 @@ def visit_log_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def visit_unplanned_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    clients = client_list_visible(user=request.user).filter(status=ClientStatus.ACTIVE)
+    """A call-out, logged after the fact. The client picker lists her clients: showing the
+    page (again, after a refused save) is one list row; a save is logged by its service."""
+    if request.method == "POST":
+        picker = reads.client_picker(actor=request.user)
+    else:
+        picker = reads.client_picker_open(actor=request.user, form="visit-unplanned")
     form = UnplannedVisitForm(
         request.POST or None,
-        clients=clients,
+        clients=picker.clients,
         initial={"started_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     if request.method == "POST" and form.is_valid():
@@ -233,6 +245,8 @@ def visit_unplanned_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Unplanned visit to {visit.client} logged.")
             return _done(request, reverse("scheduling:my-day"))
+    if request.method == "POST":
+        reads.client_picker_reshown(actor=request.user, form="visit-unplanned", picker=picker)
     return render(request, "scheduling/visit_unplanned.html", {"form": form})
 
 
@@ -397,21 +411,33 @@ def _visit_choices(request: AuthenticatedHttpRequest, team: Team) -> dict:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def visit_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Plan one visit for a client of the team. The client picker lists the team's clients
+    (and a client chosen in advance shows her care plan): showing the page (again, after a
+    refused save) is one list row; a save is logged by its service."""
     team = _planning_team(request)
     if not rota_can_edit(user=request.user, team=team):
         raise Http404
-    choices = _visit_choices(request, team)
-    client = None
-    raw_client = request.GET.get("client") or request.POST.get("client_id")
-    if raw_client:
-        try:
-            client = choices["clients"].filter(public_id=UUID(raw_client)).first()
-        except ValueError:
-            client = None
-    initial = {"day": _parse_day(request.GET.get("day")), "planned_minutes": 30}
+    chosen = _uuid_or_none(request.GET.get("client") or request.POST.get("client_id"))
+    if request.method == "POST":
+        picker = reads.client_picker(actor=request.user, team=team, chosen=chosen)
+    else:
+        picker = reads.client_picker_open(
+            actor=request.user, form="visit-create", team=team, chosen=chosen
+        )
+    client = picker.chosen
+    initial: dict[str, object] = {
+        "day": _parse_day(request.GET.get("day")),
+        "planned_minutes": 30,
+    }
     if client:
         initial["client"] = client
-    form = VisitForm(request.POST or None, client=client, initial=initial, **choices)
+    form = VisitForm(
+        request.POST or None,
+        client=client,
+        initial=initial,
+        clients=picker.clients,
+        nurses=team_nurses(team=team),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -430,6 +456,8 @@ def visit_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Visit to {visit.client} planned.")
             return _done(request, _planning_url(team, data["day"]))
+    if request.method == "POST":
+        reads.client_picker_reshown(actor=request.user, form="visit-create", picker=picker)
     return render(
         request, "scheduling/visit_form.html", {"form": form, "team": team, "client": client}
     )
@@ -521,13 +549,20 @@ def visit_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def series_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Plan a recurring visit. Like the visit form, showing the page is one list row (the
+    client picker); a save is logged by its service."""
     team = _planning_team(request)
     if not rota_can_edit(user=request.user, team=team):
         raise Http404
+    if request.method == "POST":
+        picker = reads.client_picker(actor=request.user, team=team)
+    else:
+        picker = reads.client_picker_open(actor=request.user, form="series-create", team=team)
     form = SeriesForm(
         request.POST or None,
         initial={"starts_on": timezone.localdate(), "planned_minutes": 30},
-        **_visit_choices(request, team),
+        clients=picker.clients,
+        nurses=team_nurses(team=team),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -549,6 +584,8 @@ def series_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Recurring visit planned: {series}.")
             return _done(request, _planning_url(team, data["starts_on"]))
+    if request.method == "POST":
+        reads.client_picker_reshown(actor=request.user, form="series-create", picker=picker)
     return render(request, "scheduling/series_form.html", {"form": form, "team": team})
 
 

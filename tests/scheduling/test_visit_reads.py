@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buurtzorg.audit.models import AccessEvent, Action
+from clients.models import ClientStatus
 from scheduling import reads
 from scheduling.models import Visit
 from scheduling.services import visits as services
 from scheduling.services.rota import local_datetime
-from tests.factories import VisitFactory
+from tests.factories import ClientFactory, InterventionFactory, VisitFactory
 from tests.scheduling.conftest import DAY
 
 pytestmark = pytest.mark.django_db
@@ -420,6 +421,126 @@ def test_pages_write_one_row_per_request(client, world) -> None:
         rows = list(AccessEvent.objects.order_by("pk")[before:])
         assert [(r.action, r.part) for r in rows] == [expected], url
         assert rows[0].path == url.split("?")[0]
+
+
+# --- the visit forms' client picker ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "team", "detail"),
+    [
+        ("scheduling:visit-create", True, "visit-create: 1 active clients of Team A"),
+        ("scheduling:series-create", True, "series-create: 1 active clients of Team A"),
+        ("scheduling:visit-unplanned", False, "visit-unplanned: 1 active clients she may see"),
+    ],
+)
+def test_a_visit_form_page_is_one_list_row_naming_its_client_picker(
+    client, world, route: str, team: bool, detail: str
+) -> None:
+    # given her team's client, a discharged one (not offered) and another team's
+    ClientFactory(
+        team=world.team, status=ClientStatus.DISCHARGED, discharged_on=dt.date(2026, 3, 1)
+    )
+    ClientFactory(team=world.other_team)
+    client.force_login(world.nurse)
+    # when she opens the form
+    url = reverse(route) + (f"?team={world.team.public_id}" if team else "")
+    response = client.get(url)
+    # then it offers her team's active client, and one row says the picker was shown
+    assert response.status_code == 200
+    assert "Jan Jansen" in response.content.decode()
+    row = only_row()
+    assert row_shape(row) == (world.nurse.pk, Action.LIST, "client-picker", None)
+    assert row.detail == detail
+
+
+def test_a_client_chosen_in_advance_is_named_in_the_row(client, world) -> None:
+    # (the visit form then shows her care plan's interventions)
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-create")
+    response = client.get(
+        url, {"team": world.team.public_id, "client": world.client_record.public_id}
+    )
+    assert "Check the pain score" in response.content.decode()
+    row = only_row()
+    assert row_shape(row) == (
+        world.nurse.pk,
+        Action.LIST,
+        "client-picker",
+        world.client_record.public_id,
+    )
+
+
+def test_another_teams_client_is_not_chosen_in_advance(client, world) -> None:
+    foreign = ClientFactory(team=world.other_team)
+    InterventionFactory(client_problem__client=foreign, description="Foreign care plan")
+    client.force_login(world.nurse)
+    response = client.get(
+        reverse("scheduling:visit-create"),
+        {"team": world.team.public_id, "client": foreign.public_id},
+    )
+    assert "Foreign care plan" not in response.content.decode()
+    assert row_shape(only_row()) == (world.nurse.pk, Action.LIST, "client-picker", None)
+
+
+BEFORE_DAY = (DAY - dt.timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("route", "refused", "fixed", "message", "saved"),
+    [
+        (
+            "scheduling:visit-create",
+            {"nurse": "n", "day": DAY.isoformat(), "time": "09:15", "planned_minutes": "30"},
+            {"time": "11:00"},  # her visit at 09:00 overlaps 09:15
+            "already has a visit then",
+            (Action.CREATE, "visit"),
+        ),
+        (
+            "scheduling:series-create",
+            {
+                "nurse": "n",
+                "weekdays": ["0"],
+                "time_of_day": "09:15",
+                "planned_minutes": "20",
+                "starts_on": DAY.isoformat(),
+                "until": BEFORE_DAY,
+            },
+            {"until": ""},
+            "cannot be before the first day",
+            (Action.CREATE, "visit-series"),
+        ),
+        (
+            "scheduling:visit-unplanned",
+            {"started_at": f"{DAY.isoformat()}T09:15", "minutes": "30"},
+            {"started_at": f"{DAY.isoformat()}T11:00"},
+            "already has a visit then",
+            (Action.CREATE, "visit-log"),
+        ),
+    ],
+)
+def test_a_visit_form_saved_is_the_services_row_and_refused_one_picker_row(
+    client, world, route: str, refused: dict, fixed: dict, message: str, saved: tuple
+) -> None:
+    # given her visit at 09:00
+    visit_of(world, hour=9)
+    client.force_login(world.nurse)
+    url = f"{reverse(route)}?team={world.team.public_id}"
+    data = {**refused, "client": world.client_record.pk}
+    if "nurse" in data:
+        data["nurse"] = world.nurse.pk
+    # when the service refuses the save, the form is shown again: one picker row
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert [(r.action, r.part, r.detail.split(":")[0]) for r in AccessEvent.objects.all()] == [
+        (Action.LIST, "client-picker", route.split(":")[1])
+    ]
+    # when it is saved: its service's row only
+    before = AccessEvent.objects.count()
+    assert client.post(url, {**data, **fixed}).status_code == 302
+    rows = list(AccessEvent.objects.order_by("pk")[before:])
+    assert [(r.action, r.part) for r in rows] == [saved]
 
 
 def test_log_form_saved_is_one_update_row_and_refused_is_one_view_row(client, world) -> None:
