@@ -218,17 +218,20 @@ def visit_schedule(
     service: CareService | None = None,
     check_actor: bool = True,
 ) -> Visit:
-    """Plan one visit (unassigned when `nurse` is None). The nurse's row is locked first."""
+    """Plan one visit (unassigned when `nurse` is None). The nurse's row is locked first.
+
+    `actor` plans for her own team's clients; `check_actor=False` (demo data) skips that
+    check, and the access row still names her.
+    """
     visit = _visit_schedule(
         client=client,
         starts_at=starts_at,
         planned_minutes=planned_minutes,
-        actor=actor,
+        planner=actor if check_actor else None,
         nurse=nurse,
         planned_interventions=planned_interventions,
         notes=notes,
         service=service,
-        check_actor=check_actor,
     )
     _log_change(actor, Action.CREATE, visit.client, f"visit {visit.public_id}")
     return visit
@@ -239,18 +242,21 @@ def _visit_schedule(
     client: Client,
     starts_at: dt.datetime,
     planned_minutes: int,
-    actor: User,
+    planner: User | None,
     nurse: User | None = None,
     planned_interventions: Iterable[Intervention] = (),
     notes: str = "",
     service: CareService | None = None,
     series: VisitSeries | None = None,
     occurrence_date: dt.date | None = None,
-    check_actor: bool = True,
 ) -> Visit:
-    """`visit_schedule` without the access row (the caller logs, or it is the system)."""
-    if check_actor:
-        _check_actor_plans_for(actor, client)
+    """`visit_schedule` without the access row (the caller logs, or it is the system).
+
+    `planner` is the nurse who plans it, who must be of the client's team; None when no
+    person plans it now (the series materialiser: the series' creator was checked then).
+    """
+    if planner is not None:
+        _check_actor_plans_for(planner, client)
     starts_at = utc(starts_at)
     if nurse is not None:
         _lock_nurse(nurse)
@@ -533,7 +539,7 @@ def visit_log_unplanned(
         client=client,
         starts_at=started_at,
         planned_minutes=minutes,
-        actor=actor,
+        planner=actor,
         nurse=actor,
         service=service,
     )
@@ -752,14 +758,13 @@ def _materialise_one(series: VisitSeries, day: dt.date, plan: list[Intervention]
                 client=series.client,
                 starts_at=local_datetime(day, series.time_of_day),
                 planned_minutes=series.planned_minutes,
-                actor=series.created_by,
+                planner=None,
                 nurse=nurse,
                 planned_interventions=plan,
                 notes=series.notes,
                 service=series.service,
                 series=series,
                 occurrence_date=day,
-                check_actor=False,
             )
 
     try:
