@@ -29,7 +29,9 @@ def _plannable_nurses(user: User) -> QuerySet[User]:
     cover them by arrangement. Wider is not needed, and a nurse outside this set must not be
     told apart from an id that exists nowhere (the service's message would name her)."""
     teams = rota_team_list_visible(user=user).values("pk")
-    covering = CoverArrangement.objects.filter(covered_team__in=teams).values("covering_team")
+    covering = (
+        CoverArrangement.objects.accepted().filter(covered_team__in=teams).values("covering_team")
+    )
     return User.objects.filter(
         role=Role.NURSE,
         pk__in=Membership.objects.filter(Q(team__in=teams) | Q(team__in=covering)).values("nurse"),

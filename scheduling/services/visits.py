@@ -19,7 +19,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from buurtzorg.audit.models import Action
@@ -96,9 +95,10 @@ def _check_client_open(client: Client, day: dt.date) -> None:
 
 
 def covering_team_ids(*, team: Team, day: dt.date) -> list[int]:
+    """Teams covering `team` on `day` by an accepted arrangement (a proposal counts nowhere)."""
     return list(
-        CoverArrangement.objects.filter(covered_team=team, valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        CoverArrangement.objects.in_force(on=day)
+        .filter(covered_team=team)
         .values_list("covering_team_id", flat=True)
     )
 

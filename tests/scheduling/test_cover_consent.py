@@ -24,6 +24,7 @@ from scheduling.services.rota import (
     coverage_gaps_for_teams,
     local_datetime,
 )
+from scheduling.services.visits import nurse_may_visit
 from tests.factories import (
     ClientFactory,
     CoverArrangementFactory,
@@ -200,3 +201,19 @@ def test_the_database_refuses_two_overlapping_arrangements_of_one_pair(teams) ->
             covered_team=teams["covered"],
             valid_from=TOMORROW,
         )
+
+
+def test_only_an_accepted_arrangement_lets_a_covering_nurse_take_a_visit() -> None:
+    # given team Noord proposes to cover team Oost, which has not agreed yet
+    oost, _ = nursing_team(1)
+    noord, (helper,) = nursing_team(1)
+    proposal = CoverArrangementFactory(covering_team=noord, covered_team=oost, proposed=True)
+    # then Noord's nurse may not be planned on Oost's visits
+    assert not nurse_may_visit(nurse=helper, team=oost, day=TOMORROW)
+    # when Oost accepts
+    proposal.status = CoverStatus.ACCEPTED
+    proposal.accepted_by = nursing_team(1)[1][0]
+    proposal.accepted_at = timezone.now()
+    proposal.save()
+    # then she may
+    assert nurse_may_visit(nurse=helper, team=oost, day=TOMORROW)
