@@ -1,33 +1,20 @@
-"""A minimal RFC 5545 writer for the nurse's schedule feed (no library needed for VEVENTs)."""
+"""The nurse's schedule feed as RFC 5545 text, written by the `icalendar` library.
+
+The library escapes every text value (backslash, `;`, `,`, line breaks including a bare
+carriage return) and folds long lines, so no text we put in (a display name, a client's
+initials) can start a property or an event of its own.
+"""
 
 import datetime as dt
 from collections.abc import Iterable
 
+import icalendar
 from django.utils import timezone
 
-from scheduling.models import Visit
+from scheduling.models import Visit, VisitStatus
 from teams.models import User
 
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    out, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > 75:
-            out.append(current)
-            current = " " + char
-        else:
-            current += char
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+PRODID = "-//Buurtzorg//Schedule//EN"
 
 
 def _initials(visit: Visit) -> str:
@@ -35,26 +22,27 @@ def _initials(visit: Visit) -> str:
     return f"{first}.{last}." if first or last else "client"
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
+
+
 def render_feed(*, nurse: User, visits: Iterable[Visit]) -> str:
     """The nurse's visits as VEVENTs, in UTC. Client initials only: feeds leave our servers."""
-    now = _stamp(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Buurtzorg//Schedule//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(f'Visits {nurse}')}",
-    ]
+    now = _utc(timezone.now())
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    # An X- property has no known type: say it is text, so it is escaped like the others.
+    calendar.add("x-wr-calname", icalendar.vText(f"Visits {nurse}"))
     for visit in visits:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{visit.public_id}@buurtzorg",
-            f"DTSTAMP:{now}",
-            f"DTSTART:{_stamp(visit.starts_at)}",
-            f"DTEND:{_stamp(visit.ends_at)}",
-            f"SUMMARY:{_escape(f'Visit {_initials(visit)} ({visit.planned_minutes} min)')}",
-            f"STATUS:{'CONFIRMED' if visit.status != 'cancelled' else 'CANCELLED'}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        event = icalendar.Event()
+        event.add("uid", f"{visit.public_id}@buurtzorg")
+        event.add("dtstamp", now)
+        event.add("dtstart", _utc(visit.starts_at))
+        event.add("dtend", _utc(visit.ends_at))
+        event.add("summary", f"Visit {_initials(visit)} ({visit.planned_minutes} min)")
+        cancelled = visit.status == VisitStatus.CANCELLED
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical().decode()
