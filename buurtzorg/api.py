@@ -1,11 +1,12 @@
 """API plumbing: service ValidationErrors become 400s with field errors; input fields that
 resolve ids through the caller's visibility."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework import exceptions, serializers
@@ -22,10 +23,17 @@ def validation_error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": list(exc.messages)}
 
 
+MALFORMED_VALUE = "A value in the request is malformed or out of range."
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Map Django's ValidationError (raised by services and constraints) to HTTP 400."""
+    """Map Django's ValidationError (raised by services and constraints) to HTTP 400, and so
+    a malformed value that only the database noticed (DataError: a NUL byte, a number out of
+    the column's range)."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, DataError):
+        exc = exceptions.ParseError(MALFORMED_VALUE)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
@@ -37,7 +45,7 @@ MISSING_USER_CONTEXT = (
 )
 
 
-def request_user(context: dict[str, Any]) -> Any:  # noqa: ANN401 - the project's User
+def request_user(context: Mapping[str, Any]) -> Any:  # noqa: ANN401 - the project's User
     """The user a serializer works for: `context["request"].user`, or `context["user"]`.
 
     A serializer without either is a programming error, not an anonymous caller: failing

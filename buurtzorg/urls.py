@@ -2,18 +2,19 @@ import importlib.util
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from buurtzorg import views
 
 
-def _superuser_only(request) -> bool:  # noqa: ANN001
+def _superuser_only(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 
-# Django admin stays available to superusers only, whatever their role. (Replaced on the default
-# site's instance; a site subclass would need a custom AdminConfig in INSTALLED_APPS.)
+# Django admin stays available to superusers only, whatever their role. The default site's
+# check is replaced on the instance on purpose (the stubs only know it as a method).
 admin.site.has_permission = _superuser_only  # type: ignore[method-assign]
 
 # Each app mounts its pages at its prefix and its API under /api/ when it has the module.

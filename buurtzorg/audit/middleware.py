@@ -6,10 +6,11 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import DataError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import is_verified
 from pghistory.middleware import HistoryMiddleware
 
 from buurtzorg.audit.context import bound_request
@@ -18,6 +19,80 @@ from buurtzorg.audit.twofactor import OTP_SETUP, OTP_STATE_KEY, OTP_VERIFY, otp_
 LOGIN_AT_KEY = "_login_at"
 SEEN_AT_KEY = "_seen_at"  # when the session was last saved for being used (idle limit)
 TWO_FACTOR_REQUIRED = "Two-factor verification required."
+NUL_REFUSED = "Request refused: it contains a NUL byte."
+VALUE_REFUSED = "Request refused: a value in it cannot be stored."
+# Text bodies are checked whole for a NUL byte, raw or in the body's own escape: a form's
+# percent-encoding (where a literal "%" is "%25"), JSON's \u0000. Multipart bodies are not
+# read here (uploads are binary and may be large): a NUL in one of their text fields reaches
+# the database as a DataError, which `process_exception` answers.
+_NUL_ESCAPES = {
+    "application/x-www-form-urlencoded": b"%00",
+    "application/json": b"\\u0000",
+    "text/plain": b"\x00",
+}
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a request with a NUL byte in its path, query string or text body.
+
+    PostgreSQL text cannot hold a NUL, so such a value used to travel down to the first
+    query and fail there as a 500 (`?q=%00` on list pages, a NUL in a form or JSON field).
+    No valid input of this application contains one, so it is refused at the door, once,
+    for every route; a DataError that still escapes a view (a NUL in a multipart field, a
+    number out of the column's range) is the client's input too, and is a 400 as well.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "\x00" in query or "%00" in query:
+            return True
+        escape = _NUL_ESCAPES.get(request.content_type or "")
+        if escape is None or request.method in ("GET", "HEAD"):
+            return False
+        body = request.body  # capped by DATA_UPLOAD_MAX_MEMORY_SIZE (a 400 beyond it)
+        return b"\x00" in body or escape in body
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DataError):
+            return HttpResponseBadRequest(VALUE_REFUSED, content_type="text/plain")
+        return None
+
+
+class PrivacyHeadersMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in request; a
+    Permissions-Policy on every response.
+
+    What a signed-in person sees may be client data (a record page, the client API, a GDPR
+    export), and no browser, proxy or shared computer may keep a copy of it. Rather than
+    trusting each view to say so, every response to a request with a signed-in user (session
+    or API token: DRF sets `request.user` when it authenticates) or an Authorization header is
+    marked no-store. Static files are served before authentication (WhiteNoise) and keep
+    their long cache. The Permissions-Policy (settings.PERMISSIONS_POLICY) turns off the
+    browser features the app never uses (camera, microphone, location, ...), so injected
+    content could not use them either.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class RequestIdMiddleware:
@@ -114,7 +189,7 @@ class TwoFactorMiddleware:
         if session is None or not session.get(SESSION_KEY):
             return self.get_response(request)
         state = otp_state(request)
-        if state == OTP_VERIFY and not request.user.is_verified():
+        if state == OTP_VERIFY and not is_verified(request.user):
             return self._hold(request, "audit:otp-verify")
         if state == OTP_SETUP:
             return self._hold(request, "audit:otp-setup")

@@ -59,7 +59,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "buurtzorg.audit.middleware.RequestIdMiddleware",
+    # 400 for a NUL byte in the path, query string or a text body, before anything reads it.
+    "buurtzorg.audit.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # no-store on every signed-in response, a Permissions-Policy on all (outside WhiteNoise,
+    # so static files get the policy but keep their cache headers).
+    "buurtzorg.audit.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,6 +219,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the app never uses, off for every page (PrivacyHeadersMiddleware).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+)
 
 # Content-Security-Policy (django-csp): scripts only from our own static files (htmx, app.js),
 # never inline and never eval. Stylesheets only from static/ too (htmx's own indicator
