@@ -1,13 +1,18 @@
-"""Login-security pages: two-factor set-up and the code step after the password."""
+"""Login-security pages: two-factor set-up, the code step after the password, changing the
+password, and logging out."""
 
 import base64
+from typing import Any
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -86,3 +91,30 @@ def otp_setup_page(request: HttpRequest) -> HttpResponse:
         )
         context["secret"] = base64.b32encode(pending.bin_key).decode()
     return render(request, "registration/otp_setup.html", context)
+
+
+class LogoutPage(auth_views.LogoutView):
+    """Django's logout, which also deletes her API tokens: signing out ends every way in."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            services.api_tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangePage(auth_views.PasswordChangeView):
+    """Self-service password change for every signed-in person (Django's view and form: the
+    old password, then the new one twice, checked by AUTH_PASSWORD_VALIDATORS). Her session
+    stays signed in; her API tokens are deleted, since they came from the old password."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("audit:password-change-done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.api_tokens_revoke(user=form.user)
+        return response
+
+
+class PasswordChangeDonePage(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"

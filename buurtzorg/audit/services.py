@@ -161,5 +161,26 @@ def api_token_issue(*, user: Any, otp_token: str = "") -> Token:
             raise ValidationError({"otp_token": OTP_TOKEN_WRONG}, code="otp_wrong")
     elif otp_required_for(user):
         raise ValidationError(OTP_SETUP_FIRST, code="otp_setup")
-    token, _ = Token.objects.get_or_create(user=user)
+    with transaction.atomic():
+        token, created = Token.objects.select_for_update().get_or_create(user=user)
+        if not created and api_token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
     return token
+
+
+def api_token_expired(token: Token, *, now: datetime | None = None) -> bool:
+    """A token lives settings.API_TOKEN_TTL (12 hours by default) from when it was issued."""
+    return token.created + settings.API_TOKEN_TTL <= (now or timezone.now())
+
+
+def api_token_discard_expired(*, token: Token) -> None:
+    """Delete `token` if it has expired (the authentication refuses it either way)."""
+    Token.objects.filter(pk=token.pk, created__lte=timezone.now() - settings.API_TOKEN_TTL).delete()
+
+
+def api_tokens_revoke(*, user: Any) -> int:
+    """Delete every API token of `user`; returns how many. Logging out and changing the
+    password call it, so a token never outlives the session or the password it came from."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted

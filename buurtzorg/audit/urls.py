@@ -22,4 +22,14 @@ urlpatterns = [
 urlpatterns += [
     path("account/two-factor/", account_views.otp_setup_page, name="otp-setup"),
     path("account/two-factor/verify/", account_views.otp_verify_page, name="otp-verify"),
+    path(
+        "account/password/",
+        account_views.PasswordChangePage.as_view(),
+        name="password-change",
+    ),
+    path(
+        "account/password/done/",
+        account_views.PasswordChangeDonePage.as_view(),
+        name="password-change-done",
+    ),
 ]

@@ -209,6 +209,9 @@ AXES_CLIENT_IP_CALLABLE = "buurtzorg.audit.lockout.client_ip"
 # set-up page after logging in, and get an API token only with a current code (see
 # buurtzorg.audit.services.api_token_issue).
 OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+# An API token lives this long from when it was issued (buurtzorg.authentication),
+# like a session at most; logging out and changing the password delete it sooner.
+API_TOKEN_TTL = timedelta(hours=env.float("API_TOKEN_TTL_HOURS", default=12))
 OTP_TOTP_ISSUER = "Buurtzorg"
 
 # GDPR: a discharged client's record is anonymised this many years after discharge by the
@@ -269,7 +272,8 @@ PGHISTORY_EXCLUDE_FIELD_KWARGS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "buurtzorg.audit.twofactor.TokenWithoutTwoFactorAuthentication",
+        # Tokens expire (API_TOKEN_TTL) and refuse to skip two-factor login.
+        "buurtzorg.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
