@@ -130,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # No organisation words, no published (demo) password, no common word with digits added,
+    # at least 5 different characters (buurtzorg/passwords.py).
+    {"NAME": "buurtzorg.passwords.OrganisationPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     # Refuses any login (form, admin, API token) for a locked-out username or address.
