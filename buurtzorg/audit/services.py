@@ -117,7 +117,7 @@ def otp_device_confirm(*, user: Any, token: str) -> TOTPDevice:
             # A token she already holds was issued on her password alone: from now on a token
             # must have been asked for with a code (api_token_issue), so the old one stops
             # working.
-            Token.objects.filter(user=user).delete()
+            api_tokens_revoke(user=user)
     if not verified:
         raise ValidationError({"token": OTP_TOKEN_WRONG}, code="otp_wrong")
     return device
