@@ -46,10 +46,14 @@ def scope_clients(report: OutcomeReport) -> QuerySet[Client]:
     clients = Client.objects.filter(admitted_on__lte=report.period_end).filter(
         Q(discharged_on__isnull=True) | Q(discharged_on__gte=report.period_start)
     )
-    if report.scope == ReportScope.TEAM:
+    if report.scope == ReportScope.TEAM and report.team_id is not None:
         return clients.filter(team_id=report.team_id)
-    if report.scope == ReportScope.NEIGHBOURHOOD:
+    if report.scope == ReportScope.NEIGHBOURHOOD and report.neighbourhood_id is not None:
         return clients.filter(team__neighbourhood_id=report.neighbourhood_id)
+    if report.scope != ReportScope.ORGANISATION:
+        # unreachable: outcomereport_scope_matches_target gives every scope its target; never
+        # fall back to the whole organisation
+        raise ValueError(f"{report.scope} report {report.pk} has no {report.scope}")
     return clients
 
 
@@ -94,7 +98,9 @@ def clients_by_domain(report: OutcomeReport) -> list[dict[str, Any]]:
     return [{"domain": r["problem__domain__name"], "clients": r["clients"]} for r in rows]
 
 
-def _rating_subqueries(end: dt.date) -> dict[str, Subquery]:
+def _first_and_last(end: dt.date) -> tuple[QuerySet[OutcomeRating], QuerySet[OutcomeRating]]:
+    """A problem's ratings up to `end`: admission first, else the first; discharge first, else
+    the last (each for `OuterRef("pk")`, a client problem)."""
     ratings = OutcomeRating.objects.filter(client_problem=OuterRef("pk"), rated_on__lte=end)
     first = ratings.order_by(
         Case(When(moment=RatingMoment.ADMISSION, then=Value(0)), default=Value(1)),
@@ -106,27 +112,39 @@ def _rating_subqueries(end: dt.date) -> dict[str, Subquery]:
         "-rated_on",
         "-id",
     )
-    out: dict[str, Subquery] = {
-        "first_id": Subquery(first.values("id")[:1]),
-        "last_id": Subquery(last.values("id")[:1]),
-    }
-    for field in ("knowledge", "behavior", "status"):
-        out[f"{field[0]}0"] = Subquery(first.values(field)[:1], output_field=IntegerField())
-        out[f"{field[0]}1"] = Subquery(last.values(field)[:1], output_field=IntegerField())
-    return out
+    return first, last
+
+
+def _one(ratings: QuerySet[OutcomeRating], field: str) -> Subquery:
+    return Subquery(ratings.values(field)[:1], output_field=IntegerField())
 
 
 def kbs_by_problem(report: OutcomeReport) -> list[dict[str, Any]]:
     """Mean K/B/S at admission and latest, and the share improved, per problem (one query)."""
+    first, last = _first_and_last(report.period_end)
     rows = (
         scope_problems(report)
-        .annotate(**_rating_subqueries(report.period_end))
+        .annotate(
+            first_id=_one(first, "id"),
+            last_id=_one(last, "id"),
+            k0=_one(first, "knowledge"),
+            b0=_one(first, "behavior"),
+            s0=_one(first, "status"),
+            k1=_one(last, "knowledge"),
+            b1=_one(last, "behavior"),
+            s1=_one(last, "status"),
+        )
         .filter(first_id__isnull=False)
         .exclude(first_id=F("last_id"))
         .values("problem__number", "problem__code", "problem__name")
         .annotate(
             rated=Count("id"),
-            **{f"avg_{key}": Avg(key) for key in ("k0", "b0", "s0", "k1", "b1", "s1")},
+            avg_k0=Avg("k0"),
+            avg_b0=Avg("b0"),
+            avg_s0=Avg("s0"),
+            avg_k1=Avg("k1"),
+            avg_b1=Avg("b1"),
+            avg_s1=Avg("s1"),
             improved=Count("id", filter=Q(k1__isnull=False) & Q(_improved_condition())),
         )
         .order_by("problem__number")
@@ -136,10 +154,12 @@ def kbs_by_problem(report: OutcomeReport) -> list[dict[str, Any]]:
             "code": r["problem__code"],
             "problem": r["problem__name"],
             "rated": r["rated"],
-            **{
-                key: round(float(r[f"avg_{key}"]), 2)
-                for key in ("k0", "b0", "s0", "k1", "b1", "s1")
-            },
+            "k0": round(float(r["avg_k0"]), 2),
+            "b0": round(float(r["avg_b0"]), 2),
+            "s0": round(float(r["avg_s0"]), 2),
+            "k1": round(float(r["avg_k1"]), 2),
+            "b1": round(float(r["avg_b1"]), 2),
+            "s1": round(float(r["avg_s1"]), 2),
             "improved": r["improved"],
             "share_improved": round(r["improved"] / r["rated"], 3) if r["rated"] else 0.0,
         }

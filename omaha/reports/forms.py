@@ -1,6 +1,9 @@
-from django import forms
+from typing import Any
 
-from buurtzorg.forms import PlainSelect
+from django import forms
+from django.db.models import QuerySet
+
+from buurtzorg.forms import PlainSelect, form_field
 from omaha.reports.models import ReportScope
 from teams.models import Neighbourhood, Team
 
@@ -29,11 +32,18 @@ class ReportForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, teams: object, neighbourhoods: object, **kwargs: object
+        self,
+        *args: Any,
+        teams: QuerySet[Team],
+        neighbourhoods: QuerySet[Neighbourhood],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         # only what an option shows (its name) and validation needs (its key)
-        self.fields["team"].queryset = teams.only("pk", "name")
-        self.fields["neighbourhood"].queryset = neighbourhoods.only("pk", "name")
+        team = form_field(self, "team", forms.ModelChoiceField)
+        team.queryset = teams.only("pk", "name")
+        neighbourhood = form_field(self, "neighbourhood", forms.ModelChoiceField)
+        neighbourhood.queryset = neighbourhoods.only("pk", "name")
         if not neighbourhoods.exists():
-            self.fields["scope"].choices = [(ReportScope.TEAM, ReportScope.TEAM.label)]
+            scope = form_field(self, "scope", forms.ChoiceField)
+            scope.choices = [(ReportScope.TEAM, ReportScope.TEAM.label)]

@@ -97,9 +97,9 @@ class OutcomeReport(PublicModel):
 
     @property
     def scope_label(self) -> str:
-        if self.scope == ReportScope.TEAM and self.team_id:
+        if self.scope == ReportScope.TEAM and self.team is not None:
             return self.team.name
-        if self.scope == ReportScope.NEIGHBOURHOOD and self.neighbourhood_id:
+        if self.scope == ReportScope.NEIGHBOURHOOD and self.neighbourhood is not None:
             return self.neighbourhood.name
         return str(_("Whole organisation"))
 

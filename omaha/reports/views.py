@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,9 +15,10 @@ from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from omaha.reports import reads, selectors, services
 from omaha.reports.forms import ReportForm
+from teams.http import AuthenticatedHttpRequest
 
 
-def _form(request: HttpRequest, data: object = None) -> ReportForm:
+def _form(request: AuthenticatedHttpRequest, data: QueryDict | None = None) -> ReportForm:
     today = timezone.localdate()
     first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     return ReportForm(
@@ -30,7 +31,7 @@ def _form(request: HttpRequest, data: object = None) -> ReportForm:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.REPORT_ROLES)
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,14 +48,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*selectors.REPORT_ROLES)
-def report_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     report = reads.report_open(actor=request.user, public_id=public_id)
     return render(request, "reports/report_detail.html", {"report": report})
 
 
 @require_GET
 @role_required(*selectors.REPORT_ROLES)
-def report_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def report_progress(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     report = selectors.report_get_visible(user=request.user, public_id=public_id)
     response = render(request, "reports/report_detail.html#report-progress", {"report": report})
     if not report.is_working and request.GET.get("was") == "working":
@@ -64,6 +65,6 @@ def report_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 @role_required(*selectors.REPORT_ROLES)
-def report_download(request: HttpRequest, public_id: UUID, kind: str) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, public_id: UUID, kind: str) -> FileResponse:
     download = reads.report_file_open(actor=request.user, public_id=public_id, kind=kind)
     return FileResponse(download.file.open("rb"), as_attachment=True, filename=download.filename)
