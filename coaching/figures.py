@@ -14,9 +14,10 @@ Every figure has a one-line definition in `DEFINITIONS`, shown next to it on eve
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -196,10 +197,10 @@ class TeamFigures:
     @property
     def productivity_falling(self) -> bool:
         """Last four weeks' productivity clearly below the four weeks before."""
-        weeks = [w for w in self.weekly_productivity[-8:]]
-        if len(weeks) < 8 or any(w is None for w in weeks):
+        weeks = [w for w in self.weekly_productivity[-8:] if w is not None]
+        if len(weeks) < 8:  # fewer weeks, or a week without contracted hours
             return False
-        before, recent = sum(weeks[:4]) / 4, sum(weeks[4:]) / 4  # type: ignore[arg-type]
+        before, recent = sum(weeks[:4], Decimal(0)) / 4, sum(weeks[4:], Decimal(0)) / 4
         return recent < before - FALLING_BY
 
     @property
@@ -324,6 +325,8 @@ def _median_text(key: str, value: Decimal | None) -> str:
 # ---------------------------------------------------------------------------------------------
 # the queries (each one GROUP BY team over all requested teams)
 
+Row = Mapping[str, Any]  # one row of `values()`: column name to value
+
 
 def _in_care(end: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}admitted_on__lte": end}) & (
@@ -331,7 +334,7 @@ def _in_care(end: dt.date, prefix: str = "") -> Q:
     )
 
 
-def _clients(ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict]:
+def _clients(ids: list[int], start: dt.date, end: dt.date) -> dict[int, Row]:
     """Client counts and the care indicated for clients in care, one row per team.
 
     Joining indications repeats a client per indication, hence the distinct counts.
@@ -393,7 +396,7 @@ def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return local_datetime(start, dt.time()), local_datetime(end + dt.timedelta(days=1), dt.time())
 
 
-def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> dict[int, dict]:
+def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> dict[int, Row]:
     lo, hi = _local_bounds(start, end)
     done = Q(status=VisitStatus.DONE)
     original_done = ORIGINAL & done
@@ -457,16 +460,16 @@ def _outcomes(ids: list[int], end: dt.date) -> dict[int, dict]:
     number of ratings per client problem; one row kept per problem), tallied per team here.
     """
     score = F("knowledge") + F("behavior") + F("status")
-    per_problem = {"partition_by": [F("client_problem_id")]}
+    per_problem = [F("client_problem_id")]
     oldest_first = [F("rated_on").asc(), F("id").asc()]
     newest_first = [F("rated_on").desc(), F("id").desc()]
     rows = (
         OutcomeRating.objects.filter(client_problem__client__team_id__in=ids, rated_on__lte=end)
         .annotate(
-            first_score=Window(FirstValue(score), order_by=oldest_first, **per_problem),
-            last_score=Window(FirstValue(score), order_by=newest_first, **per_problem),
-            n_ratings=Window(Count("id"), **per_problem),
-            position=Window(RowNumber(), order_by=oldest_first, **per_problem),
+            first_score=Window(FirstValue(score), partition_by=per_problem, order_by=oldest_first),
+            last_score=Window(FirstValue(score), partition_by=per_problem, order_by=newest_first),
+            n_ratings=Window(Count("id"), partition_by=per_problem),
+            position=Window(RowNumber(), partition_by=per_problem, order_by=oldest_first),
         )
         .filter(position=1, n_ratings__gte=2)
         .values_list("client_problem__client__team_id", "first_score", "last_score")
@@ -560,7 +563,7 @@ def _from_summary(
         return {}  # no summary for this period: everything is live, no more queries here
     continuity = _pair_counts(None if teams is None else [t.pk for t in teams], start, end)
     # the state at the period's end, and today's row (rota gaps)
-    state: dict[tuple[int, dt.date], dict] = {
+    state: dict[tuple[int, dt.date], Row] = {
         (row["team_id"], row["day"]): row
         for row in TeamDay.objects.filter(in_teams, day__in={end, today})
         .values(
@@ -582,7 +585,7 @@ def _from_summary(
         .order_by()
     }
     # the sparkline: per team and week, summed in SQL (days counted to see the week is whole)
-    trend: dict[tuple[int, dt.date], dict] = {}
+    trend: dict[tuple[int, dt.date], Row] = {}
     if weeks:
         for row in (
             TeamDay.objects.filter(
@@ -636,7 +639,7 @@ def _from_summary(
             indicated_hours_week=at_end["indicated_hours_week"],
             as_of=min(r["state_at"] for r in (at_end, now_row) if r is not None),
         )
-        if with_gaps:
+        if with_gaps and now_row is not None:  # (with_gaps: a team without it was skipped)
             figures.gap_count = now_row["gap_count"]
             figures.gap_hours = now_row["gap_hours"]
         for monday in weeks:
@@ -792,8 +795,8 @@ def _cached_from_summary(
     missing = [t for t in teams if t.pk not in out and t.pk in stamps]
     if missing:
         fresh = _from_summary(missing, start, end, today, with_gaps, with_trend)
-        # (cached without the team: whoever reads an entry sets her own)
-        entries = {keys[pk]: (stamps[pk], replace(f, team=None)) for pk, f in fresh.items()}
+        # (cached with the team's key only: whoever reads an entry sets her own team)
+        entries = {keys[pk]: (stamps[pk], replace(f, team=Team(pk=pk))) for pk, f in fresh.items()}
         cache.set_many(entries, FIGURES_CACHE_SECONDS)
         out.update(fresh)
     return out

@@ -36,6 +36,7 @@ from coaching.figures import (
     GAP_DAYS,
     LATE_AFTER,
     ORIGINAL,
+    Row,
     _clients,
     _local_bounds,
     _memberships,
@@ -82,7 +83,9 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _visit_counts(first: dt.date, last: dt.date, now: dt.datetime) -> dict[tuple, dict]:
+def _visit_counts(
+    first: dt.date, last: dt.date, now: dt.datetime
+) -> dict[tuple[int, dt.date], Row]:
     """Per (team, local day): the counts `coaching.figures._visits` makes per period."""
     lo, hi = _local_bounds(first, last)
     done = Q(status=VisitStatus.DONE)
@@ -194,13 +197,14 @@ def team_days_refresh(
     discharges = _client_moves(first, last, "discharged_on")
     members = _memberships(ids, first, last)
     states = {day: _state(ids, day) for day in state_days}
-    plain, with_state = [], []
+    plain: list[TeamDay] = []
+    with_state: list[TeamDay] = []
     for tid in ids:
-        rows = members.get(tid, [])
+        memberships = members.get(tid, [])
         for day in days:
             active = [
                 m
-                for m in rows
+                for m in memberships
                 if m["started_on"] <= day and (m["ended_on"] is None or m["ended_on"] >= day)
             ]
             v = visits.get((tid, day), {})
@@ -225,9 +229,9 @@ def team_days_refresh(
             else:
                 plain.append(row)
     with transaction.atomic():
-        for rows, fields in ((plain, COUNT_FIELDS), (with_state, COUNT_FIELDS + STATE_FIELDS)):
+        for batch, fields in ((plain, COUNT_FIELDS), (with_state, COUNT_FIELDS + STATE_FIELDS)):
             TeamDay.objects.bulk_create(
-                rows,
+                batch,
                 batch_size=2000,
                 update_conflicts=True,
                 unique_fields=["team", "day"],
