@@ -29,7 +29,10 @@ class ThreadOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     space = serializers.UUIDField(source="space.public_id", read_only=True)
     author = UserBriefOutput(read_only=True, allow_null=True)
-    problems = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    problems = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True),
+        read_only=True,
+    )
 
     class Meta:
         model = Thread
@@ -59,8 +62,12 @@ class ThreadInput(serializers.Serializer):
         max_length=MAX_BODY_LENGTH, allow_blank=True, trim_whitespace=False
     )
     is_question = serializers.BooleanField(default=False)
-    problems = serializers.SlugRelatedField(
-        slug_field="code", queryset=Problem.objects.all(), many=True, required=False, default=list
+    problems = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(
+            slug_field="code", queryset=Problem.objects.all()
+        ),
+        required=False,
+        default=list,
     )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
@@ -119,7 +126,9 @@ class PeriodInput(serializers.Serializer):
 
 class FigureOutput(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # The stubs see Field.label (a field's own label) here; the serializer's metaclass moves
+    # declared fields into _declared_fields, so this "label" output field shadows nothing.
+    label = serializers.CharField()  # type: ignore[assignment]
     definition = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     text = serializers.CharField()

@@ -1,5 +1,8 @@
 """Messaging API: the same selectors gate it as the pages (nothing visible → empty or 404)."""
 
+from typing import cast
+from uuid import UUID
+
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,8 +24,15 @@ from coaching.api.serializers import (
 )
 from coaching.figures import team_figures
 from coaching.models import Post, Space, Thread
+from teams.models import User
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+def _user(request: Request) -> User:
+    """The signed-in user: the default permission (IsAuthenticated) lets no anonymous request
+    through."""
+    return cast(User, request.user)
 
 
 class SpaceListApi(generics.ListAPIView):
@@ -31,7 +41,7 @@ class SpaceListApi(generics.ListAPIView):
     serializer_class = SpaceOutput
 
     def get_queryset(self) -> QuerySet[Space]:
-        return selectors.space_list_with_unread(user=self.request.user)
+        return selectors.space_list_with_unread(user=_user(self.request))
 
 
 class ThreadListApi(generics.ListAPIView):
@@ -43,7 +53,7 @@ class ThreadListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Thread]:
         threads = (
-            selectors.thread_list_visible(user=self.request.user)
+            selectors.thread_list_visible(user=_user(self.request))
             .prefetch_related("problems")
             .order_by("-last_post_at", "-id")
         )
@@ -70,7 +80,7 @@ class ThreadListApi(generics.ListAPIView):
         # "not yours" and "no such space"); the service checks again.
         data = ThreadInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        thread = services.thread_start(author=request.user, **data.validated_data)
+        thread = services.thread_start(author=_user(request), **data.validated_data)
         return Response(ThreadOutput(thread).data, status=status.HTTP_201_CREATED)
 
 
@@ -82,15 +92,15 @@ class ThreadPostListApi(generics.ListAPIView):
     parser_classes = PARSERS
 
     def get_queryset(self) -> QuerySet[Post]:
-        thread = selectors.thread_get_visible(user=self.request.user, public_id=self.kwargs["id"])
+        thread = selectors.thread_get_visible(user=_user(self.request), public_id=self.kwargs["id"])
         return selectors.post_list_for_thread(thread=thread)
 
     @extend_schema(request=PostInput, responses={201: PostOutput})
-    def post(self, request: Request, id: str) -> Response:  # noqa: A002
-        thread = selectors.thread_get_visible(user=request.user, public_id=id)
+    def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
+        thread = selectors.thread_get_visible(user=_user(request), public_id=id)
         data = PostInput(data=request.data)
         data.is_valid(raise_exception=True)
-        post = services.post_reply(thread=thread, author=request.user, **data.validated_data)
+        post = services.post_reply(thread=thread, author=_user(request), **data.validated_data)
         return Response(PostOutput(post).data, status=status.HTTP_201_CREATED)
 
 
@@ -105,8 +115,8 @@ class TeamFiguresApi(APIView):
         ],
         responses={200: TeamFiguresOutput},
     )
-    def get(self, request: Request, id: str) -> Response:  # noqa: A002
-        team = selectors.figures_team_get_visible(user=request.user, public_id=id)
+    def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
+        team = selectors.figures_team_get_visible(user=_user(request), public_id=id)
         period = PeriodInput(data=request.query_params)
         period.is_valid(raise_exception=True)
         (figures,) = team_figures(teams=[team], **period.validated_data)
