@@ -99,6 +99,7 @@ loadtest: bench-data
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	@if [ -f .importlinter ]; then \
 		echo "PYTHONPATH=. $(VENV)/bin/lint-imports"; PYTHONPATH=. $(VENV)/bin/lint-imports; \
 	else echo "No .importlinter: layer contracts not checked"; fi
