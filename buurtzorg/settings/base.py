@@ -349,6 +349,9 @@ TEAM_CREATED_HOOKS = ["coaching.services.space_for_team"]
 # Called as f(membership=membership) inside teams.services.membership_end: a nurse who leaves
 # her team gives up her future visits (issue 20, item 4).
 MEMBERSHIP_ENDED_HOOKS = ["scheduling.services.rota.membership_ended_unassign_visits"]
+# Called as f(team=, subject=, body=, key=) to tell a team something (the nightly rota-gap
+# check): coaching posts it into the team's space, so scheduling imports no app above it.
+TEAM_NOTICE_HOOKS = ["coaching.services.space_post_system_notice"]
 
 # coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
 # rows every 10 minutes (the pages are at most that stale); the last six weeks every night.

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from scheduling.models import (
     MAX_SHIFT_HOURS,
@@ -725,11 +727,10 @@ def rota_notify_gaps(*, team_id: int, days: int = 14) -> list[CoverageGap]:
     if len(gaps) > 50:
         lines.append(f"... and {len(gaps) - 50} more; see the rota page.")
     body = GAP_NOTICE_INTRO.format(count=len(gaps), days=days) + "\n" + "\n".join(lines)
-    try:
-        # Upward (coaching sits above scheduling): the one exception in .importlinter.
-        from coaching.services import space_post_system_notice  # noqa: PLC0415
-    except ImportError:  # the coaching app has not landed (yet): keep the check useful
-        logging.getLogger(__name__).warning("Rota gaps for %s (no coaching space): %s", team, body)
-        return gaps
-    space_post_system_notice(team=team, subject=GAP_NOTICE_SUBJECT, body=body, key=GAP_NOTICE_KEY)
+    # The notice goes wherever settings.TEAM_NOTICE_HOOKS say (coaching: the team's space);
+    # scheduling imports no app above it.
+    if not settings.TEAM_NOTICE_HOOKS:
+        logging.getLogger(__name__).warning("Rota gaps for %s (nowhere to post): %s", team, body)
+    for path in settings.TEAM_NOTICE_HOOKS:
+        import_string(path)(team=team, subject=GAP_NOTICE_SUBJECT, body=body, key=GAP_NOTICE_KEY)
     return gaps

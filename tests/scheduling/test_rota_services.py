@@ -296,20 +296,26 @@ def test_database_refuses_a_thirty_hour_shift_written_directly() -> None:
         )
 
 
-def test_nightly_check_posts_a_notice_when_gaps_exist(monkeypatch) -> None:
-    import sys
-    import types
+POSTED_NOTICES: list[dict] = []
 
-    posted = []
-    fake = types.ModuleType("coaching.services")
-    fake.space_post_system_notice = lambda **kw: posted.append(kw)
-    monkeypatch.setitem(sys.modules, "coaching.services", fake)
+
+def _record_notice(**notice: object) -> None:
+    POSTED_NOTICES.append(notice)
+
+
+def test_nightly_check_posts_a_notice_when_gaps_exist(settings) -> None:
+    # given the notices go to a recorder instead of coaching's spaces (TEAM_NOTICE_HOOKS)
+    settings.TEAM_NOTICE_HOOKS = [f"{__name__}._record_notice"]
+    POSTED_NOTICES.clear()
     team, _ = nursing_team(1)
     day_and_night_rules(team)
-    quiet, _ = nursing_team(1)
+    nursing_team(1)  # a team without coverage rules has no gaps
     from scheduling.tasks import rota_check_all_teams_task
 
+    # when
     rota_check_all_teams_task.delay()
-    assert [p["team"] for p in posted] == [team]
-    assert "gap" in posted[0]["subject"]
-    assert "on duty" in posted[0]["body"]
+    # then only the team with gaps is told, with subject, body and the thread key
+    assert [p["team"] for p in POSTED_NOTICES] == [team]
+    assert "gap" in str(POSTED_NOTICES[0]["subject"])
+    assert "on duty" in str(POSTED_NOTICES[0]["body"])
+    assert POSTED_NOTICES[0]["key"] == "rota-gaps"
