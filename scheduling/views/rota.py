@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from scheduling import services
-from scheduling.forms import CoverageRuleForm, CoverArrangementForm, LeaveForm, ShiftForm
+from scheduling.forms import CoverageRuleForm, LeaveForm, ShiftForm
 from scheduling.models import CoverageRule, ShiftKind
 from scheduling.selectors import (
     rota_can_edit,
@@ -272,25 +272,6 @@ def coverage_rule_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             return _done(request, _rota_url(team))
     messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return _done(request, _rota_url(team))
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.NURSE)
-def cover_arrangement_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Our night shifts also cover a neighbouring team (its own page: the team list is long)."""
-    team = _editable_team(request)
-    form = CoverArrangementForm(request.POST or None, team=team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cover_arrangement_create(
-                covering_team=team, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Cover arrangement saved."))
-            return _done(request, _rota_url(team))
-    return render(request, "scheduling/cover_form.html", {"form": form, "team": team})
 
 
 @role_required(Role.NURSE, Role.COACH)
