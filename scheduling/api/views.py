@@ -82,7 +82,7 @@ class ShiftListApi(generics.ListAPIView):
         team = values["team"]
         if not rota_can_edit(user=_caller(request), team=team):
             raise Http404
-        shift = services.shift_create(actor=_caller(request), **values)
+        shift = services.shift_create(**values)
         return Response(ShiftOutput(shift).data, status=status.HTTP_201_CREATED)
 
 
@@ -102,13 +102,13 @@ class ShiftDetailApi(generics.RetrieveDestroyAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("team")
-        shift = services.shift_update(shift=shift, actor=_caller(request), **values)
+        shift = services.shift_update(shift=shift, **values)
         return Response(ShiftOutput(shift).data)
 
     def perform_destroy(self, instance: Shift) -> None:
         if not rota_can_edit(user=_caller(self.request), team=instance.team):
             raise Http404
-        services.shift_delete(shift=instance, actor=_caller(self.request))
+        services.shift_delete(shift=instance)
 
 
 class TeamCoverageApi(APIView):

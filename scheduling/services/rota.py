@@ -200,7 +200,6 @@ def shift_create(
     nurse: User,
     team: Team,
     kind: str,
-    actor: User,
     starts_at: dt.datetime | None = None,
     ends_at: dt.datetime | None = None,
     day: dt.date | None = None,
@@ -228,7 +227,6 @@ def shift_update(
     shift: Shift,
     nurse: User,
     kind: str,
-    actor: User,
     starts_at: dt.datetime | None = None,
     ends_at: dt.datetime | None = None,
     day: dt.date | None = None,
@@ -255,7 +253,7 @@ def shift_update(
 
 
 @transaction.atomic
-def shift_delete(*, shift: Shift, actor: User) -> None:
+def shift_delete(*, shift: Shift) -> None:
     Shift.objects.filter(pk=shift.pk).delete()
 
 
@@ -268,7 +266,7 @@ def _leave_text(leave: Leave) -> str:
 
 @transaction.atomic
 def leave_create(
-    *, nurse: User, starts_at: dt.datetime, ends_at: dt.datetime, actor: User, reason: str = ""
+    *, nurse: User, starts_at: dt.datetime, ends_at: dt.datetime, reason: str = ""
 ) -> Leave:
     """Record leave. Refused while shifts or planned visits fall in it: move those first."""
     starts_at, ends_at = utc(starts_at), utc(ends_at)
@@ -310,7 +308,7 @@ def _check_leave_visits(*, nurse: User, start: dt.datetime, end: dt.datetime) ->
 
 
 @transaction.atomic
-def leave_delete(*, leave: Leave, actor: User) -> None:
+def leave_delete(*, leave: Leave) -> None:
     Leave.objects.filter(pk=leave.pk).delete()
 
 
@@ -326,7 +324,7 @@ def _minutes_of_day(rule_start: dt.time, rule_end: dt.time) -> list[tuple[int, i
 
 @transaction.atomic
 def coverage_rule_set(
-    *, team: Team, starts_at: dt.time, ends_at: dt.time, min_nurses: int, actor: User
+    *, team: Team, starts_at: dt.time, ends_at: dt.time, min_nurses: int
 ) -> CoverageRule:
     """Add a part-of-day rule. Parts of one team's day may not overlap (the team row is locked)."""
     team = Team.objects.select_for_update().get(pk=team.pk)
@@ -342,7 +340,7 @@ def coverage_rule_set(
 
 
 @transaction.atomic
-def coverage_rule_delete(*, rule: CoverageRule, actor: User) -> None:
+def coverage_rule_delete(*, rule: CoverageRule) -> None:
     CoverageRule.objects.filter(pk=rule.pk).delete()
 
 

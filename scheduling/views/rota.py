@@ -192,9 +192,9 @@ def shift_form_page(
         try:
             args = _shift_times(form.cleaned_data)
             if shift:
-                saved = services.shift_update(shift=shift, actor=request.user, **args)
+                saved = services.shift_update(shift=shift, **args)
             else:
-                saved = services.shift_create(team=team, actor=request.user, **args)
+                saved = services.shift_create(team=team, **args)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -214,7 +214,7 @@ def shift_delete_page(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
     shift = shift_get_visible(user=request.user, public_id=public_id)
     if not rota_can_edit(user=request.user, team=shift.team):
         raise Http404
-    services.shift_delete(shift=shift, actor=request.user)
+    services.shift_delete(shift=shift)
     messages.success(request, _("Shift removed."))
     return _done(request, _rota_url(shift.team, timezone.localtime(shift.starts_at).date()))
 
@@ -232,7 +232,6 @@ def leave_form_page(request: AuthenticatedHttpRequest) -> HttpResponse:
                 starts_at=local_datetime(data["first_day"], dt.time()),
                 ends_at=local_datetime(data["last_day"] + dt.timedelta(days=1), dt.time()),
                 reason=data["reason"],
-                actor=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -247,7 +246,7 @@ def leave_form_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def leave_delete_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = _editable_team(request)
     leave = team_leave_get(team=team, public_id=public_id)
-    services.leave_delete(leave=leave, actor=request.user)
+    services.leave_delete(leave=leave)
     messages.success(request, _("Leave removed."))
     return _done(request, _rota_url(team))
 
@@ -258,13 +257,13 @@ def coverage_rule_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = _editable_team(request)
     if "remove" in request.POST:
         rule = get_object_or_404(CoverageRule, team=team, public_id=request.POST["remove"])
-        services.coverage_rule_delete(rule=rule, actor=request.user)
+        services.coverage_rule_delete(rule=rule)
         messages.success(request, _("Coverage rule removed."))
         return _done(request, _rota_url(team))
     form = CoverageRuleForm(request.POST)
     if form.is_valid():
         try:
-            services.coverage_rule_set(team=team, actor=request.user, **form.cleaned_data)
+            services.coverage_rule_set(team=team, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -29,7 +29,6 @@ def test_two_concurrent_overlapping_shifts_exactly_one_succeeds() -> None:
                 nurse=nurse,
                 team=team,
                 kind=ShiftKind.FREE,
-                actor=nurse,
                 starts_at=local_datetime(day, dt.time(start_hour)),
                 ends_at=local_datetime(day, dt.time(start_hour + 6)),
             )
