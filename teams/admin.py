@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
-from teams.http import signed_in_user
 from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Team, User
 from teams.services import (
     neighbourhood_create,
@@ -85,7 +84,6 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
                     email=data.get("email", ""),
                     role=data["role"],
                     password=data["password1"],
-                    actor=signed_in_user(request),
                 )
             except ValidationError as exc:  # the service's "password" is the form's password2
                 errors = getattr(exc, "error_dict", {})
@@ -99,7 +97,6 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
             email=data["email"],
             role=data["role"],
             is_active=data["is_active"],
-            actor=signed_in_user(request),
         )
 
 
@@ -142,7 +139,6 @@ class NeighbourhoodAdmin(ServiceAdmin):
             "name": data["name"],
             "population_estimate": data["population_estimate"],
             "postcodes": codes,
-            "actor": signed_in_user(request),
         }
         if change:
             return neighbourhood_update(neighbourhood=obj, **fields)
@@ -165,7 +161,6 @@ class TeamAdmin(ServiceAdmin):
             "name": data["name"],
             "neighbourhood": data["neighbourhood"],
             "is_active": data["is_active"],
-            "actor": signed_in_user(request),
         }
         if change:
             return team_update(team=obj, **fields)

@@ -52,7 +52,7 @@ def load(stdout: TextIO) -> None:
                 user.is_staff = user.is_superuser = True
             user.save()
     coach = demo_user("coach")
-    admin = demo_user("admin")
+    demo_user("admin")  # the demo admin account
     # Long-standing teams, so the demo's visit history (from last month on) has its nurses.
     start = timezone.localdate().replace(month=1, day=1) - timedelta(days=365)
     for team_name, hood_name, codes, population, nurses in DEMO_TEAMS:
@@ -63,7 +63,7 @@ def load(stdout: TextIO) -> None:
             PostcodeArea.objects.get_or_create(code=code, defaults={"neighbourhood": hood})
         # Through the service, so what apps keep per team (coaching: its space) is made too.
         team = Team.objects.filter(name=team_name).first() or team_create(
-            name=team_name, neighbourhood=hood, is_active=True, actor=admin
+            name=team_name, neighbourhood=hood, is_active=True
         )
         CoachAssignment.objects.get_or_create(coach=coach, team=team)
         for seat, username in enumerate(nurses, start=1):

@@ -79,7 +79,7 @@ def _set_postcodes(*, neighbourhood: Neighbourhood, codes: list[str]) -> None:
 
 @transaction.atomic
 def neighbourhood_create(
-    *, name: str, postcodes: list[str], population_estimate: int, actor: User
+    *, name: str, postcodes: list[str], population_estimate: int
 ) -> Neighbourhood:
     neighbourhood = Neighbourhood(name=name, population_estimate=population_estimate)
     neighbourhood.full_clean()
@@ -95,7 +95,6 @@ def neighbourhood_update(
     name: str,
     postcodes: list[str],
     population_estimate: int,
-    actor: User,
 ) -> Neighbourhood:
     neighbourhood = Neighbourhood.objects.select_for_update().get(pk=neighbourhood.pk)
     neighbourhood.name = name
@@ -107,7 +106,7 @@ def neighbourhood_update(
 
 
 @transaction.atomic
-def team_create(*, name: str, neighbourhood: Neighbourhood, is_active: bool, actor: User) -> Team:
+def team_create(*, name: str, neighbourhood: Neighbourhood, is_active: bool) -> Team:
     """Create a team, then run `settings.TEAM_CREATED_HOOKS` in the same transaction.
 
     Apps that keep something per team (coaching: the team's messaging space) name a function
@@ -123,9 +122,7 @@ def team_create(*, name: str, neighbourhood: Neighbourhood, is_active: bool, act
 
 
 @transaction.atomic
-def team_update(
-    *, team: Team, name: str, neighbourhood: Neighbourhood, is_active: bool, actor: User
-) -> Team:
+def team_update(*, team: Team, name: str, neighbourhood: Neighbourhood, is_active: bool) -> Team:
     team = Team.objects.select_for_update().get(pk=team.pk)
     team.name, team.neighbourhood, team.is_active = name, neighbourhood, is_active
     team.full_clean()
@@ -138,7 +135,6 @@ def team_add_nurse(
     *,
     team: Team,
     nurse: User,
-    actor: User,
     started_on: dt.date | None = None,
     contracted_hours: Decimal | int = Decimal("24"),
 ) -> Membership:
@@ -177,7 +173,7 @@ def team_add_nurse(
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, ended_on: dt.date, actor: User) -> Membership:
+def membership_end(*, membership: Membership, ended_on: dt.date) -> Membership:
     """End a membership, which frees its seat for another nurse and ends her access to the
     team's clients and visits at once, then runs `settings.MEMBERSHIP_ENDED_HOOKS`.
 
@@ -202,7 +198,7 @@ def membership_end(*, membership: Membership, ended_on: dt.date, actor: User) ->
 
 
 @transaction.atomic
-def coach_assign(*, team: Team, coach: User, actor: User) -> CoachAssignment:
+def coach_assign(*, team: Team, coach: User) -> CoachAssignment:
     if coach.role != Role.COACH:
         raise ValidationError({"coach": [NOT_A_COACH]})
     assignment, _ = CoachAssignment.objects.get_or_create(team=team, coach=coach)
@@ -210,7 +206,7 @@ def coach_assign(*, team: Team, coach: User, actor: User) -> CoachAssignment:
 
 
 @transaction.atomic
-def coach_unassign(*, team: Team, coach: User, actor: User) -> None:
+def coach_unassign(*, team: Team, coach: User) -> None:
     CoachAssignment.objects.filter(team=team, coach=coach).delete()
 
 
@@ -223,7 +219,6 @@ def user_create(
     email: str,
     role: str,
     password: str,
-    actor: User | None,
 ) -> User:
     user = User(
         username=username, first_name=first_name, last_name=last_name, email=email, role=role
@@ -247,7 +242,6 @@ def user_update(
     email: str,
     role: str,
     is_active: bool,
-    actor: User,
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if role != user.role and user.memberships.active().exists():

@@ -65,11 +65,9 @@ def neighbourhood_form_page(
                 "population_estimate": form.cleaned_data["population_estimate"],
             }
             if neighbourhood:
-                saved = services.neighbourhood_update(
-                    neighbourhood=neighbourhood, actor=request.user, **data
-                )
+                saved = services.neighbourhood_update(neighbourhood=neighbourhood, **data)
             else:
-                saved = services.neighbourhood_create(actor=request.user, **data)
+                saved = services.neighbourhood_create(**data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -102,7 +100,7 @@ def team_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.team_create(actor=request.user, **form.cleaned_data)
+            team = services.team_create(**form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -125,7 +123,7 @@ def team_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
     )
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.team_update(team=team, actor=request.user, **form.cleaned_data)
+            team = services.team_update(team=team, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -168,7 +166,7 @@ def team_add_nurse_page(request: AuthenticatedHttpRequest, public_id: UUID) -> H
     form = AddNurseForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.team_add_nurse(team=team, actor=request.user, **form.cleaned_data)
+            membership = services.team_add_nurse(team=team, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -185,9 +183,7 @@ def membership_end_page(request: AuthenticatedHttpRequest, public_id: UUID) -> H
     form = EndMembershipForm(request.POST)
     if form.is_valid():
         try:
-            services.membership_end(
-                membership=membership, actor=request.user, ended_on=form.cleaned_data["ended_on"]
-            )
+            services.membership_end(membership=membership, ended_on=form.cleaned_data["ended_on"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -203,13 +199,13 @@ def team_coach_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
     team = get_object_or_404(Team, public_id=public_id)
     if "remove" in request.POST:
         coach = get_object_or_404(User, pk=request.POST["remove"], role=Role.COACH)
-        services.coach_unassign(team=team, coach=coach, actor=request.user)
+        services.coach_unassign(team=team, coach=coach)
         messages.success(request, f"{coach} no longer coaches {team.name}.")
         return _done(request, team.get_absolute_url())
     form = CoachForm(request.POST)
     if form.is_valid():
         try:
-            services.coach_assign(team=team, coach=form.cleaned_data["coach"], actor=request.user)
+            services.coach_assign(team=team, coach=form.cleaned_data["coach"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -244,7 +240,7 @@ def user_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(actor=request.user, **form.cleaned_data)
+            user = services.user_create(**form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -269,7 +265,7 @@ def user_edit_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(user=account, actor=request.user, **form.cleaned_data)
+            services.user_update(user=account, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

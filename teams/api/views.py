@@ -67,7 +67,7 @@ class NeighbourhoodListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["postcodes"] = services.parse_postcodes(" ".join(values["postcodes"]))
-        neighbourhood = services.neighbourhood_create(actor=signed_in_user(request), **values)
+        neighbourhood = services.neighbourhood_create(**values)
         return Response(NeighbourhoodOutput(neighbourhood).data, status=status.HTTP_201_CREATED)
 
 
@@ -87,9 +87,7 @@ class NeighbourhoodDetailApi(generics.RetrieveAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["postcodes"] = services.parse_postcodes(" ".join(values["postcodes"]))
-        neighbourhood = services.neighbourhood_update(
-            neighbourhood=neighbourhood, actor=signed_in_user(request), **values
-        )
+        neighbourhood = services.neighbourhood_update(neighbourhood=neighbourhood, **values)
         return Response(NeighbourhoodOutput(neighbourhood).data)
 
 
@@ -107,7 +105,7 @@ class TeamListApi(generics.ListAPIView):
             self.permission_denied(request)
         data = TeamInput(data=request.data)
         data.is_valid(raise_exception=True)
-        team = services.team_create(actor=user, **data.validated_data)
+        team = services.team_create(**data.validated_data)
         return Response(
             TeamOutput(team_list_visible(user=user).get(pk=team.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -140,5 +138,5 @@ class TeamMemberListApi(generics.ListAPIView):
         team = get_object_or_404(Team, public_id=id)
         data = MembershipInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.team_add_nurse(team=team, actor=user, **data.validated_data)
+        membership = services.team_add_nurse(team=team, **data.validated_data)
         return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)

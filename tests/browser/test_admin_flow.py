@@ -59,7 +59,7 @@ def test_admin_creates_neighbourhood_and_team_and_meets_the_nurse_limit(page: Pa
 
     # and ten more join (through the same service the page calls, to keep the test short)
     for nurse in nurses[2:12]:
-        team_add_nurse(team=team, nurse=nurse, actor=admin)
+        team_add_nurse(team=team, nurse=nurse)
     page.reload()
 
     # then the page says the team is full

@@ -25,7 +25,6 @@ from coaching.selectors import unread_total
 from scheduling.services.rota import rota_notify_gaps
 from teams.services import team_create
 from tests.factories import (
-    AdminFactory,
     NeighbourhoodFactory,
     OrganisationSpaceFactory,
     ShiftFactory,
@@ -290,10 +289,7 @@ def test_nightly_rota_check_posts_to_one_rota_gaps_thread_each_night() -> None:
 
 
 def test_creating_a_team_creates_its_space() -> None:
-    admin = AdminFactory()
-    team = team_create(
-        name="Team Nieuw", neighbourhood=NeighbourhoodFactory(), is_active=True, actor=admin
-    )
+    team = team_create(name="Team Nieuw", neighbourhood=NeighbourhoodFactory(), is_active=True)
     space = Space.objects.get(team=team)
     assert (space.kind, space.name) == (SpaceKind.TEAM, "Team Nieuw")
 

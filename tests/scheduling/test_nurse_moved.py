@@ -27,10 +27,8 @@ TOMORROW = timezone.localdate() + dt.timedelta(days=1)
 def move_to_other_team(world) -> None:
     """Her membership of team A ends today; she joins team B."""
     membership = world.nurse.memberships.active().get()
-    team_services.membership_end(
-        membership=membership, ended_on=timezone.localdate(), actor=world.admin
-    )
-    team_services.team_add_nurse(team=world.other_team, nurse=world.nurse, actor=world.admin)
+    team_services.membership_end(membership=membership, ended_on=timezone.localdate())
+    team_services.team_add_nurse(team=world.other_team, nurse=world.nurse)
 
 
 def test_ending_a_membership_unassigns_her_future_visits_only(world) -> None:

@@ -51,9 +51,7 @@ def world(superuser: User) -> dict:
     """A bit of everything the admin could show: team, nurse, client, visit, token, device."""
     neighbourhood = NeighbourhoodFactory(name="Oost")
     PostcodeAreaFactory(neighbourhood=neighbourhood, code="1091")
-    team = team_create(
-        name="Team Oost", neighbourhood=neighbourhood, is_active=True, actor=superuser
-    )
+    team = team_create(name="Team Oost", neighbourhood=neighbourhood, is_active=True)
     membership = MembershipFactory(team=team, seat=1)
     nurse = membership.nurse
     CoachAssignmentFactory(team=team)
@@ -194,7 +192,7 @@ def test_a_team_made_in_the_admin_gets_its_messaging_space(client: object, super
     # given
     client.force_login(superuser)
     neighbourhood = NeighbourhoodFactory()
-    team_create(name="Team Taken", neighbourhood=neighbourhood, is_active=True, actor=superuser)
+    team_create(name="Team Taken", neighbourhood=neighbourhood, is_active=True)
     # when
     response = client.post(
         reverse("admin:teams_team_add"),

@@ -9,7 +9,6 @@ from django.utils import timezone
 from teams import services
 from teams.models import Membership, Neighbourhood, PostcodeArea, Team
 from tests.factories import (
-    AdminFactory,
     CoachFactory,
     MembershipFactory,
     NurseFactory,
@@ -21,32 +20,29 @@ pytestmark = pytest.mark.django_db
 
 
 def test_nurses_get_consecutive_seats() -> None:
-    team, admin = TeamFactory(), AdminFactory()
-    seats = [
-        services.team_add_nurse(team=team, nurse=NurseFactory(), actor=admin) for _ in range(3)
-    ]
+    team = TeamFactory()
+    seats = [services.team_add_nurse(team=team, nurse=NurseFactory()) for _ in range(3)]
     assert [m.seat for m in seats] == [1, 2, 3]
     assert seats[-1].contracted_hours == Decimal("24")
 
 
 def test_thirteenth_nurse_is_refused() -> None:
     # given
-    team, admin = TeamFactory(), AdminFactory()
+    team = TeamFactory()
     for _ in range(Team.MAX_NURSES):
-        services.team_add_nurse(team=team, nurse=NurseFactory(), actor=admin)
+        services.team_add_nurse(team=team, nurse=NurseFactory())
     # when / then
     with pytest.raises(ValidationError, match="already has 12 nurses") as exc:
-        services.team_add_nurse(team=team, nurse=NurseFactory(), actor=admin)
+        services.team_add_nurse(team=team, nurse=NurseFactory())
     assert "nurse" in exc.value.message_dict
     assert team.memberships.filter(ended_on__isnull=True).count() == Team.MAX_NURSES
 
 
 def test_ending_a_membership_frees_the_seat() -> None:
     team, nurses = team_with_nurses(12)
-    admin = AdminFactory()
     leaving = Membership.objects.get(team=team, nurse=nurses[4])
-    services.membership_end(membership=leaving, ended_on=timezone.localdate(), actor=admin)
-    newcomer = services.team_add_nurse(team=team, nurse=NurseFactory(), actor=admin)
+    services.membership_end(membership=leaving, ended_on=timezone.localdate())
+    newcomer = services.team_add_nurse(team=team, nurse=NurseFactory())
     assert newcomer.seat == leaving.seat
     assert team.memberships.filter(ended_on__isnull=True).count() == 12
 
@@ -92,15 +88,14 @@ def test_raw_sql_cannot_add_a_thirteenth_member() -> None:
 
 
 def test_a_nurse_belongs_to_one_active_team() -> None:
-    admin = AdminFactory()
     membership = MembershipFactory()
     with pytest.raises(ValidationError, match="already belongs to"):
-        services.team_add_nurse(team=TeamFactory(), nurse=membership.nurse, actor=admin)
+        services.team_add_nurse(team=TeamFactory(), nurse=membership.nurse)
 
 
 def test_only_nurses_join_teams() -> None:
     with pytest.raises(ValidationError, match="nurse role"):
-        services.team_add_nurse(team=TeamFactory(), nurse=CoachFactory(), actor=AdminFactory())
+        services.team_add_nurse(team=TeamFactory(), nurse=CoachFactory())
 
 
 def test_end_before_start_is_refused() -> None:
@@ -109,20 +104,16 @@ def test_end_before_start_is_refused() -> None:
         services.membership_end(
             membership=membership,
             ended_on=membership.started_on - timezone.timedelta(days=1),
-            actor=AdminFactory(),
         )
     membership.refresh_from_db()
     assert membership.ended_on is None
 
 
 def test_duplicate_postcode_across_neighbourhoods_is_refused_and_nothing_is_saved() -> None:
-    admin = AdminFactory()
-    services.neighbourhood_create(
-        name="Oost", postcodes=["1091"], population_estimate=5000, actor=admin
-    )
+    services.neighbourhood_create(name="Oost", postcodes=["1091"], population_estimate=5000)
     with pytest.raises(ValidationError, match="1091 already belongs to Oost"):
         services.neighbourhood_create(
-            name="West", postcodes=["1050", "1091"], population_estimate=5000, actor=admin
+            name="West", postcodes=["1050", "1091"], population_estimate=5000
         )
     assert not PostcodeArea.objects.filter(code="1050").exists()
     assert not Neighbourhood.objects.filter(name="West").exists()
@@ -146,7 +137,6 @@ def test_weak_password_is_refused_with_a_reason() -> None:
             email="",
             role="nurse",
             password="short",
-            actor=None,
         )
     assert "at least 12 characters" in " ".join(exc.value.message_dict["password"])
 
@@ -160,7 +150,6 @@ def test_unknown_role_is_refused() -> None:
             email="",
             role="surgeon",
             password="a-long-enough-passphrase",
-            actor=None,
         )
     assert "role" in exc.value.message_dict
 
@@ -169,7 +158,6 @@ def test_unknown_role_is_refused() -> None:
 def test_concurrent_additions_of_the_12th_and_13th_nurse_leave_exactly_12() -> None:
     # given a team with 11 nurses and two candidates, each added from its own connection
     team, _ = team_with_nurses(11)
-    admin = AdminFactory()
     candidates = [NurseFactory(), NurseFactory()]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -177,7 +165,7 @@ def test_concurrent_additions_of_the_12th_and_13th_nurse_leave_exactly_12() -> N
     def add(nurse) -> None:  # noqa: ANN001
         try:
             barrier.wait()
-            services.team_add_nurse(team=team, nurse=nurse, actor=admin)
+            services.team_add_nurse(team=team, nurse=nurse)
             outcomes.append("ok")
         except ValidationError as exc:
             outcomes.append(" ".join(exc.messages))
