@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import form_field
 from clients.models import Client, ClientProblem, Intervention
@@ -17,23 +18,25 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class ShiftForm(forms.Form):
-    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
-    kind = forms.ChoiceField(choices=ShiftKind.choices, label="Shift")
-    day = forms.DateField(label="Date", widget=DATE)
+    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Nurse"))
+    kind = forms.ChoiceField(choices=ShiftKind.choices, label=_("Shift"))
+    day = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(
-        label="Start time",
+        label=_("Start time"),
         required=False,
         widget=TIME,
-        help_text="Leave both times empty for the usual early (07-15), late (15-23) or night "
-        "(23-07) times.",
+        help_text=_(
+            "Leave both times empty for the usual early (07-15), late (15-23) or night "
+            "(23-07) times."
+        ),
     )
     end_time = forms.TimeField(
-        label="End time",
+        label=_("End time"),
         required=False,
         widget=TIME,
-        help_text="An end time before the start time means the next day.",
+        help_text=_("An end time before the start time means the next day."),
     )
-    note = forms.CharField(label="Note", max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,10 +54,10 @@ class ShiftForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
-    first_day = forms.DateField(label="First day", widget=DATE)
-    last_day = forms.DateField(label="Last day", widget=DATE, help_text="Included.")
-    reason = forms.CharField(label="Reason", max_length=200, required=False)
+    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Nurse"))
+    first_day = forms.DateField(label=_("First day"), widget=DATE)
+    last_day = forms.DateField(label=_("Last day"), widget=DATE, help_text=_("Included."))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,21 +65,21 @@ class LeaveForm(forms.Form):
 
 
 class CoverageRuleForm(forms.Form):
-    starts_at = forms.TimeField(label="From", widget=TIME, initial=dt.time(7))
+    starts_at = forms.TimeField(label=_("From"), widget=TIME, initial=dt.time(7))
     ends_at = forms.TimeField(
-        label="Until", widget=TIME, initial=dt.time(23), help_text="Before 'from' = next day."
+        label=_("Until"), widget=TIME, initial=dt.time(23), help_text=_("Before 'from' = next day.")
     )
-    min_nurses = forms.IntegerField(label="Minimum nurses on duty", min_value=0, max_value=12)
+    min_nurses = forms.IntegerField(label=_("Minimum nurses on duty"), min_value=0, max_value=12)
 
 
 class CoverArrangementForm(forms.Form):
     covered_team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
-        label="Our night shifts also cover",
-        help_text="A neighbouring team.",
+        label=_("Our night shifts also cover"),
+        help_text=_("A neighbouring team."),
     )
-    valid_from = forms.DateField(label="From", widget=DATE)
-    valid_until = forms.DateField(label="Until", widget=DATE, required=False)
+    valid_from = forms.DateField(label=_("From"), widget=DATE)
+    valid_until = forms.DateField(label=_("Until"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,20 +111,20 @@ class InterventionField(forms.ModelMultipleChoiceField):
 
 
 class VisitForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), label="Client")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=_("Client"))
     nurse = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Nurse", required=False, empty_label="Unassigned"
+        queryset=User.objects.none(), label=_("Nurse"), required=False, empty_label=_("Unassigned")
     )
-    day = forms.DateField(label="Date", widget=DATE)
-    time = forms.TimeField(label="Time", widget=TIME)
-    planned_minutes = forms.IntegerField(label="Planned minutes", min_value=5, max_value=720)
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    time = forms.TimeField(label=_("Time"), widget=TIME)
+    planned_minutes = forms.IntegerField(label=_("Planned minutes"), min_value=5, max_value=720)
     service = forms.ModelChoiceField(
-        queryset=CareService.objects.none(), label="Care service", required=False
+        queryset=CareService.objects.none(), label=_("Care service"), required=False
     )
-    notes = forms.CharField(label="Notes for the visit", required=False, widget=forms.Textarea)
+    notes = forms.CharField(label=_("Notes for the visit"), required=False, widget=forms.Textarea)
     planned_interventions = InterventionField(
         queryset=Intervention.objects.none(),
-        label="What to do (from the care plan)",
+        label=_("What to do (from the care plan)"),
         required=False,
     )
 
@@ -149,7 +152,7 @@ class VisitForm(forms.Form):
 
 class VisitEditForm(VisitForm):
     following = forms.BooleanField(
-        label="Also change the following visits of this series", required=False
+        label=_("Also change the following visits of this series"), required=False
     )
 
     def __init__(self, *args: Any, in_series: bool = False, **kwargs: Any) -> None:
@@ -161,7 +164,7 @@ class VisitEditForm(VisitForm):
 
 class AssignForm(forms.Form):
     nurse = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Nurse", required=False, empty_label="Unassigned"
+        queryset=User.objects.none(), label=_("Nurse"), required=False, empty_label=_("Unassigned")
     )
 
     def __init__(self, *args: Any, nurses: QuerySet[User], **kwargs: Any) -> None:
@@ -170,16 +173,18 @@ class AssignForm(forms.Form):
 
 
 class VisitLogForm(forms.Form):
-    minutes = forms.IntegerField(label="Minutes spent", min_value=1, max_value=1440, required=False)
+    minutes = forms.IntegerField(
+        label=_("Minutes spent"), min_value=1, max_value=1440, required=False
+    )
     deviation_reason = forms.CharField(
-        label="Reason for the difference", max_length=300, required=False
+        label=_("Reason for the difference"), max_length=300, required=False
     )
     done_interventions = InterventionField(
-        queryset=Intervention.objects.none(), label="Done", required=False
+        queryset=Intervention.objects.none(), label=_("Done"), required=False
     )
-    note = forms.CharField(label="Short note", max_length=500, required=False)
+    note = forms.CharField(label=_("Short note"), max_length=500, required=False)
     service = forms.ModelChoiceField(
-        queryset=CareService.objects.none(), label="Care service", required=False
+        queryset=CareService.objects.none(), label=_("Care service"), required=False
     )
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
@@ -217,13 +222,13 @@ class VisitLogForm(forms.Form):
 
 
 class UnplannedVisitForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), label="Client")
-    started_at = forms.DateTimeField(label="Started at", widget=DATETIME)
-    minutes = forms.IntegerField(label="Minutes spent", min_value=5, max_value=720)
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=_("Client"))
+    started_at = forms.DateTimeField(label=_("Started at"), widget=DATETIME)
+    minutes = forms.IntegerField(label=_("Minutes spent"), min_value=5, max_value=720)
     service = forms.ModelChoiceField(
-        queryset=CareService.objects.none(), label="Care service", required=False
+        queryset=CareService.objects.none(), label=_("Care service"), required=False
     )
-    note = forms.CharField(label="Short note", max_length=500, required=False)
+    note = forms.CharField(label=_("Short note"), max_length=500, required=False)
 
     def __init__(self, *args: Any, clients: QuerySet[Client], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -239,21 +244,21 @@ WEEKDAY_CHOICES = [
 
 
 class SeriesForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), label="Client")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=_("Client"))
     nurse = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Nurse", required=False, empty_label="Unassigned"
+        queryset=User.objects.none(), label=_("Nurse"), required=False, empty_label=_("Unassigned")
     )
     weekdays = forms.MultipleChoiceField(
-        label="Weekdays", choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Weekdays"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    time_of_day = forms.TimeField(label="Time", widget=TIME)
-    planned_minutes = forms.IntegerField(label="Planned minutes", min_value=5, max_value=720)
-    starts_on = forms.DateField(label="First day", widget=DATE)
-    until = forms.DateField(label="Until", widget=DATE, required=False)
+    time_of_day = forms.TimeField(label=_("Time"), widget=TIME)
+    planned_minutes = forms.IntegerField(label=_("Planned minutes"), min_value=5, max_value=720)
+    starts_on = forms.DateField(label=_("First day"), widget=DATE)
+    until = forms.DateField(label=_("Until"), widget=DATE, required=False)
     service = forms.ModelChoiceField(
-        queryset=CareService.objects.none(), label="Care service", required=False
+        queryset=CareService.objects.none(), label=_("Care service"), required=False
     )
-    notes = forms.CharField(label="Notes for each visit", required=False, widget=forms.Textarea)
+    notes = forms.CharField(label=_("Notes for each visit"), required=False, widget=forms.Textarea)
 
     def __init__(
         self, *args: Any, clients: QuerySet[Client], nurses: QuerySet[User], **kwargs: Any
