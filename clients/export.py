@@ -17,6 +17,7 @@ from typing import Any
 from clients.models import Client, ClientProblem, ClientStatus, ProblemStatus
 from clients.selectors import client_indications, client_network, client_problems
 from omaha.models import OMAHA_SYSTEM_URI, RatingConcept
+from teams.names import Sex, join_name_prefix
 
 BSN_SYSTEM = "http://fhir.nl/fhir/NamingSystem/bsn"
 UZOVI_SYSTEM = "http://fhir.nl/fhir/NamingSystem/uzovi"
@@ -29,13 +30,50 @@ def _oms(code: str, display: str) -> dict[str, str]:
     return {"system": OMAHA_SYSTEM_URI, "code": code, "display": display}
 
 
+# Vektis COD046 (teams.names.Sex) to FHIR's administrative gender; the exact code goes along
+# in an extension, so "not specified" (9) stays apart from "unknown" (0).
+FHIR_GENDER: dict[str, str] = {
+    Sex.UNKNOWN: "unknown",
+    Sex.MALE: "male",
+    Sex.FEMALE: "female",
+    Sex.NOT_SPECIFIED: "unknown",
+}
+HUMANNAME_OWN_PREFIX = "http://hl7.org/fhir/StructureDefinition/humanname-own-prefix"
+HUMANNAME_OWN_NAME = "http://hl7.org/fhir/StructureDefinition/humanname-own-name"
+EN_QUALIFIER = "http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier"
+
+
+def _human_name(client: Client) -> dict[str, Any]:
+    """The Dutch name the nl-core way: `family` whole ("de Jong") with the tussenvoegsel and
+    the achternaam in their own extensions, the roepnaam (CL) and the initials (IN) as givens."""
+    family_parts = [{"url": HUMANNAME_OWN_NAME, "valueString": client.last_name}]
+    if client.name_prefix:
+        family_parts.insert(0, {"url": HUMANNAME_OWN_PREFIX, "valueString": client.name_prefix})
+    given: list[str] = []
+    qualifiers: list[dict[str, Any]] = []
+    for value, code in ((client.first_name, "CL"), (client.initials, "IN")):
+        if value:
+            given.append(value)
+            qualifiers.append({"extension": [{"url": EN_QUALIFIER, "valueCode": code}]})
+    return {
+        "use": "official",
+        "text": client.display_name,
+        "family": join_name_prefix(client.name_prefix, client.last_name),
+        "_family": {"extension": family_parts},
+        "given": given,
+        "_given": qualifiers,
+    }
+
+
 def _patient(client: Client) -> dict[str, Any]:
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(client.public_id),
         "identifier": [{"system": BSN_SYSTEM, "value": client.bsn}] if client.bsn else [],
         "active": client.status == ClientStatus.ACTIVE,
-        "name": [{"family": client.last_name, "given": [client.first_name]}],
+        "name": [_human_name(client)],
+        "gender": FHIR_GENDER[client.sex],
+        "_gender": {"extension": [{"url": f"{EXT}vektis-cod046", "valueCode": client.sex}]},
         "birthDate": client.date_of_birth.isoformat(),
         "address": [
             {

@@ -30,6 +30,16 @@ from omaha.models import (
     SignSymptom,
 )
 from teams.models import Role, Team, team_scope_q
+from teams.names import (
+    INITIALS_MAX_LENGTH,
+    NAME_PREFIX_MAX_LENGTH,
+    DutchNameMixin,
+    Sex,
+    initials_check,
+    initials_validator,
+    name_prefix_check,
+    name_prefix_validator,
+)
 
 if TYPE_CHECKING:  # charts draw ratings, so they import this module
     from clients.charts import Chart
@@ -134,11 +144,29 @@ class ClientQuerySet(models.QuerySet):
         return self.none() if scope is None else self.filter(scope)
 
 
-class Client(PublicModel):
-    """A person in care. The team is responsible; the postcode suggests which team that is."""
+class Client(DutchNameMixin, PublicModel):
+    """A person in care. The team is responsible; the postcode suggests which team that is.
 
+    The name is Dutch-shaped (teams.names): `first_name` is the roepnaam, `last_name` the
+    achternaam without its tussenvoegsel `name_prefix` (so the list's order and its index put
+    "de Jong" under J), plus `initials` and `sex` for the insurer's declaration.
+    """
+
+    initials = models.CharField(
+        _("initials"),
+        max_length=INITIALS_MAX_LENGTH,
+        blank=True,
+        validators=[initials_validator],
+    )
     first_name = models.CharField(_("first name"), max_length=80)
+    name_prefix = models.CharField(
+        _("name prefix"),
+        max_length=NAME_PREFIX_MAX_LENGTH,
+        blank=True,
+        validators=[name_prefix_validator],
+    )
     last_name = models.CharField(_("last name"), max_length=120)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(_("date of birth"))
     # NULL only once the record is erased (see the constraint `client_bsn_unless_erased`):
     # every write path of the app requires a valid BSN (blank=False, forms and services).
@@ -201,10 +229,20 @@ class Client(PublicModel):
             ),
             models.CheckConstraint(
                 condition=Q(bsn__isnull=False)
-                | Q(first_name=ERASED_NAME, last_name=ERASED_NAME, status=ClientStatus.DISCHARGED),
+                | Q(
+                    first_name=ERASED_NAME,
+                    last_name=ERASED_NAME,
+                    initials="",
+                    name_prefix="",
+                    sex=Sex.UNKNOWN,
+                    status=ClientStatus.DISCHARGED,
+                ),
                 name="client_bsn_unless_erased",
                 violation_error_message=BSN_REQUIRED,
             ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="client_sex_known"),
+            models.CheckConstraint(condition=initials_check(), name="client_initials_format"),
+            models.CheckConstraint(condition=name_prefix_check(), name="client_name_prefix_format"),
             models.CheckConstraint(
                 condition=Q(postcode__regex=POSTCODE_REGEX),
                 name="client_postcode_format",
@@ -232,14 +270,15 @@ class Client(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("clients:client-detail", args=[self.public_id])
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        """Kept for the places that used it before names were Dutch-shaped: `display_name`."""
+        return self.display_name
 
     @property
     def postcode_area(self) -> str:

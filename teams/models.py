@@ -18,6 +18,16 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel, TimeStampedModel
 from buurtzorg.roles import Role  # re-exported: teams.models.Role is the kernel's Role
+from teams.names import (
+    INITIALS_MAX_LENGTH,
+    NAME_PREFIX_MAX_LENGTH,
+    DutchNameMixin,
+    Sex,
+    initials_check,
+    initials_validator,
+    name_prefix_check,
+    name_prefix_validator,
+)
 
 POSTCODE_VALIDATOR = RegexValidator(
     r"^[1-9][0-9]{3}$", _("A Dutch postcode area is 4 digits, 1000-9999.")
@@ -25,10 +35,27 @@ POSTCODE_VALIDATOR = RegexValidator(
 POPULATION_WARNING_LIMIT = 10_000
 
 
-class User(AbstractUser):
-    """A person who logs in. `role` decides which part of the app she works in."""
+class User(DutchNameMixin, AbstractUser):
+    """A person who logs in. `role` decides which part of the app she works in.
+
+    Her name is Dutch-shaped (teams.names): `first_name` is the roepnaam, `last_name` the
+    achternaam without its tussenvoegsel `name_prefix`, plus `initials` and `sex`.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    initials = models.CharField(
+        _("initials"),
+        max_length=INITIALS_MAX_LENGTH,
+        blank=True,
+        validators=[initials_validator],
+    )
+    name_prefix = models.CharField(
+        _("name prefix"),
+        max_length=NAME_PREFIX_MAX_LENGTH,
+        blank=True,
+        validators=[name_prefix_validator],
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.NURSE)
     # Her interface language (teams.language); blank follows the browser's language.
     language = models.CharField(
@@ -38,13 +65,23 @@ class User(AbstractUser):
     objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
-        ordering = ["last_name", "first_name", "username"]
+        ordering = ["last_name", "first_name", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_known"),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="user_sex_known"),
+            models.CheckConstraint(condition=initials_check(), name="user_initials_format"),
+            models.CheckConstraint(condition=name_prefix_check(), name="user_name_prefix_format"),
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name or self.username
+
+    def get_full_name(self) -> str:
+        """Django's name for the display name ("Jan de Jong"), so the admin shows it too."""
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
 
     @property
     def is_nurse(self) -> bool:

@@ -27,6 +27,7 @@ from clients.models import (
     OutcomeRating,
 )
 from scheduling.history import models as history
+from teams.names import Sex
 
 BILLING_RETENTION_YEARS = 7
 
@@ -61,6 +62,11 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     Client.objects.filter(pk=client.pk).update(
         first_name=ERASED_NAME,
         last_name=ERASED_NAME,
+        # Blank initials and prefix and an unknown sex belong to the erased shape too
+        # (constraint client_bsn_unless_erased).
+        initials="",
+        name_prefix="",
+        sex=Sex.UNKNOWN,
         bsn=None,  # allowed for an erased record only (constraint client_bsn_unless_erased)
         date_of_birth=client.date_of_birth.replace(month=1, day=1),
         street="",
