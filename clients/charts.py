@@ -8,16 +8,22 @@ reads without colour; the ratings table beside it carries the same numbers in te
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from clients.models import OutcomeRating
 
 WIDTH, HEIGHT = 320, 160
+# The axis labels: day, month and two-digit year, the month named in the reader's language.
+TICK_FORMAT = "j M y"
 LEFT, RIGHT, TOP, BOTTOM = 28, 12, 10, 26
 
 SERIES = (
     # key, label, colour, dash pattern, marker
-    ("knowledge", "Knowledge", "#1f6f4a", "", "circle"),
-    ("behavior", "Behavior", "#b4530b", "6 3", "square"),
-    ("status", "Status", "#2b5c9e", "2 3", "diamond"),
+    ("knowledge", gettext_lazy("Knowledge"), "#1f6f4a", "", "circle"),
+    ("behavior", gettext_lazy("Behavior"), "#b4530b", "6 3", "square"),
+    ("status", gettext_lazy("Status"), "#2b5c9e", "2 3", "diamond"),
 )
 
 
@@ -90,20 +96,30 @@ def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
                 x=x(i, r),
                 y=_y(getattr(r, key)),
                 value=getattr(r, key),
-                label=f"{label} {getattr(r, key)} on {r.rated_on:%d %b %Y}",
+                label=_("%(concept)s %(score)s on %(date)s")
+                % {"concept": label, "score": getattr(r, key), "date": date_format(r.rated_on)},
             )
             for i, r in enumerate(rows)
         ]
-        series.append(Series(key, label, colour, dash, marker, points))
-    x_ticks = [(x(0, rows[0]), f"{first:%d %b %y}")]
+        series.append(Series(key, str(label), colour, dash, marker, points))
+    x_ticks = [(x(0, rows[0]), date_format(first, TICK_FORMAT))]
     if len(rows) > 1:
-        x_ticks.append((x(len(rows) - 1, rows[-1]), f"{last:%d %b %y}"))
+        x_ticks.append((x(len(rows) - 1, rows[-1]), date_format(last, TICK_FORMAT)))
     latest = rows[-1]
-    summary = (
-        f"{len(rows)} rating{'s' if len(rows) != 1 else ''} from {first:%d %b %Y} to "
-        f"{last:%d %b %Y}; latest Knowledge {latest.knowledge}, Behavior {latest.behavior}, "
-        f"Status {latest.status}."
-    )
+    summary = ngettext(
+        "%(count)d rating from %(first)s to %(last)s; latest Knowledge %(knowledge)s, "
+        "Behavior %(behavior)s, Status %(status)s.",
+        "%(count)d ratings from %(first)s to %(last)s; latest Knowledge %(knowledge)s, "
+        "Behavior %(behavior)s, Status %(status)s.",
+        len(rows),
+    ) % {
+        "count": len(rows),
+        "first": date_format(first),
+        "last": date_format(last),
+        "knowledge": latest.knowledge,
+        "behavior": latest.behavior,
+        "status": latest.status,
+    }
     return Chart(
         width=WIDTH,
         height=HEIGHT,

@@ -44,15 +44,15 @@ from teams.names import (
 if TYPE_CHECKING:  # charts draw ratings, so they import this module
     from clients.charts import Chart
 
-BSN_INVALID = "A BSN is 9 digits and must pass the 11-test (elfproef)."
-BSN_REQUIRED = "A client needs a BSN; only an erased record has none."
-POSTCODE_INVALID = 'A Dutch postcode looks like "1234 AB".'
-UZOVI_INVALID = "A UZOVI code is 4 digits."
-AGB_INVALID = "An AGB code is 8 digits."
-OTHER_SIGN_NEEDS_TEXT = 'The "other" sign/symptom needs a description and a reason.'
-OTHER_TARGET_NEEDS_TEXT = 'The "other" target needs a description.'
+BSN_INVALID = _("A BSN is 9 digits and must pass the 11-test (elfproef).")
+BSN_REQUIRED = _("A client needs a BSN; only an erased record has none.")
+POSTCODE_INVALID = _('A Dutch postcode looks like "1234 AB".')
+UZOVI_INVALID = _("A UZOVI code is 4 digits.")
+AGB_INVALID = _("An AGB code is 8 digits.")
+OTHER_SIGN_NEEDS_TEXT = _('The "other" sign/symptom needs a description and a reason.')
+OTHER_TARGET_NEEDS_TEXT = _('The "other" target needs a description.')
 # Names of a record anonymised after its retention term (scheduling.privacy); such a record is
-# the only one without a BSN.
+# the only one without a BSN. Stored data (a constraint names it), so never translated.
 ERASED_NAME = "[erased]"
 
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
@@ -524,7 +524,7 @@ def _optional_one_to_five(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | _one_to_five(field)
 
 
-RATING_OUT_OF_RANGE = "A rating is a whole number from 1 to 5."
+RATING_OUT_OF_RANGE = _("A rating is a whole number from 1 to 5.")
 
 
 class OutcomeRating(PublicModel):

@@ -9,13 +9,16 @@ a lock on the parent row; the database constraints are the backstop for any othe
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
@@ -46,39 +49,45 @@ from omaha.models import (
 )
 from teams.models import Membership, Role, Team, User
 
-# Messages (tests import these).
-BSN_TAKEN = "A client with this BSN is already registered."
-NOT_YOUR_TEAM = "You can register clients only in your own team."
-NOT_A_NURSE = "Only nurses change client records."
-ALREADY_DISCHARGED = "This client was already discharged on {date}."
-DISCHARGE_BEFORE_ADMISSION = "The discharge date cannot be before admission ({admitted})."
-DISCHARGE_REASON_REQUIRED = "Give a reason for the discharge."
-CLIENT_DISCHARGED = "This client has been discharged; the record is closed."
-PROBLEM_UNKNOWN = "There is no Omaha problem with code {code}."
-SIGN_UNKNOWN = "There is no sign/symptom {key} for {problem}."
-SIGNS_ONLY_WHEN_ACTUAL = "Signs/symptoms are recorded only when the severity is Actual."
-SIGNS_REQUIRED_WHEN_ACTUAL = "An Actual problem needs at least one sign/symptom."
-SIGN_TWICE = "The sign/symptom {sign} is listed twice."
-OTHER_NEEDS_REASON = (
+if TYPE_CHECKING:  # django-stubs' name for "a str or a lazy translation"; no runtime import
+    from django_stubs_ext import StrOrPromise
+
+# Messages (tests import these). Lazy: each is translated when it is raised or shown, in the
+# language active then (the request's); `.format(...)` on one gives a str in that language.
+BSN_TAKEN = _("A client with this BSN is already registered.")
+NOT_YOUR_TEAM = _("You can register clients only in your own team.")
+NOT_A_NURSE = _("Only nurses change client records.")
+ALREADY_DISCHARGED = _("This client was already discharged on {date}.")
+DISCHARGE_BEFORE_ADMISSION = _("The discharge date cannot be before admission ({admitted}).")
+DISCHARGE_REASON_REQUIRED = _("Give a reason for the discharge.")
+CLIENT_DISCHARGED = _("This client has been discharged; the record is closed.")
+PROBLEM_UNKNOWN = _("There is no Omaha problem with code {code}.")
+SIGN_UNKNOWN = _("There is no sign/symptom {key} for {problem}.")
+SIGNS_ONLY_WHEN_ACTUAL = _("Signs/symptoms are recorded only when the severity is Actual.")
+SIGNS_REQUIRED_WHEN_ACTUAL = _("An Actual problem needs at least one sign/symptom.")
+SIGN_TWICE = _("The sign/symptom {sign} is listed twice.")
+OTHER_NEEDS_REASON = _(
     'Choose a listed sign/symptom where one fits. "Other" needs a description and a reason '
     "why none of the listed ones fits."
 )
-TEXT_ONLY_FOR_OTHER = 'Only the "other" sign/symptom takes a description.'
-PROBLEM_ALREADY_ACTIVE = "{problem} is already an active problem for this client."
-PROBLEM_ALREADY_RESOLVED = "This problem was already resolved on {date}."
-RESOLVED_BEFORE_IDENTIFIED = "A problem cannot be resolved before it was identified ({date})."
-PROBLEM_NOT_ACTIVE = "This problem is resolved; its care plan is closed."
-CATEGORY_UNKNOWN = "There is no intervention category with code {code}."
-TARGET_UNKNOWN = "There is no intervention target with code {code}."
-OTHER_TARGET_NEEDS_TEXT = 'The "other" target needs a description.'
-TEXT_ONLY_FOR_OTHER_TARGET = 'Only the "other" target takes a description.'
-DESCRIPTION_REQUIRED = "Describe what the intervention is for this client."
-RATING_MOMENT_TAKEN = "This problem already has its {moment} rating; add an interim rating instead."
-RATING_IN_FUTURE = "A rating cannot be dated in the future."
-RATING_BEFORE_IDENTIFIED = "A rating cannot be dated before the problem was identified ({date})."
-INDICATION_HOURS = "Hours per week must be above 0 and at most 168."
-UNTIL_BEFORE_FROM = "The end date cannot be before the start date."
-INVALID_CHOICE = "{value} is not a valid choice."
+TEXT_ONLY_FOR_OTHER = _('Only the "other" sign/symptom takes a description.')
+PROBLEM_ALREADY_ACTIVE = _("{problem} is already an active problem for this client.")
+PROBLEM_ALREADY_RESOLVED = _("This problem was already resolved on {date}.")
+RESOLVED_BEFORE_IDENTIFIED = _("A problem cannot be resolved before it was identified ({date}).")
+PROBLEM_NOT_ACTIVE = _("This problem is resolved; its care plan is closed.")
+CATEGORY_UNKNOWN = _("There is no intervention category with code {code}.")
+TARGET_UNKNOWN = _("There is no intervention target with code {code}.")
+OTHER_TARGET_NEEDS_TEXT = _('The "other" target needs a description.')
+TEXT_ONLY_FOR_OTHER_TARGET = _('Only the "other" target takes a description.')
+DESCRIPTION_REQUIRED = _("Describe what the intervention is for this client.")
+RATING_MOMENT_TAKEN = _(
+    "This problem already has its {moment} rating; add an interim rating instead."
+)
+RATING_IN_FUTURE = _("A rating cannot be dated in the future.")
+RATING_BEFORE_IDENTIFIED = _("A rating cannot be dated before the problem was identified ({date}).")
+INDICATION_HOURS = _("Hours per week must be above 0 and at most 168.")
+UNTIL_BEFORE_FROM = _("The end date cannot be before the start date.")
+INVALID_CHOICE = _("{value} is not a valid choice.")
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,11 @@ class SignInput:
     key: str
     other_text: str = ""
     other_reason: str = ""
+
+
+def _day(value: dt.date | None) -> str:
+    """A date as the reader's language writes it in a sentence ("2 dec. 2026", "2 Dec 2026")."""
+    return date_format(value) if value else ""
 
 
 def _actor_team(actor: User) -> Team | None:
@@ -234,11 +248,15 @@ def client_discharge(*, client: Client, actor: User, discharged_on: dt.date, rea
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.status == ClientStatus.DISCHARGED:
         raise ValidationError(
-            {"discharged_on": [ALREADY_DISCHARGED.format(date=client.discharged_on)]}
+            {"discharged_on": [ALREADY_DISCHARGED.format(date=_day(client.discharged_on))]}
         )
     if discharged_on < client.admitted_on:
         raise ValidationError(
-            {"discharged_on": [DISCHARGE_BEFORE_ADMISSION.format(admitted=client.admitted_on)]},
+            {
+                "discharged_on": [
+                    DISCHARGE_BEFORE_ADMISSION.format(admitted=_day(client.admitted_on))
+                ]
+            },
             code="discharge_before_admission",
         )
     if not (reason or "").strip():
@@ -340,7 +358,7 @@ def _resolve_signs(*, problem: Problem, severity: str, signs: list[SignInput]) -
     if not signs:
         raise ValidationError({"signs": [SIGNS_REQUIRED_WHEN_ACTUAL]}, code="signs_required")
     by_key = {s.key: s for s in SignSymptom.objects.filter(problem=problem)}
-    errors: list[str] = []
+    errors: list[StrOrPromise] = []
     rows = []
     seen: set[str] = set()
     for item in signs:
@@ -433,11 +451,19 @@ def client_problem_resolve(
     )
     if client_problem.status == ProblemStatus.RESOLVED:
         raise ValidationError(
-            {"resolved_on": [PROBLEM_ALREADY_RESOLVED.format(date=client_problem.resolved_on)]}
+            {
+                "resolved_on": [
+                    PROBLEM_ALREADY_RESOLVED.format(date=_day(client_problem.resolved_on))
+                ]
+            }
         )
     if resolved_on < client_problem.identified_on:
         raise ValidationError(
-            {"resolved_on": [RESOLVED_BEFORE_IDENTIFIED.format(date=client_problem.identified_on)]}
+            {
+                "resolved_on": [
+                    RESOLVED_BEFORE_IDENTIFIED.format(date=_day(client_problem.identified_on))
+                ]
+            }
         )
     client_problem.status = ProblemStatus.RESOLVED
     client_problem.resolved_on = resolved_on
@@ -466,7 +492,7 @@ def intervention_add(
     _require_open(client_problem.client)
     if client_problem.status != ProblemStatus.ACTIVE:
         raise ValidationError(PROBLEM_NOT_ACTIVE, code="problem_resolved")
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[StrOrPromise]] = {}
     category_term = InterventionCategory.objects.filter(code=str(category).strip()).first()
     if category_term is None:
         errors["category"] = [CATEGORY_UNKNOWN.format(code=category)]
@@ -554,7 +580,7 @@ def outcome_rating_append(
     client_problem = _problem_locked(client_problem)
     _choice(moment, RatingMoment, "moment")
     scores: dict[str, int | None] = {}
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, Sequence[StrOrPromise]] = {}
     for field, value, optional in (
         ("knowledge", knowledge, False),
         ("behavior", behavior, False),
@@ -570,7 +596,9 @@ def outcome_rating_append(
     if rated_on > (today or timezone.localdate()):
         errors["rated_on"] = [RATING_IN_FUTURE]
     elif rated_on < client_problem.identified_on:
-        errors["rated_on"] = [RATING_BEFORE_IDENTIFIED.format(date=client_problem.identified_on)]
+        errors["rated_on"] = [
+            RATING_BEFORE_IDENTIFIED.format(date=_day(client_problem.identified_on))
+        ]
     if errors:
         raise ValidationError(errors)
     if (

@@ -56,7 +56,7 @@ def test_database_refuses_a_bsn_failing_the_eleven_test() -> None:
 
 def test_full_clean_reports_an_invalid_bsn() -> None:
     client_record = ClientFactory.build(bsn="123456789")
-    with pytest.raises(ValidationError, match=re.escape(BSN_INVALID)) as exc:
+    with pytest.raises(ValidationError, match=re.escape(str(BSN_INVALID))) as exc:
         client_record.full_clean(exclude=["team", "insurer"])
     assert BSN_INVALID in exc.value.message_dict["bsn"]
 

@@ -173,7 +173,7 @@ def test_registration_is_logged_and_through_the_api_says_so(access_world, insure
 
 
 def test_a_refused_write_logs_nothing(access_world, client_record) -> None:
-    with pytest.raises(ValidationError, match=services.NOT_A_NURSE):
+    with pytest.raises(ValidationError, match=str(services.NOT_A_NURSE)):
         _discharge(access_world.coach_a, client_record)
     assert not AccessEvent.objects.exists()
 

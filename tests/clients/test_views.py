@@ -302,7 +302,7 @@ def test_invalid_bsn_form_rerenders_with_error_and_keeps_input(client, access_wo
     assert "11-test" in body
     # the 11-test message itself, shown together with the other missing fields
     assert "must pass the 11-test (elfproef)" in body
-    assert BSN_INVALID in body.replace("&#x27;", "'")
+    assert str(BSN_INVALID) in body.replace("&#x27;", "'")
     assert 'value="Javastraat"' in body
     assert not Client.objects.exists()
 

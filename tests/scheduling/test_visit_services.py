@@ -189,7 +189,7 @@ def test_logging_someone_elses_visit_is_refused(world) -> None:
 
 def test_bad_rating_rolls_back_the_whole_log(world) -> None:
     visit = plan(world)
-    with pytest.raises(ValidationError, match=re.escape(RATING_OUT_OF_RANGE)):
+    with pytest.raises(ValidationError, match=re.escape(str(RATING_OUT_OF_RANGE))):
         services.visit_log(
             visit=visit,
             actor=world.nurse,
