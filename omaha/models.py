@@ -151,7 +151,7 @@ class InterventionCategory(TimeStampedModel):
 
     class Meta:
         ordering = ["number"]
-        verbose_name_plural = "intervention categories"
+        verbose_name_plural = _("intervention categories")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=TWO_DIGITS), name="interventioncategory_code_format"

@@ -34,6 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext
 
 from clients.models import Client, ClientProblem, Intervention, OutcomeRating, RatingMoment
 from omaha.reports.models import OutcomeReport, ReportScope
@@ -211,7 +212,11 @@ def hours_summary(minutes: dict[int, int]) -> dict[str, Any]:
     hours = sorted(m / 60 for m in minutes.values())
     buckets = []
     for low, high in HOUR_BUCKETS:
-        label = f"{low}-{high} h" if high is not None else f"{low}+ h"
+        # stored with the result: in the language the report is built in
+        if high is None:
+            label = gettext("%(low)s+ h") % {"low": low}
+        else:
+            label = gettext("%(low)s-%(high)s h") % {"low": low, "high": high}
         count = sum(1 for h in hours if h >= low and (high is None or h < high))
         buckets.append({"label": label, "clients": count})
     return {

@@ -5,18 +5,27 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buurtzorg.csvsafe import csv_rows
 from omaha.reports.charts import bar_chart
 from omaha.reports.models import OutcomeReport
 from scheduling.billing.files import render_pdf
 
-CSV_HEADER = ["section", "group", "item", "measure", "value"]
+# Column names; the rows under them stay keys ("kbs", "share_improved") that a program reads.
+CSV_HEADER = [
+    gettext_lazy("section"),
+    gettext_lazy("group"),
+    gettext_lazy("item"),
+    gettext_lazy("measure"),
+    gettext_lazy("value"),
+]
 
 
 def report_csv_lines(report: OutcomeReport, result: dict[str, Any]) -> Iterator[str]:
     def rows() -> Iterator[list[Any]]:
-        yield CSV_HEADER
+        yield [str(name) for name in CSV_HEADER]
         yield ["summary", result["scope"], "", "clients", result["clients"]]
         for row in result["clients_by_domain"]:
             yield ["clients_by_domain", row["domain"], "", "clients", row["clients"]]
@@ -48,23 +57,23 @@ def report_charts(result: dict[str, Any]) -> dict[str, str]:
     top_kbs = sorted(result["kbs"], key=lambda r: -r["rated"])[:12]
     return {
         "domains": bar_chart(
-            title="Clients per Omaha domain",
+            title=_("Clients per Omaha domain"),
             labels=[r["domain"] for r in result["clients_by_domain"]],
-            series=[("clients", [r["clients"] for r in result["clients_by_domain"]])],
+            series=[(_("clients"), [r["clients"] for r in result["clients_by_domain"]])],
         ),
         "kbs": bar_chart(
-            title="Mean status (S) at admission and latest, per problem",
+            title=_("Mean status (S) at admission and latest, per problem"),
             labels=[r["problem"] for r in top_kbs],
             series=[
-                ("admission", [r["s0"] for r in top_kbs]),
-                ("latest", [r["s1"] for r in top_kbs]),
+                (_("admission"), [r["s0"] for r in top_kbs]),
+                (_("latest"), [r["s1"] for r in top_kbs]),
             ],
             max_value=5,
         ),
         "hours": bar_chart(
-            title="Clients by hours of care in the period",
+            title=_("Clients by hours of care in the period"),
             labels=[b["label"] for b in result["hours"]["buckets"]],
-            series=[("clients", [b["clients"] for b in result["hours"]["buckets"]])],
+            series=[(_("clients"), [b["clients"] for b in result["hours"]["buckets"]])],
         ),
     }
 

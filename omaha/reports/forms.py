@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import PlainSelect, form_field
 from omaha.reports.models import ReportScope
@@ -9,26 +10,26 @@ from teams.models import Neighbourhood, Team
 
 
 class ReportForm(forms.Form):
-    scope = forms.ChoiceField(choices=ReportScope.choices, label="Report for")
+    scope = forms.ChoiceField(choices=ReportScope.choices, label=_("Report for"))
     # PlainSelect: the back office chooses among every team and neighbourhood (1,000s).
     team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, label="Team", widget=PlainSelect
+        queryset=Team.objects.none(), required=False, label=_("Team"), widget=PlainSelect
     )
     neighbourhood = forms.ModelChoiceField(
         queryset=Neighbourhood.objects.none(),
         required=False,
-        label="Neighbourhood",
+        label=_("Neighbourhood"),
         widget=PlainSelect,
     )
     period_start = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     period_end = forms.DateField(
-        label="Until", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     per_client = forms.BooleanField(
         required=False,
-        label="Per client, with names (nurses of the team only)",
+        label=_("Per client, with names (nurses of the team only)"),
     )
 
     def __init__(

@@ -9,10 +9,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel
 from teams.models import Neighbourhood, Team
+
+# What the build is doing (OutcomeReport.stage holds the key).
+STAGE_LABELS = {
+    "computing": _("computing"),
+    "writing files": _("writing files"),
+    "done": _("done"),
+}
 
 
 class ReportScope(models.TextChoices):
@@ -90,7 +99,11 @@ class OutcomeReport(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope_label}, {self.period_start} to {self.period_end}"
+        return gettext("%(scope)s, %(start)s to %(end)s") % {
+            "scope": self.scope_label,
+            "start": date_format(self.period_start),
+            "end": date_format(self.period_end),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report-detail", args=[self.public_id])
@@ -102,6 +115,11 @@ class OutcomeReport(PublicModel):
         if self.scope == ReportScope.NEIGHBOURHOOD and self.neighbourhood is not None:
             return self.neighbourhood.name
         return str(_("Whole organisation"))
+
+    @property
+    def stage_display(self) -> str:
+        """The stored stage (a key the build writes) as its reader says it."""
+        return str(STAGE_LABELS.get(self.stage, self.stage))
 
     @property
     def is_working(self) -> bool:

@@ -2,12 +2,14 @@
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.tasks import RETRYABLE_ERRORS
 from omaha.reports import aggregates, selectors
@@ -15,17 +17,21 @@ from omaha.reports.files import report_csv_bytes, report_pdf_bytes
 from omaha.reports.models import OutcomeReport, ReportScope, ReportStatus
 from teams.models import Neighbourhood, Team, User
 
+if TYPE_CHECKING:  # django-stubs' name for "a str or a lazy translation"; no runtime import
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
-PERIOD_REVERSED = "The end date cannot be before the start date."
-PERIOD_IN_FUTURE = "The period cannot start in the future."
-PERIOD_TOO_LONG = "A report covers at most 3 years."
-SCOPE_NEEDS_TEAM = "Choose the team."
-SCOPE_NEEDS_NEIGHBOURHOOD = "Choose the neighbourhood."
-PER_CLIENT_NURSES_ONLY = (
+# Messages (tests import these); lazy, so each is translated in the reader's language.
+PERIOD_REVERSED = _("The end date cannot be before the start date.")
+PERIOD_IN_FUTURE = _("The period cannot start in the future.")
+PERIOD_TOO_LONG = _("A report covers at most 3 years.")
+SCOPE_NEEDS_TEAM = _("Choose the team.")
+SCOPE_NEEDS_NEIGHBOURHOOD = _("Choose the neighbourhood.")
+PER_CLIENT_NURSES_ONLY = _(
     "A report with client names is only for nurses of that team; ask for the aggregate report."
 )
-SCOPE_NOT_ALLOWED = "You can only ask for reports about your own team(s)."
+SCOPE_NOT_ALLOWED = _("You can only ask for reports about your own team(s).")
 
 
 def _check_access(
@@ -59,7 +65,7 @@ def outcome_report_request(
     """Create a report and queue its build on commit. Each request is its own report."""
     from omaha.reports.tasks import outcome_report_build_task  # cycle: tasks import services
 
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[StrOrPromise]] = {}
     if period_end < period_start:
         errors["period_end"] = [PERIOD_REVERSED]
     if period_start > timezone.localdate():

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from buurtzorg.access import role_required
@@ -39,7 +40,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The report is being prepared.")
+            messages.success(request, _("The report is being prepared."))
             return redirect(report.get_absolute_url())
     reports = selectors.report_list_visible(user=request.user)
     page = Paginator(reports, 25).get_page(request.GET.get("page"))

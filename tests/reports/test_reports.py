@@ -179,7 +179,7 @@ def test_scope_outside_own_team_is_refused(team_world) -> None:
 
 
 def test_bad_period_is_refused_with_clear_messages(team_world) -> None:
-    with pytest.raises(ValidationError, match=re.escape(services.PERIOD_REVERSED)) as exc:
+    with pytest.raises(ValidationError, match=re.escape(str(services.PERIOD_REVERSED))) as exc:
         services.outcome_report_request(
             actor=team_world.back_office,
             scope=ReportScope.ORGANISATION,
@@ -244,7 +244,7 @@ def test_report_page_starts_a_report_and_keeps_input_on_error(client, team_world
         },
     )
     assert response.status_code == 200
-    assert services.PERIOD_REVERSED in response.content.decode()
+    assert str(services.PERIOD_REVERSED) in response.content.decode()
     assert 'value="2026-06-30"' in response.content.decode()
 
 
