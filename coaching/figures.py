@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -33,12 +33,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat, FirstValue, RowNumber, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
 from coaching.models import TeamDay
 from scheduling.models import Visit, VisitStatus, visit_counts_q
 from scheduling.services.rota import CoverageGap, coverage_gaps_for_teams, local_datetime
 from teams.models import Membership, Team
+
+if TYPE_CHECKING:  # django-stubs' name for "a str or a lazy translation"; no runtime import
+    from django_stubs_ext import StrOrPromise
 
 GAP_DAYS = 14
 TREND_WEEKS = 12
@@ -47,60 +52,67 @@ TARGET_PRODUCTIVITY = Decimal("0.60")
 SPLIT_CLIENTS = 80  # "far more than ~60 clients"
 FALLING_BY = Decimal("0.05")  # productivity down 5 points, last 4 weeks vs the 4 before
 
-# key: (label, one-line definition)
-DEFINITIONS: dict[str, tuple[str, str]] = {
+# key: (label, one-line definition), translated where they are shown
+DEFINITIONS: "dict[str, tuple[StrOrPromise, StrOrPromise]]" = {
     "active_clients": (
-        "Active clients",
-        "Clients in the team's care on the last day of the period.",
+        _("Active clients"),
+        _("Clients in the team's care on the last day of the period."),
     ),
-    "intake": ("Intake", "Clients admitted during the period."),
-    "discharges": ("Discharges", "Clients discharged during the period."),
+    "intake": (_("Intake"), _("Clients admitted during the period.")),
+    "discharges": (_("Discharges"), _("Clients discharged during the period.")),
     "nurses": (
-        "Nurses",
-        "Nurses with an active membership on the last day (a team has at most 12).",
+        _("Nurses"),
+        _("Nurses with an active membership on the last day (a team has at most 12)."),
     ),
     "contracted_hours": (
-        "Contracted hours",
-        "Sum of the nurses' contracted hours per week, pro rata over the days of the period.",
+        _("Contracted hours"),
+        _("Sum of the nurses' contracted hours per week, pro rata over the days of the period."),
     ),
     "delivered_hours": (
-        "Hours delivered",
-        "Logged minutes of done visits in the period, in hours (client-facing time).",
+        _("Hours delivered"),
+        _("Logged minutes of done visits in the period, in hours (client-facing time)."),
     ),
     "productivity": (
-        "Productivity",
-        "Hours delivered ÷ contracted hours in the period (Buurtzorg aims at about 60%).",
+        _("Productivity"),
+        _("Hours delivered ÷ contracted hours in the period (Buurtzorg aims at about 60%)."),
     ),
     "visits": (
-        "Visits logged",
-        "Done visits ÷ planned visits that started in the period (cancelled ones excluded).",
+        _("Visits logged"),
+        _("Done visits ÷ planned visits that started in the period (cancelled ones excluded)."),
     ),
     "late_share": (
-        "Logged late",
-        "Share of done visits logged more than 24 hours after their planned end.",
+        _("Logged late"),
+        _("Share of done visits logged more than 24 hours after their planned end."),
     ),
     "gaps": (
-        "Rota gaps (next 14 days)",
-        "Periods in the next 14 days with fewer nurses on duty than the coverage rules need.",
+        _("Rota gaps (next 14 days)"),
+        _("Periods in the next 14 days with fewer nurses on duty than the coverage rules need."),
     ),
     "outcomes": (
-        "Outcome change",
-        "Client problems rated twice or more up to the period end: latest vs first Knowledge"
-        " + Behavior + Status, improved / same / worse.",
+        _("Outcome change"),
+        _(
+            "Client problems rated twice or more up to the period end: latest vs first"
+            " Knowledge + Behavior + Status, improved / same / worse."
+        ),
     ),
     "top_problems": (
-        "Problems most worked on",
-        "Omaha problems on the most active clients' care plans.",
+        _("Problems most worked on"),
+        _("Omaha problems on the most active clients' care plans."),
     ),
     "continuity": (
-        "Continuity of care",
-        "Average number of different nurses each visited client saw in the period"
-        " (fewer is better).",
+        _("Continuity of care"),
+        _(
+            "Average number of different nurses each visited client saw in the period"
+            " (fewer is better)."
+        ),
     ),
-    "clients_per_nurse": ("Clients per nurse", "Active clients ÷ nurses."),
+    "clients_per_nurse": (_("Clients per nurse"), _("Active clients ÷ nurses.")),
     "nurses_needed": (
-        "Nurses needed",
-        "Indicated care hours per week ÷ (average contracted hours × 60%); above 12 means split.",
+        _("Nurses needed"),
+        _(
+            "Indicated care hours per week ÷ (average contracted hours × 60%);"
+            " above 12 means split."
+        ),
     ),
 }
 
@@ -183,15 +195,15 @@ class TeamFigures:
         """Buurtzorg teams split in two when they outgrow themselves."""
         needed = self.nurses_needed
         if needed is not None and needed > Team.MAX_NURSES:
-            return (
-                f"The care this team gives needs about {needed} nurses, more than "
-                f"{Team.MAX_NURSES}: consider splitting into two teams."
-            )
+            return gettext(
+                "The care this team gives needs about %(needed)s nurses, more than "
+                "%(limit)s: consider splitting into two teams."
+            ) % {"needed": needed, "limit": Team.MAX_NURSES}
         if self.active_clients > SPLIT_CLIENTS:
-            return (
-                f"{self.active_clients} clients is far more than the ~60 a team can know well: "
+            return gettext(
+                "%(clients)s clients is far more than the ~60 a team can know well: "
                 "consider splitting into two teams."
-            )
+            ) % {"clients": self.active_clients}
         return ""
 
     @property
@@ -224,32 +236,51 @@ class TeamFigures:
         pct = _pct
         match key:
             case "nurses":
-                return f"{self.nurses} of {Team.MAX_NURSES}"
+                return gettext("%(count)s of %(limit)s") % {
+                    "count": self.nurses,
+                    "limit": Team.MAX_NURSES,
+                }
             case "contracted_hours":
-                return f"{self.contracted_hours:.0f} h ({self.contracted_hours_week:.0f} h/week)"
+                return gettext("%(hours)s h (%(week)s h/week)") % {
+                    "hours": f"{self.contracted_hours:.0f}",
+                    "week": f"{self.contracted_hours_week:.0f}",
+                }
             case "delivered_hours":
-                return f"{self.delivered_hours:.1f} h"
+                return gettext("%(hours)s h") % {"hours": f"{self.delivered_hours:.1f}"}
             case "productivity":
                 return pct(self.productivity)
             case "visits":
-                return f"{self.logged_visits} of {self.planned_visits}"
+                return gettext("%(count)s of %(limit)s") % {
+                    "count": self.logged_visits,
+                    "limit": self.planned_visits,
+                }
             case "late_share":
                 return f"{pct(self.late_share)} ({self.late_visits})"
             case "gaps":
                 if not self.gap_count:
-                    return "none"
-                return f"{self.gap_count} ({self.gap_hours:.0f} h uncovered)"
+                    return gettext("none")
+                return gettext("%(gaps)s (%(hours)s h uncovered)") % {
+                    "gaps": self.gap_count,
+                    "hours": f"{self.gap_hours:.0f}",
+                }
             case "outcomes":
                 if not self.rated_problems:
-                    return "no problems rated twice yet"
-                return (
-                    f"{self.improved} better · {self.stayed} same · {self.worsened} worse "
-                    f"(of {self.rated_problems})"
-                )
+                    return gettext("no problems rated twice yet")
+                return gettext(
+                    "%(better)s better · %(same)s same · %(worse)s worse (of %(rated)s)"
+                ) % {
+                    "better": self.improved,
+                    "same": self.stayed,
+                    "worse": self.worsened,
+                    "rated": self.rated_problems,
+                }
             case "top_problems":
                 return ", ".join(f"{name} ({n})" for name, n in self.top_problems) or "–"
             case "continuity":
-                return "–" if self.continuity is None else f"{self.continuity:.1f} nurses"
+                if self.continuity is None:
+                    return "–"
+                # an average ("1.4 nurses"), so always the plural form
+                return gettext("%(average)s nurses") % {"average": f"{self.continuity:.1f}"}
             case "clients_per_nurse" | "nurses_needed":
                 value = self.value(key)
                 return "–" if value is None else f"{value:.1f}"
@@ -259,7 +290,12 @@ class TeamFigures:
     def rows(self, medians: dict[str, Decimal | None] | None = None) -> list[dict]:
         out = []
         for key, (label, definition) in DEFINITIONS.items():
-            row = {"key": key, "label": label, "definition": definition, "text": self.text(key)}
+            row = {
+                "key": key,
+                "label": str(label),
+                "definition": str(definition),
+                "text": self.text(key),
+            }
             if medians is not None:
                 row["median"] = _median_text(key, medians.get(key))
             out.append(row)
@@ -274,8 +310,8 @@ class TeamFigures:
             "figures": [
                 {
                     "key": key,
-                    "label": label,
-                    "definition": definition,
+                    "label": str(label),
+                    "definition": str(definition),
                     "value": _json(self.value(key)) if key != "top_problems" else None,
                     "text": self.text(key),
                 }
@@ -316,9 +352,9 @@ def _median_text(key: str, value: Decimal | None) -> str:
         return "–"
     if key in ("productivity", "late_share", "outcomes"):
         text = _pct(value)
-        return f"{text} improved" if key == "outcomes" else text
+        return gettext("%(share)s improved") % {"share": text} if key == "outcomes" else text
     if key in ("contracted_hours", "delivered_hours"):
-        return f"{value:.0f} h"
+        return gettext("%(hours)s h") % {"hours": f"{value:.0f}"}
     return f"{value:.1f}" if isinstance(value, Decimal) and value % 1 else f"{value:.0f}"
 
 

@@ -7,6 +7,8 @@ office macros or archives).
 
 from typing import BinaryIO
 
+from django.utils.translation import gettext_lazy as _
+
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -15,7 +17,7 @@ WEBP = "image/webp"
 TEXT = "text/plain"
 
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", GIF: ".gif", WEBP: ".webp", TEXT: ".txt"}
-ALLOWED_DESCRIPTION = "PDF, PNG, JPEG, GIF, WebP or plain text"
+ALLOWED_DESCRIPTION = _("PDF, PNG, JPEG, GIF, WebP or plain text")
 
 SNIFF_BYTES = 8192
 

@@ -4,15 +4,19 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from coaching.filetypes import ALLOWED_DESCRIPTION
 from coaching.models import MAX_ATTACHMENT_BYTES, MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH
 from omaha.models import Problem
 
-FILES_HELP = (
-    f"Optional. {ALLOWED_DESCRIPTION}; at most {MAX_ATTACHMENT_BYTES // 2**20} MB per file."
+FILES_HELP = format_lazy(
+    _("Optional. {types}; at most {limit} MB per file."),
+    types=ALLOWED_DESCRIPTION,
+    limit=MAX_ATTACHMENT_BYTES // 2**20,
 )
-BODY_HELP = "Write @username to notify someone who can see this space."
+BODY_HELP = _("Write @username to notify someone who can see this space.")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,7 +40,7 @@ class MultipleFileField(forms.FileField):
 class PostForm(forms.Form):
     # Not `required`: the service gives the one "write a message" error for page and API alike.
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         required=False,
         strip=False,
         max_length=MAX_BODY_LENGTH,
@@ -46,22 +50,22 @@ class PostForm(forms.Form):
     # The form's metaclass moves fields off the class, so this does not shadow the instance's
     # uploaded `files`; the stubs cannot know that.
     files = MultipleFileField(  # type: ignore[assignment]
-        label="Attach files", required=False, help_text=FILES_HELP
+        label=_("Attach files"), required=False, help_text=FILES_HELP
     )
 
 
 class ThreadForm(PostForm):
     field_order = ["subject", "body", "is_question", "problems", "files"]
 
-    subject = forms.CharField(label="Subject", required=False, max_length=MAX_SUBJECT_LENGTH)
-    is_question = forms.BooleanField(label="This is a question for all teams", required=False)
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=MAX_SUBJECT_LENGTH)
+    is_question = forms.BooleanField(label=_("This is a question for all teams"), required=False)
 
     problems = forms.ModelMultipleChoiceField(
-        label="Omaha problems this is about",
+        label=_("Omaha problems this is about"),
         queryset=Problem.objects.order_by("number"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Optional. Tagged answered questions show on clients' problem pages.",
+        help_text=_("Optional. Tagged answered questions show on clients' problem pages."),
     )
 
     def __init__(self, *args: Any, channel: bool = False, **kwargs: Any) -> None:
@@ -72,15 +76,15 @@ class ThreadForm(PostForm):
 
 
 MAX_PERIOD_DAYS = 366
-PERIOD_TOO_LONG = f"Choose a period of at most {MAX_PERIOD_DAYS} days."
-PERIOD_REVERSED = "The end date cannot be before the start date."
+PERIOD_TOO_LONG = format_lazy(_("Choose a period of at most {limit} days."), limit=MAX_PERIOD_DAYS)
+PERIOD_REVERSED = _("The end date cannot be before the start date.")
 
 
 class PeriodForm(forms.Form):
     """The figures' period; both dates included. Defaults to the last four weeks."""
 
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel, TimeStampedModel
@@ -52,10 +53,18 @@ class Space(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("coaching:thread-list", args=[self.public_id])
+
+    @property
+    def title(self) -> str:
+        """The name as pages show it. The one organisation-wide channel is stored under its
+        English name (data); its readers see it in their own language."""
+        if self.kind == SpaceKind.ORGANISATION:
+            return gettext("All teams")
+        return self.name
 
     @property
     def is_organisation(self) -> bool:

@@ -7,14 +7,17 @@ runs in one transaction, so a refused post leaves no thread, mention, notificati
 import os
 import re
 from collections.abc import Iterable, Sequence
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.text import get_valid_filename
+from django.utils import timezone, translation
+from django.utils.text import format_lazy, get_valid_filename
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from coaching.filetypes import ALLOWED_DESCRIPTION, sniff_file
 from coaching.models import (
@@ -34,20 +37,31 @@ from coaching.models import (
 from coaching.selectors import can_see_space, space_members
 from teams.models import Team, User
 
+if TYPE_CHECKING:  # django-stubs' name for "a str or a lazy translation"; no runtime import
+    from django_stubs_ext import StrOrPromise
+
+# Stored as the channel's name (data): pages show it translated through Space.title.
 ORGANISATION_SPACE_NAME = "All teams"
 
-EMPTY_POST = "Write a message before posting."
-EMPTY_SUBJECT = "Give the thread a subject."
-POST_TOO_LONG = f"A message can be at most {MAX_BODY_LENGTH} characters."
-SPACE_NOT_YOURS = "You cannot post in this space: it belongs to another team."
-MENTION_STRANGER = "{names} cannot see this space, so cannot be mentioned here."
-FILE_TOO_BIG = "{name} is larger than {limit} MB."
-FILE_EMPTY = "{name} is empty."
-FILE_TYPE_REFUSED = "{name} is not a " + ALLOWED_DESCRIPTION + " file (checked by its content)."
-TOO_MANY_FILES = "Attach at most {limit} files to one message."
-QUESTION_ONLY_IN_CHANNEL = "Questions to all teams go in the organisation-wide channel."
-NOT_A_TEAM_SPACE = "Only a team space can hold team decisions."
-SYSTEM_POST_NOT_DECISION = "A system notice cannot be a decision."
+# Messages (tests import these). Lazy: translated when raised or shown, in the reader's language;
+# `.format(...)` on one gives a str in the language active then.
+EMPTY_POST = _("Write a message before posting.")
+EMPTY_SUBJECT = _("Give the thread a subject.")
+POST_TOO_LONG = format_lazy(
+    _("A message can be at most {limit} characters."), limit=MAX_BODY_LENGTH
+)
+SUBJECT_TOO_LONG = format_lazy(
+    _("A subject can be at most {limit} characters."), limit=MAX_SUBJECT_LENGTH
+)
+SPACE_NOT_YOURS = _("You cannot post in this space: it belongs to another team.")
+MENTION_STRANGER = _("{names} cannot see this space, so cannot be mentioned here.")
+FILE_TOO_BIG = _("{name} is larger than {limit} MB.")
+FILE_EMPTY = _("{name} is empty.")
+FILE_TYPE_REFUSED = _("{name} is not a {types} file (checked by its content).")
+TOO_MANY_FILES = _("Attach at most {limit} files to one message.")
+QUESTION_ONLY_IN_CHANNEL = _("Questions to all teams go in the organisation-wide channel.")
+NOT_A_TEAM_SPACE = _("Only a team space can hold team decisions.")
+SYSTEM_POST_NOT_DECISION = _("A system notice cannot be a decision.")
 
 MAX_FILES_PER_POST = 5
 
@@ -68,7 +82,7 @@ def parse_mentions(body: str) -> list[str]:
 @transaction.atomic
 def space_for_team(*, team: Team) -> Space:
     """The team's space, created on first use (one per team: a unique column)."""
-    space, _ = Space.objects.get_or_create(
+    space, _created = Space.objects.get_or_create(
         team=team, defaults={"kind": SpaceKind.TEAM, "name": team.name}
     )
     return space
@@ -76,7 +90,7 @@ def space_for_team(*, team: Team) -> Space:
 
 @transaction.atomic
 def organisation_space() -> Space:
-    space, _ = Space.objects.get_or_create(
+    space, _created = Space.objects.get_or_create(
         kind=SpaceKind.ORGANISATION, defaults={"name": ORGANISATION_SPACE_NAME}
     )
     return space
@@ -131,7 +145,7 @@ def _check_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]
             continue
         content_type = sniff_file(cast(BinaryIO, upload))  # an UploadedFile is file-like
         if content_type is None:
-            errors.append(FILE_TYPE_REFUSED.format(name=name))
+            errors.append(FILE_TYPE_REFUSED.format(name=name, types=ALLOWED_DESCRIPTION))
             continue
         checked.append((upload, content_type))
     if errors:
@@ -201,12 +215,12 @@ def thread_start(
     """Open a thread with its first post. Questions (optionally tagged with Omaha problems)
     belong in the organisation-wide channel, where every team can answer them."""
     _check_can_post(space=space, author=author)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, Sequence[StrOrPromise]] = {}
     subject = (subject or "").strip()
     if not subject:
         errors["subject"] = [EMPTY_SUBJECT]
     elif len(subject) > MAX_SUBJECT_LENGTH:
-        errors["subject"] = [f"A subject can be at most {MAX_SUBJECT_LENGTH} characters."]
+        errors["subject"] = [SUBJECT_TOO_LONG]
     problems = list(problems)
     mentioned: list[User] = []
     checked: list[tuple[UploadedFile, str]] = []
@@ -239,7 +253,7 @@ def post_reply(
     """Add a post to a thread the author can see; mentions notify, files are type-checked."""
     space = thread.space
     _check_can_post(space=space, author=author)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, Sequence[StrOrPromise]] = {}
     mentioned: list[User] = []
     try:
         body = _clean_body(body)
@@ -313,7 +327,11 @@ def space_post_system_notice(*, team: Team, subject: str, body: str, key: str = 
     """
     space = space_for_team(team=team)
     Space.objects.select_for_update().filter(pk=space.pk).first()  # serialise notice writers
-    subject = (subject or "").strip()[:MAX_SUBJECT_LENGTH] or "Notice"
+    # The caller writes subject and body in the team's language (a nightly task has no
+    # request); the fallback subject is stored too, so it follows the organisation's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        fallback = gettext("Notice")
+    subject = (subject or "").strip()[:MAX_SUBJECT_LENGTH] or fallback
     body = _clean_body(body)
     threads = Thread.objects.filter(space=space, is_system=True)
     if key:

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -180,7 +182,7 @@ def post_decision(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, "Marked as a team decision." if is_decision else "No longer a decision."
+            request, _("Marked as a team decision.") if is_decision else _("No longer a decision.")
         )
     return redirect(f"{post.thread.get_absolute_url()}#post-{post.public_id}")
 
@@ -241,10 +243,19 @@ def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, dt.date, dt.
     return form, default["start"], default["end"]
 
 
-_FACT_HEADS = {
-    key: format_html('<dt title="{}">{}</dt>', definition, label)
-    for key, (label, definition) in DEFINITIONS.items()
-}
+_FACT_HEADS: dict[str, dict[str, str]] = {}
+
+
+def _fact_heads() -> dict[str, str]:
+    """Each figure's <dt>, escaped once per process and language (the labels are translated)."""
+    language = get_language()
+    heads = _FACT_HEADS.get(language)
+    if heads is None:
+        heads = _FACT_HEADS[language] = {
+            key: format_html('<dt title="{}">{}</dt>', definition, label)
+            for key, (label, definition) in DEFINITIONS.items()
+        }
+    return heads
 
 
 def _card(figures: TeamFigures) -> dict:
@@ -255,10 +266,10 @@ def _card(figures: TeamFigures) -> dict:
         "spark": sparkline_points(figures.weekly_productivity),
         # 15 facts x 50 cards: joined here rather than looped in the template (which was a
         # third of the page's time for a coach of 50 teams); the fixed label and definition
-        # are escaped once per process, only the value per card
+        # are escaped once per process and language, only the value per card
         "facts": mark_safe(  # noqa: S308 - every part escaped: _FACT_HEADS and escape() below
             "".join(
-                f"{head}<dd>{escape(figures.text(key))}</dd>" for key, head in _FACT_HEADS.items()
+                f"{head}<dd>{escape(figures.text(key))}</dd>" for key, head in _fact_heads().items()
             )
         ),
         "url": reverse("coaching:team-figures", args=[team.public_id]),
@@ -287,7 +298,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "start": start,
         "end": end,
         # the same numbers as the Messages badge, so the context processor need not count
-        "nav_unread": sum(n for _, n in spaces),
+        "nav_unread": sum(n for _team, n in spaces),
     }
     return render(request, "coaching/dashboard.html", context)
 

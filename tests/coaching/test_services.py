@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coaching import services
+from coaching.filetypes import ALLOWED_DESCRIPTION
 from coaching.models import (
     MAX_ATTACHMENT_BYTES,
     Attachment,
@@ -132,7 +133,7 @@ def test_email_address_is_not_a_mention() -> None:
 
 def test_empty_post_is_refused(access_world) -> None:
     space = TeamSpaceFactory(team=access_world.team_a)
-    with pytest.raises(ValidationError, match=re.escape(services.EMPTY_POST)) as exc:
+    with pytest.raises(ValidationError, match=re.escape(str(services.EMPTY_POST))) as exc:
         services.thread_start(space=space, author=access_world.nurse_a, subject="S", body="   ")
     assert exc.value.message_dict["body"] == [services.EMPTY_POST]
     assert not Thread.objects.exists()
@@ -150,12 +151,17 @@ def test_attachment_is_checked_by_content_not_name(access_world) -> None:
     space = TeamSpaceFactory(team=access_world.team_a)
     disguised = SimpleUploadedFile("photo.png", b"MZ\x90\x00\x03" + b"\x00" * 100)
     with pytest.raises(
-        ValidationError, match=re.escape(services.FILE_TYPE_REFUSED.format(name="photo.png"))
+        ValidationError,
+        match=re.escape(
+            services.FILE_TYPE_REFUSED.format(name="photo.png", types=ALLOWED_DESCRIPTION)
+        ),
     ) as exc:
         services.thread_start(
             space=space, author=access_world.nurse_a, subject="S", body="B", files=[disguised]
         )
-    assert exc.value.message_dict["files"] == [services.FILE_TYPE_REFUSED.format(name="photo.png")]
+    assert exc.value.message_dict["files"] == [
+        services.FILE_TYPE_REFUSED.format(name="photo.png", types=ALLOWED_DESCRIPTION)
+    ]
     assert not Thread.objects.exists()
     assert not Attachment.objects.exists()
 

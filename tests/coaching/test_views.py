@@ -118,7 +118,7 @@ def test_empty_reply_rerenders_with_message(client, access_world, thread_a) -> N
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert services.EMPTY_POST in response.content.decode()
+    assert str(services.EMPTY_POST) in response.content.decode()
     assert thread_a.posts.count() == 1
 
 
