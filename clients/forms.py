@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import form_field
@@ -54,9 +55,9 @@ class ClientForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     insurer = forms.ModelChoiceField(label=_("Insurer"), queryset=Insurer.objects.order_by("name"))
     policy_number = forms.CharField(label=_("Policy number"), max_length=30)
-    gp_name = forms.CharField(label=_("GP name"), max_length=120, required=False)
+    gp_name = forms.CharField(label=capfirst(_("GP name")), max_length=120, required=False)
     gp_agb = forms.CharField(
-        label=_("GP AGB code"),
+        label=capfirst(_("GP AGB code")),
         max_length=8,
         required=False,
         help_text=_("8 digits."),
