@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from buurtzorg.audit.context import current_request
 from buurtzorg.audit.models import AccessEvent
 from buurtzorg.audit.twofactor import otp_required_for
+from buurtzorg.dbroles import owner_connection
 
 
 def access_log_write(
@@ -64,17 +65,23 @@ def retention_cutoff(*, now: datetime | None = None) -> datetime:
         return now.replace(year=now.year - RETENTION_YEARS, day=28)
 
 
-@transaction.atomic
 def audit_purge_expired(*, now: datetime | None = None) -> int:
     """Delete access rows older than the retention period; returns how many.
 
     Turns on the trigger's purge switch for this transaction only (SET LOCAL), and the
-    trigger checks each row's age itself, so a wrong `now` cannot remove a younger row.
+    trigger checks each row's age itself, so a wrong `now` cannot remove a younger row. Runs
+    as the table owner (DATABASE_OWNER_URL) when that is configured: the app's own role has
+    no DELETE on the access log at all.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL buurtzorg.audit_purge = 'on'")
-    deleted, _ = AccessEvent.objects.filter(occurred_at__lt=retention_cutoff(now=now)).delete()
+    owner = owner_connection()
+    with transaction.atomic(using=owner.alias):
+        if owner.vendor == "postgresql":
+            with owner.cursor() as cursor:
+                cursor.execute("SET LOCAL buurtzorg.audit_purge = 'on'")
+        expired = AccessEvent.objects.using(owner.alias).filter(
+            occurred_at__lt=retention_cutoff(now=now)
+        )
+        deleted, _ = expired.delete()
     return deleted
 
 

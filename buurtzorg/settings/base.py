@@ -119,6 +119,17 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={DB_PARALLEL_WORKERS_PER_GATHER}"
     )
+# Two database roles (PostgreSQL): DATABASE_URL is the app's role, with only the grants it
+# needs (`manage.py db_grant_app_role`); DATABASE_OWNER_URL, when set, is the role that owns
+# the tables. `manage.py migrate` (buurtzorg/management/commands/migrate.py) runs as the owner
+# and then grants the app role. Nothing else connects as the owner except `audit_purge`.
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")
+if DATABASE_OWNER_URL:
+    DATABASES["owner"] = {
+        **env.db_url_config(DATABASE_OWNER_URL),
+        "CONN_MAX_AGE": 0,
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "teams.User"
 

@@ -26,7 +26,7 @@ from clients.models import (
     Intervention,
     OutcomeRating,
 )
-from scheduling.history import models as history
+from scheduling.history.services import history_erase_client
 from teams.names import Sex
 
 BILLING_RETENTION_YEARS = 7
@@ -100,22 +100,10 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
             date_of_birth=None,
             policy_number="",
         )
-    # History snapshots hold the old names and BSN: they go with the record.
-    for event_model in (
-        history.ClientEvent,
-        history.NetworkContactEvent,
-        history.CareIndicationEvent,
-    ):
-        field = "pgh_obj_id" if event_model is history.ClientEvent else "client_id"
-        event_model.objects.filter(**{field: client.pk}).delete()
-    history.VisitEvent.objects.filter(client_id=client.pk).delete()  # notes in old snapshots
+    # History snapshots hold the old names and BSN: they go with the record (through the one
+    # function allowed to delete history, see scheduling/history/services.py).
     problem_ids = list(problems.values_list("pk", flat=True))
-    for event_model in (
-        history.ClientProblemSignEvent,
-        history.InterventionEvent,
-        history.OutcomeRatingEvent,
-    ):
-        event_model.objects.filter(client_problem_id__in=problem_ids).delete()
+    history_erase_client(client_id=client.pk, problem_ids=problem_ids)
     access_log_write(
         actor=None,  # the nightly job: no person
         action=Action.DELETE,
