@@ -7,7 +7,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import form_field
-from clients.models import ClientStatus, Insurer, Priority, RatingMoment, validate_bsn
+from clients.models import (
+    POLICY_NUMBER_LENGTH,
+    ClientStatus,
+    Insurer,
+    Priority,
+    RatingMoment,
+    validate_bsn,
+)
 from omaha.models import (
     Domain,
     InterventionCategory,
@@ -54,7 +61,7 @@ class ClientForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=80)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     insurer = forms.ModelChoiceField(label=_("Insurer"), queryset=Insurer.objects.order_by("name"))
-    policy_number = forms.CharField(label=_("Policy number"), max_length=30)
+    policy_number = forms.CharField(label=_("Policy number"), max_length=POLICY_NUMBER_LENGTH)
     gp_name = forms.CharField(label=capfirst(_("GP name")), max_length=120, required=False)
     gp_agb = forms.CharField(
         label=capfirst(_("GP AGB code")),

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Cast, Mod, Substr
-from django.db.models.lookups import Exact
+from django.db.models.functions import Cast, Length, Mod, Substr
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +54,11 @@ OTHER_TARGET_NEEDS_TEXT = _('The "other" target needs a description.')
 # Names of a record anonymised after its retention term (scheduling.privacy); such a record is
 # the only one without a BSN. Stored data (a constraint names it), so never translated.
 ERASED_NAME = "[erased]"
+# The insurer's declaration file (AW319, record 02) has 15 places for the policy number.
+POLICY_NUMBER_LENGTH = 15
+POLICY_NUMBER_TOO_LONG = _(
+    "A policy number has at most 15 characters (the field in the insurer's declaration file)."
+)
 
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 POSTCODE_REGEX = r"^[1-9][0-9]{3} [A-Z]{2}$"
@@ -183,6 +188,8 @@ class Client(DutchNameMixin, PublicModel):
     insurer = models.ForeignKey(
         Insurer, on_delete=models.PROTECT, related_name="clients", verbose_name=_("insurer")
     )
+    # At most POLICY_NUMBER_LENGTH (the declaration file's field) by the check constraint
+    # below; the column stays 30 wide so the change history's older snapshots still fit.
     policy_number = models.CharField(_("policy number"), max_length=30)
     gp_name = models.CharField(_("GP name"), max_length=120, blank=True)
     gp_agb = models.CharField(
@@ -266,6 +273,11 @@ class Client(DutchNameMixin, PublicModel):
                 | (Q(status=ClientStatus.DISCHARGED) & Q(discharged_on__isnull=False)),
                 name="client_discharge_date_iff_discharged",
                 violation_error_message=_("A discharged client needs a discharge date."),
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("policy_number"), POLICY_NUMBER_LENGTH),
+                name="client_policy_number_fits_declaration",
+                violation_error_message=POLICY_NUMBER_TOO_LONG,
             ),
         ]
 

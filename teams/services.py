@@ -154,7 +154,10 @@ def team_add_nurse(
             {"nurse": [NURSE_IN_OTHER_TEAM.format(nurse=nurse, team=current.team)]},
             code="nurse_in_team",
         )
-    taken = set(team.memberships.active().values_list("seat", flat=True))
+    starts = started_on or timezone.localdate()
+    # A seat is taken if it is held on any day from her start on (a membership ending later
+    # still holds its seat until then): the exclusion constraint of migration 0003 holds this.
+    taken = set(team.memberships.overlapping(starts, dt.date.max).values_list("seat", flat=True))
     free = [seat for seat in range(1, Team.MAX_NURSES + 1) if seat not in taken]
     if not free:
         raise ValidationError(
@@ -164,7 +167,7 @@ def team_add_nurse(
         team=team,
         nurse=nurse,
         seat=free[0],
-        started_on=started_on or timezone.localdate(),
+        started_on=starts,
         contracted_hours=contracted_hours,
     )
     membership.full_clean()  # re-checks the constraints: a lost race is a ValidationError

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from clients.models import (
+    POLICY_NUMBER_LENGTH,
     CareIndication,
     Client,
     ClientProblem,
@@ -92,7 +93,7 @@ class ClientInput(serializers.Serializer):
     city = serializers.CharField(max_length=80)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     insurer = serializers.SlugRelatedField(slug_field="uzovi", queryset=Insurer.objects.all())
-    policy_number = serializers.CharField(max_length=30)
+    policy_number = serializers.CharField(max_length=POLICY_NUMBER_LENGTH)
     gp_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     gp_agb = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
     admitted_on = serializers.DateField()

@@ -10,12 +10,12 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Length, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from clients.models import CareIndication, Client, Insurer
+from clients.models import POLICY_NUMBER_LENGTH, CareIndication, Client, Insurer
 from scheduling.billing import aggregation
 from scheduling.billing.models import (
     BillingRun,
@@ -133,6 +133,27 @@ def _fmt_day(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
 
 
+def declaration_field_overflows(clients: QuerySet[Client]) -> list[Problem]:
+    """Clients whose policy number does not fit the declaration file's field: a flag to fix
+    before finalising, rather than a declaration the insurer rejects (the client record's check
+    constraint refuses such numbers now; this catches any that got in another way)."""
+    too_long = clients.annotate(policy_length=Length("policy_number")).filter(
+        policy_length__gt=POLICY_NUMBER_LENGTH
+    )
+    found = list(too_long[: EXAMPLES_PER_CHECK + 1])  # one query when there are few
+    total = too_long.count() if len(found) > EXAMPLES_PER_CHECK else len(found)
+    return [
+        Problem(
+            code="policy_number_too_long",
+            message=f"{c.full_name}'s policy number has more than {POLICY_NUMBER_LENGTH} "
+            "characters; the declaration file cannot hold it.",
+            link=_client_link(c.public_id),
+            link_label="Open client",
+        )
+        for c in found[:EXAMPLES_PER_CHECK]
+    ] + _more("policy_number_too_long", total, "clients with a too long policy number")
+
+
 def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
     """Every problem that would make the declaration wrong or rejected, each with a fix link.
 
@@ -162,6 +183,8 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             )
             for c in missing[:EXAMPLES_PER_CHECK]
         ] + _more(code, total, f"clients without a {label}")
+
+    problems += declaration_field_overflows(clients)
 
     insurer_ids = clients.values("insurer_id")
     for insurer in Insurer.objects.filter(pk__in=insurer_ids).exclude(uzovi__regex=r"^[0-9]{4}$"):

@@ -28,7 +28,7 @@ def _full_record(**client_kwargs) -> Client:
     NetworkContactFactory(client=record, name="Daughter Dewi")
     problem = ClientProblemFactory(client=record)
     InterventionFactory(client_problem=problem, description="Wound care left heel, daily")
-    VisitFactory(client=record, notes="Key under the mat")
+    VisitFactory(client=record, day=record.admitted_on, notes="Key under the mat")
     return record
 
 

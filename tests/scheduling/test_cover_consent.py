@@ -160,14 +160,21 @@ def test_a_third_team_cannot_remove_it(teams) -> None:
 
 
 def test_covering_nurse_reads_a_covered_visit_only_while_accepted(teams) -> None:
-    # given a visit of team Y assigned to team X's night nurse under a mere proposal
+    # given a visit of team Y assigned to team X's night nurse, and the arrangement back to a
+    # mere proposal (the database refuses to book her on a proposal: item 12, so the visit is
+    # made while accepted and the acceptance is then taken back by hand)
     arrangement = propose(teams)
+    rota.cover_arrangement_accept(arrangement=arrangement, actor=teams["covered_nurse"])
     visit = VisitFactory(
         client=ClientFactory(team=teams["covered"]),
         nurse=teams["night_nurse"],
         day=TOMORROW,
         at=dt.time(23, 30),
     )
+    CoverArrangement.objects.filter(pk=arrangement.pk).update(
+        status=CoverStatus.PROPOSED, accepted_by=None, accepted_at=None
+    )
+    arrangement.refresh_from_db()
     nurse = teams["night_nurse"]
     # then she cannot open it until team Y accepts
     with pytest.raises(Http404, match="No Visit matches"):

@@ -8,6 +8,7 @@ her old team's client, care plan or notes.
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,15 @@ from tests.scheduling.conftest import DAY
 pytestmark = pytest.mark.django_db
 
 TOMORROW = timezone.localdate() + dt.timedelta(days=1)
+
+
+def _name_her_past_the_database(visit: Visit, nurse: object) -> None:
+    """Since issue 20 item 12 the database refuses a visit for a nurse outside the team; the
+    read gate must hold even so, so this test writes one with the triggers off (superuser)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        Visit.objects.filter(pk=visit.pk).update(nurse=nurse)
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def move_to_other_team(world) -> None:
@@ -58,7 +68,7 @@ def test_old_teams_visit_pages_api_and_record_are_404_for_her(world, client) -> 
     # given a visit of team A that still names her (written past the services) and the client
     visit = VisitFactory(client=world.client_record, nurse=world.nurse, day=TOMORROW)
     move_to_other_team(world)
-    Visit.objects.filter(pk=visit.pk).update(nurse=world.nurse)
+    _name_her_past_the_database(visit, world.nurse)
     client.force_login(world.nurse)
     # when / then: every page of it is 404, as for any other team's visit
     for name in ("scheduling:visit-log", "scheduling:visit-edit"):
@@ -85,7 +95,7 @@ def test_my_day_and_feed_leave_out_a_visit_of_her_old_team(world) -> None:
     # given a visit of team A still naming her after she moved
     visit = VisitFactory(client=world.client_record, nurse=world.nurse, day=TOMORROW)
     move_to_other_team(world)
-    Visit.objects.filter(pk=visit.pk).update(nurse=world.nurse)
+    _name_her_past_the_database(visit, world.nurse)
     # when / then
     assert selectors.my_day_visits(nurse=world.nurse, day=TOMORROW) == []
     start, end = selectors.day_bounds(TOMORROW)

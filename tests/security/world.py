@@ -34,8 +34,11 @@ class World:
     def __init__(self) -> None:
         self.team_a: Team = TeamFactory(name="Matrix Team A")
         self.team_b: Team = TeamFactory(name="Matrix Team B")
-        self.nurse_a: User = MembershipFactory(team=self.team_a, seat=1).nurse
-        self.nurse_b: User = MembershipFactory(team=self.team_b, seat=1).nurse
+        # Members since long before the world's visits (the database checks membership on a
+        # visit's day, issue 20 item 12).
+        since = dt.date(2020, 1, 1)
+        self.nurse_a: User = MembershipFactory(team=self.team_a, seat=1, started_on=since).nurse
+        self.nurse_b: User = MembershipFactory(team=self.team_b, seat=1, started_on=since).nurse
         self.coach_a: User = CoachAssignmentFactory(team=self.team_a, coach=CoachFactory()).coach
         self.coach_b: User = CoachAssignmentFactory(team=self.team_b, coach=CoachFactory()).coach
         self.back_office: User = BackOfficeFactory()
@@ -95,7 +98,8 @@ class World:
     def visit_a(self):  # noqa: ANN201
         from tests.factories import VisitFactory
 
-        return VisitFactory(client=self.client_a, nurse=self.nurse_a)
+        # (after leave_a, 1 to 8 June: the database refuses a visit during her leave)
+        return VisitFactory(client=self.client_a, nurse=self.nurse_a, day=dt.date(2026, 6, 15))
 
     @cached_property
     def calendar_token_a(self) -> str:

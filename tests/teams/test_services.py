@@ -1,3 +1,4 @@
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -42,7 +43,9 @@ def test_ending_a_membership_frees_the_seat() -> None:
     team, nurses = team_with_nurses(12)
     leaving = Membership.objects.get(team=team, nurse=nurses[4])
     services.membership_end(membership=leaving, ended_on=timezone.localdate())
-    newcomer = services.team_add_nurse(team=team, nurse=NurseFactory())
+    # (she is still a member on her last day: the newcomer takes her seat from the next one)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    newcomer = services.team_add_nurse(team=team, nurse=NurseFactory(), started_on=tomorrow)
     assert newcomer.seat == leaving.seat
     assert team.memberships.filter(ended_on__isnull=True).count() == 12
 
