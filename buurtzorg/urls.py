@@ -24,6 +24,7 @@ APP_PAGES = {
     "teams": "teams/",
     "omaha": "omaha/",
     "clients": "clients/",
+    "clients.intake": "intake/",
     "scheduling": "scheduling/",
     "coaching": "coaching/",
     "scheduling.billing": "billing/",

@@ -241,6 +241,7 @@ def load(stdout: TextIO) -> None:
                 gp_agb=f"0101{team_index}{i:03d}",
                 admitted_on=admitted,
             )
+            assert isinstance(client, Client), "demo BSNs are new: never an intake request"
             services.care_indication_add(
                 client=client,
                 actor=nurse,

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
+from clients.intake.models import IntakeRequest
+from clients.intake.services import intake_request_create
 from clients.models import (
     RATING_OUT_OF_RANGE,
     CareIndication,
@@ -185,15 +187,44 @@ def client_register(
     gp_name: str = "",
     gp_agb: str = "",
     team: Team | None = None,
-) -> Client:
-    """Register a client in the actor's own team (a nurse cannot place clients elsewhere)."""
+) -> Client | IntakeRequest:
+    """Register a client in the actor's own team (a nurse cannot place clients elsewhere).
+
+    A BSN already in care with another team makes no client: it returns the IntakeRequest
+    that back office checks (callers tell the nurse only `SENT_TO_BACK_OFFICE`)."""
     _require_nurse(actor)
     own_team = _actor_team(actor)
     if own_team is None or (team is not None and team.pk != own_team.pk):
         raise ValidationError({"team": [NOT_YOUR_TEAM]}, code="not_your_team")
     bsn = (bsn or "").strip()
-    if Client.objects.filter(bsn=bsn).exists():
-        raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
+    existing = Client.objects.filter(bsn=bsn).only("pk", "team_id").first() if bsn else None
+    if existing is not None:
+        if Client.objects.visible_to(actor).filter(pk=existing.pk).exists():
+            raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")  # her own client
+        # In care elsewhere: saying so would tell her who receives care (issue 20, item 10).
+        # Back office gets the registration to check; she hears only that it was sent.
+        details = {
+            "first_name": first_name.strip(),
+            "last_name": last_name.strip(),
+            "date_of_birth": date_of_birth.isoformat(),
+            "street": street.strip(),
+            "house_number": house_number.strip(),
+            "postcode": normalise_postcode(postcode),
+            "city": city.strip(),
+            "phone": phone.strip(),
+            "insurer": insurer.name,
+            "policy_number": policy_number.strip(),
+            "gp_name": gp_name.strip(),
+            "gp_agb": gp_agb.strip(),
+            "admitted_on": admitted_on.isoformat(),
+        }
+        return intake_request_create(
+            actor=actor,
+            team=own_team,
+            bsn=bsn,
+            details=details,
+            in_care_with=Team(pk=existing.team_id),
+        )
     client = Client(
         first_name=first_name.strip(),
         last_name=last_name.strip(),

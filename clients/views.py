@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,8 @@ from clients.forms import (
     RatingForm,
     ResolveForm,
 )
+from clients.intake.models import IntakeRequest
+from clients.intake.services import SENT_TO_BACK_OFFICE
 from clients.models import Intervention, NetworkContact
 from clients.selectors import (
     client_get_editable,
@@ -142,6 +145,9 @@ def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if isinstance(client, IntakeRequest):  # BSN in care elsewhere: nothing said where
+                messages.info(request, SENT_TO_BACK_OFFICE)
+                return _done(request, reverse("clients:client-list"))
             messages.success(request, _("%(name)s is registered.") % {"name": client.full_name})
             if suggestion and own_team and suggestion.pk != own_team.pk:
                 messages.warning(

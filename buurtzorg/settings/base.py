@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "teams",
     "omaha",
     "clients",
+    "clients.intake",
     "scheduling",
     "scheduling.billing",
     "omaha.reports",

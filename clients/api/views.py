@@ -33,6 +33,9 @@ from clients.api.serializers import (
     ClientRatingOutput,
     ClientUpdateInput,
 )
+from clients.intake.api.serializers import IntakeSentOutput
+from clients.intake.models import IntakeRequest
+from clients.intake.services import SENT_TO_BACK_OFFICE
 from clients.models import Client, ClientProblem
 from clients.selectors import client_get_editable, client_problems
 from clients.services import SignInput
@@ -97,7 +100,7 @@ class ClientListApi(generics.GenericAPIView):
         pagination.page, pagination.request = listing.page, request
         return self.get_paginated_response(output(listing.rows, many=True).data)
 
-    @extend_schema(request=ClientInput, responses={201: ClientDetailOutput})
+    @extend_schema(request=ClientInput, responses={201: ClientDetailOutput, 202: IntakeSentOutput})
     def post(self, request: Request) -> Response:
         user = signed_in_user(request)
         if user.role != Role.NURSE:
@@ -105,6 +108,9 @@ class ClientListApi(generics.GenericAPIView):
         data = ClientInput(data=request.data)
         data.is_valid(raise_exception=True)
         client = services.client_register(actor=user, **data.validated_data)
+        if isinstance(client, IntakeRequest):  # BSN in care elsewhere: nothing said where
+            sent = {"status": "sent_to_back_office", "detail": str(SENT_TO_BACK_OFFICE)}
+            return Response(IntakeSentOutput(sent).data, status=status.HTTP_202_ACCEPTED)
         return Response(ClientDetailOutput(client).data, status=status.HTTP_201_CREATED)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import access_log_write
+from clients.intake.models import IntakeRequest
 from clients.models import Client
 from clients.selectors import client_get_clinical
 from scheduling.history.selectors import client_history
@@ -44,6 +45,10 @@ def client_data(*, client: Client) -> dict[str, Any]:
             for p in problems
         ],
         "visits": [{**_row(v), "services": [_row(s) for s in v.services.all()]} for v in visits],
+        # Registrations of the same BSN that another team sent to back office (issue 20, 10).
+        "intake_requests": [_row(r) for r in IntakeRequest.objects.filter(bsn=client.bsn)]
+        if client.bsn
+        else [],
         "invoice_lines": [_row(line) for line in client.invoice_lines.all()]
         if hasattr(client, "invoice_lines")
         else [],

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
+from clients.intake.models import IntakeRequest
 from clients.models import (
     ERASED_NAME,
     Client,
@@ -59,6 +60,8 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     if client is None or not due:
         return False
     public_id = client.public_id
+    if client.bsn:  # registrations another team sent to back office with this BSN
+        IntakeRequest.objects.filter(bsn=client.bsn).delete()
     Client.objects.filter(pk=client.pk).update(
         first_name=ERASED_NAME,
         last_name=ERASED_NAME,

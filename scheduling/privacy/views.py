@@ -19,6 +19,7 @@ PDF_SECTIONS = [
     ("network", _("Network")),
     ("problems", _("Problems, interventions and ratings")),
     ("visits", _("Visits")),
+    ("intake_requests", _("Intake requests")),
     ("invoice_lines", _("Invoice lines")),
     ("change_history", _("Change history")),
     ("access_log", _("Who saw the record")),

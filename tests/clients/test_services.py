@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
 from clients import services
+from clients.intake.models import IntakeRequest
 from clients.models import (
     BSN_INVALID,
     RATING_OUT_OF_RANGE,
@@ -23,7 +24,7 @@ from clients.models import (
 )
 from clients.services import SignInput
 from omaha.models import Scope, Severity
-from tests.factories import ClientProblemFactory, make_bsn
+from tests.factories import ClientFactory, ClientProblemFactory, make_bsn
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +74,25 @@ def test_invalid_bsn_is_refused_and_nothing_saved(access_world, insurer) -> None
     assert not Client.objects.exists()
 
 
-def test_duplicate_bsn_is_refused(access_world, insurer, other_client_record) -> None:
+def test_duplicate_bsn_of_her_own_team_is_refused(access_world, insurer) -> None:
+    own = ClientFactory(team=access_world.team_a)
     with pytest.raises(ValidationError, match=re.escape(str(services.BSN_TAKEN))) as exc:
         services.client_register(
-            actor=access_world.nurse_a, **register_kwargs(insurer, bsn=other_client_record.bsn)
+            actor=access_world.nurse_a, **register_kwargs(insurer, bsn=own.bsn)
         )
     assert messages_of(exc, "bsn") == [services.BSN_TAKEN]
+
+
+def test_bsn_in_care_elsewhere_becomes_an_intake_request(
+    access_world, insurer, other_client_record
+) -> None:
+    # (issue 20, item 10: no "already registered" that would tell her who receives care)
+    result = services.client_register(
+        actor=access_world.nurse_a, **register_kwargs(insurer, bsn=other_client_record.bsn)
+    )
+    assert isinstance(result, IntakeRequest)
+    assert (result.team, result.in_care_with) == (access_world.team_a, access_world.team_b)
+    assert Client.objects.filter(bsn=other_client_record.bsn).count() == 1
 
 
 def test_bad_postcode_and_agb_are_refused(access_world, insurer) -> None:

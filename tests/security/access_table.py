@@ -436,4 +436,22 @@ ROWS: dict[str, Row] = {
     # Everyone signed in changes her own password (the POST needs the old one).
     "audit:password-change": Row("302 200 200 200 200 200 200"),
     "audit:password-change-done": Row("302 200 200 200 200 200 200"),
+    # Intake requests (a registration whose BSN is in care elsewhere): back office only; they
+    # hold a BSN and what the nurse typed, so every read and resolve writes one access row.
+    "intake:list": Row("302 404 404 404 404 200 404", audited=True),
+    "intake:resolve": Row(
+        "302 404 404 404 404 302 404",
+        method="post",
+        kwargs=lambda w: {"public_id": w.intake_request_a.public_id},
+        data={"resolution": "Checked with both teams"},
+        audited=True,
+    ),
+    "api-intake-list": Row("403 404 404 404 404 200 404", audited=True),
+    "api-intake-resolve": Row(
+        "403 404 404 404 404 200 404",
+        method="post",
+        kwargs=lambda w: {"id": w.intake_request_a.public_id},
+        data={"resolution": "Checked with both teams"},
+        audited=True,
+    ),
 }

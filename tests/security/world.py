@@ -194,6 +194,20 @@ class World:
         attachment.save()
         return attachment
 
+    @cached_property
+    def intake_request_a(self):  # noqa: ANN201
+        """Nurse A registered a BSN that is in care with team B: back office's to check."""
+        from clients.intake.models import IntakeRequest
+        from tests.factories import make_bsn
+
+        return IntakeRequest.objects.create(
+            team=self.team_a,
+            requested_by=self.nurse_a,
+            bsn=make_bsn(),
+            details={"first_name": "Matrix", "last_name": "Intake"},
+            in_care_with=self.team_b,
+        )
+
     def markers(self) -> list[str]:
         """Strings that only team-A objects made so far carry: B's users must never see them."""
         found = []
