@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.audit.models import Action
@@ -292,6 +294,10 @@ def client_discharge(*, client: Client, actor: User, discharged_on: dt.date, rea
         )
     if not (reason or "").strip():
         raise ValidationError({"reason": [DISCHARGE_REASON_REQUIRED]})
+    # Visits planned after the discharge go first (scheduling's hook): the database refuses
+    # a discharge that leaves booked visits after it.
+    for path in settings.CLIENT_DISCHARGED_HOOKS:
+        import_string(path)(client=client, discharged_on=discharged_on)
     client.status = ClientStatus.DISCHARGED
     client.discharged_on = discharged_on
     client.discharge_reason = reason.strip()

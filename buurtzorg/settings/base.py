@@ -361,6 +361,10 @@ TEAM_CREATED_HOOKS = ["coaching.services.space_for_team"]
 # Called as f(membership=membership) inside teams.services.membership_end: a nurse who leaves
 # her team gives up her future visits (issue 20, item 4).
 MEMBERSHIP_ENDED_HOOKS = ["scheduling.services.rota.membership_ended_unassign_visits"]
+# Called as f(client=client, discharged_on=day) inside clients.services.client_discharge,
+# before the discharge is saved: scheduling cancels her planned visits after that day (the
+# database refuses a discharge with booked visits after it, issue 20 item 12).
+CLIENT_DISCHARGED_HOOKS = ["scheduling.services.visits.client_discharged_cancel_visits"]
 # Called as f(team=, subject=, body=, key=) to tell a team something (the nightly rota-gap
 # check): coaching posts it into the team's space, so scheduling imports no app above it.
 TEAM_NOTICE_HOOKS = ["coaching.services.space_post_system_notice"]

@@ -14,8 +14,10 @@ un-cancelled; logging or cancelling a visit changes none of those and is not rec
 nurse who has left may still have her past visits logged). A correction copies a checked
 visit, so it is not rechecked either.
 
-A trigger on scheduling_leave refuses leave over her booked (planned or started) visits, the
-other side of the leave rule. SQLite (the embedded demo) has neither; the services check.
+A trigger on scheduling_leave refuses leave over her booked (planned or started) visits, and
+one on clients_client a discharge date with visits (not cancelled) after it: the other sides
+of those rules (`client_discharge` first cancels the planned ones, through
+CLIENT_DISCHARGED_HOOKS). SQLite (the embedded demo) has none; the services check.
 """
 
 from django.db import migrations
@@ -101,9 +103,33 @@ $$;
 DROP TRIGGER IF EXISTS leave_not_over_visits ON scheduling_leave;
 CREATE TRIGGER leave_not_over_visits BEFORE INSERT OR UPDATE ON scheduling_leave
     FOR EACH ROW EXECUTE FUNCTION scheduling_leave_not_over_visits();
+
+CREATE OR REPLACE FUNCTION scheduling_client_no_visits_after_discharge() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.discharged_on IS NULL OR NEW.discharged_on IS NOT DISTINCT FROM OLD.discharged_on THEN
+        RETURN NEW;
+    END IF;
+    IF EXISTS (
+        SELECT 1 FROM scheduling_visit v
+        WHERE v.client_id = NEW.id AND v.corrects_id IS NULL AND v.status <> 'cancelled'
+          AND v.starts_at >= ((NEW.discharged_on + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
+    ) THEN
+        RAISE EXCEPTION 'visit_not_after_discharge: client % has visits after %; cancel them first',
+            NEW.id, NEW.discharged_on USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS client_no_visits_after_discharge ON clients_client;
+CREATE TRIGGER client_no_visits_after_discharge BEFORE UPDATE OF discharged_on ON clients_client
+    FOR EACH ROW EXECUTE FUNCTION scheduling_client_no_visits_after_discharge();
 """
 
 DROP = r"""
+DROP TRIGGER IF EXISTS client_no_visits_after_discharge ON clients_client;
+DROP FUNCTION IF EXISTS scheduling_client_no_visits_after_discharge();
 DROP TRIGGER IF EXISTS leave_not_over_visits ON scheduling_leave;
 DROP FUNCTION IF EXISTS scheduling_leave_not_over_visits();
 DROP TRIGGER IF EXISTS visit_who_and_when ON scheduling_visit;

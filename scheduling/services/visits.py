@@ -856,3 +856,28 @@ def calendar_token_revoke(*, user: User) -> None:
     CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+VISITS_AFTER_DISCHARGE = (
+    "{client} has visits started or done after {date}; correct those visits or choose a later "
+    "discharge date."
+)
+
+
+def client_discharged_cancel_visits(*, client: Client, discharged_on: dt.date) -> int:
+    """`settings.CLIENT_DISCHARGED_HOOKS`: cancel the client's planned visits after the
+    discharge day, before the discharge is saved (a trigger refuses a discharge that leaves
+    booked visits after it). A visit started or done after that day is refused with a message:
+    that is for a person to sort out, not for a cancel. Runs inside `client_discharge`, which
+    holds the client's row lock (every booking for her takes it)."""
+    after = Visit.objects.filter(
+        client=client,
+        corrects__isnull=True,
+        starts_at__gte=local_datetime(discharged_on + dt.timedelta(days=1), dt.time()),
+    ).exclude(status=VisitStatus.CANCELLED)
+    if after.exclude(status=VisitStatus.PLANNED).exists():
+        raise ValidationError(
+            {"discharged_on": [VISITS_AFTER_DISCHARGE.format(client=client, date=discharged_on)]},
+            code="visits_after_discharge",
+        )
+    return after.update(status=VisitStatus.CANCELLED, updated_at=timezone.now())

@@ -8,9 +8,11 @@ the services.
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from clients.models import ClientStatus
+from clients.services import client_discharge
 from scheduling.models import Visit, VisitStatus
 from tests.factories import (
     ClientFactory,
@@ -124,3 +126,37 @@ def test_logging_or_cancelling_a_visit_of_a_nurse_who_left_still_works(team, cli
     # but it cannot be un-cancelled for her
     with pytest.raises(IntegrityError, match="visit_nurse_member_that_day"), transaction.atomic():
         Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.PLANNED)
+
+
+def test_a_discharge_with_visits_after_it_is_refused_by_the_database(nurse, client_record) -> None:
+    VisitFactory(client=client_record, nurse=nurse, day=DAY)
+    with pytest.raises(IntegrityError, match="visit_not_after_discharge"), transaction.atomic():
+        type(client_record).objects.filter(pk=client_record.pk).update(
+            status=ClientStatus.DISCHARGED,
+            discharged_on=dt.date(2026, 6, 1),
+            discharge_reason="moved",
+        )
+
+
+def test_discharging_cancels_her_planned_visits_after_the_day(nurse, client_record) -> None:
+    # given a visit on the discharge day and one after it
+    on_the_day = VisitFactory(client=client_record, nurse=nurse, day=dt.date(2026, 6, 1))
+    after = VisitFactory(client=client_record, nurse=nurse, day=DAY)
+    # when
+    client_discharge(
+        client=client_record, actor=nurse, discharged_on=dt.date(2026, 6, 1), reason="moved"
+    )
+    # then
+    on_the_day.refresh_from_db()
+    after.refresh_from_db()
+    assert (on_the_day.status, after.status) == (VisitStatus.PLANNED, VisitStatus.CANCELLED)
+
+
+def test_a_visit_done_after_the_discharge_day_stops_the_discharge(nurse, client_record) -> None:
+    VisitFactory(client=client_record, nurse=nurse, day=DAY, status=VisitStatus.IN_PROGRESS)
+    with pytest.raises(ValidationError, match="started or done after 2026-06-01"):
+        client_discharge(
+            client=client_record, actor=nurse, discharged_on=dt.date(2026, 6, 1), reason="moved"
+        )
+    client_record.refresh_from_db()
+    assert client_record.discharged_on is None
