@@ -162,8 +162,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="nl")
 # Each name in its own language, as the switch shows it.
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
-# Day-month-year and a 24-hour clock in English too (Django's "en" is American): see
-# buurtzorg/formats/en/formats.py (British). Dutch uses Django's own "nl" formats.
+# Each language's dates, times and numbers: buurtzorg/formats/nl (2 dec. 2026, 02-12-2026,
+# 1.234,56) and buurtzorg/formats/en (British: 2 Dec 2026, 02-12-2026, 1,234.56; Django's "en"
+# is American). Templates name the formats (|date:"DATE_FORMAT"), never a pattern.
 FORMAT_MODULE_PATH = ["buurtzorg.formats"]
 # The app's catalogues (locale/<lang>/LC_MESSAGES/django.po); `make messages` updates them,
 # and `make run`/`make test` compile them (.mo files are build output, not committed).

@@ -206,9 +206,9 @@ def test_pdf_context_and_html_show_the_same_totals() -> None:
     # credits are listed first in the summary
     assert context["summary"][0].kind == LineKind.CREDIT
     html = invoice_pdf_html(invoice)
-    assert 'id="total">277.82<' in html
-    assert 'id="total-debit">356.17<' in html
-    assert 'id="total-credit">-78.35<' in html
+    assert 'id="total">€277.82<' in html  # the money filter (buurtzorg.money), in English
+    assert 'id="total-debit">€356.17<' in html
+    assert 'id="total-credit">-€78.35<' in html
 
 
 def test_pdf_appendix_is_pages_of_fixed_width_lines() -> None:

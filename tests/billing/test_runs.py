@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from buurtzorg.money import format_money
 from scheduling.billing import services
 from scheduling.billing.exporters import DutchDistrictNursingExporter
 from scheduling.billing.files import invoice_pdf_context, invoice_pdf_html
@@ -85,7 +86,7 @@ def test_totals_in_csv_pdf_and_declaration_agree_with_the_hand_computation(
         assert closing.net_sign == "D"
         # PDF: the rendered context and HTML show the same total; the stored PDF is that HTML
         assert invoice_pdf_context(invoices[uzovi])["total"] == expected
-        assert f'id="total">{expected}<' in invoice_pdf_html(invoices[uzovi])
+        assert f'id="total">{format_money(expected, "en")}<' in invoice_pdf_html(invoices[uzovi])
         assert _file(run, uzovi, FileKind.PDF).startswith(b"%PDF")
         assert run.files.get(insurer__uzovi=uzovi, kind=FileKind.PDF).total_amount == expected
 

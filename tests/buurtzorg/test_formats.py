@@ -31,7 +31,8 @@ def test_english_dates_are_day_month_year_with_a_24_hour_clock() -> None:
 
 def test_dutch_dates_are_day_month_year_too() -> None:
     with translation.override("nl"):
-        assert _render("{{ d }}", d=dt.date(2026, 11, 25)) == "25 november 2026"
+        assert _render("{{ d }}", d=dt.date(2026, 11, 25)) == "25 nov. 2026"  # issue 15
+        assert _render('{{ d|date:"SHORT_DATE_FORMAT" }}', d=dt.date(2026, 4, 3)) == "03-04-2026"
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
