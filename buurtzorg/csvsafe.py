@@ -1,4 +1,10 @@
-"""CSV writing that neutralises formula injection, and streams.
+"""CSV writing that neutralises formula injection, streams, and suits the reader's language.
+
+`reader_csv_rows` is for files people open in a spreadsheet (outcome reports, the access
+log): a UTF-8 byte-order mark (so Excel reads "cliënt" right), and in Dutch `;` between cells
+and a decimal comma, because Dutch Excel splits on `;` and reads "1.5" as a date or text; in
+English `,` and a decimal point. `csv_rows` stays the plain `,` file for programs (the
+insurer's invoice CSV next to its declaration file).
 
 A cell starting with = + - @ (or a tab/carriage return) is read as a formula by spreadsheet
 programs; OWASP's advice is to prefix such cells with a single quote.
@@ -15,7 +21,10 @@ separator the reader splits on, no cell it gets begins with a formula character.
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
+
+from django.utils import translation
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,3 +53,37 @@ def csv_rows(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     for row in rows:
         yield writer.writerow([neutralise(cell) for cell in row])
+
+
+BOM = "\ufeff"
+
+
+def reader_csv_dialect(language: str | None = None) -> tuple[str, str]:
+    """(cell delimiter, decimal separator) for `language` (default: the active language)."""
+    code = (language or translation.get_language() or "en").lower().split("-")[0]
+    return (";", ",") if code == "nl" else (",", ".")
+
+
+def _reader_cell(value: Any, decimal_separator: str) -> Any:  # noqa: ANN401 - a cell of any type
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, Decimal | float):
+        return format(Decimal(str(value)), "f").replace(".", decimal_separator)
+    return neutralise(value)
+
+
+def reader_csv_rows(rows: Iterable[Iterable[Any]], *, language: str | None = None) -> Iterator[str]:
+    """Yield a spreadsheet-ready CSV for a reader of `language`, neutralised, BOM first.
+
+    Numbers (Decimal, float) get the language's decimal separator and are never prefixed by
+    the formula guard (a negative amount stays a number); text cells are neutralised.
+    """
+    delimiter, decimal_separator = reader_csv_dialect(language)
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    yield BOM
+    for row in rows:
+        yield writer.writerow([_reader_cell(cell, decimal_separator) for cell in row])
+
+
+def reader_csv_bytes(rows: Iterable[Iterable[Any]], *, language: str | None = None) -> bytes:
+    return "".join(reader_csv_rows(rows, language=language)).encode("utf-8")

@@ -13,7 +13,7 @@ from buurtzorg.access import role_required
 from buurtzorg.audit import reads
 from buurtzorg.audit.forms import AccessLogFilterForm
 from buurtzorg.audit.models import AccessEvent
-from buurtzorg.csvsafe import csv_rows
+from buurtzorg.csvsafe import reader_csv_rows
 
 CSV_HEADER = ["occurred_at", "username", "role", "action", "part", "detail", "ip_address"]
 LOG_READERS = reads.LOG_READER_ROLES
@@ -76,7 +76,7 @@ def client_report_csv(request: HttpRequest, client_public_id: UUID) -> Streaming
     events = reads.client_access_report_csv_read(
         actor=request.user, client_public_id=client_public_id
     )
-    lines = csv_rows([CSV_HEADER, *(_csv_line(e) for e in events)])
+    lines = reader_csv_rows([CSV_HEADER, *(_csv_line(e) for e in events)])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="access-{client_public_id}.csv"'
     return response

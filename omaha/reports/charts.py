@@ -5,6 +5,8 @@ The SVG is embedded in the PDF template; WeasyPrint renders it as vector graphic
 
 from html import escape
 
+from buurtzorg.l10n import format_number
+
 BAR_HEIGHT = 9
 GAP = 5
 LABEL_WIDTH = 190
@@ -53,7 +55,9 @@ def bar_chart(
                 f'<rect x="{LABEL_WIDTH}" y="{by}" width="{bar:.1f}" height="{BAR_HEIGHT - 1}" '
                 f'fill="{colour}"/>'
             )
-            parts.append(f'<text x="{LABEL_WIDTH + bar + 3:.1f}" y="{by + 7}">{value:g}</text>')
+            parts.append(
+                f'<text x="{LABEL_WIDTH + bar + 3:.1f}" y="{by + 7}">{format_number(value)}</text>'
+            )
     parts.append(
         f'<line x1="{LABEL_WIDTH}" y1="{legend - 2}" x2="{LABEL_WIDTH}" y2="{height - 14}" '
         'stroke="#000" stroke-width="0.5"/>'

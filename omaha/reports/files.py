@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buurtzorg.csvsafe import csv_rows
+from buurtzorg.csvsafe import reader_csv_rows
 from omaha.reports.charts import bar_chart
 from omaha.reports.models import OutcomeReport
 from scheduling.billing.files import render_pdf
@@ -23,9 +23,15 @@ CSV_HEADER = [
 ]
 
 
-def report_csv_lines(report: OutcomeReport, result: dict[str, Any]) -> Iterator[str]:
+def report_csv_lines(
+    report: OutcomeReport, result: dict[str, Any], language: str | None = None
+) -> Iterator[str]:
+    """The report as a spreadsheet CSV for a reader of `language` (`;` and 0,5 in Dutch)."""
+    with translation.override(language or translation.get_language()):
+        header = [str(name) for name in CSV_HEADER]
+
     def rows() -> Iterator[list[Any]]:
-        yield [str(name) for name in CSV_HEADER]
+        yield header
         yield ["summary", result["scope"], "", "clients", result["clients"]]
         for row in result["clients_by_domain"]:
             yield ["clients_by_domain", row["domain"], "", "clients", row["clients"]]
@@ -46,11 +52,13 @@ def report_csv_lines(report: OutcomeReport, result: dict[str, Any]) -> Iterator[
         for row in result.get("per_client", []):
             yield ["per_client", row["client"], "", "hours", row["hours"]]
 
-    return csv_rows(rows())
+    return reader_csv_rows(rows(), language=language)
 
 
-def report_csv_bytes(report: OutcomeReport, result: dict[str, Any]) -> bytes:
-    return "".join(report_csv_lines(report, result)).encode("utf-8")
+def report_csv_bytes(
+    report: OutcomeReport, result: dict[str, Any], language: str | None = None
+) -> bytes:
+    return "".join(report_csv_lines(report, result, language)).encode("utf-8")
 
 
 def report_charts(result: dict[str, Any]) -> dict[str, str]:
@@ -78,13 +86,18 @@ def report_charts(result: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def report_pdf_html(report: OutcomeReport, result: dict[str, Any]) -> str:
-    with translation.override("en"):
+def report_pdf_html(
+    report: OutcomeReport, result: dict[str, Any], language: str | None = None
+) -> str:
+    """The PDF's HTML in the reader's `language` (default: the active one)."""
+    with translation.override(language or translation.get_language()):
         return render_to_string(
             "reports/outcome_pdf.html",
             {"report": report, "result": result, "charts": report_charts(result)},
         )
 
 
-def report_pdf_bytes(report: OutcomeReport, result: dict[str, Any]) -> bytes:
-    return render_pdf(report_pdf_html(report, result))
+def report_pdf_bytes(
+    report: OutcomeReport, result: dict[str, Any], language: str | None = None
+) -> bytes:
+    return render_pdf(report_pdf_html(report, result, language))

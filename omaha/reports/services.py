@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buurtzorg.l10n import reader_language
 from buurtzorg.tasks import RETRYABLE_ERRORS
 from omaha.reports import aggregates, selectors
 from omaha.reports.files import report_csv_bytes, report_pdf_bytes
@@ -62,7 +64,9 @@ def outcome_report_request(
     neighbourhood: Neighbourhood | None = None,
     per_client: bool = False,
 ) -> OutcomeReport:
-    """Create a report and queue its build on commit. Each request is its own report."""
+    """Create a report and queue its build on commit. Each request is its own report.
+
+    Its files are written in the requester's language, which the task is given."""
     from omaha.reports.tasks import outcome_report_build_task  # cycle: tasks import services
 
     errors: dict[str, list[StrOrPromise]] = {}
@@ -97,7 +101,7 @@ def outcome_report_request(
     )
     report.full_clean()
     report.save()
-    outcome_report_build_task.delay_on_commit(report.pk)
+    outcome_report_build_task.delay_on_commit(report.pk, reader_language(actor))
     return report
 
 
@@ -114,8 +118,10 @@ def _claim(report_id: int) -> OutcomeReport | None:
     return report
 
 
-def outcome_report_build(*, report_id: int) -> OutcomeReport | None:
-    """Compute, render and store; the result and files appear in one commit. Idempotent."""
+def outcome_report_build(*, report_id: int, language: str | None = None) -> OutcomeReport | None:
+    """Compute, render and store; the result and files appear in one commit. Idempotent.
+
+    The CSV and PDF are written in `language` (the requester's; default LANGUAGE_CODE)."""
     report = _claim(report_id)
     if report is None:
         return None
@@ -126,8 +132,9 @@ def outcome_report_build(*, report_id: int) -> OutcomeReport | None:
     try:
         result = aggregates.compute(report, progress=progress)
         OutcomeReport.objects.filter(pk=report.pk).update(stage="writing files")
-        csv_bytes = report_csv_bytes(report, result)
-        pdf_bytes = report_pdf_bytes(report, result)
+        language = language or settings.LANGUAGE_CODE
+        csv_bytes = report_csv_bytes(report, result, language)
+        pdf_bytes = report_pdf_bytes(report, result, language)
         with transaction.atomic():
             locked = OutcomeReport.objects.select_for_update().get(pk=report.pk)
             if locked.status != ReportStatus.RUNNING:

@@ -128,18 +128,18 @@ def test_problems_and_interventions_are_counted_per_scope(team_world) -> None:
 def test_aggregate_report_files_hold_no_names(team_world) -> None:
     report = _report(team_world)
     result = aggregates.compute(report)
-    csv_text = report_csv_bytes(report, result).decode()
+    csv_text = report_csv_bytes(report, result, "nl").decode("utf-8-sig")
     html = report_pdf_html(report, result)
     for name in ("Anna", "Zwart", "Bram", "Groen"):
         assert name not in csv_text
         assert name not in html
-    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    rows = list(csv.DictReader(io.StringIO(csv_text), delimiter=";"))  # Dutch Excel
     assert {
-        "section": "summary",
-        "group": "Team A",
-        "item": "",
-        "measure": "clients",
-        "value": "2",
+        "onderdeel": "summary",
+        "groep": "Team A",
+        "onderwerp": "",
+        "maat": "clients",
+        "waarde": "2",
     } in rows
     assert "<svg" in html
 
