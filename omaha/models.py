@@ -8,6 +8,7 @@ them. Codes retired in 2005 are refused by check constraints so they can never b
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import TimeStampedModel
@@ -21,6 +22,37 @@ RETIRED_PROBLEM_CODES = ("05", "18", "22", "32", "33", "34", "43", "44")
 RETIRED_TARGET_CODES = ("06", "23", "26", "36", "37", "43", "57")
 
 TWO_DIGITS = r"^[0-9]{2}$"
+
+
+class TranslatedTerm(models.Model):
+    """A term's labels in other languages than the published English.
+
+    `translations` holds {"nl": {"name": ..., "definition": ...}} as loaded from
+    `omaha/data/translations/<language>.json` by the same loader as the English terms.
+    `local_name` is the label in the active language, falling back to the English one, so an
+    empty slot (no licensed Dutch Omaha translation is shipped, see omaha/data/SOURCE.md)
+    shows the English term.
+    """
+
+    LABEL_FIELD = "name"
+
+    translations = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def translated(self, field: str, language: str | None = None) -> str:
+        code = (language or get_language() or "").lower().split("-")[0]
+        value = (self.translations or {}).get(code, {}).get(field)
+        return value or getattr(self, field)
+
+    @property
+    def local_name(self) -> str:
+        return self.translated(self.LABEL_FIELD)
+
+    @property
+    def local_definition(self) -> str:
+        return self.translated("definition")
 
 
 class Scope(models.TextChoices):
@@ -50,7 +82,7 @@ class RatingConceptCode(models.TextChoices):
     STATUS = "S", _("Status")
 
 
-class Domain(TimeStampedModel):
+class Domain(TimeStampedModel, TranslatedTerm):
     code = models.CharField(max_length=2, unique=True)
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=60, unique=True)
@@ -63,10 +95,10 @@ class Domain(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class Problem(TimeStampedModel):
+class Problem(TimeStampedModel, TranslatedTerm):
     code = models.CharField(max_length=2, unique=True)
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=80, unique=True)
@@ -86,10 +118,10 @@ class Problem(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.local_name}"
 
 
-class SignSymptom(TimeStampedModel):
+class SignSymptom(TimeStampedModel, TranslatedTerm):
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="signs")
     code = models.CharField(max_length=2)
     # "<problem code>.<sign code>", unique across the whole scheme (NZHTS writes SS0211).
@@ -116,10 +148,10 @@ class SignSymptom(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class ModifierTerm(TimeStampedModel):
+class ModifierTerm(TimeStampedModel, TranslatedTerm):
     """Definitions of the six modifier terms; the codes are the `Scope`/`Severity` values."""
 
     kind = models.CharField(max_length=10, choices=ModifierKind.choices)
@@ -140,10 +172,10 @@ class ModifierTerm(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class InterventionCategory(TimeStampedModel):
+class InterventionCategory(TimeStampedModel, TranslatedTerm):
     code = models.CharField(max_length=2, unique=True)
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=60, unique=True)
@@ -159,10 +191,10 @@ class InterventionCategory(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class InterventionTarget(TimeStampedModel):
+class InterventionTarget(TimeStampedModel, TranslatedTerm):
     code = models.CharField(max_length=2, unique=True)
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=80, unique=True)
@@ -185,10 +217,10 @@ class InterventionTarget(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class RatingConcept(TimeStampedModel):
+class RatingConcept(TimeStampedModel, TranslatedTerm):
     """Knowledge, Behavior, Status of the Problem Rating Scale for Outcomes."""
 
     code = models.CharField(max_length=1, unique=True, choices=RatingConceptCode.choices)
@@ -205,11 +237,13 @@ class RatingConcept(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class RatingScoreLabel(TimeStampedModel):
+class RatingScoreLabel(TimeStampedModel, TranslatedTerm):
     """The label of each score 1..5 of a concept (1 most negative, 5 most positive)."""
+
+    LABEL_FIELD = "label"
 
     concept = models.ForeignKey(RatingConcept, on_delete=models.CASCADE, related_name="scores")
     score = models.PositiveSmallIntegerField()
@@ -225,4 +259,4 @@ class RatingScoreLabel(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.concept.code}{self.score} {self.label}"
+        return f"{self.concept.code}{self.score} {self.local_name}"

@@ -3,6 +3,11 @@
 One loader serves the data migration (with historical models) and `manage.py load_omaha`
 (with the current ones). It is idempotent: terms are matched on their official code and
 updated in place, so running it twice changes nothing, and retired 1992 codes are never loaded.
+
+Labels in other languages come from `data/translations/<language>.json` (one file per language,
+keyed like the English files: domain/problem/category/target code, sign key, "scope.family",
+concept code, "K1" for a score) into each term's `translations`. Empty entries are skipped, so
+the shipped Dutch file, an empty slot, leaves every term in English.
 """
 
 import json
@@ -16,6 +21,7 @@ from django.db import models
 from omaha.models import InterventionTarget, Problem, SignSymptom
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+TRANSLATIONS_DIR = DATA_DIR / "translations"
 
 EXPECTED_COUNTS = {
     "domains": 4,
@@ -31,6 +37,21 @@ EXPECTED_COUNTS = {
 def read_json(name: str) -> dict[str, Any]:
     with (DATA_DIR / name).open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def read_translations() -> dict[str, dict[str, dict[str, dict[str, str]]]]:
+    """{section: {term key: {language: {field: text}}}} from data/translations/*.json."""
+    merged: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
+    for path in sorted(TRANSLATIONS_DIR.glob("*.json")):
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+        language = data["language"]
+        for section, terms in data.get("terms", {}).items():
+            for key, fields in terms.items():
+                filled = {field: text for field, text in fields.items() if text}
+                if filled:
+                    merged.setdefault(section, {}).setdefault(key, {})[language] = filled
+    return merged
 
 
 def _differs(obj: Any, field: str, value: Any) -> bool:
@@ -50,8 +71,12 @@ class _Upserter:
         self.model = model
         self.key = key
         self.existing = {key(obj): obj for obj in model.objects.all()}
+        # The data migration 0002 runs with historical models from before `translations`.
+        self.translated = any(f.name == "translations" for f in model._meta.get_fields())
 
     def __call__(self, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        if "translations" in values and not self.translated:
+            values = {k: v for k, v in values.items() if k != "translations"}
         probe = self.model(**lookup)
         obj = self.existing.get(self.key(probe))
         if obj is None:
@@ -85,6 +110,10 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
     retired_problems = {p["code"] for p in problems_data["retired_1992_codes"]["problems"]}
     retired_signs = {s["key"] for s in problems_data["retired_1992_codes"]["signs_symptoms"]}
     retired_targets = {t["code"] for t in interventions_data["retired_1992_target_codes"]}
+    translations = read_translations()
+
+    def labels(section: str, key: str) -> dict[str, dict[str, str]]:
+        return translations.get(section, {}).get(key, {})
 
     upsert_domain = _Upserter(domain_model, lambda o: o.code)
     upsert_problem = _Upserter(problem_model, lambda o: o.code)
@@ -100,7 +129,12 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
     for row in problems_data["domains"]:
         domains[row["code"]] = upsert_domain(
             {"code": row["code"]},
-            {"number": row["number"], "name": row["name"], "definition": row["definition"]},
+            {
+                "number": row["number"],
+                "name": row["name"],
+                "definition": row["definition"],
+                "translations": labels("domains", row["code"]),
+            },
         )
         counts["domains"] += 1
     for row in problems_data["problems"]:
@@ -113,6 +147,7 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
                 "name": row["name"],
                 "definition": row["definition"],
                 "domain": domains[row["domain_code"]],
+                "translations": labels("problems", row["code"]),
             },
         )
         counts["problems"] += 1
@@ -127,6 +162,7 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
                     "number": sign["number"],
                     "name": sign["name"],
                     "is_other": sign["is_other"],
+                    "translations": labels("signs", sign["key"]),
                 },
             )
             counts["signs"] += 1
@@ -134,13 +170,23 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
         for number, row in enumerate(problems_data["modifiers"][kind], start=1):
             upsert_modifier(
                 {"kind": kind, "code": row["code"]},
-                {"number": number, "name": row["name"], "definition": row["definition"]},
+                {
+                    "number": number,
+                    "name": row["name"],
+                    "definition": row["definition"],
+                    "translations": labels("modifiers", f"{kind}.{row['code']}"),
+                },
             )
             counts["modifiers"] += 1
     for row in interventions_data["categories"]:
         upsert_category(
             {"code": row["code"]},
-            {"number": row["number"], "name": row["name"], "definition": row["definition"]},
+            {
+                "number": row["number"],
+                "name": row["name"],
+                "definition": row["definition"],
+                "translations": labels("categories", row["code"]),
+            },
         )
         counts["categories"] += 1
     for row in interventions_data["targets"]:
@@ -153,19 +199,28 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
                 "name": row["name"],
                 "definition": row["definition"],
                 "is_other": row["is_other"],
+                "translations": labels("targets", row["code"]),
             },
         )
         counts["targets"] += 1
     for number, row in enumerate(scale_data["concepts"], start=1):
         concept = upsert_concept(
             {"code": row["code"]},
-            {"number": number, "name": row["name"], "definition": row["definition"]},
+            {
+                "number": number,
+                "name": row["name"],
+                "definition": row["definition"],
+                "translations": labels("concepts", row["code"]),
+            },
         )
         counts["concepts"] += 1
         for rating in row["ratings"]:
             upsert_label(
                 {"concept": concept, "score": rating["score"]},
-                {"label": rating["label"]},
+                {
+                    "label": rating["label"],
+                    "translations": labels("scores", f"{row['code']}{rating['score']}"),
+                },
             )
     if counts != EXPECTED_COUNTS:
         raise ValueError(f"Omaha data counts {counts} differ from {EXPECTED_COUNTS}")
