@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from buurtzorg.l10n import format_number
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
 from coaching.models import TeamDay
 from scheduling.models import Visit, VisitStatus, visit_counts_q
@@ -246,7 +247,7 @@ class TeamFigures:
                     "week": f"{self.contracted_hours_week:.0f}",
                 }
             case "delivered_hours":
-                return gettext("%(hours)s h") % {"hours": f"{self.delivered_hours:.1f}"}
+                return gettext("%(hours)s h") % {"hours": format_number(self.delivered_hours, 1)}
             case "productivity":
                 return pct(self.productivity)
             case "visits":
@@ -280,10 +281,11 @@ class TeamFigures:
                 if self.continuity is None:
                     return "–"
                 # an average ("1.4 nurses"), so always the plural form
-                return gettext("%(average)s nurses") % {"average": f"{self.continuity:.1f}"}
+                average = format_number(self.continuity, 1)
+                return gettext("%(average)s nurses") % {"average": average}
             case "clients_per_nurse" | "nurses_needed":
                 value = self.value(key)
-                return "–" if value is None else f"{value:.1f}"
+                return "–" if value is None else format_number(value, 1)
         value = self.value(key)
         return "–" if value is None else str(value)
 
@@ -355,7 +357,7 @@ def _median_text(key: str, value: Decimal | None) -> str:
         return gettext("%(share)s improved") % {"share": text} if key == "outcomes" else text
     if key in ("contracted_hours", "delivered_hours"):
         return gettext("%(hours)s h") % {"hours": f"{value:.0f}"}
-    return f"{value:.1f}" if isinstance(value, Decimal) and value % 1 else f"{value:.0f}"
+    return format_number(value, 1) if isinstance(value, Decimal) and value % 1 else f"{value:.0f}"
 
 
 # ---------------------------------------------------------------------------------------------

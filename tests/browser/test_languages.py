@@ -47,72 +47,6 @@ PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[^}]*\}|<[^>]+>"
 # branch's files (see the report of branch i18n-conv): remove a word when its string is
 # translated. A word not listed for its page fails the test.
 KNOWN_UNTRANSLATED: dict[str, set[str]] = {
-    # clients/forms.py: the problem filter's "Any" choice
-    "clients:client-list": {"any"},
-    # coaching/figures.py: DEFINITIONS (labels, definitions) and the figures' text ("12.5 h")
-    "coaching:dashboard": {
-        "contracted",
-        "days",
-        "gaps",
-        "hours",
-        "logged",
-        "most",
-        "needed",
-        "next",
-        "none",
-        "outcome",
-        "productivity",
-        "rated",
-        "rota",
-        "twice",
-        "until",
-        "visits",
-        "yet",
-    },
-    "coaching:team-dashboard": {
-        "above",
-        "admitted",
-        "cancelled",
-        "contracted",
-        "coverage",
-        "days",
-        "different",
-        "discharged",
-        "done",
-        "duty",
-        "each",
-        "gaps",
-        "hours",
-        "improved",
-        "last",
-        "latest",
-        "logged",
-        "means",
-        "membership",
-        "minutes",
-        "most",
-        "need",
-        "needed",
-        "next",
-        "none",
-        "ones",
-        "outcome",
-        "planned",
-        "productivity",
-        "rated",
-        "rota",
-        "same",
-        "saw",
-        "share",
-        "started",
-        "than",
-        "twice",
-        "until",
-        "visits",
-        "yet",
-    },
-    # omaha/reports/forms.py: "Report for", "Until", "Per client, with names ..."
-    "reports:report-list": {"names", "report", "until"},
     # buurtzorg/audit/models.py: Action labels ("list/search", "create", "view audit log")
     "audit:log": {"audit", "create", "search"},
 }
@@ -131,9 +65,6 @@ AMERICAN_TIME = re.compile(r"\b\d{1,2}:\d{2} ?[ap]\.?m\.?", re.IGNORECASE)
 # A decimal point in a Dutch figure ("12.5"); addresses (127.0.0.1) are taken out first.
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])")
 IP_ADDRESS = re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b")
-# Pages whose figures still carry a decimal point in Dutch: coaching/figures.py formats them
-# in Python (f"{hours:.1f} h"); buurtzorg.l10n.format_number is the helper to switch to.
-KNOWN_DECIMAL_POINT = {"coaching:dashboard", "coaching:team-dashboard"}
 
 
 def _words(text: str) -> set[str]:
@@ -245,8 +176,7 @@ def test_dutch_pages_show_no_english_and_dutch_formats(
                 for pattern in (ENGLISH_MONTH_DATE, ENGLISH_WEEKDAY_DATE, AMERICAN_TIME)
                 for m in pattern.finditer(text)
             ] + (["EUR"] if re.search(r"\bEUR\b", text) else [])
-            if resolve(url).view_name not in KNOWN_DECIMAL_POINT:
-                wrong += DECIMAL_POINT.findall(IP_ADDRESS.sub(" ", text))
+            wrong += DECIMAL_POINT.findall(IP_ADDRESS.sub(" ", text))
             if wrong:
                 formats[url] = wrong
             if role == "back_office" and "/billing/" in url and "€" in text:
