@@ -8,9 +8,9 @@ document.addEventListener("htmx:responseError", function (event) {
     box.setAttribute("role", "alert");
     document.getElementById("main").prepend(box);
   }
-  // The text comes translated from base.html (<body data-msg-error>), with {status} to fill in.
-  var text = document.body.dataset.msgError || "Something went wrong ({status}). Your input is kept; please try again.";
-  box.textContent = text.replace("{status}", event.detail.xhr.status);
+  // gettext and interpolate come from Django's JavaScript catalogue (/jsi18n/, loaded first).
+  var text = gettext("Something went wrong (%(status)s). Your input is kept; please try again.");
+  box.textContent = interpolate(text, { status: event.detail.xhr.status }, true);
 });
 
 // The menu marks the page you are on (aria-current) and, where it scrolls sideways on a

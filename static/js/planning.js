@@ -71,13 +71,13 @@
           return response.json().then(function (data) {
             return { ok: response.ok, data: data };
           }, function () {
-            return { ok: false, data: { error: grid.dataset.msgNoAnswer.replace("{status}", response.status) } };
+            return { ok: false, data: { error: interpolate(gettext("The server did not answer (%(status)s)."), { status: response.status }, true) } };
           });
         })
         .then(function (result) {
           source.classList.remove("moving");
           if (!result.ok) {
-            say(result.data.error || grid.dataset.msgNotMoved, false);
+            say(result.data.error || gettext("The visit could not be moved."), false);
             return;
           }
           var from = source.closest("td.drop-cell");
@@ -89,7 +89,7 @@
         })
         .catch(function () {
           source.classList.remove("moving");
-          say(grid.dataset.msgOffline, false);
+          say(gettext("No connection: the visit was not moved. Please try again."), false);
         });
     }
 

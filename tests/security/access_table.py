@@ -77,6 +77,7 @@ ROWS: dict[str, Row] = {
     "logout": Row("302 302 302 302 302 302 302", method="post", ends_session=True),
     "api-schema": Row("200 200 200 200 200 200 200"),
     "api-docs": Row("200 200 200 200 200 200 200"),
+    "javascript-catalog": Row("200 200 200 200 200 200 200"),
     "teams:team-list": Row("302 200 200 200 200 200 200"),
     "teams:team-create": Row("302 404 404 404 404 404 200"),
     "teams:team-detail": Row(
