@@ -24,7 +24,7 @@ def validation_error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": list(exc.messages)}
 
 
-MALFORMED_VALUE = "A value in the request is malformed or out of range."
+MALFORMED_VALUE = _("A value in the request is malformed or out of range.")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

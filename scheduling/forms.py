@@ -15,6 +15,8 @@ from teams.models import Team, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# The three Omaha rating scales, as the visit log's fields are keyed and labelled.
+RATING_PARTS = {"knowledge": _("Knowledge"), "behavior": _("Behaviour"), "status": _("Status")}
 
 
 class ShiftForm(forms.Form):
@@ -47,9 +49,9 @@ class ShiftForm(forms.Form):
         data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if (start is None) != (end is None):
-            raise forms.ValidationError("Give both a start and an end time, or neither.")
+            raise forms.ValidationError(_("Give both a start and an end time, or neither."))
         if start is None and data.get("kind") == ShiftKind.FREE:
-            raise forms.ValidationError("Give a start and end time for a shift with free times.")
+            raise forms.ValidationError(_("Give a start and end time for a shift with free times."))
         return data
 
 
@@ -200,9 +202,9 @@ class VisitLogForm(forms.Form):
         )
         score = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
         for problem in self.problems:
-            for part in ("knowledge", "behavior", "status"):
+            for part, part_label in RATING_PARTS.items():
                 self.fields[f"rating_{problem.pk}_{part}"] = forms.TypedChoiceField(
-                    label=f"{problem.problem.name}: {part}",
+                    label=f"{problem.problem.name}: {part_label}",
                     choices=score,
                     coerce=int,
                     empty_value=None,

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel, TimeStampedModel
@@ -252,7 +253,8 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+# Monday first, in the active language (Django's own translated abbreviations: Mon / ma).
+WEEKDAY_NAMES = [WEEKDAYS_ABBR[i] for i in range(7)]
 EVERY_DAY = 0b1111111
 MAX_VISIT_MINUTES = 12 * 60
 
@@ -306,13 +308,15 @@ class VisitSeries(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client}: {self.weekday_text} at {self.time_of_day:%H:%M}"
+        return _("{client}: {weekdays} at {time}").format(
+            client=self.client, weekdays=self.weekday_text, time=f"{self.time_of_day:%H:%M}"
+        )
 
     @property
     def weekday_text(self) -> str:
         if self.weekdays == EVERY_DAY:
-            return "daily"
-        return "/".join(n for i, n in enumerate(WEEKDAY_NAMES) if self.weekdays & (1 << i))
+            return str(_("daily"))
+        return "/".join(str(n) for i, n in enumerate(WEEKDAY_NAMES) if self.weekdays & (1 << i))
 
     def occurs_on(self, day: dt.date) -> bool:
         return bool(self.weekdays & (1 << day.weekday())) and (
@@ -506,4 +510,4 @@ class CalendarToken(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"
+        return _("Calendar feed of {user}").format(user=self.user)

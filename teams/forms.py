@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import form_field
 from teams.models import Neighbourhood, Role, User
@@ -11,28 +12,30 @@ from teams.selectors import nurses_without_team
 
 
 class NeighbourhoodForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, label=_("Name"))
     postcodes = forms.CharField(
-        label="Postcode areas",
-        help_text="Dutch 4-digit postcodes, separated by commas or spaces, e.g. 1011, 1012.",
+        label=_("Postcode areas"),
+        help_text=_("Dutch 4-digit postcodes, separated by commas or spaces, e.g. 1011, 1012."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    population_estimate = forms.IntegerField(min_value=0, label="Population estimate")
+    population_estimate = forms.IntegerField(min_value=0, label=_("Population estimate"))
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    neighbourhood = forms.ModelChoiceField(queryset=Neighbourhood.objects.order_by("name"))
-    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    name = forms.CharField(max_length=120, label=_("Name"))
+    neighbourhood = forms.ModelChoiceField(
+        queryset=Neighbourhood.objects.order_by("name"), label=_("Neighbourhood")
+    )
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Active"))
 
 
 class AddNurseForm(forms.Form):
-    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label="Nurse")
+    nurse = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Nurse"))
     started_on = forms.DateField(
-        label="Start date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     contracted_hours = forms.DecimalField(
-        min_value=0, max_value=60, decimal_places=1, label="Contracted hours per week"
+        min_value=0, max_value=60, decimal_places=1, label=_("Contracted hours per week")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -46,31 +49,32 @@ class AddNurseForm(forms.Form):
 
 class EndMembershipForm(forms.Form):
     ended_on = forms.DateField(
-        label="End date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 class CoachForm(forms.Form):
     coach = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.COACH, is_active=True), label="Coach"
+        queryset=User.objects.filter(role=Role.COACH, is_active=True), label=_("Coach")
     )
 
 
 class UserCreateForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
-    email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=Role.choices)
+    username = forms.CharField(max_length=150, label=_("Username"))
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+    email = forms.EmailField(required=False, label=_("E-mail"))
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters.",
+        label=_("Password"),
+        help_text=_("At least 12 characters."),
     )
 
 
 class UserUpdateForm(forms.Form):
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
-    email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=Role.choices)
-    is_active = forms.BooleanField(required=False, label="Active")
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+    email = forms.EmailField(required=False, label=_("E-mail"))
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    is_active = forms.BooleanField(required=False, label=_("Active"))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import (
     POSTCODE_VALIDATOR,
@@ -21,15 +22,18 @@ from teams.models import (
     User,
 )
 
-TEAM_FULL = "{team} already has {limit} nurses; end a membership first."
-NOT_A_NURSE = "Only a user with the nurse role can join a team."
-NURSE_IN_OTHER_TEAM = "{nurse} already belongs to {team}; end that membership first."
-POSTCODE_TAKEN = "Postcode area {code} already belongs to {neighbourhood}."
-POSTCODE_DUPLICATE = "Postcode area {code} is listed twice."
-END_BEFORE_START = "The end date cannot be before the start date ({start})."
-MEMBERSHIP_ALREADY_ENDED = "This membership already ended on {date}."
-NOT_A_COACH = "Only a user with the coach role can coach a team."
-INACTIVE_TEAM = "{team} is not active; activate it before adding nurses."
+TEAM_FULL = _("{team} already has {limit} nurses; end a membership first.")
+NOT_A_NURSE = _("Only a user with the nurse role can join a team.")
+NURSE_IN_OTHER_TEAM = _("{nurse} already belongs to {team}; end that membership first.")
+POSTCODE_TAKEN = _("Postcode area {code} already belongs to {neighbourhood}.")
+POSTCODE_INVALID = _("'{code}' is not a Dutch 4-digit postcode area (1000-9999).")
+POSTCODE_RACE = _("A postcode area was just taken; try again.")
+ROLE_CHANGE_MEMBER = _("End this nurse's team membership before changing her role.")
+POSTCODE_DUPLICATE = _("Postcode area {code} is listed twice.")
+END_BEFORE_START = _("The end date cannot be before the start date ({start}).")
+MEMBERSHIP_ALREADY_ENDED = _("This membership already ended on {date}.")
+NOT_A_COACH = _("Only a user with the coach role can coach a team.")
+INACTIVE_TEAM = _("{team} is not active; activate it before adding nurses.")
 
 
 def parse_postcodes(raw: str) -> list[str]:
@@ -41,7 +45,7 @@ def parse_postcodes(raw: str) -> list[str]:
         try:
             POSTCODE_VALIDATOR(code)
         except ValidationError:
-            errors.append(f"'{code}' is not a Dutch 4-digit postcode area (1000-9999).")
+            errors.append(POSTCODE_INVALID.format(code=code))
         if code in seen:
             errors.append(POSTCODE_DUPLICATE.format(code=code))
         seen.add(code)
@@ -72,9 +76,7 @@ def _set_postcodes(*, neighbourhood: Neighbourhood, codes: list[str]) -> None:
                 ]
             )
     except IntegrityError as exc:  # lost a race for the same code with another admin
-        raise ValidationError(
-            {"postcodes": ["A postcode area was just taken; try again."]}
-        ) from exc
+        raise ValidationError({"postcodes": [POSTCODE_RACE]}) from exc
 
 
 @transaction.atomic
@@ -248,9 +250,7 @@ def user_update(
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if role != user.role and user.memberships.active().exists():
-        raise ValidationError(
-            {"role": ["End this nurse's team membership before changing her role."]}
-        )
+        raise ValidationError({"role": [ROLE_CHANGE_MEMBER]})
     user.first_name, user.last_name, user.email, user.role = first_name, last_name, email, role
     user.is_active = is_active
     user.full_clean(exclude=["password"])

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -71,12 +72,15 @@ def neighbourhood_form_page(
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Neighbourhood {saved.name} saved.")
+            messages.success(request, _("Neighbourhood %(name)s saved.") % {"name": saved.name})
             if saved.is_over_population_limit:
                 messages.warning(
                     request,
-                    f"{saved.name} has over 10,000 inhabitants: a Buurtzorg team serves a "
-                    "smaller neighbourhood. Consider splitting it.",
+                    _(
+                        "%(name)s has over 10,000 inhabitants: a Buurtzorg team serves a "
+                        "smaller neighbourhood. Consider splitting it."
+                    )
+                    % {"name": saved.name},
                 )
             return _done(request, reverse("teams:neighbourhood-list"))
     template = "teams/neighbourhood_form.html" + ("#neighbourhood-form" if request.htmx else "")
@@ -104,7 +108,7 @@ def team_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Team {team.name} created.")
+            messages.success(request, _("Team %(team)s created.") % {"team": team.name})
             return _done(request, team.get_absolute_url())
     return render(request, "teams/team_form.html", {"form": form})
 
@@ -127,7 +131,7 @@ def team_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Team {team.name} saved.")
+            messages.success(request, _("Team %(team)s saved.") % {"team": team.name})
             return _done(request, team.get_absolute_url())
     return render(request, "teams/team_form.html", {"form": form, "team": team})
 
@@ -170,7 +174,10 @@ def team_add_nurse_page(request: AuthenticatedHttpRequest, public_id: UUID) -> H
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{membership.nurse} joined {team.name}.")
+            messages.success(
+                request,
+                _("%(nurse)s joined %(team)s.") % {"nurse": membership.nurse, "team": team.name},
+            )
             return _done(request, team.get_absolute_url())
     template = "teams/team_detail.html" + ("#members" if request.htmx else "")
     return render(request, template, _team_context(request, team, add_form=form))
@@ -187,9 +194,11 @@ def membership_end_page(request: AuthenticatedHttpRequest, public_id: UUID) -> H
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Membership of {membership.nurse} ended.")
+            messages.success(
+                request, _("Membership of %(nurse)s ended.") % {"nurse": membership.nurse}
+            )
     else:
-        messages.error(request, "Give a valid end date.")
+        messages.error(request, _("Give a valid end date."))
     return _done(request, membership.team.get_absolute_url())
 
 
@@ -200,7 +209,10 @@ def team_coach_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
     if "remove" in request.POST:
         coach = get_object_or_404(User, pk=request.POST["remove"], role=Role.COACH)
         services.coach_unassign(team=team, coach=coach)
-        messages.success(request, f"{coach} no longer coaches {team.name}.")
+        messages.success(
+            request,
+            _("%(coach)s no longer coaches %(team)s.") % {"coach": coach, "team": team.name},
+        )
         return _done(request, team.get_absolute_url())
     form = CoachForm(request.POST)
     if form.is_valid():
@@ -209,7 +221,11 @@ def team_coach_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{form.cleaned_data['coach']} now coaches {team.name}.")
+            messages.success(
+                request,
+                _("%(coach)s now coaches %(team)s.")
+                % {"coach": form.cleaned_data["coach"], "team": team.name},
+            )
             return _done(request, team.get_absolute_url())
     return render(request, "teams/team_detail.html", _team_context(request, team, coach_form=form))
 
@@ -244,7 +260,9 @@ def user_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Account {user.username} created.")
+            messages.success(
+                request, _("Account %(username)s created.") % {"username": user.username}
+            )
             return _done(request, reverse("teams:user-list"))
     return render(request, "teams/user_form.html", {"form": form})
 
@@ -269,6 +287,8 @@ def user_edit_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Account {account.username} saved.")
+            messages.success(
+                request, _("Account %(username)s saved.") % {"username": account.username}
+            )
             return _done(request, reverse("teams:user-list"))
     return render(request, "teams/user_form.html", {"form": form, "account": account})

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from teams.models import Team, User
@@ -187,3 +188,15 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen]:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(autouse=True)
+def _test_language() -> Iterator[None]:
+    """Every test starts in the test settings' language (English) and leaves none behind.
+
+    A request in Dutch (LocaleMiddleware, a user's own language) activates it for the thread
+    and leaves it there; since the services' messages are translated when read, the next test
+    would otherwise see Dutch texts in whatever order pytest-randomly runs them."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -10,6 +10,7 @@ from django.db import DataError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp.middleware import is_verified
 from pghistory.middleware import HistoryMiddleware
 
@@ -18,9 +19,9 @@ from buurtzorg.audit.twofactor import OTP_SETUP, OTP_STATE_KEY, OTP_VERIFY, otp_
 
 LOGIN_AT_KEY = "_login_at"
 SEEN_AT_KEY = "_seen_at"  # when the session was last saved for being used (idle limit)
-TWO_FACTOR_REQUIRED = "Two-factor verification required."
-NUL_REFUSED = "Request refused: it contains a NUL byte."
-VALUE_REFUSED = "Request refused: a value in it cannot be stored."
+TWO_FACTOR_REQUIRED = _("Two-factor verification required.")
+NUL_REFUSED = _("Request refused: it contains a NUL byte.")
+VALUE_REFUSED = _("Request refused: a value in it cannot be stored.")
 # Text bodies are checked whole for a NUL byte, raw or in the body's own escape: a form's
 # percent-encoding (where a literal "%" is "%25"), JSON's \u0000. Multipart bodies are not
 # read here (uploads are binary and may be large): a NUL in one of their text fields reaches
@@ -47,7 +48,7 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
-            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain")
+            return HttpResponseBadRequest(str(NUL_REFUSED), content_type="text/plain")
         return self.get_response(request)
 
     @staticmethod
@@ -63,7 +64,7 @@ class RejectNulBytesMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DataError):
-            return HttpResponseBadRequest(VALUE_REFUSED, content_type="text/plain")
+            return HttpResponseBadRequest(str(VALUE_REFUSED), content_type="text/plain")
         return None
 
 

@@ -9,17 +9,18 @@ import uuid
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
-    VIEW = "view", "view"
-    LIST = "list", "list/search"
-    CREATE = "create", "create"
-    UPDATE = "update", "update"
-    DELETE = "delete", "delete"
-    EXPORT = "export", "export"
-    PRINT = "print", "print"
-    AUDIT_VIEW = "audit_view", "view audit log"
+    VIEW = "view", _("view")
+    LIST = "list", _("list/search")
+    CREATE = "create", _("create")
+    UPDATE = "update", _("update")
+    DELETE = "delete", _("delete")
+    EXPORT = "export", _("export")
+    PRINT = "print", _("print")
+    AUDIT_VIEW = "audit_view", _("view audit log")
 
 
 class AccessEvent(models.Model):

@@ -1,11 +1,13 @@
 """Administrator pages over the access log. Reading the log is itself logged (one row each)."""
 
+from collections.abc import Iterator
 from uuid import UUID
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -15,7 +17,8 @@ from buurtzorg.audit.forms import AccessLogFilterForm
 from buurtzorg.audit.models import AccessEvent
 from buurtzorg.csvsafe import reader_csv_rows
 
-CSV_HEADER = ["occurred_at", "username", "role", "action", "part", "detail", "ip_address"]
+# The columns in the reader's language (the same words as the page and the PDF).
+CSV_HEADER = [_("When"), _("Who"), _("Role"), _("Action"), _("Part"), _("Detail"), _("IP address")]
 LOG_READERS = reads.LOG_READER_ROLES
 
 
@@ -63,11 +66,22 @@ def _csv_line(event: AccessEvent) -> list:
         timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
         event.username,
         event.role,
-        event.get_action_display(),
+        str(event.get_action_display()),
         event.part,
         event.detail,
         event.ip_address or "",
     ]
+
+
+def _in_language(language: str, lines: Iterator[str]) -> Iterator[str]:
+    """Stream `lines` in the request's language: the rows are written while the response is
+    sent, after the view (and the middleware that chose the language) has returned."""
+    while True:
+        with translation.override(language):
+            line = next(lines, None)
+        if line is None:
+            return
+        yield line
 
 
 @require_GET
@@ -76,7 +90,11 @@ def client_report_csv(request: HttpRequest, client_public_id: UUID) -> Streaming
     events = reads.client_access_report_csv_read(
         actor=request.user, client_public_id=client_public_id
     )
-    lines = reader_csv_rows([CSV_HEADER, *(_csv_line(e) for e in events)])
+    language = translation.get_language()
+    lines = _in_language(
+        language,
+        reader_csv_rows([CSV_HEADER, *(_csv_line(e) for e in events)], language=language),
+    )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="access-{client_public_id}.csv"'
     return response

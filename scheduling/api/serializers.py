@@ -5,6 +5,7 @@
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from buurtzorg.api import VisibleSlugRelatedField
@@ -97,9 +98,11 @@ class CoverageQuery(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
         if (attrs["end"] - attrs["start"]).days > 92:
-            raise serializers.ValidationError({"end": ["Ask for at most 92 days at a time."]})
+            raise serializers.ValidationError(
+                {"end": [_("Ask for at most %(days)d days at a time.") % {"days": 92}]}
+            )
         return attrs
 
 

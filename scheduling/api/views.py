@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -170,7 +171,7 @@ class VisitListApi(generics.ListAPIView):
             try:
                 day = dt.date.fromisoformat(params["date"])
             except ValueError as exc:
-                raise ApiValidationError({"date": ["Use YYYY-MM-DD."]}) from exc
+                raise ApiValidationError({"date": [_("Use YYYY-MM-DD.")]}) from exc
         visits = reads.visit_list_read(
             actor=_caller(request),
             query=request.META.get("QUERY_STRING", ""),

@@ -16,8 +16,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from scheduling.models import (
     MAX_SHIFT_HOURS,
@@ -34,21 +36,21 @@ from scheduling.models import (
 )
 from teams.models import Membership, Role, Team, User
 
-END_BEFORE_START = "The end ({end}) must be after the start ({start})."
-SHIFT_TOO_LONG = "A shift can last at most {limit} hours; this one lasts {hours:g} hours."
-SHIFT_OVERLAP = "{nurse} already has a shift then: {other}."
-NOT_IN_TEAM = "{nurse} is not a nurse of {team} on {date}."
-ON_LEAVE = "{nurse} is on leave then ({leave})."
-LEAVE_HAS_SHIFTS = "{nurse} has shifts during this leave: {shifts}. Move them first."
-LEAVE_HAS_VISITS = "{nurse} has planned visits during this leave: {visits}. Reassign them first."
-RULE_OVERLAP = "This part of the day overlaps the rule {other}."
-COVER_SELF = "A team cannot cover itself."
-COVER_OVERLAP = "{covering} already covers {covered} in that period."
-COVER_NOT_PROPOSER = "Only a nurse of {team} can offer its night shifts as cover."
-COVER_NOT_COVERED_TEAM = "Only a nurse of {team}, the team being covered, can accept this cover."
-COVER_ALREADY_ACCEPTED = "This cover arrangement was already accepted."
-COVER_NOT_A_PARTY = "Only a nurse of {covering} or {covered} can remove this cover arrangement."
-PATTERN_NEEDS_TIMES = "Give a start and end time for a shift with free times."
+END_BEFORE_START = _("The end ({end}) must be after the start ({start}).")
+SHIFT_TOO_LONG = _("A shift can last at most {limit} hours; this one lasts {hours:g} hours.")
+SHIFT_OVERLAP = _("{nurse} already has a shift then: {other}.")
+NOT_IN_TEAM = _("{nurse} is not a nurse of {team} on {date}.")
+ON_LEAVE = _("{nurse} is on leave then ({leave}).")
+LEAVE_HAS_SHIFTS = _("{nurse} has shifts during this leave: {shifts}. Move them first.")
+LEAVE_HAS_VISITS = _("{nurse} has planned visits during this leave: {visits}. Reassign them first.")
+RULE_OVERLAP = _("This part of the day overlaps the rule {other}.")
+COVER_SELF = _("A team cannot cover itself.")
+COVER_OVERLAP = _("{covering} already covers {covered} in that period.")
+COVER_NOT_PROPOSER = _("Only a nurse of {team} can offer its night shifts as cover.")
+COVER_NOT_COVERED_TEAM = _("Only a nurse of {team}, the team being covered, can accept this cover.")
+COVER_ALREADY_ACCEPTED = _("This cover arrangement was already accepted.")
+COVER_NOT_A_PARTY = _("Only a nurse of {covering} or {covered} can remove this cover arrangement.")
+PATTERN_NEEDS_TIMES = _("Give a start and end time for a shift with free times.")
 
 LOCAL_TZ_NAME = "Europe/Amsterdam"
 
@@ -94,7 +96,19 @@ def shift_pattern_times(*, day: dt.date, kind: str) -> tuple[dt.datetime, dt.dat
 
 
 def _fmt(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%a %d %b %H:%M")
+    """Weekday, day, month and time in the active language: "Wed 02 Dec 14:30" in English,
+    "wo 2 dec 14:30" in Dutch (the format itself is translated: a Dutch month is lower case)."""
+    return dateformat.format(timezone.localtime(moment), pgettext("rota moment", "D d M H:i"))
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """A moment as the rota and the notices show it, in the active language (see `_fmt`)."""
+    return _fmt(moment)
+
+
+def format_day(day: dt.date) -> str:
+    """A day as the week grids head their columns: "Wed 02 Dec", in Dutch "wo 2 dec"."""
+    return dateformat.format(day, pgettext("rota day", "D d M"))
 
 
 def _lock_nurse(nurse: User) -> User:
@@ -128,9 +142,11 @@ def _shift_overlap(
 
 
 def describe_shift(shift: Shift) -> str:
-    return (
-        f"{shift.get_kind_display()} shift for {shift.team} "
-        f"{_fmt(shift.starts_at)}-{timezone.localtime(shift.ends_at):%H:%M}"
+    return _("{kind} shift for {team} {start}-{end}").format(
+        kind=shift.get_kind_display(),
+        team=shift.team,
+        start=_fmt(shift.starts_at),
+        end=f"{timezone.localtime(shift.ends_at):%H:%M}",
     )
 
 
@@ -178,7 +194,7 @@ def _raise_shift_overlap_after_race(shift: Shift) -> None:
     other = _shift_overlap(
         nurse=shift.nurse, start=shift.starts_at, end=shift.ends_at, exclude_pk=shift.pk
     )
-    text = describe_shift(other) if other else "another shift"
+    text = describe_shift(other) if other else _("another shift")
     raise ValidationError(
         {"starts_at": [SHIFT_OVERLAP.format(nurse=shift.nurse, other=text)]}, code="overlap"
     )
@@ -261,7 +277,7 @@ def shift_delete(*, shift: Shift) -> None:
 
 
 def _leave_text(leave: Leave) -> str:
-    return f"{_fmt(leave.starts_at)} to {_fmt(leave.ends_at)}"
+    return _("{start} to {end}").format(start=_fmt(leave.starts_at), end=_fmt(leave.ends_at))
 
 
 @transaction.atomic
@@ -582,7 +598,7 @@ def duty_intervals(
         else shifts
     )
     out = []
-    for team_id, nurse_id, s, e, kind, *_ in rows:
+    for team_id, nurse_id, s, e, kind, *_rest in rows:
         if team_id == team.pk:
             s, e = max(s, start), min(e, end)
             if s < e:
@@ -701,9 +717,9 @@ def team_shifts(*, team: Team, start: dt.datetime, end: dt.datetime) -> QuerySet
 
 
 # One thread per team, found by its key (coaching's `system_key`): each night adds a post.
-GAP_NOTICE_SUBJECT = "Rota gaps"
+GAP_NOTICE_SUBJECT = _("Rota gaps")
 GAP_NOTICE_KEY = "rota-gaps"
-GAP_NOTICE_INTRO = "{count} gap(s) in the next {days} days; these periods are not fully covered:"
+GAP_NOTICE_LINE = _("- {start} to {end}: {on_duty} of {required} nurses on duty")
 
 
 def rota_notify_gaps(*, team_id: int, days: int = 14) -> list[CoverageGap]:
@@ -718,17 +734,39 @@ def rota_notify_gaps(*, team_id: int, days: int = 14) -> list[CoverageGap]:
     gaps = coverage_gaps(team=team, start=start, end=end)
     if not gaps:
         return gaps
-    lines = [
-        f"- {_fmt(g.starts_at)} to {_fmt(g.ends_at)}: {g.on_duty} of {g.required} nurses on duty"
-        for g in gaps[:50]
-    ]
-    if len(gaps) > 50:
-        lines.append(f"... and {len(gaps) - 50} more; see the rota page.")
-    body = GAP_NOTICE_INTRO.format(count=len(gaps), days=days) + "\n" + "\n".join(lines)
+    # A nightly task has no request and so no reader's language: the notice is written in the
+    # organisation's language (teams have no language of their own), whatever the worker has.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(GAP_NOTICE_SUBJECT)
+        body = gap_notice_text(gaps, days=days)
     # The notice goes wherever settings.TEAM_NOTICE_HOOKS say (coaching: the team's space);
     # scheduling imports no app above it.
     if not settings.TEAM_NOTICE_HOOKS:
         logging.getLogger(__name__).warning("Rota gaps for %s (nowhere to post): %s", team, body)
     for path in settings.TEAM_NOTICE_HOOKS:
-        import_string(path)(team=team, subject=GAP_NOTICE_SUBJECT, body=body, key=GAP_NOTICE_KEY)
+        import_string(path)(team=team, subject=subject, body=body, key=GAP_NOTICE_KEY)
     return gaps
+
+
+def gap_notice_text(gaps: list[CoverageGap], *, days: int) -> str:
+    """The notice's text in the active language: a count, then a line per gap (at most 50)."""
+    intro = ngettext(
+        "{count} gap in the next {days} days; this period is not fully covered:",
+        "{count} gaps in the next {days} days; these periods are not fully covered:",
+        len(gaps),
+    ).format(count=len(gaps), days=days)
+    lines = [
+        GAP_NOTICE_LINE.format(
+            start=_fmt(g.starts_at), end=_fmt(g.ends_at), on_duty=g.on_duty, required=g.required
+        )
+        for g in gaps[:50]
+    ]
+    if len(gaps) > 50:
+        lines.append(
+            ngettext(
+                "... and {count} more; see the rota page.",
+                "... and {count} more; see the rota page.",
+                len(gaps) - 50,
+            ).format(count=len(gaps) - 50)
+        )
+    return "\n".join([intro, *lines])

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
@@ -47,25 +48,25 @@ from scheduling.services.rota import (
 )
 from teams.models import Role, Team, User
 
-CLIENT_DISCHARGED = "{client} was discharged on {date}; no visits can be planned after that."
-NURSE_NOT_ELIGIBLE = (
+CLIENT_DISCHARGED = _("{client} was discharged on {date}; no visits can be planned after that.")
+NURSE_NOT_ELIGIBLE = _(
     "{nurse} is not a nurse of {team} or of a team covering it on {date}; choose another nurse."
 )
-VISIT_OVERLAP = "{nurse} already has a visit then: {other}."
-VISIT_BILLED = (
+VISIT_OVERLAP = _("{nurse} already has a visit then: {other}.")
+VISIT_BILLED = _(
     "This visit was billed on {date} and is read-only. Record a correction instead; billing "
     "will pick it up in the next run."
 )
-VISIT_NOT_OPEN = "This visit is {status}; only a planned visit can be changed."
-VISIT_NOT_YOURS = "You can only log your own visits."
-DEVIATION_NEEDS_REASON = "The time differs from the plan ({planned} min): give a short reason."
-MINUTES_NEEDED = "Give the minutes spent (or a start and end time)."
-INTERVENTION_NOT_IN_PLAN = "An intervention is not in this client's care plan."
-NOT_ON_TEAM = "You can only plan visits for clients of your own team."
-WEEKDAYS_NEEDED = "Choose at least one weekday."
-SERIES_UNTIL_BEFORE_START = "The end date ({until}) cannot be before the first day ({start})."
-CORRECTION_ONLY_BILLED = "Only a billed visit needs a correction; change this visit itself."
-CORRECTION_NEEDS_REASON = "Say why the billed visit is corrected."
+VISIT_NOT_OPEN = _("This visit is {status}; only a planned visit can be changed.")
+VISIT_NOT_YOURS = _("You can only log your own visits.")
+DEVIATION_NEEDS_REASON = _("The time differs from the plan ({planned} min): give a short reason.")
+MINUTES_NEEDED = _("Give the minutes spent (or a start and end time).")
+INTERVENTION_NOT_IN_PLAN = _("An intervention is not in this client's care plan.")
+NOT_ON_TEAM = _("You can only plan visits for clients of your own team.")
+WEEKDAYS_NEEDED = _("Choose at least one weekday.")
+SERIES_UNTIL_BEFORE_START = _("The end date ({until}) cannot be before the first day ({start}).")
+CORRECTION_ONLY_BILLED = _("Only a billed visit needs a correction; change this visit itself.")
+CORRECTION_NEEDS_REASON = _("Say why the billed visit is corrected.")
 
 MATERIALISE_HORIZON_DAYS = 28
 
@@ -166,7 +167,7 @@ def _save_visit(visit: Visit) -> None:
                 if visit.nurse is not None
                 else None
             )
-            text = describe_visit(other) if other else "another visit"
+            text = describe_visit(other) if other else _("another visit")
             raise ValidationError(
                 {"starts_at": [VISIT_OVERLAP.format(nurse=visit.nurse, other=text)]},
                 code="overlap",

@@ -30,7 +30,7 @@ from scheduling.selectors import (
     team_leave_get,
     team_week_shifts_and_leaves,
 )
-from scheduling.services.rota import local_datetime, local_span
+from scheduling.services.rota import format_day, format_moment, local_datetime, local_span
 from scheduling.week import parse_week, split_by_day, week_bounds, week_days
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, Team
@@ -119,7 +119,7 @@ def rota_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         for day, s, e in split_by_day(gap.starts_at, gap.ends_at):
             if day in gap_days:
                 gap_days[day].append({"starts_at": s, "ends_at": e, "gap": gap})
-    labels = [day.strftime("%a %d %b") for day in days]
+    labels = [format_day(day) for day in days]
     rows = [
         {
             "nurse": nurse,
@@ -286,8 +286,8 @@ def coverage_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         {
             "url": rota_url + timezone.localtime(g.starts_at).date().isoformat(),
-            "from": timezone.localtime(g.starts_at).strftime("%a %d %b %H:%M"),
-            "until": timezone.localtime(g.ends_at).strftime("%a %d %b %H:%M"),
+            "from": format_moment(g.starts_at),
+            "until": format_moment(g.ends_at),
             "on_duty": g.on_duty,
             "required": g.required,
         }

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -29,7 +30,7 @@ from scheduling.forms import (
     VisitForm,
     VisitLogForm,
 )
-from scheduling.models import WEEKDAY_NAMES, CalendarToken, Visit, VisitStatus
+from scheduling.models import CalendarToken, Visit, VisitStatus
 from scheduling.selectors import (
     assignable_nurses,
     rota_can_edit,
@@ -40,12 +41,12 @@ from scheduling.selectors import (
     visit_get_visible,
 )
 from scheduling.services import visits as services
-from scheduling.services.rota import local_datetime
+from scheduling.services.rota import format_day, local_datetime
 from scheduling.week import parse_week, week_days
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, Team, User
 
-ASSIGN_CHOOSE_NURSE = "Choose a nurse."
+ASSIGN_CHOOSE_NURSE = _("Choose a nurse.")
 
 
 def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
@@ -208,7 +209,7 @@ def visit_log_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Visit to {visit.client} logged.")
+            messages.success(request, _("Visit to %(client)s logged.") % {"client": visit.client})
             return _done(request, reverse("scheduling:my-day"))
     if request.method == "POST":
         reads.visit_form_reshown(actor=request.user, visit=visit, part="visit-log")
@@ -243,7 +244,9 @@ def visit_unplanned_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Unplanned visit to {visit.client} logged.")
+            messages.success(
+                request, _("Unplanned visit to %(client)s logged.") % {"client": visit.client}
+            )
             return _done(request, reverse("scheduling:my-day"))
     if request.method == "POST":
         reads.client_picker_reshown(actor=request.user, form="visit-unplanned", picker=picker)
@@ -301,7 +304,7 @@ def planning_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
         if visit["nurse_id"] is None:
             item.update(
-                when=f"{WEEKDAY_NAMES[day.weekday()]} {day:%d %b} {time}",
+                when=f"{format_day(day)} {time}",
                 client=f"{first} {last}",
                 minutes=visit["planned_minutes"],
             )
@@ -320,7 +323,7 @@ def planning_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     known = {n.pk for n in nurses}
     outsider_ids = {v["nurse_id"] for v in visits if v["nurse_id"] and v["nurse_id"] not in known}
     outsiders = list(User.objects.filter(pk__in=outsider_ids)) if outsider_ids else []
-    labels = [day.strftime("%a %d %b") for day in days]
+    labels = [format_day(day) for day in days]
     empty = mark_safe('<span class="muted small empty-cell">–</span>')  # noqa: S308
     rows = [
         {
@@ -383,10 +386,16 @@ def visit_assign_page(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            who = form.cleaned_data["nurse"] or "nobody"
-            text = f"Visit to {visit.client} now with {who}."
+            nurse = form.cleaned_data["nurse"]
+            if nurse is None:
+                text = _("Visit to %(client)s now with nobody.") % {"client": visit.client}
+            else:
+                text = _("Visit to %(client)s now with %(nurse)s.") % {
+                    "client": visit.client,
+                    "nurse": nurse,
+                }
     else:
-        error = ASSIGN_CHOOSE_NURSE
+        error = str(ASSIGN_CHOOSE_NURSE)
     if _wants_json(request):
         if error:
             return JsonResponse({"error": error}, status=409 if form.is_valid() else 400)
@@ -454,7 +463,7 @@ def visit_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Visit to {visit.client} planned.")
+            messages.success(request, _("Visit to %(client)s planned.") % {"client": visit.client})
             return _done(request, _planning_url(team, data["day"]))
     if request.method == "POST":
         reads.client_picker_reshown(actor=request.user, form="visit-create", picker=picker)
@@ -507,7 +516,7 @@ def visit_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
             )
             form.add_error(None, exc)
         else:
-            messages.success(request, "Visit cancelled.")
+            messages.success(request, _("Visit cancelled."))
             return _done(request, _planning_url(visit.team, local.date()))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -535,7 +544,7 @@ def visit_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Visit to {visit.client} saved.")
+            messages.success(request, _("Visit to %(client)s saved.") % {"client": visit.client})
             return _done(request, _planning_url(visit.team, data["day"]))
     if request.method == "POST":
         reads.visit_form_reshown(actor=request.user, visit=visit, part="visit")
@@ -582,7 +591,9 @@ def series_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Recurring visit planned: {series}.")
+            messages.success(
+                request, _("Recurring visit planned: %(series)s.") % {"series": series}
+            )
             return _done(request, _planning_url(team, data["starts_on"]))
     if request.method == "POST":
         reads.client_picker_reshown(actor=request.user, form="series-create", picker=picker)
@@ -599,10 +610,10 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "revoke" in request.POST:
             services.calendar_token_revoke(user=request.user)
-            messages.success(request, "The calendar link no longer works.")
+            messages.success(request, _("The calendar link no longer works."))
         else:
             services.calendar_token_rotate(user=request.user)
-            messages.success(request, "New calendar link made; the old one no longer works.")
+            messages.success(request, _("New calendar link made; the old one no longer works."))
         return _done(request, reverse("scheduling:calendar"))
     token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
     feed_url = (

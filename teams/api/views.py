@@ -1,6 +1,7 @@
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -26,7 +27,7 @@ from teams.http import signed_in_user
 from teams.models import Membership, Neighbourhood, Role, Team
 from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible
 
-BAD_CREDENTIALS = "Unable to log in with the given username and password."
+BAD_CREDENTIALS = _("Unable to log in with the given username and password.")
 
 
 class TokenApi(APIView):

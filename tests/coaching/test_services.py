@@ -290,8 +290,8 @@ def test_nightly_rota_check_posts_to_one_rota_gaps_thread_each_night() -> None:
     )
     bodies = list(thread.posts.values_list("body", flat=True))
     assert len(bodies) == 2
-    assert bodies[0].startswith(f"{len(first)} gap(s) in the next 14 days")
-    assert bodies[1].startswith(f"{len(second)} gap(s) in the next 14 days")
+    assert bodies[0].startswith(f"{len(first)} gaps in the next 14 days")
+    assert bodies[1].startswith(f"{len(second)} gaps in the next 14 days")
 
 
 def test_creating_a_team_creates_its_space() -> None:

@@ -5,6 +5,7 @@ not in the nightly notice, not for what the covering nurses may read.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -131,7 +132,7 @@ def test_only_the_covered_team_accepts(teams, who: str) -> None:
 def test_accepting_twice_is_refused(teams) -> None:
     arrangement = propose(teams)
     rota.cover_arrangement_accept(arrangement=arrangement, actor=teams["covered_nurse"])
-    with pytest.raises(ValidationError, match=COVER_ALREADY_ACCEPTED):
+    with pytest.raises(ValidationError, match=re.escape(str(COVER_ALREADY_ACCEPTED))):
         rota.cover_arrangement_accept(arrangement=arrangement, actor=teams["covered_nurse"])
 
 

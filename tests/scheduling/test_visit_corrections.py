@@ -106,7 +106,7 @@ def test_any_row_of_the_chain_takes_the_correction_to_its_end(world) -> None:
 def test_a_visit_that_was_never_billed_takes_no_correction(world) -> None:
     visit = VisitFactory(client=world.client_record, nurse=world.nurse, day=DAY)
     visit = services.visit_log(visit=visit, actor=world.nurse, service=world.service)
-    with pytest.raises(ValidationError, match=re.escape(CORRECTION_ONLY_BILLED)):
+    with pytest.raises(ValidationError, match=re.escape(str(CORRECTION_ONLY_BILLED))):
         correct(world, visit, 40)
     assert not Visit.objects.filter(corrects__isnull=False).exists()
 
