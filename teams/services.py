@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -190,10 +190,20 @@ def membership_end(*, membership: Membership, ended_on: dt.date) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.ended_on is not None:
         raise ValidationError(
-            {"ended_on": [MEMBERSHIP_ALREADY_ENDED.format(date=membership.ended_on)]}
+            {
+                "ended_on": [
+                    MEMBERSHIP_ALREADY_ENDED.format(date=formats.date_format(membership.ended_on))
+                ]
+            }
         )
     if ended_on < membership.started_on:
-        raise ValidationError({"ended_on": [END_BEFORE_START.format(start=membership.started_on)]})
+        raise ValidationError(
+            {
+                "ended_on": [
+                    END_BEFORE_START.format(start=formats.date_format(membership.started_on))
+                ]
+            }
+        )
     membership.ended_on = ended_on
     membership.full_clean()
     membership.save(update_fields=["ended_on", "updated_at"])

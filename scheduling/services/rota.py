@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
@@ -106,6 +106,11 @@ def format_moment(moment: dt.datetime) -> str:
     return _fmt(moment)
 
 
+def format_date(day: dt.date) -> str:
+    """A date in a message, in the active language's DATE_FORMAT ("1 Jun 2026", "1 juni 2026")."""
+    return formats.date_format(day)
+
+
 def format_day(day: dt.date) -> str:
     """A day as the week grids head their columns: "Wed 02 Dec", in Dutch "wo 2 dec"."""
     return dateformat.format(day, pgettext("rota day", "D d M"))
@@ -162,7 +167,11 @@ def _check_shift(shift: Shift) -> None:
         nurse=shift.nurse, team=shift.team, day=day
     ):
         raise ValidationError(
-            {"nurse": [NOT_IN_TEAM.format(nurse=shift.nurse, team=shift.team, date=day)]}
+            {
+                "nurse": [
+                    NOT_IN_TEAM.format(nurse=shift.nurse, team=shift.team, date=format_date(day))
+                ]
+            }
         )
     leave = leave_during(nurse=shift.nurse, start=shift.starts_at, end=shift.ends_at)
     if leave:
@@ -389,7 +398,13 @@ def cover_arrangement_create(
         raise ValidationError(COVER_NOT_PROPOSER.format(team=covering_team), code="not_proposer")
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError(
-            {"valid_until": [END_BEFORE_START.format(start=valid_from, end=valid_until)]}
+            {
+                "valid_until": [
+                    END_BEFORE_START.format(
+                        start=format_date(valid_from), end=format_date(valid_until)
+                    )
+                ]
+            }
         )
     Team.objects.select_for_update().filter(pk=covered_team.pk).first()
     clash = CoverArrangement.objects.filter(

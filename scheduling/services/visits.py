@@ -41,6 +41,7 @@ from scheduling.services.rota import (
     _fmt,
     _leave_text,
     _lock_nurse,
+    format_date,
     is_member_on,
     leave_during,
     local_datetime,
@@ -81,7 +82,8 @@ def describe_visit(visit: Visit) -> str:
 def _check_not_billed(visit: Visit) -> None:
     if visit.billed_at is not None:
         raise ValidationError(
-            VISIT_BILLED.format(date=timezone.localtime(visit.billed_at).date()), code="billed"
+            VISIT_BILLED.format(date=format_date(timezone.localtime(visit.billed_at).date())),
+            code="billed",
         )
 
 
@@ -90,7 +92,14 @@ def _check_client_open(client: Client, day: dt.date) -> None:
         client.discharged_on is not None and client.discharged_on < day
     ):
         raise ValidationError(
-            {"client": [CLIENT_DISCHARGED.format(client=client, date=client.discharged_on)]},
+            {
+                "client": [
+                    CLIENT_DISCHARGED.format(
+                        client=client,
+                        date=format_date(client.discharged_on) if client.discharged_on else "-",
+                    )
+                ]
+            },
             code="discharged",
         )
 
@@ -135,7 +144,13 @@ def _check_booking(visit: Visit) -> None:
         return
     if not nurse_may_visit(nurse=visit.nurse, team=visit.team, day=day):
         raise ValidationError(
-            {"nurse": [NURSE_NOT_ELIGIBLE.format(nurse=visit.nurse, team=visit.team, date=day)]}
+            {
+                "nurse": [
+                    NURSE_NOT_ELIGIBLE.format(
+                        nurse=visit.nurse, team=visit.team, date=format_date(day)
+                    )
+                ]
+            }
         )
     leave = leave_during(nurse=visit.nurse, start=visit.starts_at, end=visit.ends_at)
     if leave:
@@ -695,12 +710,24 @@ def _series_create(
         raise ValidationError({"weekdays": [WEEKDAYS_NEEDED]})
     if until is not None and until < starts_on:
         raise ValidationError(
-            {"until": [SERIES_UNTIL_BEFORE_START.format(until=until, start=starts_on)]}
+            {
+                "until": [
+                    SERIES_UNTIL_BEFORE_START.format(
+                        until=format_date(until), start=format_date(starts_on)
+                    )
+                ]
+            }
         )
     _check_client_open(client, starts_on)
     if nurse is not None and not nurse_may_visit(nurse=nurse, team=client.team, day=starts_on):
         raise ValidationError(
-            {"nurse": [NURSE_NOT_ELIGIBLE.format(nurse=nurse, team=client.team, date=starts_on)]}
+            {
+                "nurse": [
+                    NURSE_NOT_ELIGIBLE.format(
+                        nurse=nurse, team=client.team, date=format_date(starts_on)
+                    )
+                ]
+            }
         )
     series = VisitSeries(
         client=client,

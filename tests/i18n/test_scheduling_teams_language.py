@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from clients.models import Client as ClientRecord
 from coaching.models import Thread
@@ -20,8 +20,14 @@ from scheduling.models import Visit
 from scheduling.services import visits as visit_services
 from scheduling.services.rota import check_interval, rota_notify_gaps
 from teams.models import User
-from teams.services import parse_postcodes, team_add_nurse
-from tests.factories import CoachFactory, TeamFactory, day_and_night_rules, nursing_team
+from teams.services import membership_end, parse_postcodes, team_add_nurse
+from tests.factories import (
+    CoachFactory,
+    MembershipFactory,
+    TeamFactory,
+    day_and_night_rules,
+    nursing_team,
+)
 
 
 def _message(exc: pytest.ExceptionInfo[ValidationError]) -> str:
@@ -120,3 +126,20 @@ def test_the_ical_feed_speaks_its_owners_language() -> None:
         assert "SUMMARY:Bezoek J.J. (30 min)" in render_feed(nurse=dutch, visits=[visit])
     with translation.override("nl"):
         assert "SUMMARY:Visit J.J. (30 min)" in render_feed(nurse=english, visits=[visit])
+
+
+@pytest.mark.django_db
+def test_a_date_in_a_message_follows_the_language() -> None:
+    # given a membership that already ended on 2 December 2026
+    membership = MembershipFactory(started_on=dt.date(2026, 1, 1), ended_on=dt.date(2026, 12, 2))
+    # when it is ended again, in Dutch and in English
+    with translation.override("nl"), pytest.raises(ValidationError, match="al beëindigd") as nl:
+        membership_end(membership=membership, ended_on=dt.date(2026, 12, 3))
+    with translation.override("en"), pytest.raises(ValidationError, match="already ended") as en:
+        membership_end(membership=membership, ended_on=dt.date(2026, 12, 3))
+    # then the date is written the way each language writes dates, not as 2026-12-02
+    with translation.override("nl"):
+        dutch_date = formats.date_format(dt.date(2026, 12, 2))
+    assert _message(nl) == f"Dit lidmaatschap is al beëindigd op {dutch_date}."
+    assert "dec" in dutch_date
+    assert _message(en) == "This membership already ended on 2 Dec 2026."

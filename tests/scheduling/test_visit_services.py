@@ -11,7 +11,7 @@ from django.utils import timezone
 from clients.models import RATING_OUT_OF_RANGE, ClientStatus, OutcomeRating
 from scheduling.models import Visit, VisitService, VisitStatus
 from scheduling.services import visits as services
-from scheduling.services.rota import leave_create, local_datetime
+from scheduling.services.rota import format_date, leave_create, local_datetime
 from scheduling.services.visits import (
     CLIENT_DISCHARGED,
     DEVIATION_NEEDS_REASON,
@@ -58,11 +58,13 @@ def test_visit_on_a_discharged_client_is_refused(world) -> None:
     client.save()
     with pytest.raises(
         ValidationError,
-        match=re.escape(CLIENT_DISCHARGED.format(client=client, date=client.discharged_on)),
+        match=re.escape(
+            CLIENT_DISCHARGED.format(client=client, date=format_date(client.discharged_on))
+        ),
     ) as exc:
         plan(world)
     assert exc.value.message_dict["client"] == [
-        CLIENT_DISCHARGED.format(client=client, date=client.discharged_on)
+        CLIENT_DISCHARGED.format(client=client, date=format_date(client.discharged_on))
     ]
     assert not Visit.objects.exists()
 
@@ -230,7 +232,7 @@ def test_billed_visit_refuses_edits_and_takes_a_correction(world) -> None:
     visit = services.visit_log(visit=plan(world), actor=world.nurse)
     Visit.objects.filter(pk=visit.pk).update(billed_at=timezone.now())
     visit.refresh_from_db()
-    message = VISIT_BILLED.format(date=timezone.localtime(visit.billed_at).date())
+    message = VISIT_BILLED.format(date=format_date(timezone.localtime(visit.billed_at).date()))
     with pytest.raises(ValidationError, match="billed on .* and is read-only"):
         services.visit_log(visit=visit, actor=world.nurse, minutes=40, deviation_reason="x")
     with pytest.raises(ValidationError, match=re.escape(message)) as exc:

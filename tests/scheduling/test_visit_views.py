@@ -10,7 +10,7 @@ from buurtzorg.audit.models import AccessEvent
 from clients.models import ClientStatus
 from scheduling.models import Visit, VisitStatus
 from scheduling.services import visits as services
-from scheduling.services.rota import local_datetime
+from scheduling.services.rota import format_date, local_datetime
 from tests.factories import ClientFactory, InterventionFactory, VisitFactory
 from tests.scheduling.conftest import DAY
 
@@ -309,7 +309,7 @@ def test_drag_onto_a_nurse_of_another_team_is_refused_by_the_service(client, wor
     response = assign_json(client, visit, world.other_nurse)
     assert response.status_code == 409
     assert response.json()["error"] == services.NURSE_NOT_ELIGIBLE.format(
-        nurse=world.other_nurse, team=world.team, date=DAY
+        nurse=world.other_nurse, team=world.team, date=format_date(DAY)
     )
     visit.refresh_from_db()
     assert visit.nurse == world.nurse
@@ -518,7 +518,7 @@ def test_api_refuses_discharged_client_and_bad_times(client, world) -> None:
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "was discharged on 2026-03-01" in response.json()["client"][0]
+    assert "was discharged on 1 Mar 2026" in response.json()["client"][0]
     assert not Visit.objects.exists()
 
 
