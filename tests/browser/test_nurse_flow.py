@@ -57,9 +57,9 @@ def test_nurse_runs_her_day_on_a_phone(phone_page: Page) -> None:
     page_check(phone_page, "nurse-visit-log-phone")
     phone_page.get_by_label("Minutes spent").fill(str(visit.planned_minutes))
     phone_page.get_by_label("Short note").fill("Pain lower after the new routine.")
-    phone_page.get_by_label("Pain: knowledge").select_option("3")
-    phone_page.get_by_label("Pain: behavior").select_option("4")
-    phone_page.get_by_label("Pain: status").select_option("4")
+    phone_page.get_by_label("Pain: Knowledge").select_option("3")
+    phone_page.get_by_label("Pain: Behaviour").select_option("4")
+    phone_page.get_by_label("Pain: Status").select_option("4")
     phone_page.get_by_role("button", name="Save").click()
 
     # then she is back on My day, the visit is done and the rating is on the record
