@@ -30,23 +30,39 @@ from django.db import connection, models, transaction
 
 from bench.copy import CopyWriter
 from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
+from teams.names import Sex, initials_from_first_name
 
 PASSWORD = "bench-password-2026"
 TEAMS_PER_COACH = 50
 TZ = ZoneInfo("Europe/Amsterdam")
 
-FIRST_NAMES = (
+FEMALE_NAMES = (
     "Anna Emma Sophie Julia Lotte Sanne Eva Lisa Fleur Iris Noor Anouk Femke Maud Lieke Roos "
-    "Marieke Ingrid Yvonne Petra Monique Saskia Ria Truus Annie Mien Corrie Joke Greet Dirk Jan "
-    "Piet Kees Henk Gerrit Willem Cor Johan Ahmed Mohamed Fatima Aicha Yusuf Priya Mei Sven"
+    "Marieke Ingrid Yvonne Petra Monique Saskia Ria Truus Annie Mien Corrie Joke Greet Fatima "
+    "Aicha Priya Mei"
 ).split()
+MALE_NAMES = "Dirk Jan Piet Kees Henk Gerrit Willem Cor Johan Ahmed Mohamed Yusuf Sven".split()
+FIRST_NAMES = FEMALE_NAMES + MALE_NAMES
+# Surnames without their tussenvoegsel (teams.names): about one Dutch surname in five has one.
 LAST_NAMES = (
-    "de Jong|Jansen|de Vries|van den Berg|van Dijk|Bakker|Janssen|Visser|Smit|Meijer|de Boer|"
-    "Mulder|de Groot|Bos|Vos|Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|"
-    "de Graaf|van der Meer|van der Linden|Kok|Jacobs|de Haan|Vermeulen|van den Heuvel|"
-    "van der Veen|van den Broek|de Bruijn|de Bruin|van der Heijden|Schouten|van Beek|Willems|"
-    "van Vliet|van de Ven|Hoekstra|Maas|Verhoeven|Koster|van Dam|Prins|Blom|Huisman|Peeters"
+    "Jong|Jansen|Vries|Berg|Dijk|Bakker|Janssen|Visser|Smit|Meijer|Boer|Mulder|Groot|Bos|Vos|"
+    "Peters|Hendriks|Leeuwen|Dekker|Brouwer|Wit|Dijkstra|Smits|Graaf|Meer|Linden|Kok|Jacobs|"
+    "Haan|Vermeulen|Heuvel|Veen|Broek|Bruijn|Bruin|Heijden|Schouten|Beek|Willems|Vliet|Ven|"
+    "Hoekstra|Maas|Verhoeven|Koster|Dam|Prins|Blom|Huisman|Peeters"
 ).split("|")
+NAME_PREFIXES = ("de", "de", "de", "van", "van", "van den", "van der", "van de", "ter", "'t")
+NAME_PREFIX_SHARE = 0.2
+
+
+def _person(rng: random.Random) -> tuple[str, str, str, str, str]:
+    """(initials, first name, name prefix, last name, sex) of a made-up Dutch person."""
+    female = rng.random() < 0.75  # most district nurses, and most clients, are women
+    first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+    prefix = rng.choice(NAME_PREFIXES) if rng.random() < NAME_PREFIX_SHARE else ""
+    sex = Sex.FEMALE if female else Sex.MALE
+    return initials_from_first_name(first), first, prefix, rng.choice(LAST_NAMES), sex
+
+
 CITIES = (
     "Amsterdam Rotterdam Utrecht Eindhoven Groningen Tilburg Almere Breda Nijmegen Apeldoorn "
     "Haarlem Arnhem Enschede Amersfoort Zaanstad Zwolle Leiden Maastricht Dordrecht Ede Delft "
@@ -241,16 +257,21 @@ class ScaleGenerator:
             .objects.filter(is_other=False)
             .values_list("pk", flat=True)
         )
-        self.coaches = [
-            User.objects.create(
-                username=f"scale-coach{i:03d}",
-                first_name=self.rng.choice(FIRST_NAMES),
-                last_name=self.rng.choice(LAST_NAMES),
-                role=Role.COACH,
-                password=self.password,
-            ).pk
-            for i in range(1, (self.plan.teams - 1) // TEAMS_PER_COACH + 2)
-        ]
+        self.coaches = []
+        for i in range(1, (self.plan.teams - 1) // TEAMS_PER_COACH + 2):
+            initials, first, prefix, last, sex = _person(self.rng)
+            self.coaches.append(
+                User.objects.create(
+                    username=f"scale-coach{i:03d}",
+                    initials=initials,
+                    first_name=first,
+                    name_prefix=prefix,
+                    last_name=last,
+                    sex=sex,
+                    role=Role.COACH,
+                    password=self.password,
+                ).pk
+            )
         for i in range(1, 4):
             User.objects.create(
                 username=f"scale-backoffice{i}", role=Role.BACK_OFFICE, password=self.password
@@ -439,14 +460,12 @@ class ScaleGenerator:
             nurses = []
             for seat in range(1, rng.randint(8, 12) + 1):
                 nurse = take(User)
-                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                 add(
                     "user",
                     (
                         nurse,
                         f"scale-n{number + 1:04d}-{seat:02d}",
-                        first,
-                        last,
+                        *_person(rng),
                         f"n{number + 1}.{seat}@scale.example",
                         Role.NURSE,
                         self.password,
@@ -482,8 +501,11 @@ class ScaleGenerator:
             [
                 "id",
                 "username",
+                "initials",
                 "first_name",
+                "name_prefix",
                 "last_name",
+                "sex",
                 "email",
                 "role",
                 "password",
@@ -578,8 +600,7 @@ class ScaleGenerator:
             "client",
             (
                 client,
-                rng.choice(FIRST_NAMES),
-                rng.choice(LAST_NAMES),
+                *_person(rng),
                 dt.date(rng.randint(1925, 1965), rng.randint(1, 12), rng.randint(1, 28)),
                 self._next_bsn(history=discharged is not None),
                 rng.choice(STREETS),
@@ -663,9 +684,9 @@ class ScaleGenerator:
         w.copy(
             self.Client,
             [
-                "id", "first_name", "last_name", "date_of_birth", "bsn", "street", "house_number",
-                "postcode", "city", "insurer", "policy_number", "team", "status", "admitted_on",
-                "discharged_on", "discharge_reason",
+                "id", "initials", "first_name", "name_prefix", "last_name", "sex", "date_of_birth",
+                "bsn", "street", "house_number", "postcode", "city", "insurer", "policy_number",
+                "team", "status", "admitted_on", "discharged_on", "discharge_reason",
             ],
             rows.get("client", []),
         )  # fmt: skip

@@ -18,6 +18,7 @@ from clients.models import BSN_WEIGHTS, Client, Insurer, RatingMoment
 from clients.services import SignInput
 from omaha.models import Severity, SignSymptom
 from teams.models import Team, User
+from teams.names import Sex, name_display
 
 DEMO_INSURERS = [
     ("Zilveren Kruis (demo)", "3311"),
@@ -42,42 +43,26 @@ DEMO_TEAMS = [
     ),
 ]
 
-FIRST_NAMES = [
-    "Johanna",
-    "Willem",
-    "Maria",
-    "Hendrik",
-    "Cornelia",
-    "Pieter",
-    "Geertruida",
-    "Jan",
-    "Aaltje",
-    "Gerrit",
-    "Fatma",
-    "Mohamed",
-    "Riet",
-    "Kees",
-    "Sientje",
-    "Ahmed",
+# (initials, roepnaam, tussenvoegsel, achternaam, sex): Dutch names as the records hold them.
+DEMO_PEOPLE = [
+    ("J.M.", "Johanna", "de", "Jong", Sex.FEMALE),
+    ("W.H.", "Willem", "", "Jansen", Sex.MALE),
+    ("M.C.", "Maria", "van den", "Berg", Sex.FEMALE),
+    ("H.", "Hendrik", "de", "Vries", Sex.MALE),
+    ("C.J.", "Cornelia", "", "Bakker", Sex.FEMALE),
+    ("P.", "Pieter", "van der", "Heijden", Sex.MALE),
+    ("G.A.", "Geertruida", "", "Visser", Sex.FEMALE),
+    ("J.", "Jan", "", "Smit", Sex.MALE),
+    ("A.", "Aaltje", "ter", "Horst", Sex.FEMALE),
+    ("G.", "Gerrit", "", "Meijer", Sex.MALE),
+    ("F.", "Fatma", "", "Yilmaz", Sex.FEMALE),
+    ("M.", "Mohamed", "", "El Idrissi", Sex.MALE),
+    ("H.M.", "Riet", "van", "Dijk", Sex.FEMALE),  # roepnaam Riet, voorletters from Hendrika Maria
+    ("C.", "Kees", "de", "Groot", Sex.MALE),  # Cornelis, called Kees
+    ("S.", "Sientje", "in 't", "Veld", Sex.FEMALE),
+    ("A.", "Ahmed", "", "Bos", Sex.MALE),
 ]
-LAST_NAMES = [
-    "de Jong",
-    "Jansen",
-    "de Vries",
-    "van den Berg",
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "de Groot",
-    "Bos",
-    "Yilmaz",
-    "El Idrissi",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "Dekker",
-]
+RELATIVES = ["Anneke", "Marco", "Ingrid", "Erik", "Monique", "Ruud", "Sandra", "Bas"]
 
 # Typical home-care problems: (problem code, severity, interventions as (category, target, what))
 PROBLEM_SETS = [
@@ -86,36 +71,40 @@ PROBLEM_SETS = [
             "26",
             Severity.ACTUAL,
             [
-                ("02", "14", "Clean and dress the leg ulcer"),
-                ("04", "51", "Check the wound edges and skin around it"),
+                ("02", "14", "Open been (ulcus cruris) reinigen en verbinden"),
+                ("04", "51", "Wondranden en huid rond de wond controleren"),
             ],
         ),
-        ("24", Severity.ACTUAL, [("04", "50", "Ask for a pain score (0-10) at each visit")]),
+        ("24", Severity.ACTUAL, [("04", "50", "Bij elk bezoek de pijnscore (0-10) vragen")]),
     ],
     [
         (
             "42",
             Severity.ACTUAL,
             [
-                ("02", "33", "Give the evening medication"),
-                ("01", "32", "Explain the side effects of the new diuretic"),
+                ("02", "33", "Avondmedicatie geven"),
+                ("01", "32", "Bijwerkingen van de nieuwe plastablet uitleggen"),
             ],
         ),
-        ("07", Severity.POTENTIAL, [("03", "60", "Introduce the neighbourhood coffee morning")]),
+        (
+            "07",
+            Severity.POTENTIAL,
+            [("03", "60", "Kennis laten maken met de koffieochtend in de buurt")],
+        ),
     ],
     [
         (
             "38",
             Severity.ACTUAL,
             [
-                ("02", "41", "Help with showering"),
-                ("01", "41", "Practise dressing with the sock aid"),
+                ("02", "41", "Helpen met douchen"),
+                ("01", "41", "Aankleden oefenen met de steunkousenaantrekker"),
             ],
         ),
         (
             "27",
             Severity.ACTUAL,
-            [("03", "78", "Refer to the physical therapist for gait training")],
+            [("03", "78", "Verwijzen naar de fysiotherapeut voor looptraining")],
         ),
     ],
     [
@@ -123,11 +112,11 @@ PROBLEM_SETS = [
             "23",
             Severity.ACTUAL,
             [
-                ("04", "49", "Watch for confusion in the evenings"),
-                ("03", "12", "Arrange day care twice a week"),
+                ("04", "49", "Letten op verwardheid in de avond"),
+                ("03", "12", "Dagbesteding twee keer per week regelen"),
             ],
         ),
-        ("35", Severity.HEALTH_PROMOTION, [("01", "67", "Talk about enough protein and fluids")]),
+        ("35", Severity.HEALTH_PROMOTION, [("01", "67", "Bespreken: genoeg eiwit en vocht")]),
     ],
 ]
 
@@ -166,7 +155,7 @@ def _record(client: Client, nurse: User, problem_set: list, today: dt.date, step
                 category=category,
                 target=target,
                 description=what,
-                frequency="every visit" if category == "04" else "daily",
+                frequency="elk bezoek" if category == "04" else "dagelijks",
             )
         # Admission rating, then interim ratings every ~4 weeks showing (mostly) progress.
         k, b, s = 2, 2, 2 + (step % 2)
@@ -219,15 +208,19 @@ def load(stdout: TextIO) -> None:
             bsn = demo_bsn(rng)
             # Draw every random value even when the client exists, so reruns stay in step.
             letters = "".join(rng.choice("ABCDEFGHJKLMNPRTVWXZ") for _ in range(2))
-            first = FIRST_NAMES[(i * 3 + team_index) % len(FIRST_NAMES)]
-            last = LAST_NAMES[(i * 5 + team_index * 7) % len(LAST_NAMES)]
+            # Team Oost gets the even entries, Team Noord the odd ones: sixteen different people.
+            person = DEMO_PEOPLE[(i * 2 + team_index) % len(DEMO_PEOPLE)]
+            initials, first, prefix, last, sex = person
             if Client.objects.filter(bsn=bsn).exists():
                 continue
             admitted = today - dt.timedelta(days=20 + 17 * i)
             client = services.client_register(
                 actor=nurse,
+                initials=initials,
                 first_name=first,
+                name_prefix=prefix,
                 last_name=last,
+                sex=sex,
                 date_of_birth=dt.date(1930 + i * 3, 1 + i, 3 + i * 2),
                 bsn=bsn,
                 street=streets[i % len(streets)],
@@ -246,27 +239,27 @@ def load(stdout: TextIO) -> None:
                 client=client,
                 actor=nurse,
                 hours_per_week=Decimal(str(3 + (i % 4) * 1.5)),
-                products="personal care, nursing" if i % 2 else "nursing",
+                products="persoonlijke verzorging, verpleging" if i % 2 else "verpleging",
                 valid_from=admitted,
                 valid_until=admitted + dt.timedelta(days=365),
             )
             services.network_contact_add(
                 client=client,
                 actor=nurse,
-                name=f"{FIRST_NAMES[(i + 5) % len(FIRST_NAMES)]} {last}",
-                relation="daughter" if i % 2 else "son",
+                name=name_display(RELATIVES[i % len(RELATIVES)], prefix, last),
+                relation="dochter" if i % 2 else "zoon",
                 phone=f"06-1234{team_index}{i:03d}",
-                helps_with="groceries and appointments",
-                available_when="weekends" if i % 3 else "weekday evenings",
+                helps_with="boodschappen en afspraken",
+                available_when="in het weekend" if i % 3 else "doordeweeks 's avonds",
             )
             if i % 3 == 0:
                 services.network_contact_add(
                     client=client,
                     actor=nurse,
                     name="Buurvrouw Els",
-                    relation="neighbour",
-                    helps_with="keeps an eye out, has a key",
-                    available_when="most days",
+                    relation="buurvrouw",
+                    helps_with="houdt een oogje in het zeil, heeft een sleutel",
+                    available_when="bijna elke dag",
                 )
             _record(client, nurse, PROBLEM_SETS[i % len(PROBLEM_SETS)], today, i)
             created += 1

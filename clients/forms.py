@@ -25,6 +25,14 @@ from omaha.models import (
     Severity,
 )
 from omaha.selectors import signs_for_problem
+from teams.forms import NamePrefixField
+from teams.names import (
+    INITIALS_MAX_LENGTH,
+    NAME_PREFIX_MAX_LENGTH,
+    Sex,
+    initials_validator,
+    name_prefix_validator,
+)
 
 
 def _getlist(values: Any, key: str) -> list[str]:
@@ -37,9 +45,41 @@ def _getlist(values: Any, key: str) -> list[str]:
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ClientForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=80)
-    last_name = forms.CharField(label=_("Last name"), max_length=120)
+class DutchNameFields(forms.Form):
+    """The name the way Dutch records hold it (teams.names); clients and staff share it."""
+
+    initials = forms.CharField(
+        label=_("Initials"),
+        max_length=INITIALS_MAX_LENGTH,
+        required=False,
+        validators=[initials_validator],
+        help_text=_('Voorletters, e.g. "J.H.". Left empty: taken from the first name.'),
+    )
+    first_name = forms.CharField(
+        label=_("First name"), max_length=80, help_text=_("The name she is called by.")
+    )
+    name_prefix = NamePrefixField(
+        label=_("Name prefix"),
+        max_length=NAME_PREFIX_MAX_LENGTH,
+        required=False,
+        validators=[name_prefix_validator],
+        help_text=_('Tussenvoegsel, e.g. "de" or "van den"; lists sort on the last name.'),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=120,
+        help_text=_('Without the prefix: "Jong", not "de Jong".'),
+    )
+    sex = forms.TypedChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        required=False,
+        empty_value=Sex.UNKNOWN,
+    )
+
+
+class ClientForm(DutchNameFields):
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE)
     bsn = forms.CharField(
         label=_("BSN"),

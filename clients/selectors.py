@@ -87,6 +87,7 @@ def client_search(
         words = query.split()
         for word in words:
             condition = Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            condition |= Q(name_prefix__icontains=word)  # "de jong" finds "de" + "Jong"
             condition |= Q(postcode__istartswith=word) | Q(city__icontains=word)
             if word.isdigit() and len(word) == 9:
                 condition |= Q(bsn=word)

@@ -52,6 +52,7 @@ from omaha.models import (
     SignSymptom,
 )
 from teams.models import Membership, Role, Team, User
+from teams.names import Sex, normalise_initials, normalise_name_prefix
 
 if TYPE_CHECKING:  # django-stubs' name for "a str or a lazy translation"; no runtime import
     from django_stubs_ext import StrOrPromise
@@ -154,8 +155,11 @@ def _save(obj: Any) -> Any:
 # --- clients -----------------------------------------------------------------------------------
 
 CLIENT_FIELDS = (
+    "initials",
     "first_name",
+    "name_prefix",
     "last_name",
+    "sex",
     "date_of_birth",
     "bsn",
     "street",
@@ -189,6 +193,9 @@ def client_register(
     gp_name: str = "",
     gp_agb: str = "",
     team: Team | None = None,
+    initials: str = "",
+    name_prefix: str = "",
+    sex: str = Sex.UNKNOWN,
 ) -> Client | IntakeRequest:
     """Register a client in the actor's own team (a nurse cannot place clients elsewhere).
 
@@ -228,8 +235,11 @@ def client_register(
             in_care_with=Team(pk=existing.team_id),
         )
     client = Client(
+        initials=normalise_initials(initials, first_name=first_name),
         first_name=first_name.strip(),
+        name_prefix=normalise_name_prefix(name_prefix),
         last_name=last_name.strip(),
+        sex=sex,
         date_of_birth=date_of_birth,
         bsn=bsn,
         street=street.strip(),
@@ -267,7 +277,11 @@ def client_update(*, client: Client, actor: User, **fields: Any) -> Client:
             value = value.strip()
         if name == "postcode":
             value = normalise_postcode(value)
+        if name == "name_prefix":
+            value = normalise_name_prefix(value)
         setattr(client, name, value)
+    if "initials" in fields or "first_name" in fields:
+        client.initials = normalise_initials(client.initials, first_name=client.first_name)
     if client.bsn and Client.objects.filter(bsn=client.bsn).exclude(pk=client.pk).exists():
         raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
     _save(client)

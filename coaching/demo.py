@@ -10,8 +10,8 @@ from coaching.models import Thread
 from omaha.models import Problem
 from teams.models import Team, User
 
-TEAM_THREAD = "How are the evening rounds going?"
-CHANNEL_QUESTION = "Tips for a client who keeps forgetting her medication?"
+TEAM_THREAD = "Hoe gaan de avondrondes?"
+CHANNEL_QUESTION = "Tips voor een cliënt die haar medicatie steeds vergeet?"
 
 
 def _tag_problem(thread: Thread, code: str) -> None:
@@ -34,19 +34,20 @@ def load(stdout: TextIO) -> None:
             space=space,
             author=coach,
             subject=TEAM_THREAD,
-            body="You took on two new clients last week. How are the evening rounds going? "
-            "Is the workload still fair for everyone?",
+            body="Jullie hebben vorige week twee nieuwe cliënten erbij gekregen. Hoe gaan de "
+            "avondrondes? Is de werkdruk nog voor iedereen eerlijk verdeeld?",
         )
         services.post_reply(
             thread=thread,
             author=nurse,
-            body="Busy but fine. We split the evening rounds in two routes and it works.",
+            body="Druk, maar het gaat goed. We hebben de avondronde in twee routes gesplitst "
+            "en dat werkt.",
         )
         decision = services.post_reply(
             thread=thread,
             author=nurse,
-            body="Proposal: from next month we keep two evening routes and rotate who drives "
-            "the long one each week. @nurse2 @nurse3 agree?",
+            body="Voorstel: vanaf volgende maand houden we twee avondroutes en wisselen we elke "
+            "week wie de lange rijdt. @nurse2 @nurse3 akkoord?",
         )
         services.post_set_decision(post=decision, actor=nurse)
     channel = services.organisation_space()
@@ -55,15 +56,15 @@ def load(stdout: TextIO) -> None:
             space=channel,
             author=nurse,
             subject=CHANNEL_QUESTION,
-            body="One of our clients keeps forgetting her evening medication. What worked "
-            "for your teams?",
+            body="Een van onze cliënten vergeet steeds haar avondmedicatie. Wat werkte bij "
+            "jullie teams?",
             is_question=True,
         )
         _tag_problem(question, "42")  # Omaha "Medication regimen"
         services.post_reply(
             thread=question,
             author=nurse4,
-            body="A weekly pill organiser plus a phone alarm, and we check the organiser on "
-            "each visit. Her daughter fills it on Sundays.",
+            body="Een weekdoseerdoos plus een wekker op haar telefoon, en bij elk bezoek "
+            "controleren wij de doos. Haar dochter vult hem op zondag.",
         )
     stdout.write("Coaching demo: a Team Oost thread with a decision and an answered question.")

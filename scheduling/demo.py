@@ -31,11 +31,11 @@ from teams.models import Team, User
 
 # Example codes only: the official list is configured by the back office, not shipped.
 DEMO_SERVICES = [
-    ("EX-VP", "Verpleging (nursing) - EXAMPLE CODE", True),
-    ("EX-PV", "Persoonlijke verzorging (personal care) - EXAMPLE CODE", True),
-    ("EX-GV", "Gespecialiseerde verpleging (specialised nursing) - EXAMPLE CODE", True),
-    ("EX-IND", "Indicatiestelling (needs assessment) - EXAMPLE CODE", True),
-    ("EX-REIS", "Travel and meetings (not billable) - EXAMPLE CODE", False),
+    ("EX-VP", "Verpleging - VOORBEELDCODE", True),
+    ("EX-PV", "Persoonlijke verzorging - VOORBEELDCODE", True),
+    ("EX-GV", "Gespecialiseerde verpleging - VOORBEELDCODE", True),
+    ("EX-IND", "Indicatiestelling - VOORBEELDCODE", True),
+    ("EX-REIS", "Reistijd en overleg (niet declarabel) - VOORBEELDCODE", False),
 ]
 
 
@@ -156,7 +156,7 @@ def load_visits(stdout: TextIO) -> None:
                 starts_on=today,
                 until=today + dt.timedelta(days=90),
                 nurse=None,
-                notes="Evening check (demo series)",
+                notes="Avondcontrole (demoreeks)",
                 service=service,
                 actor=nurses[0],
             )
@@ -202,7 +202,7 @@ def load_history(stdout: TextIO) -> None:
                             visit=visit,
                             actor=nurse,
                             minutes=45 if longer else None,
-                            deviation_reason="Wound care took longer today" if longer else "",
+                            deviation_reason="Wondzorg duurde vandaag langer" if longer else "",
                             now=start + dt.timedelta(minutes=50),
                         )
                 except ValidationError:

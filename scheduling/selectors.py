@@ -304,6 +304,7 @@ def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> lis
                 "nurse_id",
                 "planned_minutes",
                 "client__first_name",
+                "client__name_prefix",
                 "client__last_name",
                 local_day=TruncDate("starts_at", tzinfo=tz),
                 local_hour=ExtractHour("starts_at", tzinfo=tz),

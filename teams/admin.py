@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Team, User
+from teams.names import Sex
 from teams.services import (
     neighbourhood_create,
     neighbourhood_update,
@@ -31,7 +32,16 @@ class UserAddForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "first_name", "last_name", "email", "role")
+        fields = (
+            "username",
+            "initials",
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "sex",
+            "email",
+            "role",
+        )
 
 
 @admin.register(User)
@@ -40,7 +50,7 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     edited: they are granted with `manage.py createsuperuser`, not by another superuser's click.
     Groups and permissions are not used (the app decides by role)."""
 
-    list_display = ["username", "first_name", "last_name", "role", "is_active", "is_superuser"]
+    list_display = ["username", "sort_name", "role", "is_active", "is_superuser"]
     list_filter = ["role", "is_active", "is_superuser"]
     add_form = UserAddForm
     add_fieldsets = (
@@ -49,8 +59,11 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
             {
                 "fields": [
                     "username",
+                    "initials",
                     "first_name",
+                    "name_prefix",
                     "last_name",
+                    "sex",
                     "email",
                     "role",
                     "password1",
@@ -61,7 +74,10 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     )
     fieldsets = (
         (None, {"fields": ["username", "password"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (
+            _("Personal info"),
+            {"fields": ["initials", "first_name", "name_prefix", "last_name", "sex", "email"]},
+        ),
         (_("Buurtzorg"), {"fields": ["role", "is_active"]}),
         (_("Admin site"), {"fields": ["is_staff", "is_superuser"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
@@ -72,6 +88,14 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
             return []
         return ["username", "is_staff", "is_superuser", "last_login", "date_joined"]
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Sex may be left out, as on the account pages: it is then "0" (unknown)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "sex" and isinstance(field, forms.TypedChoiceField):
+            field.required = False
+            field.empty_value = Sex.UNKNOWN
+        return field
+
     def service_save(
         self, request: HttpRequest, obj: Any, data: dict[str, Any], change: bool
     ) -> User:
@@ -79,8 +103,11 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
             try:
                 return user_create(
                     username=data["username"],
+                    initials=data.get("initials", ""),
                     first_name=data.get("first_name", ""),
+                    name_prefix=data.get("name_prefix", ""),
                     last_name=data.get("last_name", ""),
+                    sex=data.get("sex", Sex.UNKNOWN),
                     email=data.get("email", ""),
                     role=data["role"],
                     password=data["password1"],
@@ -92,8 +119,11 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
                 raise
         return user_update(
             user=obj,
+            initials=data["initials"],
             first_name=data["first_name"],
+            name_prefix=data["name_prefix"],
             last_name=data["last_name"],
+            sex=data["sex"],
             email=data["email"],
             role=data["role"],
             is_active=data["is_active"],

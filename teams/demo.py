@@ -7,21 +7,22 @@ from typing import TextIO
 from django.utils import timezone
 
 from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
+from teams.names import Sex
 from teams.services import team_create
 
 DEMO_PASSWORD = "demo-password-2026"
 
 DEMO_USERS = [
-    # username, first, last, role
-    ("admin", "Anna", "de Vries", Role.ADMIN),
-    ("coach", "Carla", "Jansen", Role.COACH),
-    ("backoffice", "Bram", "Visser", Role.BACK_OFFICE),
-    ("nurse", "Noor", "Bakker", Role.NURSE),
-    ("nurse2", "Sanne", "Smit", Role.NURSE),
-    ("nurse3", "Fatima", "El Amrani", Role.NURSE),
-    ("nurse4", "Eva", "Mulder", Role.NURSE),
-    ("nurse5", "Lotte", "de Boer", Role.NURSE),
-    ("nurse6", "Ilse", "Peters", Role.NURSE),
+    # username, initials, first name, name prefix, last name, sex, role
+    ("admin", "A.M.", "Anna", "de", "Vries", Sex.FEMALE, Role.ADMIN),
+    ("coach", "C.", "Carla", "", "Jansen", Sex.FEMALE, Role.COACH),
+    ("backoffice", "B.J.", "Bram", "van den", "Berg", Sex.MALE, Role.BACK_OFFICE),
+    ("nurse", "N.", "Noor", "", "Bakker", Sex.FEMALE, Role.NURSE),
+    ("nurse2", "S.E.", "Sanne", "van der", "Meer", Sex.FEMALE, Role.NURSE),
+    ("nurse3", "F.", "Fatima", "", "El Amrani", Sex.FEMALE, Role.NURSE),
+    ("nurse4", "E.M.", "Eva", "", "Mulder", Sex.FEMALE, Role.NURSE),
+    ("nurse5", "L.", "Lotte", "de", "Boer", Sex.FEMALE, Role.NURSE),
+    ("nurse6", "I.", "Ilse", "in 't", "Veld", Sex.FEMALE, Role.NURSE),
 ]
 
 DEMO_TEAMS = [
@@ -36,12 +37,15 @@ def demo_user(username: str) -> User:
 
 
 def load(stdout: TextIO) -> None:
-    for username, first, last, role in DEMO_USERS:
+    for username, initials, first, prefix, last, sex, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
+                "initials": initials,
                 "first_name": first,
+                "name_prefix": prefix,
                 "last_name": last,
+                "sex": sex,
                 "role": role,
                 "email": f"{username}@demo.buurtzorg.example",
             },

@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import form_field
 from teams.models import Neighbourhood, Role, User
+from teams.names import (
+    INITIALS_MAX_LENGTH,
+    NAME_ORDER,
+    NAME_PREFIX_MAX_LENGTH,
+    Sex,
+    initials_validator,
+    name_prefix_validator,
+    normalise_name_prefix,
+)
 from teams.selectors import nurses_without_team
 
 
@@ -41,7 +50,7 @@ class AddNurseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "nurse", forms.ModelChoiceField).queryset = nurses_without_team().order_by(
-            "last_name", "username"
+            *NAME_ORDER, "id"
         )
         self.fields["started_on"].initial = timezone.localdate()
         self.fields["contracted_hours"].initial = 24
@@ -55,14 +64,56 @@ class EndMembershipForm(forms.Form):
 
 class CoachForm(forms.Form):
     coach = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.COACH, is_active=True), label=_("Coach")
+        queryset=User.objects.filter(role=Role.COACH, is_active=True).order_by(*NAME_ORDER, "id"),
+        label=_("Coach"),
     )
 
 
-class UserCreateForm(forms.Form):
+class NamePrefixField(forms.CharField):
+    """A tussenvoegsel as typed, with its spaces tidied (" van  den " -> "van den") before it is
+    checked, so a stray space is no error."""
+
+    def to_python(self, value: Any) -> str:
+        return normalise_name_prefix(super().to_python(value) or "")
+
+
+class StaffNameFields(forms.Form):
+    """A colleague's name the way Dutch records hold it (teams.names)."""
+
+    initials = forms.CharField(
+        label=_("Initials"),
+        max_length=INITIALS_MAX_LENGTH,
+        required=False,
+        validators=[initials_validator],
+        help_text=_('Voorletters, e.g. "J.H.". Left empty: taken from the first name.'),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    name_prefix = NamePrefixField(
+        label=_("Name prefix"),
+        max_length=NAME_PREFIX_MAX_LENGTH,
+        required=False,
+        validators=[name_prefix_validator],
+        help_text=_('Tussenvoegsel, e.g. "de" or "van den"; lists sort on the last name.'),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        help_text=_('Without the prefix: "Jong", not "de Jong".'),
+    )
+    sex = forms.TypedChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        required=False,
+        empty_value=Sex.UNKNOWN,
+    )
+
+
+class UserCreateForm(StaffNameFields):
+    field_order = ["username"]  # then the name fields, then the rest
+
     username = forms.CharField(max_length=150, label=_("Username"))
-    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
-    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
     email = forms.EmailField(required=False, label=_("E-mail"))
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     password = forms.CharField(
@@ -72,9 +123,7 @@ class UserCreateForm(forms.Form):
     )
 
 
-class UserUpdateForm(forms.Form):
-    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
-    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+class UserUpdateForm(StaffNameFields):
     email = forms.EmailField(required=False, label=_("E-mail"))
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     is_active = forms.BooleanField(required=False, label=_("Active"))

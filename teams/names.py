@@ -184,6 +184,17 @@ def initials_from_first_name(first_name: str) -> str:
     return initials
 
 
+def normalise_initials(value: str, *, first_name: str = "") -> str:
+    """ "J. H." -> "J.H."; empty -> the initials of `first_name` (what the form promises)."""
+    compact = "".join((value or "").split())
+    return compact or initials_from_first_name(first_name)
+
+
+def normalise_name_prefix(value: str) -> str:
+    """ " van  den " -> "van den" (one space between words, none around)."""
+    return " ".join((value or "").split())
+
+
 def name_display(first_name: str, name_prefix: str, last_name: str) -> str:
     """ "Jan de Jong": roepnaam, tussenvoegsel, achternaam (lists and headings)."""
     return " ".join(part for part in (first_name, name_prefix, last_name) if part)

@@ -46,7 +46,10 @@ def team_for_nurse(*, nurse: User) -> Team | None:
 
 
 def team_members(*, team: Team) -> QuerySet[Membership]:
-    return team.memberships.select_related("nurse").order_by("ended_on", "seat")
+    """Current members first, each group by last name ("de Jong" under J)."""
+    return team.memberships.select_related("nurse").order_by(
+        "ended_on", "nurse__last_name", "nurse__first_name", "nurse__id"
+    )
 
 
 def neighbourhood_list() -> QuerySet[Neighbourhood]:

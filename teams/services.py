@@ -21,6 +21,7 @@ from teams.models import (
     Team,
     User,
 )
+from teams.names import Sex, normalise_initials, normalise_name_prefix
 
 TEAM_FULL = _("{team} already has {limit} nurses; end a membership first.")
 NOT_A_NURSE = _("Only a user with the nurse role can join a team.")
@@ -234,9 +235,19 @@ def user_create(
     email: str,
     role: str,
     password: str,
+    initials: str = "",
+    name_prefix: str = "",
+    sex: str = Sex.UNKNOWN,
 ) -> User:
     user = User(
-        username=username, first_name=first_name, last_name=last_name, email=email, role=role
+        username=username,
+        initials=normalise_initials(initials, first_name=first_name),
+        first_name=first_name,
+        name_prefix=normalise_name_prefix(name_prefix),
+        last_name=last_name,
+        sex=sex,
+        email=email,
+        role=role,
     )
     user.full_clean(exclude=["password"])
     try:
@@ -257,11 +268,16 @@ def user_update(
     email: str,
     role: str,
     is_active: bool,
+    initials: str,
+    name_prefix: str,
+    sex: str,
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if role != user.role and user.memberships.active().exists():
         raise ValidationError({"role": [ROLE_CHANGE_MEMBER]})
     user.first_name, user.last_name, user.email, user.role = first_name, last_name, email, role
+    user.initials = normalise_initials(initials, first_name=first_name)
+    user.name_prefix, user.sex = normalise_name_prefix(name_prefix), sex
     user.is_active = is_active
     user.full_clean(exclude=["password"])
     user.save()

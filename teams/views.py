@@ -27,6 +27,7 @@ from teams.forms import (
 )
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Membership, Neighbourhood, Role, Team, User
+from teams.names import NAME_ORDER
 from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible, team_members
 
 
@@ -232,12 +233,13 @@ def team_coach_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
 
 @role_required(Role.ADMIN)
 def user_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    users = User.objects.order_by("role", "last_name", "username")
+    users = User.objects.order_by("role", *NAME_ORDER, "id")
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(
             Q(username__icontains=query)
             | Q(first_name__icontains=query)
+            | Q(name_prefix__icontains=query)
             | Q(last_name__icontains=query)
         )
     role = request.GET.get("role", "")
@@ -274,8 +276,11 @@ def user_edit_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = UserUpdateForm(
         request.POST or None,
         initial={
+            "initials": account.initials,
             "first_name": account.first_name,
+            "name_prefix": account.name_prefix,
             "last_name": account.last_name,
+            "sex": account.sex,
             "email": account.email,
             "role": account.role,
             "is_active": account.is_active,

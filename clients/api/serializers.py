@@ -14,6 +14,13 @@ from clients.models import (
     RatingMoment,
 )
 from omaha.models import Scope, Severity
+from teams.names import (
+    INITIALS_MAX_LENGTH,
+    NAME_PREFIX_MAX_LENGTH,
+    Sex,
+    initials_validator,
+    name_prefix_validator,
+)
 
 
 class ClientIndicationOutput(serializers.ModelSerializer):
@@ -34,13 +41,24 @@ class ClientAdminOutput(serializers.ModelSerializer):
     team = serializers.CharField(source="team.name", read_only=True)
     insurer_name = serializers.CharField(source="insurer.name", read_only=True)
     insurer_uzovi = serializers.CharField(source="insurer.uzovi", read_only=True)
+    sex = serializers.CharField(
+        read_only=True,
+        help_text="Vektis COD046: 0 unknown, 1 male, 2 female, 9 not specified",
+    )
+    display_name = serializers.CharField(read_only=True, help_text='"Jan de Jong"')
+    formal_name = serializers.CharField(read_only=True, help_text='"J.H. de Jong"')
 
     class Meta:
         model = Client
         fields = [
             "id",
+            "initials",
             "first_name",
+            "name_prefix",
             "last_name",
+            "sex",
+            "display_name",
+            "formal_name",
             "date_of_birth",
             "bsn",
             "street",
@@ -83,8 +101,30 @@ class ClientAdminDetailOutput(ClientAdminOutput):
 
 
 class ClientInput(serializers.Serializer):
-    first_name = serializers.CharField(max_length=80)
-    last_name = serializers.CharField(max_length=120)
+    initials = serializers.CharField(
+        max_length=INITIALS_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[initials_validator],
+        help_text='Voorletters, e.g. "J.H."; empty: taken from the first name',
+    )
+    first_name = serializers.CharField(max_length=80, help_text="Roepnaam")
+    name_prefix = serializers.CharField(
+        max_length=NAME_PREFIX_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[name_prefix_validator],
+        help_text='Tussenvoegsel, e.g. "van den"',
+    )
+    last_name = serializers.CharField(max_length=120, help_text="Achternaam without the prefix")
+    sex = serializers.ChoiceField(
+        choices=Sex.choices,
+        required=False,
+        default=Sex.UNKNOWN,
+        help_text="Vektis COD046: 0 unknown, 1 male, 2 female, 9 not specified",
+    )
     date_of_birth = serializers.DateField()
     bsn = serializers.CharField(max_length=9)
     street = serializers.CharField(max_length=120)

@@ -9,6 +9,7 @@ order (and its index) puts "de Jong" under J; initials come from the first name 
 import django.core.validators
 from django.db import migrations, models
 
+from buurtzorg.migration_ops import PostgresOnlySQL
 from teams.names import names_join_existing, names_split_existing
 
 
@@ -63,5 +64,14 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='client',
             constraint=models.CheckConstraint(condition=models.Q(('name_prefix', ''), ('name_prefix__regex', '^[^0-9. ]([^0-9.]*[^0-9. ])?$'), _connector='OR'), name='client_name_prefix_format'),
+        ),
+        # The list search matches each word on the prefix too ("de jong"): its own trigram
+        # index, like the other searched columns (0003), keeps the BitmapOr.
+        PostgresOnlySQL(
+            sql=(
+                "CREATE INDEX client_name_prefix_trgm ON clients_client "
+                "USING gin (UPPER(name_prefix::text) gin_trgm_ops)"
+            ),
+            reverse_sql="DROP INDEX client_name_prefix_trgm",
         ),
     ]

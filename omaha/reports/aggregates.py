@@ -239,7 +239,7 @@ def per_client_rows(report: OutcomeReport, minutes: dict[int, int]) -> list[dict
     )
     return [
         {
-            "client": f"{c.first_name} {c.last_name}",
+            "client": c.display_name,
             "public_id": str(c.public_id),
             "problems": problems.get(c.pk, 0),
             "hours": round(minutes.get(c.pk, 0) / 60, 2),

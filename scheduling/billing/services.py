@@ -63,6 +63,7 @@ from scheduling.billing.models import (
 from scheduling.billing.selectors import billing_run_preflight
 from scheduling.models import CareService, Visit
 from teams.models import User
+from teams.names import join_name_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -334,11 +335,12 @@ def _price(
         else Client.objects.filter(pk__in=client_ids)
     )
     people = {}
-    for pk, last, first, born in clients.values_list(
-        "pk", "last_name", "first_name", "date_of_birth"
+    for pk, prefix, last, first, born in clients.values_list(
+        "pk", "name_prefix", "last_name", "first_name", "date_of_birth"
     ).iterator(chunk_size=10_000):
         if pk in client_ids:
-            people[pk] = (_initials_name(last, first), born)
+            # The surname with its tussenvoegsel ("de Jong J."), as before names were split.
+            people[pk] = (_initials_name(join_name_prefix(prefix, last), first), born)
     codes = dict(CareService.objects.values_list("pk", "code"))
     lines: list[LineData] = []
     unpriced = 0

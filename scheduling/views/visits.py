@@ -45,6 +45,7 @@ from scheduling.services.rota import format_day, local_datetime
 from scheduling.week import parse_week, week_days
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, Team, User
+from teams.names import join_name_prefix
 
 ASSIGN_CHOOSE_NURSE = _("Choose a nurse.")
 
@@ -289,7 +290,8 @@ def planning_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     for visit in visits:
         day = visit["local_day"]
         time = f"{visit['local_hour']:02d}:{visit['local_minute']:02d}"
-        first, last = visit["client__first_name"], visit["client__last_name"]
+        first, prefix = visit["client__first_name"], visit["client__name_prefix"]
+        last = join_name_prefix(prefix, visit["client__last_name"])  # "de Jong" on the pill
         visit_id = str(visit["public_id"])
         done = visit["status"] == VisitStatus.DONE
         # Only a planned visit can move to another nurse (the service says so too); the

@@ -7,11 +7,23 @@ from teams.models import Membership, Neighbourhood, Role, Team, User
 
 class UserBriefOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    name = serializers.CharField(source="__str__", read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True, help_text='"Jan de Jong"')
+    formal_name = serializers.CharField(read_only=True, help_text='"J.H. de Jong"')
 
     class Meta:
         model = User
-        fields = ["id", "username", "name", "role"]
+        # The name parts the Dutch way (teams.names); her sex stays on her account page.
+        fields = [
+            "id",
+            "username",
+            "name",
+            "initials",
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "formal_name",
+            "role",
+        ]
 
 
 class NeighbourhoodOutput(serializers.ModelSerializer):
