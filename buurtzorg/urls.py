@@ -32,6 +32,7 @@ APP_PAGES = {
     "omaha.reports": "reports/",
     "buurtzorg.audit": "audit/",
     "scheduling.privacy": "privacy/",
+    "scheduling.medication": "medication/",
 }
 
 

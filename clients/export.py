@@ -14,6 +14,9 @@ This module only builds the bundle; `clients.reads.client_record_export` gates a
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from clients.models import Client, ClientProblem, ClientStatus, ProblemStatus
 from clients.selectors import client_indications, client_network, client_problems
 from omaha.models import OMAHA_SYSTEM_URI, RatingConcept
@@ -254,6 +257,8 @@ def client_record_fhir(*, client: Client) -> dict[str, Any]:
                 },
             }
         )
+    for path in settings.CLIENT_FHIR_HOOKS:  # medication, ... (apps above clients)
+        resources += import_string(path)(client=client)
     return {
         "resourceType": "Bundle",
         "type": "collection",

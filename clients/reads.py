@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.utils.module_loading import import_string
 
 from buurtzorg.audit.context import current_request
 from buurtzorg.audit.models import Action
@@ -131,6 +133,8 @@ class ClientRecord:
     clinical: bool
     can_edit: bool
     problems: list[ClientProblem] = field(default_factory=list)
+    # What the apps above clients add to the page (settings.CLIENT_RECORD_PARTS), by name.
+    parts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def part(self) -> str:
@@ -145,6 +149,16 @@ class ClientRecord:
         return [p for p in self.problems if p.status != ProblemStatus.ACTIVE]
 
 
+def _record_parts(client: Client) -> dict[str, Any]:
+    """The clinical sections other apps add to the record page (medication, ...): each
+    `settings.CLIENT_RECORD_PARTS` entry is called as f(client=) inside the record's read,
+    which gates and logs them with the record."""
+    parts: dict[str, Any] = {}
+    for path in settings.CLIENT_RECORD_PARTS:
+        parts |= import_string(path)(client=client)
+    return parts
+
+
 @transaction.atomic
 def client_record_open(*, actor: User, public_id: UUID | str) -> ClientRecord:
     """The record page: the client with its indications (and network), and for nurses and
@@ -156,6 +170,7 @@ def client_record_open(*, actor: User, public_id: UUID | str) -> ClientRecord:
         clinical=clinical,
         can_edit=user_edits_clients(user=actor) and client.is_active,
         problems=client_record_problems(client=client) if clinical else [],
+        parts=_record_parts(client) if clinical else {},
     )
     _log(actor, Action.VIEW, client, record.part, access_detail())
     return record

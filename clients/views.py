@@ -112,6 +112,7 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
             "active_problems": record.active_problems,
             "resolved_problems": record.resolved_problems,
             "network": client.network_rows,
+            **record.parts,
         }
     return render(request, "clients/client_detail.html", context)
 

@@ -22,6 +22,7 @@ from buurtzorg.audit.services import access_log_write
 from clients.models import Client, ClientStatus
 from clients.selectors import client_list_visible
 from scheduling import ical
+from scheduling.medication.selectors import round_doses
 from scheduling.models import Visit, VisitSeries
 from scheduling.selectors import (
     calendar_token_user,
@@ -61,6 +62,7 @@ def _log_visit_read(actor: User, visit: Visit, part: str) -> None:
 def my_day_read(*, actor: User, day: dt.date) -> list[Visit]:
     """The nurse's own round on `day` (only visits assigned to her), logged as one list row."""
     visits = my_day_visits(nurse=actor, day=day)
+    round_doses(visits=visits, day=day)  # doses due and overdue (scheduling.medication)
     access_log_write(
         actor=actor,
         action=Action.LIST,
@@ -84,7 +86,9 @@ def my_day_card(*, actor: User, visit: Visit) -> DayCard:
     Not logged: call it only after a write service changed the visit, which logged the
     access. After a refused change use `my_day_card_open`.
     """
-    day_round = my_day_visits(nurse=actor, day=timezone.localtime(visit.starts_at).date())
+    day = timezone.localtime(visit.starts_at).date()
+    day_round = my_day_visits(nurse=actor, day=day)
+    round_doses(visits=day_round, day=day)
     full = next((v for v in day_round if v.pk == visit.pk), visit)
     return DayCard(visit=full, day_round=day_round)
 

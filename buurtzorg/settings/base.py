@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "clients.intake",
     "scheduling",
     "scheduling.billing",
+    "scheduling.medication",
     "omaha.reports",
     "coaching",
     # Change history by database triggers (see scheduling/history/models.py).
@@ -369,6 +370,19 @@ CLIENT_DISCHARGED_HOOKS = ["scheduling.services.visits.client_discharged_cancel_
 # Called as f(team=, subject=, body=, key=) to tell a team something (the nightly rota-gap
 # check): coaching posts it into the team's space, so scheduling imports no app above it.
 TEAM_NOTICE_HOOKS = ["coaching.services.space_post_system_notice"]
+# Called as f(client=) inside clients.reads.client_record_open (clinical readers only): a dict
+# of what an app above clients adds to the record page (its template includes it by name).
+CLIENT_RECORD_PARTS = ["scheduling.medication.reads.client_record_part"]
+# Called as f(client=) by clients.export.client_record_fhir: FHIR resources of apps above.
+CLIENT_FHIR_HOOKS = ["scheduling.medication.export.fhir_resources"]
+# medication: a visit covers the doses due from this many minutes before its planned start
+# to this many after its planned end (scheduling/medication/schedule.py).
+MEDICATION_DOSE_MARGIN_MINUTES = env.int("MEDICATION_DOSE_MARGIN_MINUTES", default=60)
+# medication: every evening, post the day's overdue (unsigned) doses to each team.
+CELERY_BEAT_SCHEDULE["medication-overdue-notice"] = {
+    "task": "scheduling.medication.tasks.overdue_doses_notify_all_task",
+    "schedule": crontab(hour=21, minute=30),
+}
 
 # coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
 # rows every 10 minutes (the pages are at most that stale); the last six weeks every night.

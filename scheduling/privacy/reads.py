@@ -49,6 +49,12 @@ def client_data(*, client: Client) -> dict[str, Any]:
         "intake_requests": [_row(r) for r in IntakeRequest.objects.filter(bsn=client.bsn)]
         if client.bsn
         else [],
+        "medications": [
+            {**_row(m), "signoffs": [_row(s) for s in m.signoffs.all()]}
+            for m in client.medications.prefetch_related("signoffs")
+        ]
+        if hasattr(client, "medications")
+        else [],
         "invoice_lines": [_row(line) for line in client.invoice_lines.all()]
         if hasattr(client, "invoice_lines")
         else [],

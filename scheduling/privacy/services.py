@@ -29,6 +29,7 @@ from clients.models import (
 )
 from scheduling.history.services import history_erase_client
 from teams.names import Sex
+from scheduling.medication.services import client_medication_erase
 
 BILLING_RETENTION_YEARS = 7
 
@@ -95,6 +96,7 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     if hasattr(client, "visits"):
         # Billed visits are read-only by law and by trigger: billing keeps them as they are.
         client.visits.filter(billed_at__isnull=True).update(notes="", log_note="")
+    client_medication_erase(client=client, erased=ERASED_NAME)  # free text; sign-offs stay
     if hasattr(client, "invoice_lines"):
         fiscal_cutoff = _years_before(today, BILLING_RETENTION_YEARS)
         client.invoice_lines.filter(period__lt=fiscal_cutoff).update(

@@ -30,6 +30,7 @@ from scheduling.forms import (
     VisitForm,
     VisitLogForm,
 )
+from scheduling.medication.reads import visit_doses_part
 from scheduling.models import CalendarToken, Visit, VisitStatus
 from scheduling.selectors import (
     assignable_nurses,
@@ -214,7 +215,11 @@ def visit_log_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
             return _done(request, reverse("scheduling:my-day"))
     if request.method == "POST":
         reads.visit_form_reshown(actor=request.user, visit=visit, part="visit-log")
-    return render(request, "scheduling/visit_log.html", {"form": form, "visit": visit})
+    # The doses due at this visit (scheduling.medication): part of this page's read, logged above.
+    doses = visit_doses_part(visit=visit)
+    return render(
+        request, "scheduling/visit_log.html", {"form": form, "visit": visit, "visit_doses": doses}
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,210 @@
+"""Reads of medication that decide who sees what, and the doses due (no logging here: the
+read services in `scheduling.medication.reads` log)."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from clients.models import Client, ClientStatus
+from clients.selectors import client_get_clinical, user_edits_clients, user_reads_clinical
+from scheduling.medication.models import DoseSignoff, Medication
+from scheduling.medication.schedule import OVERDUE_AFTER, DueDose, due_doses, visit_window
+from scheduling.models import Visit, VisitStatus
+from scheduling.selectors import day_bounds
+from teams.models import Membership, Role, User
+
+
+def medication_list_visible(*, user: User) -> QuerySet[Medication]:
+    """Medication `user` may read: of the clients she may see, for nurses and coaches only
+    (back office and administrators read no clinical content)."""
+    if not user_reads_clinical(user=user):
+        return Medication.objects.none()
+    return Medication.objects.filter(client__in=Client.objects.visible_to(user)).select_related(
+        "client"
+    )
+
+
+def medication_get_visible(*, user: User, public_id: UUID | str) -> Medication:
+    return get_object_or_404(medication_list_visible(user=user), public_id=public_id)
+
+
+def medication_list_editable(*, user: User) -> QuerySet[Medication]:
+    """Medication `user` may change: nurses of the client's team, active clients. Coaches
+    read only."""
+    if not user_edits_clients(user=user):
+        return Medication.objects.none()
+    return medication_list_visible(user=user).filter(client__status=ClientStatus.ACTIVE)
+
+
+def medication_get_editable(*, user: User, public_id: UUID | str) -> Medication:
+    """404 for anyone but a nurse of the client's team (coaches too, like strangers)."""
+    return get_object_or_404(medication_list_editable(user=user), public_id=public_id)
+
+
+def client_for_medication(*, user: User, public_id: UUID | str) -> Client:
+    """The client whose medication list `user` may read (nurses and coaches of her team)."""
+    return client_get_clinical(user=user, public_id=public_id)
+
+
+def client_medications(*, client: Client) -> list[Medication]:
+    """The client's list: current first (by name), then ended or stopped."""
+    today = timezone.localdate()
+    meds = list(Medication.objects.filter(client=client).order_by("name", "pk"))
+    for med in meds:
+        med.client = client  # no query per row for the template's links
+        med.is_current = med.is_current_on(today)  # type: ignore[attr-defined]
+    return sorted(meds, key=lambda m: (not m.is_current, m.name.lower()))  # type: ignore[attr-defined]
+
+
+def medication_signoffs(*, medication: Medication) -> list[DoseSignoff]:
+    """Every sign-off of a medication, newest dose first, corrections after what they correct."""
+    return list(
+        medication.signoffs.select_related("signed_by", "second_signer", "visit", "corrects")
+        .prefetch_related("corrections")
+        .order_by("-due_at", "id")
+    )
+
+
+def _meds_for(client_ids: Iterable[int], start: dt.datetime, end: dt.datetime) -> list[Medication]:
+    first = timezone.localtime(start).date()
+    last = timezone.localtime(end).date()
+    return list(
+        Medication.objects.filter(
+            client_id__in=list(client_ids), as_needed=False, starts_on__lte=last
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .filter(Q(stopped_at__isnull=True) | Q(stopped_at__gt=start))
+        .select_related("client")
+        .order_by("name", "pk")
+    )
+
+
+def _signoffs_for(
+    meds: list[Medication], start: dt.datetime, end: dt.datetime
+) -> list[DoseSignoff]:
+    if not meds:
+        return []
+    return list(
+        DoseSignoff.objects.filter(medication__in=meds, due_at__gte=start, due_at__lt=end)
+        .select_related("signed_by", "second_signer")
+        .order_by("id")
+    )
+
+
+def visit_due_doses(*, visit: Visit) -> list[DueDose]:
+    """The scheduled doses this visit covers, with their current sign-offs (2 queries)."""
+    start, end = visit_window(visit.starts_at, visit.ends_at)
+    meds = _meds_for([visit.client_id], start, end)
+    return due_doses(meds, [(start, end)], _signoffs_for(meds, start, end))
+
+
+def visit_as_needed(*, visit: Visit) -> list[Medication]:
+    """As-needed medication the client may be given at this visit."""
+    day = timezone.localtime(visit.starts_at).date()
+    return list(Medication.objects.filter(client_id=visit.client_id, as_needed=True).current(day))
+
+
+def round_doses(*, visits: list[Visit], day: dt.date, now: dt.datetime | None = None) -> None:
+    """For My day: set `visit.due_doses` (the doses each visit covers) and
+    `visit.overdue_doses` (the client's doses today that are overdue, whichever visit covered
+    them) on every visit of the round, in 3 queries whatever the round's size."""
+    now = now or timezone.now()
+    for visit in visits:
+        visit.due_doses = []  # type: ignore[attr-defined]
+        visit.overdue_doses = []  # type: ignore[attr-defined]
+    if not visits:
+        return
+    start, end = day_bounds(day)
+    margin_start, _ = visit_window(start, start)
+    _, margin_end = visit_window(end, end)
+    client_ids = {v.client_id for v in visits}
+    meds = _meds_for(client_ids, margin_start, margin_end)
+    if not meds:
+        return
+    signoffs = _signoffs_for(meds, margin_start, margin_end)
+    by_client: dict[int, list[Medication]] = defaultdict(list)
+    for med in meds:
+        by_client[med.client_id].append(med)
+    covering = _covering_windows(client_ids, margin_start, margin_end)
+    for visit in visits:
+        own = by_client.get(visit.client_id, [])
+        visit.due_doses = due_doses(  # type: ignore[attr-defined]
+            own, [visit_window(visit.starts_at, visit.ends_at)], signoffs
+        )
+        today = due_doses(own, covering.get(visit.client_id, []), signoffs)
+        visit.overdue_doses = [  # type: ignore[attr-defined]
+            d for d in today if start <= d.due_at < end and d.is_overdue(now)
+        ]
+
+
+def _covering_windows(
+    client_ids: Iterable[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """The dose windows of the clients' visits (any nurse, not cancelled) around [start, end)."""
+    margin = visit_window(start, start)[0] - start
+    rows = Visit.objects.filter(
+        client_id__in=list(client_ids),
+        corrects__isnull=True,
+        starts_at__lt=end - margin,
+        ends_at__gt=start + margin,
+    ).exclude(status=VisitStatus.CANCELLED)
+    out: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for client_id, starts_at, ends_at in rows.values_list("client_id", "starts_at", "ends_at"):
+        out[client_id].append(visit_window(starts_at, ends_at))
+    return out
+
+
+def overdue_doses_for_clients(
+    *, client_ids: Iterable[int], start: dt.datetime, now: dt.datetime | None = None
+) -> list[DueDose]:
+    """Doses of these clients due from `start` until 2 hours ago, covered by a visit and not
+    signed off, oldest first (3 queries)."""
+    now = now or timezone.now()
+    end = now - OVERDUE_AFTER + dt.timedelta(microseconds=1)  # due exactly 2 hours ago counts
+    client_ids = list(client_ids)
+    if end <= start or not client_ids:
+        return []
+    meds = _meds_for(client_ids, start, end)
+    if not meds:
+        return []
+    signoffs = _signoffs_for(meds, start, end)
+    covering = _covering_windows(client_ids, start, end)
+    out: list[DueDose] = []
+    for med in meds:
+        windows = [(max(a, start), min(b, end)) for a, b in covering.get(med.client_id, [])]
+        out += [
+            d
+            for d in due_doses([med], [w for w in windows if w[0] < w[1]], signoffs)
+            if not d.is_signed
+        ]
+    return sorted(out, key=lambda d: (d.due_at, d.medication.client_id, d.medication.name))
+
+
+def overdue_doses_for_team(
+    *, team_id: int, start: dt.datetime, now: dt.datetime | None = None
+) -> list[DueDose]:
+    """A team's overdue doses since `start` (its active clients)."""
+    client_ids = Client.objects.filter(team_id=team_id, status=ClientStatus.ACTIVE).values_list(
+        "pk", flat=True
+    )
+    return overdue_doses_for_clients(client_ids=client_ids, start=start, now=now)
+
+
+def second_signer_candidate(*, actor: User, username: str) -> User | None:
+    """An active nurse of `actor`'s current team other than her, by username."""
+    team_ids = Membership.objects.active().filter(nurse=actor).values("team_id")
+    return (
+        User.objects.filter(
+            username=username,
+            role=Role.NURSE,
+            is_active=True,
+            memberships__in=Membership.objects.active().filter(team_id__in=team_ids),
+        )
+        .exclude(pk=actor.pk)
+        .first()
+    )
