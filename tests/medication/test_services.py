@@ -31,7 +31,7 @@ BASE = {
 }
 
 
-# --- the medication list ----------------------------------------------------------------------
+# --- the medication list ----
 
 
 def test_a_nurse_adds_a_medicine_with_a_schedule(med: MedWorld) -> None:
@@ -55,9 +55,7 @@ def test_bad_medication_input_is_refused_at_the_field(
 ) -> None:
     before = Medication.objects.count()
     with pytest.raises(ValidationError, match=message) as caught:
-        services.medication_create(
-            client=med.client_record, actor=med.nurse, **(BASE | change)
-        )
+        services.medication_create(client=med.client_record, actor=med.nurse, **(BASE | change))
     assert field in caught.value.message_dict
     assert Medication.objects.count() == before
 
@@ -84,7 +82,7 @@ def test_a_stopped_medicine_has_no_doses_after_the_stop(med: MedWorld) -> None:
     assert [d.medication.name for d in doses] == ["Insuline aspart"]
 
 
-# --- doses due and sign-offs --------------------------------------------------------------------
+# --- doses due and sign-offs ----
 
 
 def test_a_visit_covers_the_doses_within_its_window_and_margin(med: MedWorld) -> None:
@@ -159,7 +157,8 @@ def test_a_high_risk_dose_needs_a_second_nurse_of_the_team(med: MedWorld) -> Non
         actor=med.nurse,
         second_signer=med.colleague,
     )
-    assert signoff.second_signer == med.colleague and signoff.high_risk
+    assert signoff.second_signer == med.colleague
+    assert signoff.high_risk
 
 
 def test_the_database_takes_the_high_risk_flag_from_the_medication(med: MedWorld) -> None:
@@ -201,7 +200,8 @@ def test_a_correction_is_a_new_row_and_only_the_latest_can_be_corrected(med: Med
     correction = services.dose_signoff_correct(
         signoff=first, actor=med.nurse, outcome="refused", reason=""
     )
-    assert correction.corrects == first and correction.due_at == first.due_at
+    assert correction.corrects == first
+    assert correction.due_at == first.due_at
     with pytest.raises(ValidationError, match="already been corrected"):
         services.dose_signoff_correct(signoff=first, actor=med.nurse, outcome="given")
     # the dose's current sign-off is the correction
@@ -224,7 +224,7 @@ def test_as_needed_medicine_is_signed_when_given_up_to_its_maximum(med: MedWorld
         )
 
 
-# --- overdue ---------------------------------------------------------------------------------------
+# --- overdue ----
 
 
 def test_a_dose_unsigned_two_hours_after_its_time_is_overdue(med: MedWorld) -> None:

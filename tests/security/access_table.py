@@ -455,4 +455,82 @@ ROWS: dict[str, Row] = {
         data={"resolution": "Checked with both teams"},
         audited=True,
     ),
+    # medication (issue 17): nurses and coaches of the team read, the team's nurses write,
+    # signing happens at her own visit; back office and administrators nothing.
+    "medication:list": Row(
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
+    ),
+    "medication:create": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
+    ),
+    "medication:history": Row(
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.medication_a.public_id},
+        audited=True,
+    ),
+    "medication:edit": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.medication_a.public_id},
+        audited=True,
+    ),
+    "medication:stop": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.medication_a.public_id},
+        audited=True,
+    ),
+    "medication:visit-doses": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        audited=True,
+    ),
+    "medication:visit-all-given": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        method="post",
+        audited=True,
+    ),
+    "medication:signoff-correct": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.signoff_a.public_id},
+        audited=True,
+    ),
+    "api-client-medication": Row(
+        "403 200 404 200 404 403 403",
+        kwargs=lambda w: {"id": w.client_a.public_id},
+        audited=True,
+    ),
+    "api-medication": Row(
+        "403 200 404 200 404 403 403",
+        kwargs=lambda w: {"id": w.medication_a.public_id},
+        audited=True,
+    ),
+    "api-medication-stop": Row(
+        "403 200 404 403 403 403 403",
+        kwargs=lambda w: {"id": w.medication_a.public_id},
+        method="post",
+        data={"reason": "stopped by the GP"},
+        audited=True,
+    ),
+    "api-visit-doses": Row(
+        "403 200 404 403 403 403 403",
+        kwargs=lambda w: {"id": w.visit_a.public_id},
+        audited=True,
+    ),
+    "api-visit-doses-all-given": Row(
+        "403 201 404 403 403 403 403",
+        kwargs=lambda w: {"id": w.visit_a.public_id},
+        method="post",
+        audited=True,
+    ),
+    "api-signoff-correct": Row(
+        "403 201 404 403 403 403 403",
+        kwargs=lambda w: {"id": w.signoff_a.public_id},
+        method="post",
+        data={"outcome": "refused"},
+        audited=True,
+    ),
 }

@@ -208,6 +208,30 @@ class World:
             in_care_with=self.team_b,
         )
 
+    @cached_property
+    def medication_a(self):  # noqa: ANN201
+        from tests.factories import MedicationFactory
+
+        # 09:00 daily: visit_a (09:00-09:30 on its day) covers it.
+        return MedicationFactory(
+            client=self.client_a,
+            name="Zyxomatrixol",
+            times_of_day=["09:00"],
+            created_by=self.nurse_a,
+        )
+
+    @cached_property
+    def signoff_a(self):  # noqa: ANN201
+        from scheduling.medication.models import DoseSignoff
+
+        return DoseSignoff.objects.create(
+            medication=self.medication_a,
+            due_at=self.visit_a.starts_at,
+            outcome="given",
+            signed_by=self.nurse_a,
+            visit=self.visit_a,
+        )
+
     def markers(self) -> list[str]:
         """Strings that only team-A objects made so far carry: B's users must never see them."""
         found = []
@@ -220,6 +244,8 @@ class World:
             "thread_a",
             "post_a",
             "attachment_a",
+            "medication_a",
+            "signoff_a",
         ):
             if name in self.__dict__:
                 obj = self.__dict__[name]
