@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -26,7 +26,7 @@ from scheduling.selectors import visit_get_own
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, User
 
-SECOND_SIGNER_WRONG = _("The second nurse's username or password is not right.")
+SECOND_SIGNER_WRONG = gettext_lazy("The second nurse's username or password is not right.")
 
 
 def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:

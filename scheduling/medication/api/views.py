@@ -27,12 +27,12 @@ from scheduling.medication.api.serializers import (
 )
 from scheduling.medication.models import DoseSignoff, Medication
 from scheduling.medication.selectors import medication_get_editable, medication_list_editable
+from scheduling.medication.views import SECOND_SIGNER_WRONG
 from scheduling.selectors import visit_get_own
 from teams.models import Role, User
 
 READERS = has_role(Role.NURSE, Role.COACH)
 NURSES = has_role(Role.NURSE)
-SECOND_SIGNER_WRONG = "The second nurse's username or password is not right."
 
 
 def _caller(request: Request) -> User:
