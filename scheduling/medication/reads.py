@@ -122,6 +122,15 @@ def visit_doses_read(*, actor: User, visit_public_id: UUID) -> VisitDoses:
     return doses
 
 
+@transaction.atomic
+def visit_doses_reshown(*, actor: User, visit: Visit) -> VisitDoses:
+    """The doses shown again after a refused sign-off (which logged nothing): one read row.
+    `visit` is the one the refused write was given, fetched through `visit_get_own`."""
+    doses = visit_doses_part(visit=visit)
+    _log(actor, Action.VIEW, visit.client, "visit-doses", access_detail(f"visit {visit.public_id}"))
+    return doses
+
+
 def visit_doses_part(*, visit: Visit) -> VisitDoses:
     """The medication section of a visit's page. Not logged: call it only for a visit the
     page's own read service fetched through `visit_get_own` and logged (the visit-log page)."""

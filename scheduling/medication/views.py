@@ -2,6 +2,7 @@
 signing the doses due at a visit. Thin adapters: reads through `scheduling.medication.reads`
 (gate, one access row, data), writes through `scheduling.medication.services` (which log)."""
 
+import datetime as dt
 from uuid import UUID
 
 from django.contrib import messages
@@ -176,6 +177,7 @@ def visit_doses_page(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
     """The doses due at her visit, each signed on its own (also the page a refused sign-off
     comes back to, with the message at the field and what she typed)."""
     form: SignForm | None = None
+    visit = None
     if request.method == "POST":
         visit = visit_get_own(user=request.user, public_id=public_id)
         form = SignForm(request.POST)
@@ -204,11 +206,30 @@ def visit_doses_page(request: AuthenticatedHttpRequest, public_id: UUID) -> Http
                     if back == "doses":
                         return _done(request, reverse("medication:visit-doses", args=[public_id]))
                     return _done(request, _visit_log_url(public_id))
-    doses = reads.visit_doses_read(actor=request.user, visit_public_id=public_id)
+    # Which dose's form was refused: its form is shown with the messages and what was typed.
+    sign_key = ""
+    if form is not None:
+        due = getattr(form, "cleaned_data", {}).get("due_at")
+        when = due.astimezone(dt.UTC).isoformat() if due else ""
+        sign_key = f"{form.data.get('medication', '')}@{when}"
+    if visit is None:
+        doses = reads.visit_doses_read(actor=request.user, visit_public_id=public_id)
+    else:
+        doses = reads.visit_doses_reshown(actor=request.user, visit=visit)
     return render(
         request,
         "medication/visit_doses.html",
-        {"visit": doses.visit, "visit_doses": doses, "sign_form": form, "back": "doses"},
+        {
+            "visit": doses.visit,
+            "visit_doses": doses,
+            "sign_form": form,
+            "sign_key": sign_key,
+            # a refused dose that is not on the page (not due): its messages go on top
+            "sign_unmatched": form is not None
+            and sign_key not in {d.key for d in doses.doses}
+            and sign_key not in {f"{m.public_id}@" for m in doses.as_needed},
+            "back": "doses",
+        },
     )
 
 
