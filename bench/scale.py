@@ -16,6 +16,7 @@ run twice on the same one.
 
 import calendar
 import datetime as dt
+import json
 import random
 import time
 from collections.abc import Callable
@@ -108,6 +109,26 @@ DISCHARGE_REASONS = [
 ]
 SHIFT_SLOTS = [("early", 7, 8), ("early", 7, 8), ("early", 7, 8), ("late", 15, 8), ("late", 15, 8)]
 NIGHT = ("night", 23, 8)
+# medication (issue 17): (name, ATC, strength, form, dose, unit, route, high risk, times).
+MEDICINES = [
+    ("Metformine", "A10BA02", "500 mg", "tablet", 1, "tablet", "oral", False, ["08:00", "18:00"]),
+    ("Paracetamol", "N02BE01", "500 mg", "tablet", 2, "tablet", "oral", False, ["08:00", "12:30"]),
+    ("Insuline aspart", "A10AB05", "100 E/ml", "injection", 8, "E", "subcutaneous", True,
+     ["08:00", "18:00"]),
+    ("Acenocoumarol", "B01AA07", "1 mg", "tablet", 1, "tablet", "oral", True, ["18:00"]),
+    ("Furosemide", "C03CA01", "40 mg", "tablet", 1, "tablet", "oral", False, ["08:00"]),
+    ("Omeprazol", "A02BC01", "20 mg", "capsule", 1, "capsule", "oral", False, ["08:00"]),
+    ("Oxycodon", "N02AA05", "5 mg", "tablet", 1, "tablet", "oral", True, ["08:00", "20:00"]),
+    ("Latanoprost", "S01EE01", "50 microg/ml", "drops", 1, "drop", "eye", False, ["21:00"]),
+]  # fmt: skip
+MEDICATION_FIELDS = [
+    "id", "client", "name", "code", "strength", "form", "dose_amount", "dose_unit", "route",
+    "times_of_day", "starts_on", "high_risk", "created_by",
+]  # fmt: skip
+SIGNOFF_FIELDS = [
+    "id", "medication", "due_at", "outcome", "high_risk", "signed_by", "second_signer", "visit",
+]  # fmt: skip
+DOSE_MARGIN = dt.timedelta(minutes=60)  # settings.MEDICATION_DOSE_MARGIN_MINUTES' default
 # Visit columns the generator fills when the model has them (others get their defaults).
 VISIT_FIELDS = [
     "id", "client", "team", "nurse", "starts_at", "ends_at", "planned_minutes", "status",
@@ -209,6 +230,10 @@ class ScaleGenerator:
         self.CareService = _model("scheduling.CareService")
         self.Visit = _model("scheduling.Visit")
         self.VisitService = _model("scheduling.VisitService")
+        self.Medication = _model("medication.Medication")
+        self.DoseSignoff = _model("medication.DoseSignoff")
+        # Medication draws from its own stream, so everything else stays as it was.
+        self.med_rng = random.Random(plan.seed + 2)
 
     def say(self, message: str) -> None:
         self.out.write(message + "\n")
@@ -434,6 +459,8 @@ class ScaleGenerator:
             self.Shift: n * 6 * len(self.plan.days),
             self.Visit: visits,
             self.VisitService: visits,
+            self.Medication: active * 3,
+            self.DoseSignoff: visits * 3,
         }
         return {model: size for model, size in blocks.items() if model is not None}
 
@@ -753,6 +780,9 @@ class ScaleGenerator:
         done = "done" if "done" in statuses else "completed"
         today = self.plan.today
         billable = [pk for pk, _ in self.services] or [None]
+        meds = self._medications(team_nurses, team_clients) if visit_ok else {}
+        signoffs: list[tuple] = []
+        signed: set[tuple[int, dt.datetime]] = set()
         for team, nurses in team_nurses.items():
             clients = team_clients.get(team, [])
             for index, day in enumerate(self.plan.days):
@@ -804,6 +834,11 @@ class ScaleGenerator:
                             )
                             if self.VisitService is not None and service is not None:
                                 services.append((take(self.VisitService), visit, service, logged))
+                            for med, times, high_risk in meds.get(client, []):
+                                self._sign_doses(
+                                    signoffs, signed, (visit, nurse, starts, ends, nurses),
+                                    (med, times, high_risk),
+                                )  # fmt: skip
                         visits.append(tuple(row.get(name) for name in visit_fields))
         self.writer.copy(
             self.Shift, ["id", "nurse", "team", "starts_at", "ends_at", "kind"], shifts
@@ -812,6 +847,61 @@ class ScaleGenerator:
             self.writer.copy(self.Visit, visit_fields, visits)
             if services:
                 self.writer.copy(self.VisitService, ["id", "visit", "service", "minutes"], services)
+            if signoffs:
+                self.writer.copy(self.DoseSignoff, SIGNOFF_FIELDS, signoffs)
+
+    def _medications(
+        self, team_nurses: dict[int, list[int]], team_clients: dict[int, list[tuple[int, int]]]
+    ) -> dict[int, list[tuple[int, list[dt.time], bool]]]:
+        """One to three medicines per active client (a few high-risk), written now; returns
+        each client's (medication id, times, high risk) for the visits' sign-offs."""
+        if self.Medication is None or self.DoseSignoff is None:
+            return {}
+        rng, out, rows = self.med_rng, {}, []
+        for team, clients in team_clients.items():
+            for client, _frequency in clients:
+                mine = []
+                for name, code, strength, form, dose, unit, route, risky, times in rng.sample(
+                    MEDICINES, rng.randint(1, 3)
+                ):
+                    med = self.ids.take(self.Medication)
+                    nurse = rng.choice(team_nurses[team])
+                    started = self.plan.month_start - dt.timedelta(days=rng.randint(1, 400))
+                    rows.append(
+                        (med, client, name, code, strength, form, Decimal(dose), unit, route,
+                         json.dumps(times), started, risky, nurse)
+                    )  # fmt: skip
+                    mine.append((med, [dt.time.fromisoformat(t) for t in times], risky))
+                out[client] = mine
+        self.writer.copy(self.Medication, MEDICATION_FIELDS, rows)
+        return out
+
+    def _sign_doses(
+        self,
+        signoffs: list[tuple],
+        signed: set[tuple[int, dt.datetime]],
+        visit: tuple[int, int, dt.datetime, dt.datetime, list[int]],
+        medication: tuple[int, list[dt.time], bool],
+    ) -> None:
+        """Sign the doses a done visit covers (its window +- the margin), each dose once: most
+        given, a few refused; a high-risk dose given has a second nurse of the team."""
+        visit_id, nurse, starts, ends, nurses = visit
+        med, times, high_risk = medication
+        for t in times:
+            due = dt.datetime.combine(starts.date(), t, tzinfo=TZ)
+            if not (starts - DOSE_MARGIN <= due < ends + DOSE_MARGIN) or (med, due) in signed:
+                continue
+            signed.add((med, due))
+            outcome = "given" if self.med_rng.random() < 0.95 else "refused"
+            second = None
+            if high_risk and outcome == "given":
+                second = next((n for n in nurses if n != nurse), None)
+                if second is None:
+                    outcome = "refused"
+            signoffs.append(
+                (self.ids.take(self.DoseSignoff), med, due, outcome, high_risk, nurse, second,
+                 visit_id)
+            )  # fmt: skip
 
 
 def finish_sequences() -> None:
