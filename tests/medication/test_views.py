@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from buurtzorg.audit.models import AccessEvent
 from scheduling.medication.models import DoseSignoff, Medication
-from tests.medication.conftest import PASSWORD, MedWorld, at
+from tests.medication.conftest import DAY, PASSWORD, MedWorld, at
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,26 @@ def test_a_coach_reads_the_list_but_cannot_add(client, med: MedWorld) -> None:
         == 404
     )
     assert client.get(reverse("medication:history", args=[med.tablet.public_id])).status_code == 200
+
+
+def test_my_day_with_medication_costs_two_queries_more_whatever_the_round(
+    client, med: MedWorld, django_assert_max_num_queries
+) -> None:
+    from tests.factories import MedicationFactory, VisitFactory
+
+    # given her round without any medication
+    Medication.objects.all().delete()
+    client.force_login(med.nurse)
+    url = reverse("scheduling:my-day") + "?day=2026-06-02"
+    client.get(url)
+    with django_assert_max_num_queries(40) as bare:
+        client.get(url)
+    # when her clients get medication and the round grows
+    for hour in (9, 10, 11, 12):
+        other = VisitFactory(client__team=med.team, nurse=med.nurse, day=DAY, at=dt.time(hour))
+        MedicationFactory(client=other.client, times_of_day=[f"{hour:02d}:00", "20:00"])
+    MedicationFactory(client=med.client_record)
+    # then My day reads at most two queries more (medication with signed times, visits)
+    with django_assert_max_num_queries(len(bare.captured_queries) + 2):
+        response = client.get(url)
+    assert "Overdue medication" in response.content.decode()
