@@ -20,7 +20,8 @@ from clients.models import Client
 from scheduling.medication.models import DoseSignoff, Medication, Outcome
 from scheduling.medication.schedule import DueDose
 from scheduling.medication.selectors import visit_due_doses
-from scheduling.models import Visit
+from scheduling.models import Visit, VisitStatus
+from scheduling.selectors import day_bounds
 from teams.models import Membership, User
 
 CLIENT_NOT_ACTIVE = _("This client is discharged: the medication list is closed.")
@@ -33,6 +34,7 @@ SECOND_SIGNER_REQUIRED = _("A high-risk dose needs a second nurse's sign-off.")
 SECOND_SIGNER_INVALID = _("The second nurse must be another nurse of your team.")
 MAX_PER_DAY_REACHED = _("The maximum of %(max)s a day has been given already.")
 WRONG_CLIENT = _("This medication is not this client's.")
+VISIT_CANCELLED = _("This visit is cancelled: no doses are signed at it.")
 
 MEDICATION_FIELDS = (
     "name",
@@ -159,20 +161,23 @@ def _sign(
     second_signer: User | None,
 ) -> DoseSignoff:
     """One sign-off, under the medication's row lock (taken by the caller)."""
+    if visit.status == VisitStatus.CANCELLED:
+        raise ValidationError({"due_at": VISIT_CANCELLED}, code="cancelled")
     if medication.client_id != visit.client_id:
         raise ValidationError({"medication": WRONG_CLIENT}, code="wrong_client")
     if outcome == Outcome.NOT_GIVEN and not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED}, code="reason")
     if medication.as_needed:
         due_at = (due_at or timezone.now()).replace(second=0, microsecond=0)
-        day = timezone.localtime(due_at).date()
-        given = sum(
-            1
-            for s in DoseSignoff.objects.filter(
-                medication=medication, outcome__in=[Outcome.GIVEN, Outcome.SELF_ADMINISTERED]
-            )
-            if timezone.localtime(s.due_at).date() == day
+        start, end = day_bounds(timezone.localtime(due_at).date())
+        taken = DoseSignoff.objects.filter(
+            medication=medication,
+            due_at__gte=start,
+            due_at__lt=end,
+            outcome__in=[Outcome.GIVEN, Outcome.SELF_ADMINISTERED],
         )
+        # a corrected row does not count: its correction says what happened
+        given = taken.exclude(corrections__isnull=False).count()
         if outcome in (Outcome.GIVEN, Outcome.SELF_ADMINISTERED) and given >= (
             medication.max_per_day or 0
         ):

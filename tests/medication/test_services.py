@@ -253,3 +253,19 @@ def test_my_day_shows_due_and_overdue_doses_in_constant_queries(
     assert len(visits[0].due_doses) == 2
     assert [d.medication for d in visits[0].overdue_doses] == [med.insulin, med.tablet]
     assert all(len(v.due_doses) == 1 for v in visits[1:])
+
+
+def test_no_dose_is_signed_at_a_cancelled_visit(med: MedWorld) -> None:
+    type(med.visit).objects.filter(pk=med.visit.pk).update(status="cancelled")
+    med.visit.refresh_from_db()
+    with pytest.raises(ValidationError, match="visit is cancelled"):
+        services.dose_sign(
+            visit=med.visit, medication=med.tablet, due_at=at(8), outcome="given", actor=med.nurse
+        )
+
+
+def test_the_evening_check_runs_per_team_as_a_task(med: MedWorld, settings) -> None:
+    from scheduling.medication.tasks import overdue_doses_notify_all_task
+
+    settings.TEAM_NOTICE_HOOKS = []  # logged instead of posted
+    assert overdue_doses_notify_all_task.apply().get() >= 1
