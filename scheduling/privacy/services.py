@@ -28,8 +28,8 @@ from clients.models import (
     OutcomeRating,
 )
 from scheduling.history.services import history_erase_client
-from teams.names import Sex
 from scheduling.medication.services import client_medication_erase
+from teams.names import Sex
 
 BILLING_RETENTION_YEARS = 7
 
