@@ -33,6 +33,8 @@ APP_PAGES = {
     "buurtzorg.audit": "audit/",
     "scheduling.privacy": "privacy/",
     "scheduling.medication": "medication/",
+    # Reports and handover: /handover/, and the timeline under /clients/<id>/reports/.
+    "scheduling.carenotes": "",
 }
 
 

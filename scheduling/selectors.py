@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any, cast
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import (
     CharField,
     DateTimeField,
@@ -25,6 +26,7 @@ from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from clients.models import ClientProblem, Intervention, ProblemStatus
 from scheduling.models import (
@@ -253,7 +255,7 @@ def visit_get_own(*, user: User, public_id: UUID) -> Visit:
 def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
     """Today's round in order, with everything the page shows, in a fixed number of queries."""
     start, end = day_bounds(day)
-    return list(
+    visits = (
         Visit.objects.filter(
             nurse=nurse, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
         )
@@ -277,6 +279,10 @@ def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
         )
         .order_by("starts_at")
     )
+    # Apps above scheduling add to the cards (settings.MY_DAY_VISIT_ANNOTATIONS), in this query.
+    for path in settings.MY_DAY_VISIT_ANNOTATIONS:
+        visits = import_string(path)(visits=visits, nurse=nurse)
+    return list(visits)
 
 
 def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "scheduling",
     "scheduling.billing",
     "scheduling.medication",
+    "scheduling.carenotes",
     "omaha.reports",
     "coaching",
     # Change history by database triggers (see scheduling/history/models.py).
@@ -383,6 +384,19 @@ CELERY_BEAT_SCHEDULE["medication-overdue-notice"] = {
     "task": "scheduling.medication.tasks.overdue_doses_notify_all_task",
     "schedule": crontab(hour=21, minute=30),
 }
+# Called as f(visits=queryset, nurse=) by scheduling.selectors.my_day_visits: each returns the
+# queryset with more annotations for the cards (in the same query), so apps above scheduling
+# add to My day without scheduling importing them. Carenotes adds `new_reports`.
+MY_DAY_VISIT_ANNOTATIONS = ["scheduling.carenotes.selectors.my_day_annotate_new_reports"]
+# The handover page's sources (scheduling.carenotes.handover): f(team=, since=, user=) returning
+# items (kind, client, when, text, url[, key]) about the team's clients. Add yours to the list.
+HANDOVER_SOURCES = [
+    "scheduling.carenotes.handover.reports_for_handover",
+    "scheduling.carenotes.handover.care_plan_changes",
+    "scheduling.carenotes.handover.problem_changes",
+    "scheduling.carenotes.handover.visits_missed_or_cancelled",
+    "scheduling.medication.handover.overdue_doses",
+]
 
 # coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
 # rows every 10 minutes (the pages are at most that stale); the last six weeks every night.

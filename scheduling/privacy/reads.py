@@ -17,6 +17,7 @@ from buurtzorg.audit.services import access_log_write
 from clients.intake.models import IntakeRequest
 from clients.models import Client
 from clients.selectors import client_get_clinical
+from scheduling.carenotes.models import CareReport
 from scheduling.history.selectors import client_history
 from teams.models import User
 
@@ -55,6 +56,10 @@ def client_data(*, client: Client) -> dict[str, Any]:
         ]
         if hasattr(client, "medications")
         else [],
+        # Reports (rapportage), corrected entries included, oldest first.
+        "care_reports": [
+            _row(r) for r in CareReport.objects.filter(client=client).order_by("written_at", "pk")
+        ],
         "invoice_lines": [_row(line) for line in client.invoice_lines.all()]
         if hasattr(client, "invoice_lines")
         else [],

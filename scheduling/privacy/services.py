@@ -27,6 +27,7 @@ from clients.models import (
     Intervention,
     OutcomeRating,
 )
+from scheduling.carenotes.models import CareReport
 from scheduling.history.services import history_erase_client
 from scheduling.medication.services import client_medication_erase
 from teams.names import Sex
@@ -97,6 +98,8 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
         # Billed visits are read-only by law and by trigger: billing keeps them as they are.
         client.visits.filter(billed_at__isnull=True).update(notes="", log_note="")
     client_medication_erase(client=client, erased=ERASED_NAME)  # free text; sign-offs stay
+    # Reports are free text about the person: they go (no aggregate figure counts them).
+    CareReport.objects.filter(client=client).delete()
     if hasattr(client, "invoice_lines"):
         fiscal_cutoff = _years_before(today, BILLING_RETENTION_YEARS)
         client.invoice_lines.filter(period__lt=fiscal_cutoff).update(

@@ -432,6 +432,47 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.client_a.public_id},
         audited=True,
     ),
+    # Reports and handover (issue 16): the timeline is read like the rest of the clinical
+    # record (the team's nurses and coaches); only nurses write; the handover is a nurse's page
+    # about her own team (team B's nurse sees B's, without A's data).
+    "carenotes:timeline": Row(
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.care_report_a.client.public_id},
+        audited=True,
+    ),
+    "carenotes:report-create": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
+    ),
+    "carenotes:report-edit": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {
+            "public_id": w.client_a.public_id,
+            "report_id": w.care_report_a.public_id,
+        },
+        audited=True,
+    ),
+    "carenotes:handover": Row("302 200 200 404 404 404 404", audited=True),
+    "carenotes:handover-read": Row(
+        "302 302 302 404 404 404 404", method="post", data={"key": "report:matrix"}
+    ),
+    "api-client-reports": Row(
+        "403 200 404 200 404 403 403",
+        kwargs=lambda w: {"id": w.care_report_a.client.public_id},
+        audited=True,
+    ),
+    "api-client-report": Row(
+        "403 200|201 404 403 403 403 403",
+        kwargs=lambda w: {"id": w.client_a.public_id, "report_id": w.care_report_a.public_id},
+        method="post",
+        data={"text": "Changed by the matrix"},
+        audited=True,
+    ),
+    "api-handover": Row("403 200 200 403 403 403 403", audited=True),
+    "api-handover-read": Row(
+        "403 204 204 403 403 403 403", method="post", data={"key": "report:matrix"}
+    ),
     "audit:otp-setup": Row("302 200 200 200 200 200 200"),
     "audit:otp-verify": Row("302 200 200 200 200 200 200"),
     # Everyone signed in changes her own password (the POST needs the old one).

@@ -232,6 +232,19 @@ class World:
             visit=self.visit_a,
         )
 
+    @cached_property
+    def care_report_a(self):  # noqa: ANN201
+        from scheduling.carenotes.models import CareReport
+
+        return CareReport.objects.create(
+            client=self.client_a,
+            client_problem=self.client_problem_a,
+            author=self.nurse_a,
+            written_at=dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC),
+            text="Matrix report text Xylophone-A",
+            for_handover=True,
+        )
+
     def markers(self) -> list[str]:
         """Strings that only team-A objects made so far carry: B's users must never see them."""
         found = []
@@ -246,6 +259,7 @@ class World:
             "attachment_a",
             "medication_a",
             "signoff_a",
+            "care_report_a",
         ):
             if name in self.__dict__:
                 obj = self.__dict__[name]
