@@ -164,6 +164,15 @@ def report_form_open(
     return form
 
 
+@transaction.atomic
+def report_form_reshown(*, actor: User, form: ReportForm) -> ReportForm:
+    """A report's form shown again after its write service refused the save (which logged
+    nothing): one VIEW row, as when it was first shown. `form` is the POST's gated form."""
+    detail = f"report {form.report.public_id}" if form.report else "new report"
+    _log(actor, Action.VIEW, form.client, "care-report-form", detail)
+    return form
+
+
 def report_form_get(
     *,
     actor: User,

@@ -126,7 +126,7 @@ def report_create_page(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
                 return _back(request, reverse("scheduling:visit-log", args=[gate.visit.public_id]))
             return _back(request, reverse("carenotes:timeline", args=[gate.client.public_id]))
     if request.method == "POST":
-        reads.report_form_open(actor=request.user, public_id=public_id, visit_id=visit_id)
+        reads.report_form_reshown(actor=request.user, form=gate)
     return render(
         request,
         "carenotes/report_form.html",
@@ -165,7 +165,7 @@ def report_edit_page(
             messages.success(request, _("Report saved."))
             return _back(request, reverse("carenotes:timeline", args=[gate.client.public_id]))
     if request.method == "POST":
-        reads.report_form_open(actor=request.user, public_id=public_id, report_id=report_id)
+        reads.report_form_reshown(actor=request.user, form=gate)
     in_place = timezone.now() - report.created_at <= services.EDIT_WINDOW
     return render(
         request,
