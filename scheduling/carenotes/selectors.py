@@ -22,7 +22,9 @@ def report_list_for_client(*, client: Client) -> QuerySet[CareReport]:
     """A client's reports, newest first, with what the timeline shows of each (one query)."""
     return (
         CareReport.objects.filter(client=client)
-        .select_related("author", "client_problem__problem", "replaced_by", "replaces", "visit")
+        .select_related(
+            "client", "author", "client_problem__problem", "replaced_by", "replaces", "visit"
+        )
         .order_by("-written_at", "-public_id")
     )
 
