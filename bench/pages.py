@@ -346,7 +346,38 @@ PAGES = [
         lambda c: c.back_office,
         note="back office",
     ),
+    PageSpec(
+        "client reports timeline",
+        lambda c: _timeline_url(c.team_big, most=True),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        small_url=lambda c: _timeline_url(c.team_small, most=False),
+        note="nurse, the long-stay client's 2 years of reports vs a client with a few",
+    ),
+    PageSpec(
+        "handover",
+        lambda c: reverse("carenotes:handover") + "?since=24h",
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        note="nurse, her team's last 24 hours",
+    ),
 ]
+
+
+def _timeline_url(team: Team, *, most: bool) -> str:
+    """The timeline of the team's client with the most (or fewest, but some) reports."""
+    reports = model("carenotes.CareReport")
+    sizes = (
+        reports.objects.filter(client__team=team)
+        .values("client")
+        .annotate(n=Count("id"))
+        .order_by("-n" if most else "n", "client")
+    )
+    first = sizes.first()
+    if first is None:
+        raise NotAvailable("no reports")
+    client = model("clients.Client").objects.get(pk=first["client"])
+    return reverse("carenotes:timeline", args=[client.public_id])
 
 
 def _forget_dashboard_figures(coach: User) -> None:

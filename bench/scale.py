@@ -130,6 +130,19 @@ SIGNOFF_FIELDS = [
 ]  # fmt: skip
 DOSE_MARGIN = dt.timedelta(minutes=60)  # settings.MEDICATION_DOSE_MARGIN_MINUTES' default
 # Visit columns the generator fills when the model has them (others get their defaults).
+# Reports per done visit, and the days of history of each team's long-stay client.
+REPORTS_PER_VISIT = [1, 1, 2, 3]
+REPORT_HISTORY_DAYS = 730
+REPORT_TEXT = [
+    "Wond schoon, verband verwisseld. Geen tekenen van infectie.",
+    "Cliënt sliep slecht, pijn 5/10; paracetamol gegeven volgens afspraak.",
+    "Mobiliteit gaat vooruit, liep met rollator naar de keuken.",
+    "Dochter aanwezig; besproken hoe de medicatie klaargezet wordt.",
+    "Huid rond stoma rood; nieuw plakmateriaal geprobeerd.",
+    "Bloedsuiker 11,2 voor het ontbijt; huisarts gebeld, wacht op terugbel.",
+    "Rustige dag. Eetlust goed, voldoende gedronken.",
+    "Cliënt verward in de avond; familie gevraagd vaker te bellen.",
+]
 VISIT_FIELDS = [
     "id", "client", "team", "nurse", "starts_at", "ends_at", "planned_minutes", "status",
     "service", "started_at", "ended_at", "logged_minutes", "logged_at", "logged_by",
@@ -234,6 +247,9 @@ class ScaleGenerator:
         self.DoseSignoff = _model("medication.DoseSignoff")
         # Medication draws from its own stream, so everything else stays as it was.
         self.med_rng = random.Random(plan.seed + 2)
+        # Reports (carenotes): their own random stream, so adding them changes no other data.
+        self.CareReport = _model("carenotes.CareReport")
+        self.report_rng = random.Random(plan.seed + 3)
 
     def say(self, message: str) -> None:
         self.out.write(message + "\n")
@@ -389,6 +405,7 @@ class ScaleGenerator:
         "clients.Intervention",
         "clients.ClientProblemSign",
         "clients.ClientProblem",
+        "carenotes.CareReport",
     )
 
     def _drop_secondary_indexes(self) -> list[str]:
@@ -461,6 +478,7 @@ class ScaleGenerator:
             self.VisitService: visits,
             self.Medication: active * 3,
             self.DoseSignoff: visits * 3,
+            self.CareReport: visits * REPORTS_PER_VISIT[-1] + n * REPORT_HISTORY_DAYS * 2,
         }
         return {model: size for model, size in blocks.items() if model is not None}
 
@@ -767,6 +785,7 @@ class ScaleGenerator:
         shifts: list[tuple] = []
         visits: list[tuple] = []
         services: list[tuple] = []
+        done_visits: list[tuple[int, int, int, dt.datetime]] = []
         visit_ok = _has(self.Visit, "client", "team", "nurse", "starts_at", "planned_minutes")
         if self.Visit is not None and not visit_ok:
             self.skipped.append("scheduling.Visit (fields differ from the contract)")
@@ -839,10 +858,13 @@ class ScaleGenerator:
                                     signoffs, signed, (visit, nurse, starts, ends, nurses),
                                     (med, times, high_risk),
                                 )  # fmt: skip
+                            done_visits.append((visit, client, nurse, row["ended_at"]))
                         visits.append(tuple(row.get(name) for name in visit_fields))
         self.writer.copy(
             self.Shift, ["id", "nurse", "team", "starts_at", "ends_at", "kind"], shifts
         )
+        if self.CareReport is not None:
+            self._reports(done_visits, team_nurses, team_clients)
         if visit_ok and visits:
             self.writer.copy(self.Visit, visit_fields, visits)
             if services:
@@ -902,6 +924,53 @@ class ScaleGenerator:
                 (self.ids.take(self.DoseSignoff), med, due, outcome, high_risk, nurse, second,
                  visit_id)
             )  # fmt: skip
+
+    def _reports(
+        self,
+        done_visits: list[tuple[int, int, int, dt.datetime]],
+        team_nurses: dict[int, list[int]],
+        team_clients: dict[int, list[tuple[int, int]]],
+    ) -> None:
+        """Reports (rapportage): a few per visit-day per client (1-3 per done visit, about one
+        in ten marked for handover), general notes; and per team one long-stay client with
+        two years of reports (two a day), the record the bench's timeline page reads."""
+        rng, take = self.report_rng, self.ids.take
+        fields = ["id", "client", "visit", "author", "written_at", "text", "for_handover"]
+        rows: list[tuple] = []
+        for visit, client, nurse, ended in done_visits:
+            for k in range(rng.choice(REPORTS_PER_VISIT)):
+                rows.append(
+                    (
+                        take(self.CareReport),
+                        client,
+                        visit,
+                        nurse,
+                        ended + dt.timedelta(minutes=k),
+                        rng.choice(REPORT_TEXT),
+                        rng.random() < 0.1,
+                    )
+                )
+        start = dt.datetime.combine(self.plan.month_start, dt.time(9), tzinfo=TZ)
+        for team, nurses in team_nurses.items():
+            clients = team_clients.get(team)
+            if not clients:
+                continue
+            long_stay = clients[0][0]
+            for day in range(1, REPORT_HISTORY_DAYS + 1):
+                for hour in (0, 9):
+                    rows.append(
+                        (
+                            take(self.CareReport),
+                            long_stay,
+                            None,
+                            rng.choice(nurses),
+                            start - dt.timedelta(days=day) + dt.timedelta(hours=hour),
+                            rng.choice(REPORT_TEXT),
+                            rng.random() < 0.1,
+                        )
+                    )
+        if rows:
+            self.writer.copy(self.CareReport, fields, rows)
 
 
 def finish_sequences() -> None:

@@ -123,3 +123,27 @@ def test_fills_coachings_team_summary_so_the_bench_reads_what_production_reads()
     assert all(row.state_at is not None for row in today)
     october = TeamDay.objects.filter(day__month=10).values_list("delivered_minutes", flat=True)
     assert sum(october) > 0
+
+
+def test_reports_a_few_per_visit_day_and_two_years_for_a_long_stay_client() -> None:
+    # when
+    counts = _run()
+
+    # then every done visit has 1-3 reports, written when it ended, and each team has one
+    # client with two years of reports (two a day)
+    report_model = apps.get_model("carenotes.CareReport")
+    visit_model = apps.get_model("scheduling.Visit")
+    done = visit_model.objects.filter(status="done").count()
+    at_visits = report_model.objects.filter(visit__isnull=False)
+    assert done <= at_visits.count() <= 3 * done
+    per_visit = at_visits.values("visit").annotate(n=Count("id")).values_list("n", flat=True)
+    assert set(per_visit) <= {1, 2, 3}
+    long_stay = (
+        report_model.objects.filter(visit__isnull=True)
+        .values("client")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    assert sorted(long_stay) == [2 * 730, 2 * 730]
+    assert counts["carenotes.CareReport"] == report_model.objects.count()
+    assert report_model.objects.filter(for_handover=True).exists()
