@@ -27,7 +27,7 @@ from scheduling.carenotes.models import CareReport
 from scheduling.models import Visit, VisitStatus
 from teams.models import Team, User
 
-SOURCE_LIMIT = 200
+SOURCE_LIMIT = 100
 
 KIND_LABELS = {
     "report": _("Report"),

@@ -26,15 +26,15 @@ from clients.models import Client, ClientProblem
 from clients.reads import access_detail
 from clients.selectors import client_get_clinical
 from scheduling.carenotes.handover import HandoverItem, as_item
-from scheduling.carenotes.models import CareReport, HandoverRead
+from scheduling.carenotes.models import CareReport
 from scheduling.carenotes.selectors import (
+    handover_team,
     report_filter,
     report_get_for_client,
     report_list_for_client,
-    shift_start_today,
 )
 from scheduling.models import Visit
-from scheduling.selectors import rota_team_get_visible, visit_get_own
+from scheduling.selectors import visit_get_own
 from teams.models import Role, Team, User
 
 PAGE_SIZE = 30
@@ -114,6 +114,8 @@ def client_timeline_read(
     rows = list(reports[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
+    for row in rows:
+        row.client = client  # (not joined: see report_list_for_client)
     problems: list[ClientProblem] = []
     authors: list[dict[str, Any]] = []
     if with_choices:
@@ -198,6 +200,9 @@ def report_form_get(
 
 
 SINCE_CHOICES = ("shift", "8h", "24h", "72h")
+# The page shows the newest this many items (and says how many more there are): a
+# night nurse reads a page, not a dump, and it keeps the page's cost bounded.
+HANDOVER_MAX_ITEMS = 100
 
 
 @dataclass(frozen=True)
@@ -208,20 +213,26 @@ class Handover:
     shift_found: bool
     items: list[HandoverItem]
     read_keys: set[str]
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.items))
 
     @property
     def unread_count(self) -> int:
         return sum(1 for item in self.items if item.key not in self.read_keys)
 
 
-def handover_since(*, actor: User, choice: str, now: dt.datetime) -> tuple[dt.datetime, bool]:
+def handover_since(
+    *, choice: str, now: dt.datetime, shift_start: dt.datetime | None
+) -> tuple[dt.datetime, bool]:
     """When the handover starts: her shift's start (else 24 hours ago), or the chosen span."""
     if choice in ("8h", "24h", "72h"):
         return now - dt.timedelta(hours=int(choice[:-1])), False
-    start = shift_start_today(nurse=actor, now=now)
-    if start is None:
+    if shift_start is None:
         return now - dt.timedelta(hours=24), False
-    return start, True
+    return shift_start, True
 
 
 def handover_sources() -> list[Callable[..., Any]]:
@@ -237,10 +248,10 @@ def handover_read(*, actor: User, since: str = "shift", now: dt.datetime | None 
     """
     if actor.role != Role.NURSE:
         raise Http404
-    team = rota_team_get_visible(user=actor)
     now = now or timezone.now()
+    team, shift_start, read = handover_team(nurse=actor, now=now)
     choice = since if since in SINCE_CHOICES else "shift"
-    start, shift_found = handover_since(actor=actor, choice=choice, now=now)
+    start, shift_found = handover_since(choice=choice, now=now, shift_start=shift_start)
     items: list[HandoverItem] = []
     for source in handover_sources():
         for raw in source(team=team, since=start, user=actor):
@@ -248,19 +259,15 @@ def handover_read(*, actor: User, since: str = "shift", now: dt.datetime | None 
             if item.client is not None and item.client.team_id == team.pk:
                 items.append(item)
     items.sort(key=lambda item: item.when, reverse=True)
-    keys = [item.key for item in items]
-    # One query also when there are no items, so the page's query count is the same for a
-    # quiet and a busy team.
-    read = set(
-        HandoverRead.objects.filter(nurse=actor, item_key__in=keys).values_list(
-            "item_key", flat=True
-        )
-    )
+    total = len(items)
+    items = items[:HANDOVER_MAX_ITEMS]
     access_log_write(
         actor=actor,
         action=Action.LIST,
         part="handover",
-        detail=access_detail(f"{team.name} since {start.isoformat()}: {len(items)} items"),
+        detail=access_detail(
+            f"{team.name} since {start.isoformat()}: {len(items)} of {total} items"
+        ),
     )
     return Handover(
         team=team,
@@ -268,5 +275,6 @@ def handover_read(*, actor: User, since: str = "shift", now: dt.datetime | None 
         since_choice=choice,
         shift_found=shift_found,
         items=items,
-        read_keys=read,
+        read_keys=read & {item.key for item in items},
+        total=total,
     )

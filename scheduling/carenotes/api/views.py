@@ -110,7 +110,9 @@ class ClientReportApi(APIView):
     permission_classes = [NURSES]
 
     @extend_schema(
-        request=CareReportEditInput, responses={200: CareReportOutput, 201: CareReportOutput}
+        operation_id="clients_reports_revise",
+        request=CareReportEditInput,
+        responses={200: CareReportOutput, 201: CareReportOutput},
     )
     def post(self, request: Request, id: UUID, report_id: UUID) -> Response:  # noqa: A002
         gate = reads.report_form_get(actor=_caller(request), public_id=id)
