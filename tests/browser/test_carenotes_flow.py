@@ -35,10 +35,8 @@ def test_report_and_rating_at_the_visit_then_the_handover_on_a_phone(
     )
     log_in(phone_page, nurse.username)
     phone_page.goto(reverse("scheduling:visit-log", args=[visit.public_id]))
-    # The keyboard walk of page_check expects every control on the Tab path; a radio group
-    # is one Tab stop (arrow keys choose within it, as in every browser) and S/O/A/P sits in
-    # a closed <details>. So this page's keyboard use is checked here instead.
-    page_check(phone_page, "nurse-visit-reports-phone", keyboard=False)
+    # page_check's keyboard walk counts a radio group as one Tab stop; arrows choose in it.
+    page_check(phone_page, "nurse-visit-reports-phone")
     phone_page.locator(f"#text-{pain.public_id}").focus()
     phone_page.keyboard.press("Tab")
     phone_page.keyboard.press("Tab")
