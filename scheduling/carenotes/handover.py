@@ -34,6 +34,7 @@ KIND_LABELS = {
     "care-plan": _("Care plan"),
     "problem": _("Problem"),
     "visit": _("Visit"),
+    "medication-overdue": _("Medication"),
 }
 
 

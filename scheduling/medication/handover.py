@@ -20,9 +20,10 @@ from teams.models import Team, User
 class HandoverItem:
     kind: str
     client: Client
-    at: dt.datetime
+    when: dt.datetime
     text: str
     url: str
+    key: str  # the nurse's read mark: one per dose (medication and due time)
     high_risk: bool
 
 
@@ -34,13 +35,14 @@ def overdue_doses(*, team: Team, since: dt.datetime, user: User) -> list[Handove
         HandoverItem(
             kind="medication-overdue",
             client=d.medication.client,
-            at=d.due_at,
+            when=d.due_at,
             text=_("%(medicine)s due at %(time)s not signed off")
             % {
                 "medicine": d.medication,
                 "time": timezone.localtime(d.due_at).strftime("%H:%M"),
             },
             url=reverse("medication:history", args=[d.medication.public_id]),
+            key=f"medication-overdue:{d.medication.public_id}:{d.due_at.isoformat()}",
             high_risk=d.medication.high_risk,
         )
         for d in doses

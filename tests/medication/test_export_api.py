@@ -76,10 +76,11 @@ def test_erasure_removes_the_free_text_and_keeps_the_sign_offs(med: MedWorld) ->
 
 def test_the_handover_lists_overdue_doses(med: MedWorld) -> None:
     items = overdue_doses(team=med.team, since=at(0), user=med.nurse)
-    assert {(i.kind, i.client, i.at) for i in items} == {
+    assert {(i.kind, i.client, i.when) for i in items} == {
         ("medication-overdue", med.client_record, at(8))
     }
     assert {i.high_risk for i in items} == {True, False}
+    assert len({i.key for i in items}) == 2  # each dose has its own read mark
 
 
 def test_the_evening_notice_posts_the_days_missed_doses(med: MedWorld, settings) -> None:
