@@ -62,10 +62,45 @@ class DeclarationLine:
     amount: Decimal
     kind: str = LineKind.DEBIT
     visit_count: int = 0
+    # REFERENTIENUMMER of this service record, and for a credit the reference of the debit
+    # record it reverses (see `line_reference`).
+    reference: str = ""
+    reverses: str = ""
+
+    @property
+    def last_day(self) -> dt.date:
+        """Last day of the month of care (the service record's end date)."""
+        return (self.period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+            days=1
+        )
 
     @property
     def hours(self) -> Decimal:
         return (Decimal(self.units * UNIT_MINUTES) / Decimal(60)).quantize(CENT)
+
+
+def line_reference(invoice_number: str, line_number: int) -> str:
+    """The reference number of a service record: invoice number + line number (20 characters
+    at most). Unique per insurer, stable across re-exports, and enough to find the line again
+    when the insurer's return message cites it."""
+    return f"{invoice_number}{line_number:08d}"
+
+
+@dataclass(frozen=True, slots=True)
+class InsuredPerson:
+    """What the insured record (02) says about a client: name split, sex, home address.
+
+    Never anything clinical. `sex` is the Vektis COD046 code ("0" unknown, "1" male,
+    "2" female, "9" not specified).
+    """
+
+    last_name: str  # achternaam without the prefix
+    name_prefix: str = ""  # tussenvoegsel
+    initials: str = ""  # voorletters, without dots in the file
+    sex: str = "0"
+    postcode: str = ""
+    house_number: int = 0
+    house_addition: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +130,9 @@ class InsurerInvoice:
     invoice_number: str
     invoice_date: dt.date
     lines: list[DeclarationLine] = field(default_factory=list)
+    # The insured record of each client (by `client_ref`); a client missing here gets a
+    # record with only the line's name, which the validator refuses (postcode is mandatory).
+    insured: dict[str, InsuredPerson] = field(default_factory=dict)
 
     @property
     def total_debit(self) -> Decimal:

@@ -39,6 +39,7 @@ from scheduling.billing.declaration import (
     DeclarationLine,
     InsurerInvoice,
     line_amount,
+    line_reference,
     minutes_to_units,
 )
 from scheduling.billing.declaration import LineKind as PlainKind
@@ -61,6 +62,7 @@ from scheduling.billing.models import (
     Tariff,
 )
 from scheduling.billing.selectors import billing_run_preflight
+from scheduling.billing.vektis.data import insured_people, reversed_references
 from scheduling.models import CareService, Visit
 from teams.models import User
 from teams.names import join_name_prefix
@@ -432,9 +434,13 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
         by_insurer[line.insurer_id].append(line)
     agb = str(getattr(settings, "ORGANISATION_AGB", "00000000"))
     invoices = []
+    # The insured records' data and the references credits reverse (scheduling.billing.vektis)
+    insured = insured_people({ln.client_id for ln in lines})
+    reversed_refs = reversed_references(lines, number_for=invoice_number)
     for insurer_id, insurer_lines in by_insurer.items():
         insurer = insurers[insurer_id]
         insurer_lines.sort(key=lambda ln: ln.line_number)
+        number = invoice_number(period=run.period, uzovi=insurer.uzovi)
         invoices.append(
             InsurerInvoice(
                 organisation_name=getattr(settings, "ORGANISATION_NAME", ORGANISATION_NAME),
@@ -442,8 +448,9 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                 insurer_name=insurer.name,
                 uzovi=insurer.uzovi,
                 period=run.period,
-                invoice_number=invoice_number(period=run.period, uzovi=insurer.uzovi),
+                invoice_number=number,
                 invoice_date=default_invoice_date(run.period),
+                insured={str(ln.client_id): insured[ln.client_id] for ln in insurer_lines},
                 lines=[
                     DeclarationLine(
                         line_number=ln.line_number,
@@ -461,6 +468,10 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                         amount=Decimal(ln.amount),
                         kind=PlainKind.CREDIT if ln.kind == LineKind.CREDIT else PlainKind.DEBIT,
                         visit_count=len(ln.visit_ids),
+                        reference=line_reference(number, ln.line_number),
+                        reverses=reversed_refs.get((ln.client_id, ln.service_id, ln.period), "")
+                        if ln.kind == LineKind.CREDIT
+                        else "",
                     )
                     for ln in insurer_lines
                 ],

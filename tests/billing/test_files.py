@@ -4,12 +4,15 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from scheduling.billing.declaration import (
     DeclarationLine,
+    InsuredPerson,
     InsurerInvoice,
     LineKind,
     line_amount,
@@ -34,6 +37,8 @@ from scheduling.billing.files import (
     invoice_pdf_html,
     local_url_fetcher,
 )
+from scheduling.billing.vektis.layout import AW319, field
+from scheduling.billing.vektis.records import DeclarationInvalid
 
 
 @pytest.mark.parametrize(
@@ -49,6 +54,10 @@ def test_line_amount_is_half_up_to_cents() -> None:
     assert line_amount(units=13, hourly_rate=Decimal("78.35")) == Decimal("84.88")
     # 1 unit at 0.06/h = 0.005 -> half up -> 0.01
     assert line_amount(units=1, hourly_rate=Decimal("0.06")) == Decimal("0.01")
+
+
+GOLDEN = Path(__file__).parent / "golden" / "aw319-small-month.txt"
+UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def hand_computed_invoice() -> InsurerInvoice:
@@ -83,6 +92,8 @@ def hand_computed_invoice() -> InsurerInvoice:
             amount=amount,
             kind=kind,
             visit_count=3,
+            reference=f"ref-{n}",
+            reverses="ref-old" if kind == LineKind.CREDIT else "",
         )
 
     march, feb = dt.date(2026, 3, 1), dt.date(2026, 2, 1)
@@ -101,6 +112,10 @@ def hand_computed_invoice() -> InsurerInvoice:
             line(4, "b", "999888777", "Bakker B.", "V1", feb, 44, v1),
             line(5, "b", "999888777", "Bakker B.", "V1", march, 31, v1),
         ],
+        insured={
+            "a": InsuredPerson("Jansen", "", "A.", "2", "1234AB", 12, "a"),
+            "b": InsuredPerson("Bakker", "de", "B.J.", "1", "9876ZX", 3),
+        },
     )
 
 
@@ -118,20 +133,33 @@ def test_hand_computed_totals() -> None:
     assert invoice.total == Decimal("277.82")
 
 
+def _at(record: str, name: str) -> str:
+    return record[field(AW319, record[:2], name).slice]
+
+
 def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     # given
     invoice = hand_computed_invoice()
     exporter = get_exporter("nl-wv")
     # when
     data = exporter.render(invoice)
-    # then: structure
+    # then: structure, every record 310 positions
     records = data.decode("iso-8859-1").split("\r\n")[:-1]
     assert [r[:2] for r in records] == ["01", "02", "04", "04", "02", "04", "04", "04", "99"]
-    assert all(len(r) == 120 for r in records)
-    assert records[0][13:21] == "12345678"
-    assert records[0][21:25] == "3311"
-    assert records[0][25:31] == "202603"
-    assert records[0][43:51] == "20260401"
+    assert all(len(r) == 310 for r in records)
+    lead = records[0]
+    assert _at(lead, "institution_agb") == "12345678"
+    assert _at(lead, "uzovi") == "3311"
+    assert (_at(lead, "period_start"), _at(lead, "period_end")) == ("20260301", "20260331")
+    assert _at(lead, "invoice_date") == "20260401"
+    assert _at(lead, "currency") == "EUR"
+    # the insured record: name split, sex, address
+    bakker = records[4]
+    assert _at(bakker, "last_name").strip() == "Bakker"
+    assert _at(bakker, "name_prefix").strip() == "de"
+    assert _at(bakker, "initials").strip() == "BJ"
+    assert _at(bakker, "sex") == "1"
+    assert (_at(bakker, "postcode"), _at(bakker, "house_number")) == ("9876ZX", "00003")
     # then: the closing record adds up and equals the hand-computed totals
     assert DutchDistrictNursingExporter.check(data) == []
     closing = DutchDistrictNursingExporter.parse_closing(data)
@@ -139,36 +167,81 @@ def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     assert closing.debit_cents == 35617
     assert closing.credit_cents == 7835
     assert (closing.net_cents, closing.net_sign) == (27782, "D")
-    # the credit line: month of care Feb, C flag, 12 units, 78.35 tariff
+    # the credit line: care in Feb (first to last day), C flag, 12 units, 78.35 tariff,
+    # its own reference and the reference of the record it reverses
     credit = records[5]
-    assert credit[17:23] == "202602"
-    assert credit[53] == "C"
-    assert credit[29:35] == "000012"
-    assert credit[35:43] == "00007835"
+    assert (_at(credit, "service_start"), _at(credit, "service_end")) == ("20260201", "20260228")
+    assert _at(credit, "amount_sign") == "C"
+    assert _at(credit, "quantity") == "0012"
+    assert _at(credit, "tariff") == "00007835"
+    assert _at(credit, "reference").strip() == "ref-3"
+    assert _at(credit, "previous_reference").strip() == "ref-old"
+
+
+def test_validator_checks_every_record_of_the_golden_file() -> None:
+    """A small month, byte for byte (tests/billing/golden/aw319-small-month.txt)."""
+    data = get_exporter("nl-wv").render(hand_computed_invoice())
+    if UPDATE_GOLDEN:
+        GOLDEN.write_bytes(data)
+    assert data == GOLDEN.read_bytes()
+    assert DutchDistrictNursingExporter.check(data) == []
 
 
 def test_declaration_writes_accented_names_as_plain_ascii() -> None:
     # given: a client whose name has accents (one byte each in ISO-8859-1, but not in ASCII)
     invoice = hand_computed_invoice()
-    first = dataclasses.replace(invoice.lines[0], client_name="Zoë Çelik-Brandão")
-    accented = InsurerInvoice(**{**invoice.__dict__, "lines": [first, *invoice.lines[1:]]})
+    insured = {**invoice.insured, "a": InsuredPerson("Çelik-Brandão", "", "Z.", "2", "1234AB", 1)}
+    accented = dataclasses.replace(invoice, insured=insured)
     # when
     records = get_exporter("nl-wv").render(accented).decode("iso-8859-1").split("\r\n")
     # then: the insured record carries the name without accents, in its 25 characters
     assert records[1][:2] == "02"
-    assert "Zoe Celik-Brandao".ljust(25) in records[1]
+    assert _at(records[1], "last_name") == "Celik-Brandao".ljust(25)
     assert records[1].isascii()
-    assert len(records[1]) == 120
+    assert len(records[1]) == 310
 
 
-def test_declaration_check_notices_a_tampered_total() -> None:
+def _tampered(offset_in_closing: int, byte: str) -> bytes:
     data = bytearray(get_exporter().render(hand_computed_invoice()))
-    position = data.rfind(b"99")  # nowhere near: find the closing record start instead
-    closing_start = len(data) - 122
+    closing_start = len(data) - 312
     assert data[closing_start : closing_start + 2] == b"99"
-    assert position >= closing_start
-    data[closing_start + 37] = ord("9")  # change the debit total
-    assert DutchDistrictNursingExporter.check(bytes(data))
+    data[closing_start + offset_in_closing] = ord(byte)
+    return bytes(data)
+
+
+def test_validator_names_the_record_and_field_of_a_tampered_total() -> None:
+    data = _tampered(40, "9")  # inside TOTAAL DECLARATIEBEDRAG
+    assert DutchDistrictNursingExporter.check(data) == [
+        "record 9 (99 sluitrecord), field total: says 29782, the file has 27782"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r[:61] + "X" + r[62:], "field sex: CODE GESLACHT VERZEKERDE (COD046): 'X' is"),
+        (
+            lambda r: r[:141] + " " * 6 + r[147:],
+            "field postcode: POSTCODE (HUISADRES) VERZEKERDE: is",
+        ),
+        (lambda r: r[:-1], "is 309 characters, not 310"),
+        (lambda r: r[:53] + "20260231" + r[61:], "'20260231' is not a date CCYYMMDD"),
+    ],
+)
+def test_validator_refuses_a_broken_insured_record(mutate, message: str) -> None:
+    records = get_exporter().render(hand_computed_invoice()).decode("iso-8859-1").split("\r\n")
+    records[1] = mutate(records[1])
+    problems = DutchDistrictNursingExporter.check("\r\n".join(records).encode("iso-8859-1"))
+    assert any(message in p and p.startswith("record 2 (02") for p in problems), problems
+
+
+def test_a_file_that_fails_the_validator_is_never_returned() -> None:
+    # given: a client without a postcode (mandatory in the insured record)
+    invoice = hand_computed_invoice()
+    insured = {**invoice.insured, "b": InsuredPerson("Bakker", "de", "B.", "1", "", 3)}
+    # when / then
+    with pytest.raises(DeclarationInvalid, match=r"record 5 \(02 verzekerdenrecord\), field post"):
+        get_exporter().render(dataclasses.replace(invoice, insured=insured))
 
 
 def test_declaration_refuses_values_that_do_not_fit() -> None:

@@ -1,0 +1,314 @@
+"""Write, check and read EI records from the layout table (`layout.py`).
+
+The writer and the validator are compiled once per record type from the same fields: the
+writer joins formatted values in field order, the validator matches each record against one
+regular expression built from the fields (format and mandatory flags) and only walks the
+fields one by one to NAME the first wrong field of a record that does not match. So a
+national file (~300,000 records) is checked with one regex match per record, not 30 Python
+calls.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scheduling.billing.vektis.layout import (
+    AW319,
+    ENCODING,
+    NEWLINE,
+    RECORD_LENGTH,
+    RECORD_NAMES,
+    Field,
+)
+
+Layout = dict[str, tuple[Field, ...]]
+
+
+class FieldOverflow(ValueError):
+    """A value does not fit its field: refusing beats silently truncating an amount."""
+
+
+def plain(text: str) -> str:
+    """Strip accents (é -> e) so every character is one byte and means the same everywhere."""
+    if text.isascii():
+        return text  # most names and codes: no need to decompose
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and ord(c) < 128)
+
+
+def _format(f: Field, value: Any, truncate: bool) -> str:
+    if f.format == "D":
+        return f"{value:%Y%m%d}" if value else "0" * 8
+    if f.format == "N":
+        number = int(value or 0)
+        text = str(number)
+        if number < 0 or len(text) > f.length:
+            raise FieldOverflow(
+                f"{f.record} {f.name}: {value} does not fit in {f.length} unsigned digits"
+            )
+        return text.rjust(f.length, "0")
+    text = plain(str(value or "")).replace("\r", " ").replace("\n", " ")
+    if len(text) > f.length:
+        if not truncate:
+            raise FieldOverflow(
+                f"the {f.name.replace('_', ' ')} '{value}' is longer than the {f.length} "
+                "characters the declaration file allows"
+            )
+        text = text[: f.length]
+    return text.ljust(f.length, " ")
+
+
+class RecordWriter:
+    """Formats one record type. Call with the fields' names; missing ones are empty."""
+
+    def __init__(self, layout: Layout, record: str, *, truncate: frozenset[str] = frozenset()):
+        self.record = record
+        self.fields = layout[record]
+        self.names = {f.name for f in self.fields}
+        self.truncate = truncate
+
+    def __call__(self, **values: Any) -> str:
+        unknown = set(values) - self.names
+        if unknown:
+            raise KeyError(f"record {self.record} has no field(s) {sorted(unknown)}")
+        values["record_type"] = self.record
+        parts = [_format(f, values.get(f.name), f.name in self.truncate) for f in self.fields]
+        return "".join(parts) + NEWLINE
+
+
+# --- validation --------------------------------------------------------------------------------
+
+_AN = r"[\x20-\x7e]"  # what the writer produces: printable ASCII
+
+
+def _field_pattern(f: Field) -> str:
+    n = f.length
+    if f.format in ("N", "D"):
+        body = rf"\d{{{n}}}"
+        if f.mandatory and f.format == "D":
+            body = rf"(?!0{{{n}}})\d{{{n}}}"
+    else:
+        body = rf"{_AN}{{{n}}}"
+        if f.mandatory:
+            body = rf"(?! {{{n}}}){_AN}{{{n}}}"
+    return f"(?P<{f.name}>{body})"
+
+
+def _record_regex(fields: tuple[Field, ...]) -> re.Pattern[str]:
+    return re.compile("".join(_field_pattern(f) for f in fields) + r"\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    record_number: int  # 1-based position of the record in the file (0: the whole file)
+    record_type: str
+    field: str  # our field name, "" for the record or the file
+    message: str
+
+    def __str__(self) -> str:
+        where = f"record {self.record_number}" if self.record_number else "file"
+        kind = RECORD_NAMES.get(self.record_type, self.record_type)
+        if self.record_type:
+            where += f" ({self.record_type} {kind})"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"
+
+
+class DeclarationInvalid(ValueError):
+    """The file breaks its layout; `problems` says which record and field."""
+
+    def __init__(self, problems: list[FileProblem]):
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"The declaration file does not pass its layout check: {shown}{more}")
+
+
+def _field_problem(number: int, f: Field, value: str) -> FileProblem | None:
+    """Why `value` is wrong for `f` (None when it is right)."""
+    message = ""
+    if f.format in ("N", "D") and not value.isdigit():
+        message = f"'{value}' is not {f.length} digits"
+    elif f.format == "AN" and not re.fullmatch(f"{_AN}*", value):
+        message = "contains characters outside printable ASCII"
+    elif f.mandatory and (not value.strip() or (f.format == "D" and set(value) == {"0"})):
+        message = "is mandatory and empty"
+    elif f.format == "D" and set(value) != {"0"}:
+        try:
+            dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            message = f"'{value}' is not a date CCYYMMDD"
+    if not message:
+        return None
+    return FileProblem(number, f.record, f.name, f"{f.label}: {message}")
+
+
+class Validator:
+    """Checks a whole EI file against `layout` (see `validate`)."""
+
+    MAX_PROBLEMS = 50
+
+    def __init__(self, layout: Layout = AW319):
+        self.layout = layout
+        self.regexes = {record: _record_regex(fields) for record, fields in layout.items()}
+        self.dates = {
+            record: [f for f in fields if f.format == "D"] for record, fields in layout.items()
+        }
+        self._good_dates: set[str] = {"0" * 8}
+
+    def _bad_dates(self, number: int, kind: str, match: re.Match[str]) -> list[FileProblem]:
+        """The regex checks digits only; a date's calendar is checked here (cached)."""
+        problems = []
+        for f in self.dates[kind]:
+            value = match[f.name]
+            if value in self._good_dates:
+                continue
+            problem = _field_problem(number, f, value)
+            if problem:
+                problems.append(problem)
+            else:
+                self._good_dates.add(value)
+        return problems
+
+    def _check_fields(self, number: int, record: str, text: str) -> list[FileProblem]:
+        problems = []
+        for f in self.layout[record]:
+            problem = _field_problem(number, f, text[f.slice])
+            if problem:
+                problems.append(problem)
+        return problems or [FileProblem(number, record, "", "does not match its layout")]
+
+    def validate(self, data: bytes) -> list[FileProblem]:
+        """Every layout problem of the file, at most MAX_PROBLEMS; [] when it is right.
+
+        Record lengths, record types and their order, every field's format and mandatory
+        flag, serial numbers of the detail records, the 04 records' BSN against their 02,
+        and the counts and total of the closing record.
+        """
+        problems: list[FileProblem] = []
+
+        def add(*found: FileProblem) -> bool:
+            problems.extend(found)
+            return len(problems) >= self.MAX_PROBLEMS
+
+        try:
+            text = data.decode(ENCODING)
+        except UnicodeDecodeError:
+            return [FileProblem(0, "", "", "is not ISO-8859-1 text")]
+        if not text.endswith(NEWLINE):
+            return [FileProblem(0, "", "", "does not end with CR LF after its last record")]
+        records = text[: -len(NEWLINE)].split(NEWLINE)
+        counts = {"02": 0, "03": 0, "04": 0, "98": 0}
+        total_cents = 0
+        insured_bsn = None
+        serial = 0
+        for number, record in enumerate(records, start=1):
+            kind = record[:2]
+            if len(record) != RECORD_LENGTH:
+                if add(
+                    FileProblem(
+                        number, kind, "", f"is {len(record)} characters, not {RECORD_LENGTH}"
+                    )
+                ):
+                    break
+                continue
+            if kind not in self.regexes:
+                if add(FileProblem(number, kind, "record_type", f"unknown record type '{kind}'")):
+                    break
+                continue
+            first, last = number == 1, number == len(records)
+            if (kind == "01") != first or (kind == "99") != last:
+                message = "the file must start with one 01 record and end with one 99 record"
+                if add(FileProblem(number, kind, "record_type", message)):
+                    break
+            match = self.regexes[kind].match(record)
+            if match is None:
+                if add(*self._check_fields(number, kind, record)):
+                    break
+                continue
+            bad_dates = self._bad_dates(number, kind, match)
+            if bad_dates and add(*bad_dates):
+                break
+            if kind in counts:
+                counts[kind] += 1
+                serial += 1
+                if int(match["serial"]) != serial:
+                    message = (
+                        f"is {int(match['serial'])}, expected {serial} (one up per detail record)"
+                    )
+                    if add(FileProblem(number, kind, "serial", message)):
+                        break
+            if kind == "02":
+                insured_bsn = match["bsn"]
+            elif kind == "04":
+                if match["bsn"] != insured_bsn:
+                    message = "does not follow a 02 record of the same insured person"
+                    if add(FileProblem(number, kind, "bsn", message)):
+                        break
+                sign = match["amount_sign"]
+                if sign not in ("D", "C") or match["calculated_sign"] not in ("D", "C"):
+                    if add(FileProblem(number, kind, "amount_sign", "must be D or C")):
+                        break
+                cents = int(match["amount"])
+                total_cents += -cents if sign == "C" else cents
+            elif kind == "99":
+                problems += self._check_closing(number, match, counts, total_cents)
+        return problems[: self.MAX_PROBLEMS]
+
+    @staticmethod
+    def _check_closing(
+        number: int, match: re.Match[str], counts: dict[str, int], total_cents: int
+    ) -> list[FileProblem]:
+        expected = {
+            "insured_count": counts["02"],
+            "debtor_count": counts["03"],
+            "service_count": counts["04"],
+            "comment_count": counts["98"],
+            "detail_count": sum(counts.values()),
+            "total": abs(total_cents),
+        }
+        problems = [
+            FileProblem(number, "99", name, f"says {int(match[name])}, the file has {value}")
+            for name, value in expected.items()
+            if int(match[name]) != value
+        ]
+        sign = "C" if total_cents < 0 else "D"
+        if match["total_sign"] != sign:
+            problems.append(
+                FileProblem(
+                    number, "99", "total_sign", f"says {match['total_sign']}, expected {sign}"
+                )
+            )
+        return problems
+
+
+AW319_VALIDATOR = Validator(AW319)
+
+
+def validate_declaration(data: bytes) -> None:
+    """Raise DeclarationInvalid unless `data` is a well-formed AW319 file."""
+    problems = AW319_VALIDATOR.validate(data)
+    if problems:
+        raise DeclarationInvalid(problems)
+
+
+def read_records(data: bytes, layout: Layout) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """(record number, record type, {field: stripped text}) for each record of a file.
+
+    For small files (return messages): it builds a dict per record. Records of an unknown
+    type or length are given with an empty dict, for the caller to report.
+    """
+    text = data.decode(ENCODING)
+    for number, record in enumerate(text.splitlines(), start=1):
+        if not record.strip():
+            continue
+        kind = record[:2]
+        fields = layout.get(kind)
+        if fields is None or len(record) != RECORD_LENGTH:
+            yield number, kind, {}
+            continue
+        yield number, kind, {f.name: record[f.slice].strip() for f in fields}
