@@ -34,7 +34,7 @@ DEMO_SERVICES = [
     ("EX-VP", "Verpleging - VOORBEELDCODE", True),
     ("EX-PV", "Persoonlijke verzorging - VOORBEELDCODE", True),
     ("EX-GV", "Gespecialiseerde verpleging - VOORBEELDCODE", True),
-    ("EX-IND", "Indicatiestelling - VOORBEELDCODE", True),
+    ("EX-IN", "Indicatiestelling - VOORBEELDCODE", True),
     ("EX-REIS", "Reistijd en overleg (niet declarabel) - VOORBEELDCODE", False),
 ]
 

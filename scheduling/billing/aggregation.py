@@ -36,7 +36,7 @@ from django.db.models import (
 )
 
 from clients.models import Insurer
-from scheduling.billing.models import BillingRun, InvoiceLine, LineKind, RunStatus
+from scheduling.billing.models import BillingRun, InvoiceLine, LineKind, Rejection, RunStatus
 from scheduling.models import Visit, VisitService
 
 
@@ -293,6 +293,9 @@ def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
         condition |= Q(client_id=client_id, period=month)
     rows = (
         InvoiceLine.objects.filter(condition, run__status=RunStatus.FINALISED)
+        # A line the insurer rejected was never accepted: nothing of it is billed to credit
+        # (scheduling.billing.vektis.returns).
+        .exclude(Exists(Rejection.objects.filter(line=OuterRef("pk"))))
         .values("client_id", "service_id", "period")
         .annotate(
             minutes=Sum("minutes"),

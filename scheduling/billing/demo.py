@@ -16,7 +16,7 @@ EXAMPLE_RATES = {
     "EX-VP": Decimal("78.35"),
     "EX-PV": Decimal("60.10"),
     "EX-GV": Decimal("96.40"),
-    "EX-IND": Decimal("80.25"),
+    "EX-IN": Decimal("80.25"),
 }
 DEFAULT_RATE = Decimal("70.00")
 

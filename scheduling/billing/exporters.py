@@ -233,9 +233,12 @@ class DutchDistrictNursingExporter(DeclarationExporter):
         )
 
     def render(self, invoice: InsurerInvoice) -> bytes:
-        """The file, checked against its layout (DeclarationInvalid when it fails)."""
+        """The file, checked against its layout (DeclarationInvalid when it fails).
+
+        Checked as a draft (records.DRAFT_TOLERATED): finalising checks the stored file
+        again with every mandatory field (vektis.checks.declaration_final_problems)."""
         data = "".join(self.records(invoice)).encode(ENCODING)
-        validate_declaration(data)
+        validate_declaration(data, draft=True)
         return data
 
     @staticmethod

@@ -44,3 +44,19 @@ class TariffForm(forms.Form):
     )
     # No min_value here: the service gives the plain-language message for 0 and below.
     hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, label=_("Hourly tariff (EUR)"))
+
+
+RETURN_FILE_MAX_BYTES = 50 * 1024 * 1024
+
+
+class ReturnFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Return message (AW320)"),
+        help_text=_("The insurer's answer to this run's declaration file."),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > RETURN_FILE_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload

@@ -329,3 +329,90 @@ class RunFile(PublicModel):
 
     def get_absolute_url(self) -> str:
         return reverse("billing:file-download", args=[self.public_id])
+
+
+# --- return messages (Vektis AW320) ------------------------------------------------------------
+
+
+def return_file_path(instance: "ReturnFile", filename: str) -> str:
+    return f"billing/{instance.run.public_id}/returns/{filename}"
+
+
+class ReturnFile(PublicModel):
+    """An insurer's return message (AW320) for a finalised run, as uploaded by back office.
+
+    Stored once per run and content (sha256): uploading the same file twice changes nothing.
+    """
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="return_files")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=return_file_path, max_length=300)
+    filename = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    record_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "sha256"], name="returnfile_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class RejectionStatus(models.TextChoices):
+    OPEN = "open", _("Rejected: to fix")
+    READY = "ready", _("Fixed: declare again in the next run")
+    REDECLARED = "redeclared", _("Declared again")
+
+
+class Rejection(PublicModel):
+    """A service record the insurer rejected, with its return codes, until declared again.
+
+    `line` is the rejected debit (of a finalised run). READY rejections are declared again by
+    the insurer's next run (a new debit with the client's corrected data, citing the rejected
+    record's reference); finalising that run makes them REDECLARED, naming the run.
+    """
+
+    return_file = models.ForeignKey(ReturnFile, on_delete=models.CASCADE, related_name="rejections")
+    line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="rejections")
+    record_number = models.PositiveIntegerField(help_text=_("Position of the record in the file"))
+    reference = models.CharField(max_length=20)
+    codes = models.JSONField(default=list, help_text=_("The insurer's return codes (COD954)"))
+    status = models.CharField(
+        max_length=10, choices=RejectionStatus.choices, default=RejectionStatus.OPEN
+    )
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    redeclared_in = models.ForeignKey(
+        BillingRun, on_delete=models.PROTECT, related_name="redeclarations", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["return_file", "record_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["return_file", "line"], name="rejection_once_per_file"),
+            models.CheckConstraint(
+                condition=Q(status__in=RejectionStatus.values), name="rejection_status_known"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=RejectionStatus.OPEN) & Q(ready_at__isnull=True))
+                | (~Q(status=RejectionStatus.OPEN) & Q(ready_at__isnull=False)),
+                name="rejection_ready_with_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RejectionStatus.REDECLARED, redeclared_in__isnull=False)
+                | (~Q(status=RejectionStatus.REDECLARED) & Q(redeclared_in__isnull=True)),
+                name="rejection_redeclared_names_run",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {','.join(self.codes)}"

@@ -7,7 +7,7 @@ else, and then no access row), writes one access row and returns the data, in on
 transaction. The run page, the API and the download views only call these.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
 from scheduling.billing import selectors
 from scheduling.billing.models import BillingRun, RunFile, RunStatus
+from scheduling.billing.vektis.reads import rejection_rows, run_rejections
 from teams.models import User
 
 
@@ -36,9 +37,12 @@ class Preflight:
         )
 
 
-def _log_preflight(actor: User, run: BillingRun, problems: list[selectors.Problem]) -> None:
-    # An empty list names nobody: only a list with problems is a read of client records.
-    if problems:
+def _log_preflight(
+    actor: User, run: BillingRun, problems: list[selectors.Problem], *, named: bool = False
+) -> None:
+    # An empty list names nobody: only a list with problems (or, on the run page, the
+    # insurer's rejections) is a read of client records. One row either way.
+    if problems or named:
         access_log_write(actor=actor, action=Action.LIST, part="billing-preflight", detail=str(run))
 
 
@@ -62,6 +66,7 @@ class RunPage:
     blocking: int
     files: list[RunFile]
     summary: list[dict]
+    rejections: list = field(default_factory=list)  # vektis.reads.RejectionRow
 
     @property
     def can_finalise(self) -> bool:
@@ -76,6 +81,12 @@ class RunPage:
 def billing_run_open(*, actor: User, public_id: UUID | str) -> RunPage:
     """A run with its pre-flight list, files and totals per service (the run page)."""
     run = selectors.billing_run_get_visible(user=actor, public_id=public_id)
+    return billing_run_page(actor=actor, run=run)
+
+
+@transaction.atomic
+def billing_run_page(*, actor: User, run: BillingRun) -> RunPage:
+    """The run page of a run the caller already gated (`billing_run_get_visible`)."""
     show_details = run.status in (RunStatus.DRAFT, RunStatus.FINALISED)
     problems = selectors.stored_preflight(run) if show_details else []
     page = RunPage(
@@ -84,8 +95,9 @@ def billing_run_open(*, actor: User, public_id: UUID | str) -> RunPage:
         blocking=selectors.preflight_blocking_count(problems),
         files=list(selectors.run_files(run=run)) if show_details else [],
         summary=selectors.run_service_summary(run=run) if show_details else [],
+        rejections=rejection_rows(run_rejections(run)) if show_details else [],
     )
-    _log_preflight(actor, run, problems)
+    _log_preflight(actor, run, problems, named=bool(page.rejections))
     return page
 
 

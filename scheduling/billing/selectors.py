@@ -311,6 +311,8 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             period=OuterRef("period"),
             kind=LineKind.DEBIT,
             run__status__in=(RunStatus.DRAFT, RunStatus.FINALISED),
+            # a line the insurer rejected is not billed: declaring it again is no duplicate
+            rejections__isnull=True,
         ).exclude(run=run)
         credited = InvoiceLine.objects.filter(
             run=run,
@@ -376,6 +378,10 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
                         blocking=False,
                     )
                 )
+    # The declaration file's own rules: open rejections, service codes (billing.vektis).
+    from scheduling.billing.vektis.checks import vektis_preflight  # cycle: it builds Problems
+
+    problems += vektis_preflight(run, Problem)
     return problems
 
 

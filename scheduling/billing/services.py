@@ -62,7 +62,13 @@ from scheduling.billing.models import (
     Tariff,
 )
 from scheduling.billing.selectors import billing_run_preflight
+from scheduling.billing.vektis.checks import declaration_final_problems
 from scheduling.billing.vektis.data import insured_people, reversed_references
+from scheduling.billing.vektis.returns import (
+    redeclare_rows,
+    redeclared_references,
+    rejections_mark_redeclared,
+)
 from scheduling.models import CareService, Visit
 from teams.models import User
 from teams.names import join_name_prefix
@@ -81,6 +87,7 @@ FINALISE_BLOCKED = (
     "This run cannot be finalised: the pre-flight check found {count} problem(s). "
     "Fix them and run it again."
 )
+FILE_NOT_SENDABLE = "The declaration file does not pass its layout check: {problems}"
 RUN_IS_WORKING = "This run is still working; wait until it is a draft."
 UNKNOWN_UZOVI = "No insurer has UZOVI code {uzovi}."
 CONTRACT_EXISTS = "{insurer} already has a contract for {year}."
@@ -397,6 +404,11 @@ def _price(
                 visit_ids=list(group.visit_ids),
             )
         )
+    # Rejected records back office has fixed are declared again (scheduling.billing.vektis).
+    covered = {
+        (ln.client_id, ln.service_id, ln.period) for ln in lines if ln.kind == LineKind.DEBIT
+    }
+    lines += [LineData(**row) for row in redeclare_rows(run, covered)]
     # File order per insurer: client by BSN, credits first, month of care, service code.
     lines.sort(
         key=lambda ln: (
@@ -437,6 +449,7 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
     # The insured records' data and the references credits reverse (scheduling.billing.vektis)
     insured = insured_people({ln.client_id for ln in lines})
     reversed_refs = reversed_references(lines, number_for=invoice_number)
+    redeclared_refs = redeclared_references(run, lines, number_for=invoice_number)
     for insurer_id, insurer_lines in by_insurer.items():
         insurer = insurers[insurer_id]
         insurer_lines.sort(key=lambda ln: ln.line_number)
@@ -469,9 +482,9 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                         kind=PlainKind.CREDIT if ln.kind == LineKind.CREDIT else PlainKind.DEBIT,
                         visit_count=len(ln.visit_ids),
                         reference=line_reference(number, ln.line_number),
-                        reverses=reversed_refs.get((ln.client_id, ln.service_id, ln.period), "")
-                        if ln.kind == LineKind.CREDIT
-                        else "",
+                        reverses=(
+                            reversed_refs if ln.kind == LineKind.CREDIT else redeclared_refs
+                        ).get((ln.client_id, ln.service_id, ln.period), ""),
                     )
                     for ln in insurer_lines
                 ],
@@ -734,6 +747,12 @@ def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
             )
         problems = _preflight(run)
         if not any(p.blocking for p in problems):
+            unsendable = declaration_final_problems(run)
+            if unsendable:
+                raise ValidationError(
+                    FILE_NOT_SENDABLE.format(problems="; ".join(unsendable[:5])),
+                    code="declaration_invalid",
+                )
             now = timezone.now()
             batch: list[int] = []
             for visit_ids in run.lines.values_list("visit_ids", flat=True).iterator(
@@ -746,6 +765,7 @@ def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
             if batch:
                 Visit.objects.filter(pk__in=batch, billed_at__isnull=True).update(billed_at=now)
             run.status, run.finalised_by, run.finalised_at = RunStatus.FINALISED, actor, now
+            rejections_mark_redeclared(run)  # rejected records this run declared again
             _keep_preflight(run, problems, save=False)
             run.save(
                 update_fields=[

@@ -14,7 +14,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from scheduling.billing import reads, selectors, services
-from scheduling.billing.forms import ContractForm, RunStartForm, TariffForm
+from scheduling.billing.forms import ContractForm, ReturnFileForm, RunStartForm, TariffForm
+from scheduling.billing.vektis import reads as vektis_reads
 from teams.http import AuthenticatedHttpRequest
 
 
@@ -70,6 +71,8 @@ def run_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
         "summary": page.summary,
         "can_finalise": page.can_finalise,
         "can_rerun": page.can_rerun,
+        "rejections": page.rejections,
+        "return_form": ReturnFileForm(),
     }
     return render(request, "billing/run_detail.html", context)
 
@@ -192,3 +195,59 @@ def contract_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
         template,
         {"contract": contract, "form": form, "tariffs": contract.tariffs.select_related("service")},
     )
+
+
+# --- return messages (the run page's return section; scheduling.billing.vektis) -------------
+
+
+@require_POST
+@role_required(*selectors.BILLING_ROLES)
+def run_return_upload(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """Upload the insurer's return message (AW320); its rejections appear on the run."""
+    run = selectors.billing_run_get_visible(user=request.user, public_id=public_id)
+    form = ReturnFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            stored = vektis_reads.return_file_upload(
+                actor=request.user,
+                run=run,
+                filename=upload.name,
+                content=upload.read(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Return message read: %(count)s rejected record(s).")
+                % {"count": stored.rejected_count},
+            )
+            return _done(request, run.get_absolute_url() + "#returns")
+    page = reads.billing_run_page(actor=request.user, run=run)
+    context = {
+        "run": page.run,
+        "problems": page.problems,
+        "blocking": page.blocking,
+        "files": page.files,
+        "summary": page.summary,
+        "can_finalise": page.can_finalise,
+        "can_rerun": page.can_rerun,
+        "rejections": page.rejections,
+        "return_form": form,
+    }
+    return render(request, "billing/run_detail.html", context)
+
+
+@require_POST
+@role_required(*selectors.BILLING_ROLES)
+def rejection_ready(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """Back office fixed the cause: the next run declares the record again."""
+    rejection = vektis_reads.rejection_get_visible(user=request.user, public_id=public_id)
+    try:
+        vektis_reads.rejection_fixed(actor=request.user, rejection=rejection)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked as fixed: the insurer's next run declares it again."))
+    return _done(request, rejection.return_file.run.get_absolute_url() + "#returns")

@@ -48,8 +48,8 @@ class BillingWorld:
 def billing_world(access_world) -> BillingWorld:
     zilveren = InsurerFactory(name="Zorgverzekeraar Een", uzovi="3311")
     other = InsurerFactory(name="Verzekeraar Twee", uzovi="7029")
-    nursing = CareServiceFactory(code="EXV1", name="Nursing (example)")
-    care = CareServiceFactory(code="EXP1", name="Personal care (example)")
+    nursing = CareServiceFactory(code="1001", name="Nursing (example)")
+    care = CareServiceFactory(code="1000", name="Personal care (example)")
     meeting = CareServiceFactory(code="EXM0", name="Team meeting", is_billable=False)
     contract = ContractFactory(insurer=zilveren, year=2026)
     TariffFactory(contract=contract, service=nursing, hourly_rate=Decimal("78.35"))

@@ -64,10 +64,10 @@ def test_totals_in_csv_pdf_and_declaration_agree_with_the_hand_computation(
         for ln in run.lines.select_related("client")
     }
     assert lines == {
-        ("Anna", "EXV1"): (127, 25, Decimal("163.23")),
-        ("Anna", "EXP1"): (93, 19, Decimal("95.00")),
-        ("Bram", "EXV1"): (31, 6, Decimal("39.18")),
-        ("Cees", "EXV1"): (44, 9, Decimal("58.76")),
+        ("Anna", "1001"): (127, 25, Decimal("163.23")),
+        ("Anna", "1000"): (93, 19, Decimal("95.00")),
+        ("Bram", "1001"): (31, 6, Decimal("39.18")),
+        ("Cees", "1001"): (44, 9, Decimal("58.76")),
     }
     invoices = {
         inv.uzovi: inv
@@ -235,13 +235,13 @@ def test_a_correction_after_closing_gives_credit_then_debit_in_the_next_run(
     # then: Anna's March is credited in full and billed again; credits come first
     anna = list(april.lines.filter(client=w.anna).order_by("line_number"))
     assert [(ln.kind, ln.period, ln.service_code, ln.units, ln.amount) for ln in anna] == [
-        (LineKind.CREDIT, MARCH, "EXP1", -19, Decimal("-95.00")),
-        (LineKind.CREDIT, MARCH, "EXV1", -25, Decimal("-163.23")),
+        (LineKind.CREDIT, MARCH, "1000", -19, Decimal("-95.00")),
+        (LineKind.CREDIT, MARCH, "1001", -25, Decimal("-163.23")),
         # 30 + 67 = 97 min -> 19 units -> 95 * 78.35 / 60 = 124.054 -> 124.05
-        (LineKind.DEBIT, MARCH, "EXP1", 19, Decimal("95.00")),
-        (LineKind.DEBIT, MARCH, "EXV1", 19, Decimal("124.05")),
+        (LineKind.DEBIT, MARCH, "1000", 19, Decimal("95.00")),
+        (LineKind.DEBIT, MARCH, "1001", 19, Decimal("124.05")),
         # April's own visit: 20 min -> 4 units -> 26.12 (26.1166..)
-        (LineKind.DEBIT, APRIL, "EXV1", 4, Decimal("26.12")),
+        (LineKind.DEBIT, APRIL, "1001", 4, Decimal("26.12")),
     ]
     assert april.credit_line_count == 2
     declaration = april.files.get(insurer=w.zilveren, kind=FileKind.DECLARATION)
@@ -276,7 +276,7 @@ def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
     # then: December's personal care has no 2025 tariff, which blocks finalising
     missing = [p for p in problems if p.code == "no_tariff"]
     assert [p.message for p in missing] == [
-        "The 2025 contract with Zorgverzekeraar Een has no tariff for EXP1 Personal care (example)."
+        "The 2025 contract with Zorgverzekeraar Een has no tariff for 1000 Personal care (example)."
     ]
     assert missing[0].blocking
     assert missing[0].link == contract_2025.get_absolute_url()
@@ -343,7 +343,7 @@ def test_preflight_lists_each_problem_in_plain_language(
 ) -> None:
     w = billing_world
     # missing policy number; a visit without a service; outside indication; after discharge;
-    # a service without a tariff (the other insurer has no EXP1 tariff)
+    # a service without a tariff (the other insurer has no 1000 tariff)
     w.bram.policy_number = ""
     w.bram.save()
     billed_visit(w.bram, dt.date(2026, 3, 7), {})
@@ -363,7 +363,7 @@ def test_preflight_lists_each_problem_in_plain_language(
     assert by_code["visit_without_service"][0].message.startswith("The visit to Bram Bakker")
     assert len(by_code["outside_indication"]) == 2  # both of Cees' visits
     assert "after the client's discharge" in by_code["after_discharge"][0].message
-    assert "no tariff for EXP1" in by_code["no_tariff"][0].message
+    assert "no tariff for 1000" in by_code["no_tariff"][0].message
     assert by_code["no_tariff"][0].link.startswith("/billing/contracts/")
 
 

@@ -99,7 +99,7 @@ def test_start_page_runs_and_the_run_page_shows_results(
     content = page.content.decode()
     assert "No problems found." in content
     assert "Finalise March 2026" in content
-    assert "EXV1" in content
+    assert "1001" in content
     # the progress partial stops polling once done and asks for a reload
     progress = client.get(
         reverse("billing:run-progress", args=[run.public_id]) + "?was=working",

@@ -243,6 +243,19 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.run_file.public_id},
         audited=True,
     ),
+    # Return messages: the world's run is not finalised, so an upload is refused at the field
+    # (the page is shown again, naming no client); marking the world's rejection fixed
+    # redirects back to its run.
+    "billing:run-returns": Row(
+        "302 404 404 404 404 200 404",
+        kwargs=lambda w: {"public_id": w.billing_run.public_id},
+        method="post",
+    ),
+    "billing:rejection-ready": Row(
+        "302 404 404 404 404 302 404",
+        kwargs=lambda w: {"public_id": w.rejection.public_id},
+        method="post",
+    ),
     "billing:contract-list": Row("302 404 404 404 404 200 404"),
     "billing:contract-create": Row("302 404 404 404 404 200 404"),
     "billing:contract-detail": Row(
@@ -258,6 +271,17 @@ ROWS: dict[str, Row] = {
     "api-billing-run-finalise": Row(
         "403 404 404 404 404 400 404",
         kwargs=lambda w: {"id": w.billing_run.public_id},
+        method="post",
+    ),
+    # The rejections list names clients: one access row per list served.
+    "api-billing-run-returns": Row(
+        "403 404 404 404 404 200 404",
+        kwargs=lambda w: {"id": w.rejection.return_file.run.public_id},
+        audited=True,
+    ),
+    "api-billing-rejection-ready": Row(
+        "403 404 404 404 404 200 404",
+        kwargs=lambda w: {"id": w.rejection.public_id},
         method="post",
     ),
     "api-billing-file": Row(

@@ -141,6 +141,51 @@ class World:
         return run_file
 
     @cached_property
+    def rejection(self):  # noqa: ANN201
+        """A rejected line of team A's client, in a return file of a finalised run."""
+        from django.utils import timezone
+
+        from scheduling.billing.models import BillingRun, InvoiceLine, Rejection, ReturnFile
+        from tests.factories import CareServiceFactory
+
+        run = BillingRun.objects.create(
+            period=dt.date(2026, 4, 1),
+            insurer=self.client_a.insurer,
+            status="finalised",
+            finalised_by=self.back_office,
+            finalised_at=timezone.now(),
+        )
+        service = CareServiceFactory()
+        line = InvoiceLine.objects.create(
+            run=run,
+            insurer=run.insurer,
+            client=self.client_a,
+            line_number=1,
+            bsn=self.client_a.bsn or "",
+            policy_number=self.client_a.policy_number,
+            client_name=self.client_a.last_name,
+            service=service,
+            service_code=service.code,
+            period=run.period,
+            minutes=30,
+            units=6,
+            hourly_rate=60,
+            amount=30,
+        )
+        return_file = ReturnFile(
+            run=run,
+            insurer=run.insurer,
+            filename="r.txt",
+            sha256="1" * 64,
+            uploaded_by=self.back_office,
+        )
+        return_file.file.save("r.txt", ContentFile(b"x"), save=False)
+        return_file.save()
+        return Rejection.objects.create(
+            return_file=return_file, line=line, record_number=3, reference="R1", codes=["0012"]
+        )
+
+    @cached_property
     def report_a(self):  # noqa: ANN201
         from omaha.reports.models import OutcomeReport
 

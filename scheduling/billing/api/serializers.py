@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -90,3 +92,36 @@ class PreflightOutput(serializers.Serializer):
         allow_null=True, help_text="When the list was made; null while a fresh check runs."
     )
     problems = ProblemOutput(many=True)
+
+
+class ReturnFileInput(serializers.Serializer):
+    file = serializers.FileField(help_text="The insurer's return message (Vektis AW320).")
+
+
+class RejectionReasonOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="Return code (COD954)")
+    text = serializers.CharField()
+
+
+class RejectionOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="rejection.public_id")
+    reference = serializers.CharField(source="rejection.reference")
+    record_number = serializers.IntegerField(source="rejection.record_number")
+    client = serializers.UUIDField(source="rejection.line.client.public_id")
+    client_name = serializers.CharField(source="rejection.line.client.full_name")
+    service_code = serializers.CharField(source="rejection.line.service_code")
+    period = serializers.DateField(source="rejection.line.period")
+    amount = serializers.DecimalField(
+        source="rejection.line.amount", max_digits=12, decimal_places=2
+    )
+    status = serializers.CharField(source="rejection.status")
+    reasons = serializers.SerializerMethodField()
+
+    def get_reasons(self, row: Any) -> list[dict]:
+        return [{"code": code, "text": text} for code, text in row.reasons]
+
+
+class ReturnFileOutput(serializers.Serializer):
+    filename = serializers.CharField()
+    record_count = serializers.IntegerField()
+    rejected_count = serializers.IntegerField()

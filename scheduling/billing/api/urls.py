@@ -16,4 +16,14 @@ urlpatterns = [
         name="api-billing-run-finalise",
     ),
     path("billing/files/<uuid:id>/", views.RunFileApi.as_view(), name="api-billing-file"),
+    path(
+        "billing/runs/<uuid:id>/returns/",
+        views.RunReturnsApi.as_view(),
+        name="api-billing-run-returns",
+    ),
+    path(
+        "billing/rejections/<uuid:id>/ready/",
+        views.RejectionReadyApi.as_view(),
+        name="api-billing-rejection-ready",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,10 +15,14 @@ from buurtzorg.access import has_role
 from scheduling.billing import reads, selectors, services
 from scheduling.billing.api.serializers import (
     PreflightOutput,
+    RejectionOutput,
+    ReturnFileInput,
+    ReturnFileOutput,
     RunOutput,
     RunStartInput,
 )
 from scheduling.billing.models import BillingRun, RunFile
+from scheduling.billing.vektis import reads as vektis_reads
 from teams.models import User
 
 
@@ -137,3 +142,38 @@ class RunFileApi(APIView):
             filename=run_file.filename,
             content_type=run_file.content_type,
         )
+
+
+class RunReturnsApi(APIView):
+    """The insurer's rejections of a run (GET), or its return message uploaded (POST)."""
+
+    permission_classes = [BillingPermission]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses={200: RejectionOutput(many=True)})
+    def get(self, request: Request, id: str) -> Response:  # noqa: A002
+        rows = vektis_reads.billing_rejections_read(actor=_user(request), public_id=id)
+        return Response(RejectionOutput(rows, many=True).data)
+
+    @extend_schema(request=ReturnFileInput, responses={201: ReturnFileOutput})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        data = ReturnFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        run = selectors.billing_run_get_visible(user=_user(request), public_id=id)
+        stored = vektis_reads.return_file_upload(
+            actor=_user(request), run=run, filename=upload.name, content=upload.read()
+        )
+        return Response(ReturnFileOutput(stored).data, status=status.HTTP_201_CREATED)
+
+
+class RejectionReadyApi(APIView):
+    """Mark a rejection fixed: the insurer's next run declares the record again."""
+
+    permission_classes = [BillingPermission]
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="Marked fixed")})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        rejection = vektis_reads.rejection_get_visible(user=_user(request), public_id=id)
+        rejection = vektis_reads.rejection_fixed(actor=_user(request), rejection=rejection)
+        return Response({"id": str(rejection.public_id), "status": rejection.status})

@@ -8,6 +8,7 @@ national file (~300,000 records) is checked with one regex match per record, not
 calls.
 """
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -152,7 +153,14 @@ class Validator:
 
     MAX_PROBLEMS = 50
 
-    def __init__(self, layout: Layout = AW319):
+    def __init__(self, layout: Layout = AW319, *, tolerate: frozenset[str] = frozenset()):
+        # `tolerate`: mandatory fields that may be empty here (in a draft, see DRAFT_TOLERATED)
+        layout = {
+            record: tuple(
+                dataclasses.replace(f, mandatory=False) if f.name in tolerate else f for f in fields
+            )
+            for record, fields in layout.items()
+        }
         self.layout = layout
         self.regexes = {record: _record_regex(fields) for record, fields in layout.items()}
         self.dates = {
@@ -287,11 +295,16 @@ class Validator:
 
 
 AW319_VALIDATOR = Validator(AW319)
+# A DRAFT may lack what the pre-flight reports and blocks finalising for (a client without a
+# policy number): the draft is stored so the pre-flight can list it, and finalising checks
+# the stored files again with the strict validator. Everything else is refused in a draft too.
+DRAFT_TOLERATED = frozenset({"policy_number"})
+AW319_DRAFT_VALIDATOR = Validator(AW319, tolerate=DRAFT_TOLERATED)
 
 
-def validate_declaration(data: bytes) -> None:
+def validate_declaration(data: bytes, *, draft: bool = False) -> None:
     """Raise DeclarationInvalid unless `data` is a well-formed AW319 file."""
-    problems = AW319_VALIDATOR.validate(data)
+    problems = (AW319_DRAFT_VALIDATOR if draft else AW319_VALIDATOR).validate(data)
     if problems:
         raise DeclarationInvalid(problems)
 
