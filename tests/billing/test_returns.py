@@ -235,3 +235,21 @@ def test_a_file_that_is_not_a_return_message_is_refused_at_the_field(
     assert response.status_code == 200
     assert "This is not a return message (AW320)" in response.content.decode()
     assert not march.return_files.exists()
+
+
+def test_the_insured_record_carries_the_clients_dutch_name_sex_and_address(
+    billing_world, run_now
+) -> None:
+    # given: Bram is B.J. de Bakker, male, at postcode 1234 AB number 7-2
+    Client.objects.filter(pk=billing_world.bram.pk).update(
+        initials="B.J.", name_prefix="de", sex="1", postcode="1234 AB", house_number="7-2"
+    )
+    # when
+    run = run_now().run
+    # then
+    records = _declaration(run, "3311")
+    bram = next(r for r in records if r[:2] == "02" and _at(r, "bsn") == billing_world.bram.bsn)
+    assert (_at(bram, "last_name"), _at(bram, "name_prefix")) == ("Bakker", "de")
+    assert (_at(bram, "initials"), _at(bram, "sex")) == ("BJ", "1")
+    assert (_at(bram, "postcode"), _at(bram, "house_number")) == ("1234AB", "00007")
+    assert _at(bram, "house_addition") == "2"

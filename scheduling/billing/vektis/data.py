@@ -16,9 +16,6 @@ from scheduling.billing.declaration import InsuredPerson, line_reference
 from scheduling.billing.models import InvoiceLine, LineKind, RunStatus
 
 _HOUSE = re.compile(r"^\s*(\d{1,5})\s*[-/ ]?\s*(.*)$")
-# The Dutch-name fields come with the "names" work (initials, name_prefix, sex); until a
-# client has them the insured record falls back to what there is.
-_NAME_FIELDS = ("initials", "name_prefix", "sex")
 
 
 def _split_house_number(value: str) -> tuple[int, str]:
@@ -36,20 +33,20 @@ def insured_people(client_ids: Iterable[int]) -> dict[int, InsuredPerson]:
     ids = set(client_ids)
     if not ids:
         return {}
-    present = {f.name for f in Client._meta.get_fields()}
-    extra = [name for name in _NAME_FIELDS if name in present]
     clients = Client.objects.all() if len(ids) > 20_000 else Client.objects.filter(pk__in=ids)
     people: dict[int, InsuredPerson] = {}
-    columns = ["pk", "last_name", "first_name", "postcode", "house_number", *extra]
+    columns = ["pk", "last_name", "name_prefix", "initials", "first_name", "sex"]
+    columns += ["postcode", "house_number"]
     for row in clients.values(*columns).iterator(chunk_size=10_000):
         if row["pk"] not in ids:
             continue
         number, addition = _split_house_number(row["house_number"])
         people[row["pk"]] = InsuredPerson(
             last_name=row["last_name"],
-            name_prefix=row.get("name_prefix") or "",
-            initials=row.get("initials") or _initials(row["first_name"]),
-            sex=row.get("sex") or "0",
+            name_prefix=row["name_prefix"],
+            # initials are optional on the client: the roepnaam's first letter then
+            initials=row["initials"] or _initials(row["first_name"]),
+            sex=row["sex"],
             postcode=(row["postcode"] or "").replace(" ", "").upper(),
             house_number=number,
             house_addition=addition,
