@@ -349,11 +349,19 @@ def test_preflight_lists_each_problem_in_plain_language(
     billed_visit(w.bram, dt.date(2026, 3, 7), {})
     w.cees.indications.all().delete()
     billed_visit(w.cees, dt.date(2026, 3, 8), {w.care: 20})
+    # A discharge dated before a logged visit is refused by the database today
+    # (visit_not_after_discharge); the pre-flight still flags such rows left from before that
+    # rule, so write one with the triggers off, as the superuser the tests connect as.
+    from django.db import connection, transaction
+
     from clients.models import Client
 
-    Client.objects.filter(pk=w.anna.pk).update(
-        status="discharged", discharged_on=dt.date(2026, 3, 8)
-    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        Client.objects.filter(pk=w.anna.pk).update(
+            status="discharged", discharged_on=dt.date(2026, 3, 8)
+        )
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     run = run_now().run
     problems = billing_run_preflight(run=run)
     by_code = {}

@@ -1,9 +1,9 @@
 """factory_boy factories shared by every test module."""
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
 from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
 
@@ -75,7 +75,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     nurse = factory.SubFactory(NurseFactory)
     seat = 1
-    started_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    # Long before the visits tests write (VisitFactory defaults to 2026-06-02): the database
+    # refuses a visit for a nurse who is not a member that day.
+    started_on = dt.date(2020, 1, 1)
     contracted_hours = Decimal("24")
 
 

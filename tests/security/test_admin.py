@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from coaching.models import Space
 from scheduling.billing.models import Contract, Tariff
+from scheduling.services.rota import local_datetime
 from teams.models import Neighbourhood, Role, Team, User
 from teams.services import team_create
 from tests.factories import (
@@ -69,7 +70,12 @@ def world(superuser: User) -> dict:
     CoachAssignmentFactory(team=team)
     CoverageRuleFactory(team=team, starts_at=dt.time(23), ends_at=dt.time(7), min_nurses=1)
     ShiftFactory(nurse=nurse, team=team, note=SHIFT_NOTE)
-    LeaveFactory(nurse=nurse, reason=LEAVE_NOTE)
+    LeaveFactory(  # after the visit: the database refuses leave over booked visits
+        nurse=nurse,
+        reason=LEAVE_NOTE,
+        starts_at=local_datetime(dt.date(2026, 7, 1), dt.time()),
+        ends_at=local_datetime(dt.date(2026, 7, 8), dt.time()),
+    )
     PostFactory(thread=ThreadFactory(space=team.space), body=POST_BODY)
     token = Token.objects.create(user=nurse)
     device = TOTPDevice.objects.create(user=nurse, name="phone", confirmed=True)
