@@ -19,7 +19,13 @@ from django.utils.text import format_lazy, get_valid_filename
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from coaching.filetypes import ALLOWED_DESCRIPTION, sniff_file
+from coaching.filetypes import (
+    ALLOWED_DESCRIPTION,
+    IMAGES,
+    MAX_IMAGE_PIXELS,
+    image_within_limits,
+    sniff_file,
+)
 from coaching.models import (
     MAX_ATTACHMENT_BYTES,
     MAX_BODY_LENGTH,
@@ -58,6 +64,9 @@ MENTION_STRANGER = _("{names} cannot see this space, so cannot be mentioned here
 FILE_TOO_BIG = _("{name} is larger than {limit} MB.")
 FILE_EMPTY = _("{name} is empty.")
 FILE_TYPE_REFUSED = _("{name} is not a {types} file (checked by its content).")
+IMAGE_TOO_LARGE = _(
+    "{name} is not an image that can be opened, or has more than {limit} million pixels."
+)
 TOO_MANY_FILES = _("Attach at most {limit} files to one message.")
 QUESTION_ONLY_IN_CHANNEL = _("Questions to all teams go in the organisation-wide channel.")
 NOT_A_TEAM_SPACE = _("Only a team space can hold team decisions.")
@@ -146,6 +155,9 @@ def _check_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]
         content_type = sniff_file(cast(BinaryIO, upload))  # an UploadedFile is file-like
         if content_type is None:
             errors.append(FILE_TYPE_REFUSED.format(name=name, types=ALLOWED_DESCRIPTION))
+            continue
+        if content_type in IMAGES and not image_within_limits(cast(BinaryIO, upload), content_type):
+            errors.append(IMAGE_TOO_LARGE.format(name=name, limit=MAX_IMAGE_PIXELS // 10**6))
             continue
         checked.append((upload, content_type))
     if errors:

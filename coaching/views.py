@@ -34,6 +34,7 @@ from coaching.figures import (
     sparkline_points,
     team_figures,
 )
+from coaching.filetypes import served_name
 from coaching.forms import PeriodForm, PostForm, ThreadForm
 from coaching.models import Thread
 from omaha.models import Problem
@@ -203,10 +204,11 @@ def attachment_download(request: AuthenticatedHttpRequest, public_id: UUID) -> F
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=served_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"  # (SecurityMiddleware sets it too)
     return response
 
 

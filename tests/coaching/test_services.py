@@ -37,7 +37,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 1 x 1 PNG: images are opened (header only) for the pixel cap.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753"
+    "de0000000c4944415478da63f8ffff3f0005fe02fea7359a610000000049454e44ae426082"
+)
 PDF = b"%PDF-1.7\n" + b"x" * 64
 
 
