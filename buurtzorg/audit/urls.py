@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buurtzorg.audit import account_views, views
+from buurtzorg.audit import account_views, password_views, views
 
 app_name = "audit"
 
@@ -31,5 +31,35 @@ urlpatterns += [
         "account/password/done/",
         account_views.PasswordChangeDonePage.as_view(),
         name="password-change-done",
+    ),
+]
+
+# Self-service password reset (signed out) and the administrators' unlock page.
+urlpatterns += [
+    path(
+        "account/password/reset/",
+        password_views.PasswordResetPage.as_view(),
+        name="password-reset",
+    ),
+    path(
+        "account/password/reset/sent/",
+        password_views.PasswordResetDonePage.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "account/password/reset/<uidb64>/<token>/",
+        password_views.PasswordResetConfirmPage.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "account/password/reset/complete/",
+        password_views.PasswordResetCompletePage.as_view(),
+        name="password-reset-complete",
+    ),
+    path("lockouts/", password_views.lockout_list_page, name="lockout-list"),
+    path(
+        "lockouts/<int:attempt_id>/unlock/",
+        password_views.lockout_lift_page,
+        name="lockout-lift",
     ),
 ]

@@ -598,4 +598,20 @@ ROWS: dict[str, Row] = {
         data={"outcome": "refused"},
         audited=True,
     ),
+    # Password reset by mail: open to everyone (the form answers alike for any address).
+    "audit:password-reset": Row("200 200 200 200 200 200 200"),
+    "audit:password-reset-done": Row("200 200 200 200 200 200 200"),
+    "audit:password-reset-confirm": Row(  # a made-up link: the "used or expired" page
+        "200 200 200 200 200 200 200", kwargs=lambda w: {"uidb64": "MQ", "token": "x-y"}
+    ),
+    "audit:password-reset-complete": Row("200 200 200 200 200 200 200"),
+    # Login lockouts: administrators only; lifting one is an audited administrator's action.
+    "audit:lockout-list": Row("302 404 404 404 404 404 200"),
+    "audit:lockout-lift": Row(
+        "302 404 404 404 404 404 302",
+        method="post",
+        data={"kind": "username"},
+        kwargs=lambda w: {"attempt_id": w.lockout.pk},
+        audited=True,
+    ),
 }

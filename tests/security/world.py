@@ -9,7 +9,9 @@ for TEAM A (nurse_a's team), and use it in the route's row in access_table.py.
 import datetime as dt
 from functools import cached_property
 
+from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from teams.models import Team, User
 from tests.factories import (
@@ -288,6 +290,21 @@ class World:
             written_at=dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC),
             text="Matrix report text Xylophone-A",
             for_handover=True,
+        )
+
+    @cached_property
+    def lockout(self):  # noqa: ANN201
+        """A username locked by five failed logins (the unlock page's object)."""
+        return AccessAttempt.objects.create(
+            username="matrix-locked-out",
+            ip_address="192.0.2.99",
+            user_agent="matrix",
+            failures_since_start=5,
+            attempt_time=timezone.now(),
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accounts/login/",
         )
 
     def markers(self) -> list[str]:
