@@ -6,13 +6,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from clients.models import Client
 from coaching.models import Space
 from scheduling.billing.models import Contract, Tariff
+from scheduling.models import Visit
 from scheduling.services.rota import local_datetime
 from teams.models import Neighbourhood, Role, Team, User
 from teams.services import team_create
@@ -370,3 +373,78 @@ def test_a_neighbourhood_changed_in_the_admin_keeps_its_postcodes_through_the_se
     assert response.status_code == 302
     codes = sorted(neighbourhood.postcode_areas.values_list("code", flat=True))
     assert codes == ["1091", "1093"]
+
+
+# What the Django admin may hold: organisation, accounts, reference data and configuration.
+# A model added to the admin must be added here on purpose (after checking that none of its
+# pages shows care data, messages or secrets).
+ADMIN_MODELS = {
+    "auth.Group",
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+    "billing.BillingRun",
+    "billing.Contract",
+    "billing.RunFile",
+    "billing.Tariff",
+    "clients.Insurer",
+    "omaha.Domain",
+    "omaha.InterventionCategory",
+    "omaha.InterventionTarget",
+    "omaha.ModifierTerm",
+    "omaha.Problem",
+    "omaha.RatingConcept",
+    "omaha.RatingScoreLabel",
+    "omaha.SignSymptom",
+    "otp_totp.TOTPDevice",
+    "scheduling.CareService",
+    "scheduling.CoverArrangement",
+    "scheduling.CoverageRule",
+    "teams.CoachAssignment",
+    "teams.Membership",
+    "teams.Neighbourhood",
+    "teams.Team",
+    "teams.User",
+}
+# Apps whose every model is care data, messaging, history or a secret.
+NEVER_IN_ADMIN_APPS = {"coaching", "history", "audit", "authtoken", "pghistory"}
+
+
+def _reaches_a_client(model: type, depth: int = 2) -> bool:
+    """The model points at a client, or at a row that points at one (a visit, a problem)."""
+    if model is Client:
+        return True
+    if depth == 0:
+        return False
+    return any(
+        field.many_to_one and _reaches_a_client(field.related_model, depth - 1)
+        for field in model._meta.get_fields()
+        if getattr(field, "related_model", None) is not None and field.concrete
+    )
+
+
+def test_the_admin_holds_only_reviewed_configuration_models() -> None:
+    registered = {model._meta.label for model in admin.site._registry}
+    assert registered - ADMIN_MODELS == set(), "review these before they go into the admin"
+    assert not {label for label in registered if label.split(".")[0] in NEVER_IN_ADMIN_APPS}, (
+        "care, messaging, history and token models stay out of the admin"
+    )
+    assert _reaches_a_client(Visit)  # (the walk finds what it should)
+    care = sorted(m._meta.label for m in admin.site._registry if _reaches_a_client(m))
+    assert care == [], f"models that hold a client's data are in the admin: {care}"
+
+
+def test_a_superuser_finds_no_token_or_care_model_by_url(client: object, superuser: User) -> None:
+    # given every model of the care and messaging apps, and the token models
+    client.force_login(superuser)
+    urls = [
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for model in apps.get_models()
+        if model._meta.app_label in NEVER_IN_ADMIN_APPS | {"clients"}
+        and model._meta.label != "clients.Insurer"
+    ]
+    urls += ["/admin/authtoken/token/", "/admin/authtoken/tokenproxy/add/"]
+    # when / then: none has an admin page
+    answers = {url: client.get(url).status_code for url in urls}
+    assert len(urls) > 10
+    assert {url: code for url, code in answers.items() if code != 404} == {}
