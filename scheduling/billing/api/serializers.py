@@ -1,5 +1,6 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -13,6 +14,14 @@ class RunStartInput(serializers.Serializer):
     insurer_uzovi = serializers.CharField(
         max_length=4, required=False, allow_blank=True, help_text="Empty: all insurers"
     )
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class MonthField(serializers.DateField):
+    """A month, written "2026-10" (the schema says so: it is no full date)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m", **kwargs)  # type: ignore[arg-type]
 
 
 class RunFileOutput(serializers.ModelSerializer):
@@ -42,10 +51,17 @@ class RunFileOutput(serializers.ModelSerializer):
 
 class RunOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    period = serializers.DateField(format="%Y-%m", read_only=True)
-    insurer_uzovi = serializers.CharField(source="insurer.uzovi", read_only=True, default=None)
-    requested_by = serializers.CharField(source="requested_by.username", default=None)
-    finalised_by = serializers.CharField(source="finalised_by.username", default=None)
+    period = MonthField(read_only=True)
+    # None for a run over all insurers / not yet finalised: the schema says nullable.
+    insurer_uzovi = serializers.CharField(
+        source="insurer.uzovi", read_only=True, default=None, allow_null=True
+    )
+    requested_by = serializers.CharField(
+        source="requested_by.username", default=None, allow_null=True
+    )
+    finalised_by = serializers.CharField(
+        source="finalised_by.username", default=None, allow_null=True
+    )
     progress_percent = serializers.IntegerField(read_only=True)
     files = RunFileOutput(many=True, read_only=True)
 
