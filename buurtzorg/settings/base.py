@@ -185,7 +185,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        # With DEBUG off (the image's collectstatic, production): names carry a hash of the
+        # content, so browsers may cache them for a year, plus gzip and brotli copies.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -411,7 +413,11 @@ CELERY_BEAT_SCHEDULE["coaching-team-days-nightly"] = {
     "schedule": crontab(hour=1, minute=50),
 }
 # Our organisation's AGB code (8 digits): the sender in insurer declaration files.
-ORGANISATION_AGB = env("ORGANISATION_AGB", default="00000000")
+# 00000000 stands for "not set yet" (the administrator's set-up checklist shows it open).
+ORGANISATION_AGB = env("ORGANISATION_AGB", default="") or "00000000"
+# The organisation's name in declarations; empty means not set yet (billing then writes its
+# default name).
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="")
 
 # The cache is Redis whenever there is one (CACHE_URL, by default REDIS_URL; the benchmarks
 # set CACHE_URL alone so that Celery stays eager there). Sessions are then read from Redis and
@@ -457,7 +463,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS proxy (TRUSTED_PROXIES; the compose file's Caddy), X-Forwarded-Proto says
+    # whether the browser used HTTPS. Without a proxy nothing may claim that: a client could
+    # send the header itself, so it is believed only when a proxy is configured.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 
 # Request bodies (issue 20 item 15). RequestBodyLimitMiddleware answers 413 to a declared
 # Content-Length over MAX_REQUEST_BODY_BYTES before anything reads the body: five 5 MB

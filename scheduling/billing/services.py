@@ -456,7 +456,7 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
         number = invoice_number(period=run.period, uzovi=insurer.uzovi)
         invoices.append(
             InsurerInvoice(
-                organisation_name=getattr(settings, "ORGANISATION_NAME", ORGANISATION_NAME),
+                organisation_name=getattr(settings, "ORGANISATION_NAME", "") or ORGANISATION_NAME,
                 sender_agb=agb,
                 insurer_name=insurer.name,
                 uzovi=insurer.uzovi,
