@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # `make run` is the local, embedded set-up: DEBUG on unless the environment says otherwise.
 export DEBUG ?= true
 
-.PHONY: backup restore run test sysdeps services migrate demo messages compilemessages lint typecheck check-deploy clean bench loadtest
+.PHONY: backup backup-key restore run test sysdeps services migrate demo messages compilemessages lint typecheck check-deploy clean bench loadtest
 
 # Python environment: uv (installed into the venv from PyPI) resolves and installs the
 # dependencies listed in pyproject.toml in seconds, from its cache on later runs. It compiles
@@ -121,17 +121,32 @@ check-deploy: $(STAMP)
 clean:
 	rm -rf $(VENV) staticfiles .test-media
 
-# Backups of the PostgreSQL database (pg_dump custom format; see README "Backups").
+# Backups of the PostgreSQL database (see README "Backups"): pg_dump's custom format, encrypted
+# on the way to disk with age (buurtzorg/backup.py), to BACKUP_RECIPIENT or BACKUP_KEY's public
+# half; restore decrypts with BACKUP_KEY on the way into pg_restore. No plaintext dump is
+# written, and a half-written backup never takes the final name.
 BACKUP_DIR ?= backups
-BACKUP_FILE ?= $(BACKUP_DIR)/buurtzorg-$(shell date -u +%Y%m%dT%H%M%SZ).dump
-backup:
+BACKUP_FILE ?= $(BACKUP_DIR)/buurtzorg-$(shell date -u +%Y%m%dT%H%M%SZ).dump.age
+backup: $(STAMP)
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL (PostgreSQL) to back up" >&2; exit 1; }
+	@test -n "$$BACKUP_KEY$$BACKUP_RECIPIENT" || { echo "Set BACKUP_KEY or BACKUP_RECIPIENT (make backup-key)" >&2; exit 1; }
 	@mkdir -p $(dir $(BACKUP_FILE))
-	pg_dump --format=custom --no-owner --file="$(BACKUP_FILE)" "$(DATABASE_URL)"
-	@echo "Backup written to $(BACKUP_FILE)"
+	set -o pipefail; umask 077; \
+		pg_dump --format=custom --no-owner "$(DATABASE_URL)" \
+		| $(PY) -m buurtzorg.backup encrypt > "$(BACKUP_FILE).partial" \
+		&& mv "$(BACKUP_FILE).partial" "$(BACKUP_FILE)" \
+		|| { rm -f "$(BACKUP_FILE).partial"; exit 1; }
+	@echo "Encrypted backup written to $(BACKUP_FILE)"
 
-restore:
+restore: $(STAMP)
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL (the database to restore into)" >&2; exit 1; }
 	@test -f "$(BACKUP_FILE)" || { echo "Set BACKUP_FILE to an existing backup" >&2; exit 1; }
-	pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$(DATABASE_URL)" "$(BACKUP_FILE)"
+	@test -n "$$BACKUP_KEY" || { echo "Set BACKUP_KEY (the backup's age secret key)" >&2; exit 1; }
+	set -o pipefail; $(PY) -m buurtzorg.backup decrypt < "$(BACKUP_FILE)" \
+		| pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$(DATABASE_URL)"
 	@echo "Restored $(BACKUP_FILE) into the database"
+
+# A new key pair for backups: BACKUP_KEY (secret: keep a copy away from the database machine)
+# and BACKUP_RECIPIENT (public: enough to make backups).
+backup-key: $(STAMP)
+	@$(PY) -m buurtzorg.backup keygen
