@@ -16,7 +16,8 @@ Runs without Django (the Makefile calls it with the venv's Python only).
 
 import os
 import sys
-from typing import BinaryIO
+from io import BufferedIOBase
+from typing import cast
 
 import pyrage
 from pyrage import x25519
@@ -57,11 +58,11 @@ def _recipient() -> x25519.Recipient:
     return _identity().to_public()
 
 
-def encrypt_stream(source: BinaryIO, target: BinaryIO) -> None:
+def encrypt_stream(source: BufferedIOBase, target: BufferedIOBase) -> None:
     pyrage.encrypt_io(source, target, [_recipient()])
 
 
-def decrypt_stream(source: BinaryIO, target: BinaryIO) -> None:
+def decrypt_stream(source: BufferedIOBase, target: BufferedIOBase) -> None:
     identity = _identity()
     try:
         pyrage.decrypt_io(source, target, [identity])
@@ -79,9 +80,10 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("usage: python -m buurtzorg.backup keygen|encrypt|decrypt\n")
         return 2
     try:
-        (encrypt_stream if command == "encrypt" else decrypt_stream)(
-            sys.stdin.buffer, sys.stdout.buffer
-        )
+        # stdin and stdout's buffers are BufferedReader/Writer (typeshed calls them BinaryIO).
+        stdin = cast(BufferedIOBase, sys.stdin.buffer)
+        stdout = cast(BufferedIOBase, sys.stdout.buffer)
+        (encrypt_stream if command == "encrypt" else decrypt_stream)(stdin, stdout)
     except BackupKeyError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
