@@ -35,6 +35,7 @@ APP_PAGES = {
     "scheduling.medication": "medication/",
     # Reports and handover: /handover/, and the timeline under /clients/<id>/reports/.
     "scheduling.carenotes": "",
+    "scheduling.setup": "setup/",
 }
 
 

@@ -17,7 +17,8 @@ ROLE_START_PAGES: dict[str, str] = {
     Role.NURSE: "scheduling:my-day",
     Role.COACH: "coaching:dashboard",
     Role.BACK_OFFICE: "billing:run-list",
-    Role.ADMIN: "teams:team-list",
+    # The set-up checklist while a fresh install misses something, then the teams.
+    Role.ADMIN: "setup:start",
 }
 
 

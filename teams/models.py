@@ -6,7 +6,7 @@ unique constraint on (team, seat) makes a 13th active row impossible, whichever 
 
 import datetime as dt
 import uuid
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -33,6 +33,23 @@ POSTCODE_VALIDATOR = RegexValidator(
     r"^[1-9][0-9]{3}$", _("A Dutch postcode area is 4 digits, 1000-9999.")
 )
 POPULATION_WARNING_LIMIT = 10_000
+
+
+class AccountManager(UserManager["User"]):
+    """Django's user manager, except that a superuser is an administrator in the app too.
+
+    `manage.py createsuperuser` is how a fresh install gets its first account (README
+    "Production"); with the model's default role she would be a nurse with no team."""
+
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> "User":
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(DutchNameMixin, AbstractUser):
@@ -62,7 +79,7 @@ class User(DutchNameMixin, AbstractUser):
         _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )
 
-    objects: ClassVar[UserManager[Self]] = UserManager()
+    objects: ClassVar[AccountManager] = AccountManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -101,6 +101,10 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.membership_a.public_id},
         method="post",
     ),
+    # the administrator's set-up checklist (scheduling/setup): no client data
+    "setup:checklist": Row("302 404 404 404 404 404 200"),
+    "setup:start": Row("302 404 404 404 404 404 302"),
+    "api-setup-checklist": Row("403 403 403 403 403 403 200"),
     "teams:neighbourhood-list": Row("302 404 404 404 404 404 200"),
     "teams:neighbourhood-create": Row("302 404 404 404 404 404 200"),
     "teams:neighbourhood-edit": Row(
