@@ -20,6 +20,10 @@ assert _spec.loader
 compose_env = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(compose_env)
 
+# Nothing here reads the database, but the suite's session set-up (tests/conftest.py) expects a
+# test that does when this file runs alone.
+pytestmark = pytest.mark.django_db
+
 APP_SERVICES = ("web", "worker", "beat", "migrate")
 LONG_RUNNING = ("proxy", "web", "worker", "beat", "db", "redis")
 SECRET_KEYS = re.compile(r"PASSWORD|SECRET|_KEY$|TOKEN", re.IGNORECASE)
