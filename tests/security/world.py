@@ -153,9 +153,7 @@ class World:
         run = BillingRun.objects.create(
             period=dt.date(2026, 4, 1),
             insurer=self.client_a.insurer,
-            status="finalised",
-            finalised_by=self.back_office,
-            finalised_at=timezone.now(),
+            status="draft",
         )
         service = CareServiceFactory()
         line = InvoiceLine.objects.create(
@@ -174,6 +172,11 @@ class World:
             hourly_rate=60,
             amount=30,
         )
+        # Finalised after its line: the database keeps a finalised run's lines read-only.
+        BillingRun.objects.filter(pk=run.pk).update(
+            status="finalised", finalised_by=self.back_office, finalised_at=timezone.now()
+        )
+        run.refresh_from_db()
         return_file = ReturnFile(
             run=run,
             insurer=run.insurer,
