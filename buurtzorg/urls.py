@@ -26,6 +26,8 @@ APP_PAGES = {
     "omaha": "omaha/",
     "clients": "clients/",
     "clients.intake": "intake/",
+    "clients.wounds": "wounds/",
+    "clients.measurements": "measurements/",
     "scheduling": "scheduling/",
     "coaching": "coaching/",
     "scheduling.billing": "billing/",

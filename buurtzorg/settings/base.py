@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "omaha",
     "clients",
     "clients.intake",
+    "clients.wounds",
+    "clients.measurements",
     "scheduling",
     "scheduling.billing",
     "scheduling.medication",
@@ -377,9 +379,17 @@ CLIENT_DISCHARGED_HOOKS = ["scheduling.services.visits.client_discharged_cancel_
 TEAM_NOTICE_HOOKS = ["coaching.services.space_post_system_notice"]
 # Called as f(client=) inside clients.reads.client_record_open (clinical readers only): a dict
 # of what an app above clients adds to the record page (its template includes it by name).
-CLIENT_RECORD_PARTS = ["scheduling.medication.reads.client_record_part"]
+CLIENT_RECORD_PARTS = [
+    "scheduling.medication.reads.client_record_part",
+    "clients.wounds.reads.client_record_part",
+    "clients.measurements.reads.client_record_part",
+]
 # Called as f(client=) by clients.export.client_record_fhir: FHIR resources of apps above.
-CLIENT_FHIR_HOOKS = ["scheduling.medication.export.fhir_resources"]
+CLIENT_FHIR_HOOKS = [
+    "scheduling.medication.export.fhir_resources",
+    "clients.wounds.export.fhir_resources",
+    "clients.measurements.export.fhir_resources",
+]
 # medication: a visit covers the doses due from this many minutes before its planned start
 # to this many after its planned end (scheduling/medication/schedule.py).
 MEDICATION_DOSE_MARGIN_MINUTES = env.int("MEDICATION_DOSE_MARGIN_MINUTES", default=60)
@@ -400,6 +410,7 @@ HANDOVER_SOURCES = [
     "scheduling.carenotes.handover.problem_changes",
     "scheduling.carenotes.handover.visits_missed_or_cancelled",
     "scheduling.medication.handover.overdue_doses",
+    "clients.measurements.handover.out_of_range",
 ]
 
 # coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
@@ -490,3 +501,11 @@ EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Buurtzorg <noreply@localhost>")
+
+
+# wounds and measurements (clients.wounds, clients.measurements). Wound photos live under a
+# PRIVATE root: outside MEDIA_ROOT and STATIC_ROOT, served by no static route, only by the
+# access-checked, audited photo view (clients.wounds.views.photo_file).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+WOUND_PHOTO_MAX_BYTES = env.int("WOUND_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+WOUND_PHOTO_MAX_PIXELS = env.int("WOUND_PHOTO_MAX_PIXELS", default=40_000_000)

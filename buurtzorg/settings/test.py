@@ -16,6 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run Celery eagerly unless a test starts a real worker (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

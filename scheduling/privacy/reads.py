@@ -36,6 +36,24 @@ def client_data(*, client: Client) -> dict[str, Any]:
         "client": _row(client),
         "care_indications": [_row(i) for i in client.indications.all()],
         "network": [_row(c) for c in client.network.all()],
+        "wounds": [
+            {
+                **_row(w),
+                "assessments": [
+                    {
+                        **_row(a),
+                        "photos": [
+                            {**_row(p), "file": p.file.name, "thumbnail": p.thumbnail.name}
+                            for p in a.photos.all()
+                        ],
+                    }
+                    for a in w.assessments.all()
+                ],
+            }
+            for w in client.wounds.prefetch_related("assessments__photos")
+        ],
+        "measurements": [_row(m) for m in client.measurements.all()],
+        "measurement_normal_ranges": [_row(r) for r in client.normal_ranges.all()],
         "problems": [
             {
                 **_row(p),

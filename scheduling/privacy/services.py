@@ -27,6 +27,7 @@ from clients.models import (
     Intervention,
     OutcomeRating,
 )
+from clients.wounds.services import client_wounds_erase
 from scheduling.carenotes.models import CareReport
 from scheduling.history.services import history_erase_client
 from scheduling.medication.services import client_medication_erase
@@ -86,6 +87,7 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     )
     client.network.all().delete()
     client.indications.update(products=ERASED_NAME)
+    client_wounds_erase(client=client, erased=ERASED_NAME)  # photo files go; sizes stay
     problems = client.problems.all()
     ClientProblemSign.objects.filter(client_problem__in=problems).update(
         other_text="", other_reason=""

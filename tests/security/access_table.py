@@ -618,4 +618,87 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"attempt_id": w.lockout.pk},
         audited=True,
     ),
+    # Wounds and measurements (clients.wounds, clients.measurements): nurses and coaches of
+    # the client's team read (coaches read-only), back office and administrators nothing;
+    # every read and write writes one access row, photos included.
+    **{
+        name: Row(
+            "302 200 404 200 404 404 404",
+            kwargs=lambda w: {"public_id": w.client_a.public_id},
+            audited=True,
+        )
+        for name in ("measurements:list", "wounds:list")
+    },
+    **{
+        name: Row(
+            "302 200 404 404 404 404 404",
+            kwargs=lambda w: {"public_id": w.client_a.public_id},
+            audited=True,
+        )
+        for name in ("measurements:add", "measurements:normal-range", "wounds:add")
+    },
+    "wounds:detail": Row(
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.wound_a.public_id},
+        audited=True,
+    ),
+    **{
+        name: Row(
+            "302 200 404 404 404 404 404",
+            kwargs=lambda w: {"public_id": w.wound_a.public_id},
+            audited=True,
+        )
+        for name in ("wounds:assess", "wounds:close")
+    },
+    **{
+        name: Row(
+            "302 200 404 200 404 404 404",
+            kwargs=lambda w: {"public_id": w.wound_photo_a.public_id},
+            audited=True,
+        )
+        for name in ("wounds:photo", "wounds:photo-thumbnail")
+    },
+    **{
+        name: Row(
+            "403 200 404 200 404 404 404",
+            kwargs=lambda w: {"id": w.client_a.public_id},
+            audited=True,
+        )
+        for name in ("api-client-measurements", "api-client-wounds")
+    },
+    "api-wound-assessments": Row(
+        "403 201 404 404 404 404 404",
+        method="post",
+        kwargs=lambda w: {"id": w.wound_a.public_id},
+        data={
+            "assessed_at": "2026-02-01T10:00:00+01:00",
+            "length_mm": "30",
+            "width_mm": "20",
+            "depth_mm": "2",
+            "tissue": "granulation",
+            "exudate": "low",
+            "edges": "attached",
+            "pain": "3",
+        },
+        audited=True,
+    ),
+    "api-wound-close": Row(
+        "403 200 404 404 404 404 404",
+        method="post",
+        kwargs=lambda w: {"id": w.wound_a.public_id},
+        data={"closed_on": "2026-03-01", "close_reason": "healed"},
+        audited=True,
+    ),
+    # Posted without a file: nurse A's request is refused at the field (400, nothing logged).
+    "api-wound-photo-upload": Row(
+        "403 400 404 404 404 404 404",
+        method="post",
+        kwargs=lambda w: {"id": w.wound_assessment_a.public_id},
+        audited=True,
+    ),
+    "api-wound-photo": Row(
+        "403 200 404 200 404 404 404",
+        kwargs=lambda w: {"id": w.wound_photo_a.public_id},
+        audited=True,
+    ),
 }

@@ -271,6 +271,18 @@ class World:
         )
 
     @cached_property
+    def wound_a(self):  # noqa: ANN201
+        from clients.wounds.models import Wound
+
+        return Wound.objects.create(
+            client=self.client_a,
+            body_site="left heel",
+            kind="pressure",
+            started_on=dt.date(2026, 1, 5),
+            created_by=self.nurse_a,
+        )
+
+    @cached_property
     def signoff_a(self):  # noqa: ANN201
         from scheduling.medication.models import DoseSignoff
 
@@ -310,6 +322,18 @@ class World:
             path_info="/accounts/login/",
         )
 
+    @cached_property
+    def wound_assessment_a(self):  # noqa: ANN201
+        from tests.factories.wounds import WoundAssessmentFactory
+
+        return WoundAssessmentFactory(wound=self.wound_a, assessed_by=self.nurse_a)
+
+    @cached_property
+    def wound_photo_a(self):  # noqa: ANN201
+        from tests.factories.wounds import wound_photo
+
+        return wound_photo(self.wound_assessment_a, self.nurse_a)
+
     def markers(self) -> list[str]:
         """Strings that only team-A objects made so far carry: B's users must never see them."""
         found = []
@@ -325,6 +349,9 @@ class World:
             "medication_a",
             "signoff_a",
             "care_report_a",
+            "wound_a",
+            "wound_assessment_a",
+            "wound_photo_a",
         ):
             if name in self.__dict__:
                 obj = self.__dict__[name]
