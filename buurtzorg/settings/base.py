@@ -381,8 +381,8 @@ TEAM_NOTICE_HOOKS = ["coaching.services.space_post_system_notice"]
 # of what an app above clients adds to the record page (its template includes it by name).
 CLIENT_RECORD_PARTS = [
     "scheduling.medication.reads.client_record_part",
-    "clients.wounds.reads.client_record_part",
-    "clients.measurements.reads.client_record_part",
+    # wounds and measurements, in one query (clients/wounds/record.py)
+    "clients.wounds.record.client_record_part",
 ]
 # Called as f(client=) by clients.export.client_record_fhir: FHIR resources of apps above.
 CLIENT_FHIR_HOOKS = [
