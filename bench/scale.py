@@ -1013,11 +1013,102 @@ def fill_summaries(*, today: dt.date, stdout: TextIO) -> dict[str, int]:
     return {"coaching.TeamDay": rows}
 
 
+# wounds and measurements (issue 17): set-based, after the visits exist, from their ids (so
+# the same seed gives the same data). Every fifth done visit measured a blood pressure and the
+# next fifth a pulse; a quarter of the active clients have a normal pulse range of 50-90
+# (values above are flagged, as the service would); every tenth active client has an open
+# wound with four fortnightly assessments, shrinking. No photo files at scale.
+VITALS_SQL = [
+    (
+        "measurements.NormalRange",
+        """INSERT INTO measurements_normalrange
+             (public_id, created_at, updated_at, client_id, kind, low, high, set_by_id)
+           SELECT gen_random_uuid(), now(), now(), c.id, 'pulse', 50, 90,
+                  (SELECT m.nurse_id FROM teams_membership m WHERE m.team_id = c.team_id
+                   ORDER BY m.seat LIMIT 1)
+           FROM clients_client c
+           WHERE c.status = 'active' AND c.id %% 4 = 0
+             AND EXISTS (SELECT 1 FROM teams_membership m WHERE m.team_id = c.team_id)""",
+    ),
+    (
+        "measurements.Measurement",
+        """INSERT INTO measurements_measurement
+             (public_id, created_at, updated_at, client_id, kind, value, value2, measured_at,
+              measured_by_id, out_of_range)
+           SELECT gen_random_uuid(), t, t, v.client_id, k.kind, k.value, k.value2, t,
+                  v.nurse_id,
+                  EXISTS (SELECT 1 FROM measurements_normalrange r WHERE r.client_id =
+                          v.client_id AND r.kind = k.kind AND (k.value < r.low OR k.value > r.high))
+           FROM scheduling_visit v
+           CROSS JOIN LATERAL (SELECT v.starts_at + interval '10 minutes' AS t) w
+           CROSS JOIN LATERAL (
+             SELECT 'bp' AS kind, (110 + v.id %% 50)::numeric AS value,
+                    (60 + v.id %% 25)::numeric AS value2 WHERE v.id %% 5 = 0
+             UNION ALL
+             SELECT 'pulse', (55 + v.id %% 50)::numeric, NULL WHERE v.id %% 5 = 1
+           ) k
+           WHERE v.status = 'done' AND v.nurse_id IS NOT NULL AND w.t <= now()""",
+    ),
+    (
+        "wounds.Wound",
+        """INSERT INTO wounds_wound
+             (public_id, created_at, updated_at, client_id, body_site, kind, cause, started_on,
+              closed_on, close_reason, created_by_id)
+           SELECT gen_random_uuid(), now(), now(), c.id,
+                  (ARRAY['sacrum', 'left heel', 'right lower leg', 'left foot'])[1 + c.id %% 4],
+                  (ARRAY['pressure', 'venous-leg', 'diabetic-foot', 'skin-tear'])[1 + c.id %% 4],
+                  '', %(started)s, NULL, '',
+                  (SELECT m.nurse_id FROM teams_membership m WHERE m.team_id = c.team_id
+                   ORDER BY m.seat LIMIT 1)
+           FROM clients_client c
+           WHERE c.status = 'active' AND c.id %% 10 = 0
+             AND EXISTS (SELECT 1 FROM teams_membership m WHERE m.team_id = c.team_id)""",
+    ),
+    (
+        "wounds.WoundAssessment",
+        """INSERT INTO wounds_woundassessment
+             (public_id, created_at, updated_at, wound_id, assessed_at, length_mm, width_mm,
+              depth_mm, tissue, exudate, edges, pain, notes, assessed_by_id)
+           SELECT gen_random_uuid(), t, t, w.id, t, 60 - 10 * g, 35 - 6 * g, 4 - g,
+                  (ARRAY['slough', 'granulation', 'granulation', 'epithelial'])[1 + g],
+                  (ARRAY['high', 'moderate', 'low', 'low'])[1 + g], 'attached', 4 - g, '',
+                  w.created_by_id
+           FROM wounds_wound w
+           CROSS JOIN generate_series(0, 3) g
+           CROSS JOIN LATERAL (SELECT (%(started)s::date + 14 * g + 1)::timestamptz
+                               + interval '10 hours' AS t) x
+           WHERE w.started_on = %(started)s""",
+    ),
+]
+
+
+def fill_vitals(*, today: dt.date, stdout: TextIO) -> dict[str, int]:
+    """Wounds and measurements for the generated clients and visits (see VITALS_SQL)."""
+    counts: dict[str, int] = {}
+    if connection.vendor != "postgresql" or _model("wounds.Wound") is None:
+        return counts
+    started = time.monotonic()
+    params = {"started": today - dt.timedelta(days=60)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for label, sql in VITALS_SQL:
+            cursor.execute(sql, params)
+            counts[label] = cursor.rowcount
+    with connection.cursor() as cursor:
+        for label in counts:
+            cursor.execute(f'ANALYZE "{apps.get_model(label)._meta.db_table}"')
+    stdout.write(
+        f"  wounds and measurements: {sum(counts.values()):,} rows, "
+        f"{time.monotonic() - started:.0f} s\n"
+    )
+    return counts
+
+
 def generate(*, teams: int, seed: int, today: dt.date, stdout: TextIO) -> dict[str, int]:
     generator = ScaleGenerator(Plan(teams=teams, seed=seed, today=today), stdout)
     counts = generator.run()
     finish_sequences()
     counts.update(fill_summaries(today=today, stdout=stdout))
+    counts.update(fill_vitals(today=today, stdout=stdout))
     for part in generator.skipped:
         stdout.write(f"  skipped: {part}\n")
     return counts
