@@ -35,6 +35,7 @@ KIND_LABELS = {
     "problem": _("Problem"),
     "visit": _("Visit"),
     "medication-overdue": _("Medication"),
+    "measurement": _("Measurement"),
 }
 
 
