@@ -129,12 +129,11 @@ def _test_database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen]:
-    """A real `celery worker` process on the test Redis, using the test database.
+def _start_celery_worker(*options: str) -> subprocess.Popen:
+    """Start a real `celery worker` on the test Redis and test database; wait until ready.
 
-    The test must use committed data (transactional_db), because the worker has its own
-    database connection.
+    `options` are added to the command line (e.g. "-Q", "batch"). The worker's output is
+    drained into `proc.log_lines`, so a full pipe never blocks it and tests can read it.
     """
     env = {
         **os.environ,
@@ -158,6 +157,7 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen]:
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
+            *options,
         ],
         cwd=ROOT,
         env=env,
@@ -179,15 +179,42 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen]:
     else:
         proc.kill()
         pytest.fail("Celery worker did not become ready:\n" + "".join(lines))
-    # Keep draining the worker's output so a full pipe never blocks it; tests can read it.
     proc.log_lines = lines  # type: ignore[attr-defined]
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
-    yield proc
+    return proc
+
+
+def _stop_celery_worker(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen]:
+    """A real `celery worker` process on the test Redis, using the test database.
+
+    The test must use committed data (transactional_db), because the worker has its own
+    database connection. Without -Q it consumes both queues (default and batch).
+    """
+    proc = _start_celery_worker()
+    yield proc
+    _stop_celery_worker(proc)
+
+
+@pytest.fixture
+def celery_queue_workers(transactional_db: None) -> Iterator[dict[str, subprocess.Popen]]:
+    """One real worker per queue, as docker-compose runs them: {"default": …, "batch": …}."""
+    workers: dict[str, subprocess.Popen] = {}
+    try:
+        for queue in ("default", "batch"):
+            workers[queue] = _start_celery_worker("-Q", queue, "-n", f"{queue}@%h")
+        yield workers
+    finally:
+        for proc in workers.values():
+            _stop_celery_worker(proc)
 
 
 @pytest.fixture(autouse=True)

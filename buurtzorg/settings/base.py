@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -344,6 +345,30 @@ BILLING_CHECK_AFTER_BUILD = True
 # Longer than the longest task, so an unacknowledged task is not redelivered while it runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues (issue 22, item 4): long jobs (billing runs, pre-flight checks, outcome reports,
+# the dashboards' summary rebuilds, the nightly bulk jobs of thousands of tasks) on `batch`;
+# notices, cache warming and other short tasks on `default`. Each queue has its own worker
+# (docker-compose: worker and worker-batch), so a 20-minute billing run never holds up a
+# notice. A worker started without -Q consumes both (development, the tests' worker).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Each queue its own exchange and routing key: a bare Queue("batch") would be bound with the
+# default key and receive the default queue's messages too.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name) for name in ("default", "batch")
+)
+BATCH_TASKS = (
+    "scheduling.billing.tasks.billing_run_build_task",
+    "scheduling.billing.tasks.billing_run_check_task",
+    "scheduling.billing.tasks.billing_run_schedule_previous_month_task",
+    "omaha.reports.tasks.outcome_report_build_task",
+    "coaching.tasks.team_days_refresh_recent_task",
+    "coaching.tasks.team_days_refresh_nightly_task",
+    "scheduling.tasks.series_materialise_all_task",
+    "scheduling.tasks.series_materialise_task",
+    "scheduling.privacy.tasks.clients_erase_expired_task",
+    "scheduling.privacy.tasks.client_erase_task",
+)
+CELERY_TASK_ROUTES = {name: {"queue": "batch"} for name in BATCH_TASKS}
 CELERY_BEAT_SCHEDULE: dict = {}
 # scheduling: every night, check the next 14 days of each team's rota and post gaps.
 CELERY_BEAT_SCHEDULE["scheduling-rota-coverage-check"] = {
