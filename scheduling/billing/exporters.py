@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from clients.models import POLICY_NUMBER_LENGTH
 from scheduling.billing.declaration import (
     DeclarationLine,
     InsuredPerson,
@@ -79,6 +80,13 @@ class DeclarationExporter(ABC):
 
 
 _REGISTRY: dict[str, type[DeclarationExporter]] = {}
+
+
+def _fit_policy_number(value: str) -> str:
+    """Cut to the declaration field in a draft rather than fail the month: the pre-flight flags
+    such a number (selectors.declaration_field_overflows) and finalising stays blocked until it
+    is corrected and the run rebuilt. The database refuses longer numbers for new input."""
+    return value[:POLICY_NUMBER_LENGTH]
 
 
 def register(cls: type[DeclarationExporter]) -> type[DeclarationExporter]:
@@ -183,7 +191,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
                     serial=serial,
                     bsn=bsn,
                     uzovi=uzovi,
-                    policy_number=line.policy_number,
+                    policy_number=_fit_policy_number(line.policy_number),
                     date_of_birth=line.date_of_birth,
                     sex=person.sex,
                     name_use_1=1,  # own name
@@ -208,7 +216,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
                 serial=serial,
                 bsn=bsn,
                 uzovi=uzovi,
-                policy_number=line.policy_number,
+                policy_number=_fit_policy_number(line.policy_number),
                 service_start=line.period,
                 service_end=_last_day(line.period),
                 # a code outside the table keeps list 0: the pre-flight names it

@@ -83,11 +83,19 @@ def medication_history_read(*, actor: User, public_id: UUID | str) -> Medication
 
 @transaction.atomic
 def medication_form_open(
-    *, actor: User, client_public_id: UUID | str | None = None, public_id: UUID | str | None = None
+    *,
+    actor: User,
+    client_public_id: UUID | str | None = None,
+    public_id: UUID | str | None = None,
+    medication: Medication | None = None,
 ) -> tuple[Client, Medication | None]:
     """The add, edit or stop form of a medicine (nurses of the team; 404 for anyone else).
-    Also called to show a refused form again: the refused write logged nothing."""
-    if public_id is not None:
+    Also called to show a refused form again: the refused write logged nothing. `medication`
+    is the one the caller already fetched through `medication_get_editable` (the same gate),
+    so a refused edit does not read it twice."""
+    if medication is not None:
+        client = medication.client
+    elif public_id is not None:
         medication = medication_get_editable(user=actor, public_id=public_id)
         client = medication.client
     else:

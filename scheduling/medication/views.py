@@ -106,6 +106,7 @@ def medication_create_page(request: AuthenticatedHttpRequest, public_id: UUID) -
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def medication_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    medication = None
     if request.method == "POST":
         medication = medication_get_editable(user=request.user, public_id=public_id)
         form = MedicationForm(request.POST)
@@ -119,7 +120,9 @@ def medication_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> 
             else:
                 messages.success(request, _("Medication changed."))
                 return _done(request, _list_url(medication.client.public_id))
-    client, found = reads.medication_form_open(actor=request.user, public_id=public_id)
+    client, found = reads.medication_form_open(
+        actor=request.user, public_id=public_id, medication=medication
+    )
     if request.method == "GET":
         form = MedicationForm(initial=MedicationForm.initial_from(found))
     return render(
