@@ -321,6 +321,8 @@ SPECTACULAR_SETTINGS = {
         "ShiftKindEnum": "scheduling.models.ShiftKind",
         "SpaceKindEnum": "coaching.models.SpaceKind",
         "NotificationKindEnum": "coaching.models.NotificationKind",
+        "MeasurementKindEnum": "clients.measurements.models.Kind",
+        "WoundKindEnum": "clients.wounds.models.WoundKind",
     },
 }
 
@@ -534,7 +536,3 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Buurtzorg <noreply@local
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 WOUND_PHOTO_MAX_BYTES = env.int("WOUND_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 WOUND_PHOTO_MAX_PIXELS = env.int("WOUND_PHOTO_MAX_PIXELS", default=40_000_000)
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
-    "MeasurementKindEnum": "clients.measurements.models.Kind",
-    "WoundKindEnum": "clients.wounds.models.WoundKind",
-}
