@@ -18,6 +18,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Cast, Length, Mod, Substr
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.models import PublicModel
@@ -56,6 +57,8 @@ OTHER_TARGET_NEEDS_TEXT = _('The "other" target needs a description.')
 ERASED_NAME = "[erased]"
 # The insurer's declaration file (AW319, record 02) has 15 places for the policy number.
 POLICY_NUMBER_LENGTH = 15
+BIRTH_IN_FUTURE = _("The date of birth cannot be in the future.")
+ADMISSION_BEFORE_BIRTH = _("The admission date cannot be before the date of birth.")
 POLICY_NUMBER_TOO_LONG = _(
     "A policy number has at most 15 characters (the field in the insurer's declaration file)."
 )
@@ -279,7 +282,23 @@ class Client(DutchNameMixin, PublicModel):
                 name="client_policy_number_fits_declaration",
                 violation_error_message=POLICY_NUMBER_TOO_LONG,
             ),
+            # "Born in the future" needs today's date, which a CHECK cannot hold (not
+            # immutable); clean() refuses it. Admission before birth is a row rule.
+            models.CheckConstraint(
+                condition=Q(admitted_on__gte=F("date_of_birth")),
+                name="client_admitted_after_birth",
+                violation_error_message=ADMISSION_BEFORE_BIRTH,
+            ),
         ]
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = BIRTH_IN_FUTURE
+        if self.date_of_birth and self.admitted_on and self.admitted_on < self.date_of_birth:
+            errors["admitted_on"] = ADMISSION_BEFORE_BIRTH
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self) -> str:
         return self.display_name

@@ -456,6 +456,8 @@ ORGANISATION_AGB = env("ORGANISATION_AGB", default="") or "00000000"
 # The organisation's name in declarations; empty means not set yet (billing then writes its
 # default name).
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="")
+# How many minutes before its planned start a visit may be logged as done (clocks differ).
+VISIT_DONE_TOLERANCE_MINUTES = env.int("VISIT_DONE_TOLERANCE_MINUTES", default=15)
 
 # The cache is Redis whenever there is one (CACHE_URL, by default REDIS_URL; the benchmarks
 # set CACHE_URL alone so that Celery stays eager there). Sessions are then read from Redis and

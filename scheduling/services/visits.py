@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -68,6 +69,10 @@ WEEKDAYS_NEEDED = _("Choose at least one weekday.")
 SERIES_UNTIL_BEFORE_START = _("The end date ({until}) cannot be before the first day ({start}).")
 CORRECTION_ONLY_BILLED = _("Only a billed visit needs a correction; change this visit itself.")
 CORRECTION_NEEDS_REASON = _("Say why the billed visit is corrected.")
+DONE_BEFORE_START = _(
+    "This visit starts at {start}; it cannot be logged as done before it has started."
+)
+LOGGED_IN_FUTURE = _("{when} is in the future; a visit is logged once it has happened.")
 
 MATERIALISE_HORIZON_DAYS = 28
 
@@ -473,6 +478,30 @@ def visit_log(
     return visit
 
 
+def done_tolerance() -> dt.timedelta:
+    """How long before its planned start a visit may be logged (clocks differ, a nurse may
+    arrive early): settings.VISIT_DONE_TOLERANCE_MINUTES, 15 by default."""
+    return dt.timedelta(minutes=int(getattr(settings, "VISIT_DONE_TOLERANCE_MINUTES", 15)))
+
+
+def _check_not_ahead(
+    visit: Visit,
+    *,
+    now: dt.datetime,
+    started_at: dt.datetime | None,
+    ended_at: dt.datetime | None,
+) -> None:
+    """Refuse logging what has not happened: a visit not yet due (one tap on next week's
+    visit), or given times in the future. Billing counts logged visits, so an early tap
+    would declare care that was never given."""
+    latest = now + done_tolerance()
+    for field, moment in (("started_at", started_at), ("ended_at", ended_at)):
+        if moment is not None and utc(moment) > latest:
+            raise ValidationError({field: [str(LOGGED_IN_FUTURE).format(when=_fmt(moment))]})
+    if started_at is None and visit.started_at is None and visit.starts_at > latest:
+        raise ValidationError(str(DONE_BEFORE_START).format(start=_fmt(visit.starts_at)))
+
+
 def _visit_log(
     *,
     visit: Visit,
@@ -497,6 +526,7 @@ def _visit_log(
     if visit.status == VisitStatus.CANCELLED:
         raise ValidationError(VISIT_NOT_OPEN.format(status=visit.get_status_display().lower()))
     now = utc(now or timezone.now())
+    _check_not_ahead(visit, now=now, started_at=started_at, ended_at=ended_at)
     if started_at is not None and ended_at is not None:
         started_at, ended_at = utc(started_at), utc(ended_at)
         if ended_at <= started_at:
@@ -550,7 +580,11 @@ def visit_log_unplanned(
     note: str = "",
     ratings: Iterable[dict[str, Any]] = (),
 ) -> Visit:
-    """A visit that was not planned (a call-out): planned and logged in one step."""
+    """A visit that was not planned (a call-out): planned and logged in one step.
+
+    Only what has happened: a start in the future (beyond the clock tolerance) is refused."""
+    if utc(started_at) > timezone.now() + done_tolerance():
+        raise ValidationError({"started_at": [str(LOGGED_IN_FUTURE).format(when=_fmt(started_at))]})
     visit = _visit_schedule(
         client=client,
         starts_at=started_at,
