@@ -5,11 +5,13 @@ Billing data (BSNs, policy numbers, amounts) is for the back office only: everyo
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Length, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -26,7 +28,7 @@ from scheduling.billing.models import (
     RunStatus,
     Tariff,
 )
-from scheduling.models import CareService, Visit, VisitService
+from scheduling.models import CareService, Visit, VisitService, VisitStatus
 from teams.models import Role, User
 
 BILLING_ROLES = (Role.BACK_OFFICE,)
@@ -302,6 +304,8 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
         "visits after discharge",
     )
 
+    problems += _logging_problems(run, visits, clients)
+
     # 4. Lines billed twice: the same client, service and month debited in another run
     #    (draft or finalised) without a credit in this run.
     if run.status in (RunStatus.DRAFT, RunStatus.FINALISED):
@@ -385,6 +389,122 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
     return problems
 
 
+def _logging_problems(
+    run: BillingRun, visits: QuerySet[Visit], clients: QuerySet[Client]
+) -> list[Problem]:
+    """What makes the month's care untrue or incomplete (issue 19, item 5): visits still
+    planned, visits logged before they started or lying in the future, clients over their
+    indicated hours, indications that ran out, and our own AGB code not set."""
+    problems: list[Problem] = []
+    now = timezone.now()
+    tolerance = dt.timedelta(minutes=int(getattr(settings, "VISIT_DONE_TOLERANCE_MINUTES", 15)))
+    start, end = aggregation.month_bounds(run.period)
+
+    agb = str(getattr(settings, "ORGANISATION_AGB", ""))
+    if not re.fullmatch(r"[0-9]{8}", agb) or agb == "00000000":
+        problems.append(
+            Problem(
+                code="missing_agb",
+                message="Our organisation's AGB code is not set (ORGANISATION_AGB); every "
+                "declaration line needs it.",
+                # A warning until the organisation's details have a page of their own.
+                blocking=False,
+            )
+        )
+
+    not_logged = (
+        Visit.objects.filter(  # never `effective()`: a planned row does not count, by definition
+            aggregation.scope_filter(run.insurer),
+            starts_at__gte=start,
+            starts_at__lt=min(end, now),
+            status__in=(VisitStatus.PLANNED, VisitStatus.IN_PROGRESS),
+        )
+        .select_related("client")
+        .order_by("starts_at")
+    )
+    problems += _visit_problems(
+        not_logged,
+        "planned_not_logged",
+        "The visit to {client} on {when} was planned but is not logged: log it or cancel it.",
+        "planned visits not logged",
+        blocking=False,
+    )
+    ahead = (
+        visits.filter(
+            Q(starts_at__gt=now + tolerance) | Q(logged_at__lt=F("starts_at") - tolerance)
+        )
+        .select_related("client")
+        .order_by("starts_at")
+    )
+    problems += _visit_problems(
+        ahead,
+        "logged_ahead",
+        "The visit to {client} on {when} was logged before it started or lies in the future; "
+        "check it with the nurse.",
+        "visits logged ahead of time",
+    )
+
+    # Indicated hours: the indication in force at the month's start (or the first one that
+    # begins in the month), as weekly hours times the month's weeks.
+    days = (end - start).days
+    indication = CareIndication.objects.filter(
+        client=OuterRef("pk"), valid_from__lt=end.date()
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start.date()))
+    used = (
+        VisitService.objects.filter(
+            visit__in=_billable_scope_visits(run),
+            visit__client=OuterRef("pk"),
+            service__is_billable=True,
+        )
+        .values("visit__client")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    over = (
+        clients.annotate(
+            weekly_hours=Subquery(indication.order_by("valid_from").values("hours_per_week")[:1]),
+            used_minutes=Subquery(used),
+        )
+        .filter(weekly_hours__isnull=False, used_minutes__isnull=False)
+        .filter(used_minutes__gt=F("weekly_hours") * 60 * days / 7)
+        .order_by("last_name", "id")
+    )
+    total = over.count()
+    problems += [
+        Problem(
+            code="over_indication",
+            message=f"{c.full_name} received {c.used_minutes / 60:.1f} hours this month, more "
+            f"than the indication allows ({c.weekly_hours} hours a week).",
+            link=_client_link(c.public_id),
+            link_label="Open client",
+            blocking=False,
+        )
+        for c in over[:EXAMPLES_PER_CHECK]
+    ] + _more("over_indication", total, "clients over their indication")
+
+    still_valid = CareIndication.objects.filter(client=OuterRef("pk")).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=(end - dt.timedelta(days=1)).date())
+    )
+    expired = (
+        clients.filter(Exists(CareIndication.objects.filter(client=OuterRef("pk"))))
+        .exclude(Exists(still_valid))
+        .annotate(last_until=Max("indications__valid_until"))
+        .order_by("last_name", "id")
+    )
+    total = expired.count()
+    problems += [
+        Problem(
+            code="expired_indication",
+            message=f"{c.full_name}'s indication ended on {c.last_until:%d-%m-%Y}; "
+            "ask for a new indication before billing more care.",
+            link=_client_link(c.public_id),
+            link_label="Open client",
+        )
+        for c in expired[:EXAMPLES_PER_CHECK]
+    ] + _more("expired_indication", total, "clients with an expired indication")
+    return problems
+
+
 def _correction_months_by_year(run: BillingRun) -> dict[int, Q]:
     """Closed months of earlier years this run redoes, as a VisitService filter per year."""
     clients_by_month: dict[dt.date, list[int]] = {}
@@ -401,7 +521,9 @@ def _correction_months_by_year(run: BillingRun) -> dict[int, Q]:
     return by_year
 
 
-def _visit_problems(visits: QuerySet[Visit], code: str, template: str, what: str) -> list[Problem]:
+def _visit_problems(
+    visits: QuerySet[Visit], code: str, template: str, what: str, *, blocking: bool = True
+) -> list[Problem]:
     total = visits.count()
     if not total:
         return []
@@ -411,6 +533,7 @@ def _visit_problems(visits: QuerySet[Visit], code: str, template: str, what: str
             message=template.format(client=v.client.full_name, when=_fmt_day(v.starts_at)),
             link=_visit_link(v) or _client_link(v.client.public_id),
             link_label="Open visit" if _visit_link(v) else "Open client",
+            blocking=blocking,
         )
         for v in visits[:EXAMPLES_PER_CHECK]
     ] + _more(code, total, what)

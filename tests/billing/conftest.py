@@ -30,6 +30,13 @@ APRIL = dt.date(2026, 4, 1)
 HAND_TOTALS = {"3311": Decimal("297.41"), "7029": Decimal("58.76")}
 
 
+@pytest.fixture(autouse=True)
+def _organisation_agb(settings) -> None:  # noqa: ANN001
+    """Billing tests run as an organisation with its AGB code set (the pre-flight warns when
+    it is not, see test_preflight_truthful)."""
+    settings.ORGANISATION_AGB = "12345678"
+
+
 @dataclass
 class BillingWorld:
     zilveren: Insurer
