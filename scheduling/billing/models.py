@@ -206,6 +206,12 @@ class BillingRun(PublicModel):
         return self.status in (RunStatus.PENDING, RunStatus.RUNNING)
 
     @property
+    def has_totals(self) -> bool:
+        """Counts and totals mean something only once the run has built its draft: while it
+        works (or after it failed) they are partial or zero, never shown as if final."""
+        return self.status in (RunStatus.DRAFT, RunStatus.FINALISED)
+
+    @property
     def progress_percent(self) -> int:
         steps: dict[str, int] = {
             RunStage.QUEUED: 0,

@@ -64,6 +64,30 @@ class RunOutput(serializers.ModelSerializer):
     )
     progress_percent = serializers.IntegerField(read_only=True)
     files = RunFileOutput(many=True, read_only=True)
+    # Null until the run has built its draft (`BillingRun.has_totals`): never partial totals.
+    client_count = serializers.IntegerField(read_only=True, allow_null=True)
+    line_count = serializers.IntegerField(read_only=True, allow_null=True)
+    credit_line_count = serializers.IntegerField(read_only=True, allow_null=True)
+    visit_count = serializers.IntegerField(read_only=True, allow_null=True)
+    unpriced_count = serializers.IntegerField(read_only=True, allow_null=True)
+    total_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+
+    TOTALS = (
+        "client_count",
+        "line_count",
+        "credit_line_count",
+        "visit_count",
+        "unpriced_count",
+        "total_amount",
+    )
+
+    def to_representation(self, instance: BillingRun) -> dict:
+        data = super().to_representation(instance)
+        if not instance.has_totals:
+            data.update(dict.fromkeys(self.TOTALS))
+        return data
 
     class Meta:
         model = BillingRun
