@@ -274,3 +274,12 @@ class SeriesForm(forms.Form):
 
     def weekday_mask(self) -> int:
         return sum(1 << int(d) for d in self.cleaned_data["weekdays"])
+
+
+class VisitCorrectForm(forms.Form):
+    """A billed visit's correction: what really happened, and why (issue 19, item 4)."""
+
+    minutes = forms.IntegerField(
+        label=_("Minutes that were really spent"), min_value=0, max_value=1440
+    )
+    deviation_reason = forms.CharField(label=_("Reason for the correction"), max_length=300)

@@ -33,6 +33,7 @@ from scheduling.selectors import (
     rota_team_with_nurses,
     series_list_visible,
     team_week_visits,
+    visit_get_correctable,
     visit_get_own,
     visit_get_visible,
     visit_list_visible,
@@ -53,6 +54,15 @@ def _log_visit_read(actor: User, visit: Visit, part: str) -> None:
         part=part,
         detail=f"visit {visit.public_id}",
     )
+
+
+@transaction.atomic
+def visit_correction_open(*, actor: User, public_id: UUID) -> Visit:
+    """A billed visit's correction page (`GET`): who may correct it (see
+    `visit_get_correctable`), with one access row."""
+    visit = visit_get_correctable(user=actor, public_id=public_id)
+    _log_visit_read(actor, visit, part="visit-correction")
+    return visit
 
 
 # --- My day -------------------------------------------------------------------------------------

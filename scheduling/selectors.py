@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from clients.models import ClientProblem, Intervention, ProblemStatus
+from clients.models import Client, ClientProblem, Intervention, ProblemStatus
 from scheduling.models import (
     CalendarToken,
     CoverageRule,
@@ -238,6 +238,22 @@ def visit_list_visible(*, user: User) -> QuerySet[Visit]:
 
 def visit_get_visible(*, user: User, public_id: UUID | str) -> Visit:
     return get_object_or_404(visit_list_visible(user=user), public_id=public_id)
+
+
+def visit_get_correctable(*, user: User, public_id: UUID | str) -> Visit:
+    """A billed visit, or a row of its correction chain, that `user` may correct (issue 19,
+    item 4): for a nurse one her team reads (`nurse_visit_q`); for back office any billed
+    visit, as an administrative fix of minutes (its page shows no care notes). Anyone else,
+    and a visit never billed, is 404."""
+    visits = Visit.objects.select_related("client", "team", "service", "nurse").filter(
+        Q(billed_at__isnull=False) | Q(corrects__isnull=False),
+        client__in=Client.objects.visible_to(user),
+    )
+    if user.role == Role.NURSE:
+        visits = visits.filter(nurse_visit_q(user))
+    elif user.role != Role.BACK_OFFICE:
+        visits = visits.none()
+    return get_object_or_404(visits, public_id=public_id)
 
 
 def visit_get_own(*, user: User, public_id: UUID) -> Visit:

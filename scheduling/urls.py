@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.views import cover, rota, visits
+from scheduling.views import corrections, cover, rota, visits
 
 app_name = "scheduling"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("visits/new/", visits.visit_create_page, name="visit-create"),
     path("visits/<uuid:public_id>/", visits.visit_edit_page, name="visit-edit"),
     path("visits/<uuid:public_id>/assign/", visits.visit_assign_page, name="visit-assign"),
+    path(
+        "visits/<uuid:public_id>/correct/",
+        corrections.visit_correct_page,
+        name="visit-correct",
+    ),
     path("series/new/", visits.series_create_page, name="series-create"),
     path("calendar/", visits.calendar_page, name="calendar"),
     path("calendar/<str:token>.ics", visits.ical_feed, name="ical-feed"),

@@ -178,6 +178,13 @@ class RatingInput(serializers.Serializer):
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
+class VisitCorrectInput(serializers.Serializer):
+    """A billed visit's correction: the minutes that were really spent, and why."""
+
+    minutes = serializers.IntegerField(min_value=0, max_value=24 * 60)
+    reason = serializers.CharField(max_length=300)
+
+
 class VisitLogInput(serializers.Serializer):
     """Empty body: done as planned. Only a different time needs `deviation_reason`."""
 

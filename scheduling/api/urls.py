@@ -9,5 +9,6 @@ urlpatterns = [
     path("visits/", views.VisitListApi.as_view(), name="api-visit-list"),
     path("visits/<uuid:id>/", views.VisitDetailApi.as_view(), name="api-visit-detail"),
     path("visits/<uuid:id>/log/", views.VisitLogApi.as_view(), name="api-visit-log"),
+    path("visits/<uuid:id>/correct/", views.VisitCorrectApi.as_view(), name="api-visit-correct"),
     path("series/", views.SeriesListApi.as_view(), name="api-series-list"),
 ]

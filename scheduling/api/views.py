@@ -22,6 +22,7 @@ from scheduling.api.serializers import (
     SeriesOutput,
     ShiftInput,
     ShiftOutput,
+    VisitCorrectInput,
     VisitInput,
     VisitLogInput,
     VisitOutput,
@@ -33,6 +34,7 @@ from scheduling.selectors import (
     rota_team_get_visible,
     shift_get_visible,
     shift_list_visible,
+    visit_get_correctable,
     visit_get_own,
     visit_get_visible,
 )
@@ -224,6 +226,23 @@ class VisitLogApi(APIView):
             values["done_interventions"] = None
         visit = visit_services.visit_log(visit=visit, actor=_caller(request), **values)
         return Response(VisitOutput(visit).data)
+
+
+class VisitCorrectApi(APIView):
+    """Correct a billed visit (a new correction row; the next billing run credits the old
+    line and bills the new one). A nurse of the visit's team, or back office."""
+
+    permission_classes = [has_role(Role.NURSE, Role.BACK_OFFICE)]
+
+    @extend_schema(request=VisitCorrectInput, responses={201: VisitOutput})
+    def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
+        visit = visit_get_correctable(user=_caller(request), public_id=id)
+        data = VisitCorrectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        correction = visit_services.visit_correct(
+            visit=visit, actor=_caller(request), **data.validated_data
+        )
+        return Response(VisitOutput(correction).data, status=status.HTTP_201_CREATED)
 
 
 class SeriesListApi(generics.ListAPIView):

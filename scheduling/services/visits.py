@@ -36,6 +36,7 @@ from scheduling.models import (
     VisitService,
     VisitStatus,
 )
+from scheduling.selectors import nurse_visit_q
 from scheduling.services.rota import (
     END_BEFORE_START,
     ON_LEAVE,
@@ -637,6 +638,25 @@ def _correction_chain_locked(visit: Visit) -> tuple[Visit, Visit]:
     return first, latest
 
 
+CORRECTION_NOT_YOURS = _(
+    "Only a nurse of the visit's team, or back office for an administrative fix, can correct it."
+)
+
+
+def _check_may_correct(visit: Visit, actor: User) -> None:
+    """A nurse of the team that reads the visit (she may not have made it: a colleague on
+    leave, a wrong count found later), or back office for an administrative fix."""
+    if actor.is_active and actor.role == Role.BACK_OFFICE:
+        return
+    if (
+        actor.is_active
+        and actor.role == Role.NURSE
+        and Visit.objects.filter(nurse_visit_q(actor), pk=visit.pk).exists()
+    ):
+        return
+    raise ValidationError(str(CORRECTION_NOT_YOURS), code="not_yours")
+
+
 @transaction.atomic
 def visit_correct(*, visit: Visit, actor: User, minutes: int, reason: str) -> Visit:
     """A billed visit is never edited: a correction row carries the new minutes.
@@ -647,7 +667,7 @@ def visit_correct(*, visit: Visit, actor: User, minutes: int, reason: str) -> Vi
     again from the effective visits in its next run.
     """
     first, latest = _correction_chain_locked(visit)
-    _check_own(latest, actor)
+    _check_may_correct(latest, actor)
     if first.billed_at is None:
         raise ValidationError(CORRECTION_ONLY_BILLED)
     if not reason.strip():

@@ -194,6 +194,11 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.visit_a.public_id},
         audited=True,
     ),
+    "scheduling:visit-correct": Row(
+        "302 200 404 404 404 200 404",
+        kwargs=lambda w: {"public_id": w.billed_visit_a.public_id},
+        audited=True,
+    ),
     "scheduling:visit-assign": Row(
         "302 302 404 404 404 404 404",
         kwargs=lambda w: {"public_id": w.visit_a.public_id},
@@ -214,6 +219,13 @@ ROWS: dict[str, Row] = {
         "403 200|400 404 403 403 403 403",
         kwargs=lambda w: {"id": w.visit_a.public_id},
         method="post",
+        audited=True,
+    ),
+    "api-visit-correct": Row(
+        "403 201 404 403 403 201 403",
+        kwargs=lambda w: {"id": w.billed_visit_a.public_id},
+        method="post",
+        data={"minutes": 40, "reason": "counted twice"},
         audited=True,
     ),
     "api-series-list": Row("403 200 200 200 200 403 403", audited=True),

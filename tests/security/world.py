@@ -104,6 +104,18 @@ class World:
         return VisitFactory(client=self.client_a, nurse=self.nurse_a, day=dt.date(2026, 6, 15))
 
     @cached_property
+    def billed_visit_a(self):  # noqa: ANN201
+        """A billed visit of team A's client (by nurse A), which a correction may follow."""
+        from django.utils import timezone
+
+        from scheduling.models import Visit
+        from tests.factories import billed_visit
+
+        visit = billed_visit(self.client_a, dt.date(2026, 5, 12), {})
+        Visit.objects.filter(pk=visit.pk).update(nurse=self.nurse_a, billed_at=timezone.now())
+        return visit
+
+    @cached_property
     def calendar_token_a(self) -> str:
         from scheduling.services.visits import calendar_token_rotate
 
