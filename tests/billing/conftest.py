@@ -89,3 +89,11 @@ def billing_world(access_world) -> BillingWorld:
         anna_visit_1=visit_1,
         anna_visit_2=visit_2,
     )
+
+
+@pytest.fixture
+def month_all_logged(billing_world: BillingWorld) -> BillingWorld:
+    """billing_world with Bram's visit of 20 March cancelled instead of left planned: a month
+    whose pre-flight has nothing to say (a planned visit not logged is listed)."""
+    Visit.objects.filter(status="planned").update(status="cancelled")
+    return billing_world

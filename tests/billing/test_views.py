@@ -87,7 +87,7 @@ def test_start_form_shows_the_error_and_keeps_the_input(client, access_world, bi
 
 
 def test_start_page_runs_and_the_run_page_shows_results(
-    client, access_world, billing_world, django_capture_on_commit_callbacks
+    client, access_world, billing_world, month_all_logged, django_capture_on_commit_callbacks
 ) -> None:
     client.force_login(access_world.back_office)
     with django_capture_on_commit_callbacks(execute=True):
@@ -130,7 +130,7 @@ def test_progress_partial_polls_while_the_run_works(client, access_world, billin
 
 
 def test_api_start_status_preflight_and_finalise(
-    client, access_world, billing_world, django_capture_on_commit_callbacks
+    client, access_world, billing_world, month_all_logged, django_capture_on_commit_callbacks
 ) -> None:
     client.force_login(access_world.back_office)
     url = reverse("api-billing-run-list")
@@ -226,7 +226,7 @@ def test_contract_list_has_a_flat_query_count(
 
 
 def test_run_page_shows_the_kept_check_and_checks_again_on_request(
-    client, access_world, billing_world, django_capture_on_commit_callbacks
+    client, access_world, billing_world, month_all_logged, django_capture_on_commit_callbacks
 ) -> None:
     # given a draft whose check found Bram without a policy number
     from clients.models import Client
@@ -260,7 +260,7 @@ def test_run_page_shows_the_kept_check_and_checks_again_on_request(
 
 
 def test_a_refused_finalise_keeps_the_fresh_list(
-    client, access_world, billing_world, django_capture_on_commit_callbacks
+    client, access_world, billing_world, month_all_logged, django_capture_on_commit_callbacks
 ) -> None:
     from clients.models import Client
 
