@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
@@ -90,7 +91,11 @@ RATING_MOMENT_TAKEN = _(
 )
 RATING_IN_FUTURE = _("A rating cannot be dated in the future.")
 RATING_BEFORE_IDENTIFIED = _("A rating cannot be dated before the problem was identified ({date}).")
-INDICATION_HOURS = _("Hours per week must be above 0 and at most 168.")
+INDICATION_HOURS = _("Hours per week must be above 0 and at most {maximum}.")
+INDICATION_OVERLAPS = _(
+    "This client already has an indication for {products} from {start} to {end}; "
+    "end that one first or choose other dates."
+)
 UNTIL_BEFORE_FROM = _("The end date cannot be before the start date.")
 INVALID_CHOICE = _("{value} is not a valid choice.")
 
@@ -320,6 +325,16 @@ def client_discharge(*, client: Client, actor: User, discharged_on: dt.date, rea
     return client
 
 
+def indication_max_hours() -> Decimal:
+    """The most hours a week one indication may grant (settings.INDICATION_MAX_HOURS_PER_WEEK).
+
+    The database allows up to 168 (a week); the organisation's lower maximum is a setting, so
+    it is the service that refuses more. Older rows above it are reported, not changed (see
+    clients/migrations/0006_indication_no_overlap.py) and flagged on the record.
+    """
+    return Decimal(str(settings.INDICATION_MAX_HOURS_PER_WEEK))
+
+
 @transaction.atomic
 def care_indication_add(
     *,
@@ -330,22 +345,56 @@ def care_indication_add(
     valid_from: dt.date,
     valid_until: dt.date | None = None,
 ) -> CareIndication:
+    """Add an indication. The client row is locked before the overlap check, so two nurses
+    cannot both add an overlapping indication for the same products; on PostgreSQL the
+    exclusion constraint `careindication_no_overlap` is the backstop for any other path."""
     _require_nurse(actor)
-    if not (Decimal("0") < Decimal(hours_per_week) <= Decimal("168")):
-        raise ValidationError({"hours_per_week": [INDICATION_HOURS]})
+    maximum = indication_max_hours()
+    if not (Decimal("0") < Decimal(hours_per_week) <= maximum):
+        raise ValidationError(
+            {"hours_per_week": [INDICATION_HOURS.format(maximum=_hours(maximum))]},
+            code="indication_hours",
+        )
     if valid_until is not None and valid_until < valid_from:
-        raise ValidationError({"valid_until": [UNTIL_BEFORE_FROM]})
+        raise ValidationError({"valid_until": [UNTIL_BEFORE_FROM]}, code="until_before_from")
+    products = products.strip()
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    overlapping = (
+        CareIndication.objects.filter(client=client, products__iexact=products)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
+        .order_by("valid_from")
+    )
+    if valid_until is not None:
+        overlapping = overlapping.filter(valid_from__lte=valid_until)
+    clash = overlapping.first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "valid_from": [
+                    INDICATION_OVERLAPS.format(
+                        products=clash.products,
+                        start=_day(clash.valid_from),
+                        end=_day(clash.valid_until) if clash.valid_until else _("open"),
+                    )
+                ]
+            },
+            code="indication_overlaps",
+        )
     indication = _save(
         CareIndication(
             client=client,
             hours_per_week=hours_per_week,
-            products=products.strip(),
+            products=products,
             valid_from=valid_from,
             valid_until=valid_until,
         )
     )
     _log(actor, Action.UPDATE, client, "indication")
     return indication
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 @transaction.atomic

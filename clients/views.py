@@ -7,6 +7,7 @@ the service it calls.
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -104,7 +105,10 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         "clinical": record.clinical,
         "can_edit": record.can_edit,
         "indications": client.indication_rows,
+        "indication_max": services.indication_max_hours(),
     }
+    for row in client.indication_rows:  # older rows above today's maximum are flagged
+        row.above_maximum = Decimal(str(row.hours_per_week)) > context["indication_max"]
     if record.clinical:
         for cp in record.problems:
             cp.chart = rating_chart(cp.ratings.all())

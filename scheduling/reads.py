@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from buurtzorg.audit.models import Action
@@ -22,6 +23,14 @@ from buurtzorg.audit.services import access_log_write
 from clients.models import Client, ClientStatus
 from clients.selectors import client_list_visible
 from scheduling import ical
+from scheduling.hours import (
+    EndingIndication,
+    WeekHours,
+    indication_hours,
+    indications_ending,
+    last_weeks,
+    monday_of,
+)
 from scheduling.medication.selectors import round_doses
 from scheduling.models import Visit, VisitSeries
 from scheduling.selectors import (
@@ -30,6 +39,7 @@ from scheduling.selectors import (
     my_day_visits,
     nurse_feed_visits,
     rota_can_edit_visible,
+    rota_team_get_visible,
     rota_team_with_nurses,
     series_list_visible,
     team_week_visits,
@@ -305,3 +315,73 @@ def ical_feed_read(*, token: str, today: dt.date | None = None) -> str:
         detail=f"{len(visits)} visits, {first.isoformat()} to {last.isoformat()}",
     )
     return ical.render_feed(nurse=nurse, visits=visits)
+
+
+# --- indication hours (issue 16, item 3) --------------------------------------------------------
+
+RECORD_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class ClientHours:
+    client: Client
+    weeks: list[WeekHours]
+
+
+@transaction.atomic
+def client_hours_read(*, actor: User, public_id: UUID, today: dt.date | None = None) -> ClientHours:
+    """One client's delivered against indicated hours for the last 8 weeks (newest first).
+
+    The client is one the actor may read (`client_list_visible`, else 404 and no row); one
+    VIEW row "indication-hours".
+    """
+    client = get_object_or_404(client_list_visible(user=actor), public_id=public_id)
+    mondays = last_weeks(today=today or timezone.localdate(), count=RECORD_WEEKS)
+    weeks = indication_hours(client_ids=[client.pk], mondays=mondays)[client.pk]
+    access_log_write(
+        actor=actor, action=Action.VIEW, client_public_id=client.public_id, part="indication-hours"
+    )
+    return ClientHours(client=client, weeks=weeks)
+
+
+@dataclass(frozen=True)
+class TeamHours:
+    team: Team
+    monday: dt.date
+    rows: list[ClientHours]
+    ending: list[EndingIndication]
+
+    @property
+    def warnings(self) -> list[ClientHours]:
+        return [row for row in self.rows if row.weeks[0].warning]
+
+
+@transaction.atomic
+def team_hours_read(
+    *, actor: User, team_public_id: UUID | None, today: dt.date | None = None
+) -> TeamHours:
+    """This week's hours of every active client of a team the actor may read, and the
+    indications ending within 4 weeks; one LIST row "indication-hours". A constant number of
+    queries whatever the team's size."""
+    today = today or timezone.localdate()
+    team = rota_team_get_visible(user=actor, public_id=team_public_id)
+    clients = list(
+        client_list_visible(user=actor)
+        .filter(team=team, status=ClientStatus.ACTIVE)
+        .order_by("last_name", "first_name", "pk")
+    )
+    monday = monday_of(today)
+    figures = indication_hours(client_ids=[c.pk for c in clients], mondays=[monday])
+    ending = indications_ending(team_ids=[team.pk], today=today)
+    access_log_write(
+        actor=actor,
+        action=Action.LIST,
+        part="indication-hours",
+        detail=f"{team.name} week of {monday.isoformat()}: {len(clients)} clients",
+    )
+    return TeamHours(
+        team=team,
+        monday=monday,
+        rows=[ClientHours(client=c, weeks=figures[c.pk]) for c in clients],
+        ending=ending,
+    )

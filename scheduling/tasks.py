@@ -5,6 +5,7 @@ from django.db import OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
+from scheduling import hours
 from scheduling.models import VisitSeries
 from scheduling.services import rota, visits
 from teams.models import Team
@@ -42,3 +43,17 @@ def series_materialise_all_task() -> int:
 def series_materialise_task(series_id: int) -> int:
     """Idempotent: (series, occurrence date) is unique, so a redelivery adds nothing."""
     return visits.series_materialise(series_id=series_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def indication_check_all_teams_task() -> int:
+    """Nightly: queue one "indications ending within 4 weeks" notice per active team."""
+    team_ids = list(Team.objects.filter(is_active=True).values_list("pk", flat=True))
+    for team_id in team_ids:
+        indication_notify_ending_task.delay(team_id)
+    return len(team_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def indication_notify_ending_task(team_id: int) -> int:
+    return hours.indication_notify_ending(team_id=team_id)

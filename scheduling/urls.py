@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.views import corrections, cover, rota, visits
+from scheduling.views import corrections, cover, hours, rota, visits
 
 app_name = "scheduling"
 
@@ -33,4 +33,6 @@ urlpatterns = [
     path("rota/cover/", cover.cover_page, name="cover-arrangements"),
     path("rota/cover/<uuid:public_id>/accept/", cover.cover_accept_page, name="cover-accept"),
     path("rota/cover/<uuid:public_id>/remove/", cover.cover_remove_page, name="cover-remove"),
+    path("hours/", hours.team_hours_page, name="team-hours"),
+    path("clients/<uuid:public_id>/hours/", hours.client_hours_page, name="client-hours"),
 ]

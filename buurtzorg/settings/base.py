@@ -538,3 +538,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Buurtzorg <noreply@local
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 WOUND_PHOTO_MAX_BYTES = env.int("WOUND_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 WOUND_PHOTO_MAX_PIXELS = env.int("WOUND_PHOTO_MAX_PIXELS", default=40_000_000)
+
+# clients: the most hours a week one care indication may grant (issue 16, item 3). The database
+# holds at most 168 (a week); the service refuses more than this.
+INDICATION_MAX_HOURS_PER_WEEK = env.int("INDICATION_MAX_HOURS_PER_WEEK", default=40)
+# scheduling: every night, tell each team which indications end within 4 weeks (issue 16).
+CELERY_BEAT_SCHEDULE["scheduling-indications-ending"] = {
+    "task": "scheduling.tasks.indication_check_all_teams_task",
+    "schedule": crontab(hour=2, minute=25),
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.api import views
+from scheduling.api import hours, views
 
 urlpatterns = [
     path("shifts/", views.ShiftListApi.as_view(), name="api-shift-list"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("visits/<uuid:id>/log/", views.VisitLogApi.as_view(), name="api-visit-log"),
     path("visits/<uuid:id>/correct/", views.VisitCorrectApi.as_view(), name="api-visit-correct"),
     path("series/", views.SeriesListApi.as_view(), name="api-series-list"),
+    path("clients/<uuid:id>/hours/", hours.ClientHoursApi.as_view(), name="api-client-hours"),
+    path("teams/<uuid:id>/hours/", hours.TeamHoursApi.as_view(), name="api-team-hours"),
 ]

@@ -159,6 +159,21 @@ ROWS: dict[str, Row] = {
         method="post",
     ),
     "scheduling:coverage": Row("302 200 200 200 200 404 404"),
+    # Indication hours (issue 16, item 3): the team page lists team A's clients to its readers.
+    "scheduling:team-hours": Row("302 200 200 200 200 404 404", audited=True),
+    "scheduling:client-hours": Row(
+        "302 200 404 200 404 404 404",
+        kwargs=lambda w: {"public_id": w.client_a.public_id},
+        audited=True,
+    ),
+    "api-team-hours": Row(
+        "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.team_a.public_id}, audited=True
+    ),
+    "api-client-hours": Row(
+        "403 200 404 200 404 403 403",
+        kwargs=lambda w: {"id": w.client_a.public_id},
+        audited=True,
+    ),
     "api-shift-list": Row("403 200 200 200 200 403 403"),
     "api-shift-detail": Row(
         "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.shift_a.public_id}
