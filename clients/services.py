@@ -330,7 +330,7 @@ def indication_max_hours() -> Decimal:
 
     The database allows up to 168 (a week); the organisation's lower maximum is a setting, so
     it is the service that refuses more. Older rows above it are reported, not changed (see
-    clients/migrations/0006_indication_no_overlap.py) and flagged on the record.
+    clients/migrations/0007_indication_no_overlap.py) and flagged on the record.
     """
     return Decimal(str(settings.INDICATION_MAX_HOURS_PER_WEEK))
 
