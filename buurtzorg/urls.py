@@ -30,6 +30,7 @@ APP_PAGES = {
     "clients.measurements": "measurements/",
     "scheduling": "scheduling/",
     "coaching": "coaching/",
+    "coaching.incidents": "incidents/",
     "scheduling.billing": "billing/",
     "omaha.reports": "reports/",
     "buurtzorg.audit": "audit/",

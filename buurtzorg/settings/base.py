@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "scheduling.carenotes",
     "omaha.reports",
     "coaching",
+    "coaching.incidents",
     # Change history by database triggers (see scheduling/history/models.py).
     "pgtrigger",
     "pghistory",

@@ -81,6 +81,17 @@ def client_data(*, client: Client) -> dict[str, Any]:
         "invoice_lines": [_row(line) for line in client.invoice_lines.all()]
         if hasattr(client, "invoice_lines")
         else [],
+        # Incidents about the client (coaching.incidents): a report filed without the author's
+        # name shown keeps that author out of the copy too.
+        "incidents": [
+            {
+                **{k: v for k, v in _row(i).items() if i.show_author or k != "reported_by_id"},
+                "actions": [_row(a) for a in i.actions.all()],
+            }
+            for i in client.incidents.prefetch_related("actions")
+        ]
+        if hasattr(client, "incidents")
+        else [],
         "change_history": [
             {
                 "at": c.at,

@@ -110,6 +110,11 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
             date_of_birth=None,
             policy_number="",
         )
+    if hasattr(client, "incidents"):  # coaching.incidents: free text about the client goes
+        incidents = client.incidents.all()
+        action_model = incidents.model._meta.get_field("actions").related_model
+        action_model._default_manager.filter(incident__in=incidents).update(text=ERASED_NAME)
+        incidents.update(description=ERASED_NAME)
     # History snapshots hold the old names and BSN: they go with the record (through the one
     # function allowed to delete history, see scheduling/history/services.py).
     problem_ids = list(problems.values_list("pk", flat=True))

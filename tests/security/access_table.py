@@ -341,6 +341,30 @@ ROWS: dict[str, Row] = {
         "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.team_a.public_id}
     ),
     "coaching:space-list": Row("302 200 200 200 200 404 404"),
+    # Incidents (issue 16, item 4): the team's nurses only; coaches see counts (trends).
+    "incidents:list": Row("302 200 200 404 404 404 404", audited=True),
+    "incidents:create": Row("302 200 200 404 404 404 404", audited=True),
+    "incidents:trends": Row("302 404 404 200 200 404 404"),
+    "api-incident-list": Row("403 200 200 403 403 403 403", audited=True),
+    "api-incident-trends": Row("403 403 403 200 200 403 403"),
+    "incidents:detail": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.incident_a.public_id},
+        audited=True,
+    ),
+    "incidents:action-add": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.incident_a.public_id},
+        method="post",
+        data={"text": "Talked with the family; bed rail ordered."},
+        audited=True,
+    ),
+    "incidents:close": Row(
+        "302 302 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.incident_a.public_id},
+        method="post",
+        audited=True,
+    ),
     "coaching:thread-list": Row(
         "302 200 404 200 404 404 404", kwargs=lambda w: {"public_id": w.space_a.public_id}
     ),

@@ -346,6 +346,12 @@ class World:
 
         return wound_photo(self.wound_assessment_a, self.nurse_a)
 
+    @cached_property
+    def incident_a(self):  # noqa: ANN201
+        from tests.factories.incidents import IncidentFactory
+
+        return IncidentFactory(team=self.team_a, client=self.client_a, reported_by=self.nurse_a)
+
     def markers(self) -> list[str]:
         """Strings that only team-A objects made so far carry: B's users must never see them."""
         found = []
@@ -364,6 +370,7 @@ class World:
             "wound_a",
             "wound_assessment_a",
             "wound_photo_a",
+            "incident_a",
         ):
             if name in self.__dict__:
                 obj = self.__dict__[name]

@@ -1,0 +1,86 @@
+"""Who sees incidents: the nurses of the incident's team, nobody else (coaches see counts only,
+see `incident_trends`; back office and administrators nothing: 404)."""
+
+import datetime as dt
+from collections import defaultdict
+from uuid import UUID
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+
+from clients.models import Client, ClientStatus
+from coaching.incidents.models import Incident, IncidentKind
+from teams.models import Membership, Role, Team, User
+
+
+def incident_list_visible(*, user: User) -> QuerySet[Incident]:
+    if user.role != Role.NURSE:
+        return Incident.objects.none()
+    teams = Membership.objects.active().filter(nurse=user).values("team_id")
+    return Incident.objects.filter(team_id__in=teams).select_related(
+        "client", "reported_by", "closed_by", "team"
+    )
+
+
+def incident_get_visible(*, user: User, public_id: UUID, for_update: bool = False) -> Incident:
+    incidents = incident_list_visible(user=user)
+    if for_update:
+        incidents = incidents.select_for_update(of=("self",))
+    return get_object_or_404(incidents, public_id=public_id)
+
+
+def incident_trends(*, user: User, months: int = 6, today: dt.date) -> list[dict]:
+    """Per team the coach coaches: counts per month and kind for the last `months` months, and
+    the open count. Counts only, no client or author; one query for the counts."""
+    if user.role != Role.COACH:
+        return []
+    teams = list(Team.objects.visible_to(user).order_by("name"))
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    month_starts = [first]
+    while len(month_starts) < months:
+        last = month_starts[-1]
+        month_starts.append((last + dt.timedelta(days=32)).replace(day=1))
+    counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    open_counts: dict[int, int] = defaultdict(int)
+    rows = (
+        Incident.objects.filter(team__in=teams, occurred_on__gte=first)
+        .annotate(month=TruncMonth("occurred_on"))
+        .order_by()
+        .values_list("team_id", "month", "kind", "status")
+        .annotate(n=Count("id"))
+    )
+    for team_id, month, kind, status, n in rows:
+        counts[team_id][(month, kind)] += n
+        counts[team_id][month] += n
+        if status == "open":
+            open_counts[team_id] += n
+    return [
+        {
+            "team": team,
+            "open": open_counts[team.pk],
+            "months": [
+                {
+                    "month": m,
+                    "total": counts[team.pk][m],
+                    "kinds": {k: counts[team.pk][(m, k)] for k in IncidentKind.values},
+                }
+                for m in month_starts
+            ],
+        }
+        for team in teams
+    ]
+
+
+def incident_client_choices(*, user: User) -> list[tuple[str, str]]:
+    """(public id, name) of the active clients of the nurse's team, for the filing form."""
+    if user.role != Role.NURSE:
+        return []
+    return [
+        (str(c.public_id), c.display_name)
+        for c in Client.objects.visible_to(user)
+        .filter(status=ClientStatus.ACTIVE)
+        .order_by("last_name", "first_name", "pk")
+    ]
