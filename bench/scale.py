@@ -154,6 +154,10 @@ COVERAGE = [
 ]
 
 
+# Incident reports per team in the generated month (issue 16, item 4).
+INCIDENTS_PER_TEAM_MONTH = 3
+
+
 def _model(label: str) -> type[models.Model] | None:
     try:
         return apps.get_model(label)
@@ -250,6 +254,7 @@ class ScaleGenerator:
         # Reports (carenotes): their own random stream, so adding them changes no other data.
         self.CareReport = _model("carenotes.CareReport")
         self.report_rng = random.Random(plan.seed + 3)
+        self.Incident = _model("incidents.Incident")
 
     def say(self, message: str) -> None:
         self.out.write(message + "\n")
@@ -479,6 +484,7 @@ class ScaleGenerator:
             self.Medication: active * 3,
             self.DoseSignoff: visits * 3,
             self.CareReport: visits * REPORTS_PER_VISIT[-1] + n * REPORT_HISTORY_DAYS * 2,
+            self.Incident: n * INCIDENTS_PER_TEAM_MONTH,
         }
         return {model: size for model, size in blocks.items() if model is not None}
 
@@ -576,6 +582,48 @@ class ScaleGenerator:
             self._write_clients(rows)
         if self.Shift is not None:
             self._shifts_and_visits(team_nurses, team_clients)
+        if self.Incident is not None and self.Client is not None:
+            self._incidents(team_nurses, team_clients)
+
+    def _incidents(
+        self, team_nurses: dict[int, list[int]], team_clients: dict[int, list[tuple[int, int]]]
+    ) -> None:
+        """A few incident reports per team in last month (issue 16): some about a client, some
+        closed, some filed without the author's name shown."""
+        rng, take = self.rng, self.ids.take
+        start = self.plan.month_start
+        last_day = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        kinds = ["fall", "medication", "aggression", "safeguarding", "complaint", "other"]
+        rows = []
+        for team, nurses in team_nurses.items():
+            clients = team_clients.get(team, [])
+            for _ in range(INCIDENTS_PER_TEAM_MONTH):
+                day = start + dt.timedelta(days=rng.randint(0, (last_day - start).days))
+                author = rng.choice(nurses)
+                closed = rng.random() < 0.6
+                rows.append(
+                    (
+                        take(self.Incident),
+                        team,
+                        rng.choice(clients)[0] if clients and rng.random() < 0.7 else None,
+                        author,
+                        rng.random() < 0.8,
+                        rng.choice(kinds),
+                        day,
+                        "Generated report: what happened, who was there, first care given.",
+                        "closed" if closed else "open",
+                        self.now if closed else None,
+                        author if closed else None,
+                    )
+                )
+        self.writer.copy(
+            self.Incident,
+            [
+                "id", "team", "client", "reported_by", "show_author", "kind", "occurred_on",
+                "description", "status", "closed_at", "closed_by",
+            ],
+            rows,
+        )  # fmt: skip
 
     # ---- clients and their Omaha record ---------------------------------------------------
 

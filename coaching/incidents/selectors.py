@@ -66,6 +66,11 @@ def incident_trends(*, user: User, months: int = 6, today: dt.date) -> list[dict
                     "month": m,
                     "total": counts[team.pk][m],
                     "kinds": {k: counts[team.pk][(m, k)] for k in IncidentKind.values},
+                    "kind_counts": [
+                        (label, counts[team.pk][(m, value)])
+                        for value, label in IncidentKind.choices
+                        if counts[team.pk][(m, value)]
+                    ],
                 }
                 for m in month_starts
             ],

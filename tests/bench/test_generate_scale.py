@@ -47,6 +47,8 @@ def test_two_teams_of_realistic_data() -> None:
     assert 110 <= client_model.objects.filter(status="active").count() <= 130
     assert counts["clients.ClientProblem"] >= 2 * counts["clients.Client"]
     assert counts["clients.OutcomeRating"] >= counts["clients.ClientProblem"]
+    # and a few incident reports per team for last month (issue 16, item 4)
+    assert counts["incidents.Incident"] == 3 * len(teams)
 
     # and the app's own writes still get fresh ids after the generator reserved them
     extra = Neighbourhood.objects.create(name="After the generator")

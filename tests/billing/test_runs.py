@@ -262,7 +262,9 @@ def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
     december, january = dt.date(2025, 12, 1), dt.date(2026, 1, 1)
     contract_2025 = ContractFactory(insurer=w.zilveren, year=2025)
     Tariff.objects.create(contract=contract_2025, service=w.nursing, hourly_rate=Decimal("75"))
-    CareIndicationFactory(client=w.anna, valid_from=dt.date(2025, 11, 1), valid_until=None)
+    CareIndicationFactory(  # until the day before her 2026 indication (no overlap)
+        client=w.anna, valid_from=dt.date(2025, 11, 1), valid_until=dt.date(2026, 1, 4)
+    )
     visit = billed_visit(w.anna, dt.date(2025, 12, 15), {w.nursing: 30})
     run = run_now(period=december).run
     assert not [p for p in billing_run_preflight(run=run) if p.blocking]

@@ -249,7 +249,8 @@ def test_client_page_query_count_is_the_same_for_a_small_and_a_big_record(
     )
     rich_record(small_record, problems=1, ratings=1)
     rich_record(big_record, problems=6, ratings=5)
-    CareIndicationFactory.create_batch(3, client=big_record)
+    for products in ("personal care", "nursing", "night care"):  # the same products never overlap
+        CareIndicationFactory(client=big_record, products=products)
     NetworkContactFactory.create_batch(3, client=big_record)
 
     small, _ = _page_queries(client, access_world.nurse_a, small_record)

@@ -130,6 +130,7 @@ def test_coach_sees_counts_per_team_without_client_details(client, access_world)
     page = client.get(reverse("incidents:trends")).content.decode()
     assert "Zeldzaam" not in page
     assert "3 open" in page
+    assert "Fall: 2, Complaint: 1" in page
     api = client.get(reverse("api-incident-trends")).json()
     team_a = next(t for t in api if t["team"] == str(access_world.team_a.public_id))
     assert team_a["months"][-1]["total"] == 3
