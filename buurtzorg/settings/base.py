@@ -324,6 +324,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "coaching.models.NotificationKind",
         "MeasurementKindEnum": "clients.measurements.models.Kind",
         "WoundKindEnum": "clients.wounds.models.WoundKind",
+        "IncidentKindEnum": "coaching.incidents.models.IncidentKind",
     },
 }
 

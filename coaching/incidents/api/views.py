@@ -20,6 +20,7 @@ class IncidentListApi(generics.GenericAPIView):
 
     permission_classes = [has_role(Role.NURSE)]
     serializer_class = IncidentOutput
+    pagination_class = None  # a team's reports: a short list, served whole
 
     @extend_schema(responses={200: IncidentOutput(many=True)})
     def get(self, request: Request) -> Response:
