@@ -151,6 +151,26 @@ def post_poll(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     return render(request, "coaching/thread_detail.html#new-posts", context)
 
 
+def _reply_posted(request: AuthenticatedHttpRequest, thread: Thread) -> HttpResponse:
+    """The answer to a reply sent with htmx: an empty form, and the posts after the page's last
+    one (`after`, sent from the poller by static/js/app.js), the new reply among them, so it
+    appears at once instead of at the next poll."""
+    try:
+        after = max(int(request.POST.get("after", "0")), 0)
+    except ValueError:
+        after = 0
+    posts = list(selectors.post_list_for_thread(thread=thread, after_id=after))
+    context = {
+        "thread": thread,
+        "form": PostForm(),
+        "new_posts": posts,
+        "last_id": posts[-1].pk if posts else after,
+        "poll_seconds": POLL_SECONDS,
+        "can_decide": not thread.space.is_organisation,
+    }
+    return render(request, "coaching/thread_detail.html#reply-posted", context)
+
+
 @require_POST
 @role_required(Role.NURSE, Role.COACH)
 def post_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
@@ -167,6 +187,8 @@ def post_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if request.htmx:
+                return _reply_posted(request, thread)
             return _done(request, f"{thread.get_absolute_url()}#post-{post.public_id}")
     template = "coaching/thread_detail.html" + ("#reply-form" if request.htmx else "")
     return render(request, template, _thread_context(request, thread, form))

@@ -17,8 +17,11 @@ document.addEventListener("htmx:responseError", function (event) {
 // phone, brings that link into view. The link whose address is the longest prefix of the
 // current path wins, so /clients/123/ marks "Clients".
 document.addEventListener("DOMContentLoaded", function () {
-  var nav = document.querySelector("nav.nav");
-  if (!nav) return;
+  // Both menus: the top one and, on a phone, the bottom bar (_partials/tabbar.html).
+  document.querySelectorAll("nav.nav, nav.tabbar").forEach(markCurrent);
+});
+
+function markCurrent(nav) {
   var path = window.location.pathname, best = null, bestLength = 0;
   nav.querySelectorAll("a[href]").forEach(function (link) {
     var href = link.getAttribute("href");
@@ -30,4 +33,23 @@ document.addEventListener("DOMContentLoaded", function () {
   if (nav.scrollWidth <= nav.clientWidth) return;
   var link = best.getBoundingClientRect(), box = nav.getBoundingClientRect();
   nav.scrollLeft += link.left - box.left - (nav.clientWidth - link.width) / 2;
+}
+
+// Messaging (issue 18). A reply form marked data-after-from sends the id of the last post the
+// page shows (kept on the poller), so the answer carries exactly the posts still missing.
+document.addEventListener("htmx:configRequest", function (event) {
+  var form = event.detail.elt;
+  if (!form.dataset || !form.dataset.afterFrom) return;
+  var source = document.querySelector(form.dataset.afterFrom);
+  if (source && source.dataset.after) event.detail.parameters.after = source.dataset.after;
+});
+
+// A poll and a reply answered at the same moment may both bring the same post: keep the first.
+document.addEventListener("htmx:afterSettle", function () {
+  var posts = document.getElementById("posts");
+  if (!posts) return;
+  var seen = {};
+  posts.querySelectorAll("article.post[id]").forEach(function (post) {
+    if (seen[post.id]) post.remove(); else seen[post.id] = true;
+  });
 });

@@ -236,3 +236,30 @@ def test_space_list_only_reads(client, access_world) -> None:
     assert client.get("/api/spaces/").status_code == 200
     # then nothing was written
     assert Space.objects.count() == before
+
+
+def test_htmx_reply_comes_back_with_the_missing_posts_and_an_empty_form(
+    client, access_world, thread_a
+) -> None:
+    # given the nurse has the thread open, and meanwhile the coach added a post
+    client.force_login(access_world.nurse_a)
+    last_id = client.get(thread_a.get_absolute_url()).context["last_id"]
+    services.post_reply(thread=thread_a, author=access_world.coach_a, body="Anyone free at 8?")
+    # when she replies through htmx
+    response = client.post(
+        reverse("coaching:post-create", args=[thread_a.public_id]),
+        {"body": "I can take it.", "after": str(last_id)},
+        headers={"HX-Request": "true"},
+    )
+    # then the answer holds both new posts (in order, each once), an empty form and a poller
+    # that continues after her reply, so the page shows it at once and the poll won't repeat it
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response.headers
+    assert body.index("Anyone free at 8?") < body.index("I can take it.")
+    assert body.count("I can take it.") == 1
+    assert 'hx-swap-oob="beforebegin:#poller"' in body
+    mine = thread_a.posts.get(body="I can take it.")
+    assert f'data-after="{mine.pk}"' in body
+    assert '<textarea name="body"' in body
+    assert "I can take it.</textarea>" not in body
