@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from buurtzorg import views
+from buurtzorg import pwa, views
 from buurtzorg.audit import account_views
 
 
@@ -65,6 +65,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Our scripts' texts in the page's language (gettext() in static/js; locale/*/djangojs.po).
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The installable app (issue 18): the worker must be served from / to control the site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
 ]
 for _app, _prefix in APP_PAGES.items():
     if _has_module(f"{_app}.urls"):

@@ -53,3 +53,17 @@ document.addEventListener("htmx:afterSettle", function () {
     if (seen[post.id]) post.remove(); else seen[post.id] = true;
   });
 });
+
+// The installable app (issue 18): a nurse's pages register the service worker (static/js/sw.js,
+// served at /sw.js), which keeps today's My day for when there is no network. Logging out
+// tells it to forget the day at once (it also sees the log-out request itself).
+if ("serviceWorker" in navigator && document.body && document.body.dataset.sw) {
+  navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/" }).catch(function () {});
+}
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.action || !/\/accounts\/logout\/$/.test(new URL(form.action, location.href).pathname)) return;
+  if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.controller.postMessage("clear-day");
+  }
+});

@@ -73,6 +73,9 @@ KNOWN_AUDIT_GAPS: set[str] = set()
 ROWS: dict[str, Row] = {
     "home": Row("302 302 302 302 302 302 302"),
     "healthz": Row("200 200 200 200 200 200 200"),
+    "manifest": Row("200 200 200 200 200 200 200"),
+    "service-worker": Row("200 200 200 200 200 200 200"),
+    "favicon": Row("301 301 301 301 301 301 301"),
     "login": Row("200 302 302 302 302 302 302"),
     "logout": Row("302 302 302 302 302 302 302", method="post", ends_session=True),
     "api-schema": Row("200 200 200 200 200 200 200"),
