@@ -511,3 +511,24 @@ class CalendarToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return _("Calendar feed of {user}").format(user=self.user)
+
+
+class VisitLogKey(TimeStampedModel):
+    """An idempotency key made on the phone for one offline visit log (issue 18).
+
+    The phone queues a log while there is no network and may send it again (a lost answer, a
+    second tab). `visit_log` inserts this row in the same transaction as the log: the unique
+    key makes a second application impossible whatever path sends it, and a repeat finds the
+    row and changes nothing. `acted_at` is when the nurse did it on the phone.
+    """
+
+    key = models.UUIDField(unique=True)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="log_keys")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    acted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.visit_id})"

@@ -198,6 +198,9 @@ class VisitLogInput(serializers.Serializer):
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
     service = _service_field(required=False, default=None)
     ratings = RatingInput(many=True, required=False)
+    # An offline log (issue 18): the key made on the phone, applied once, and when it was done.
+    idempotency_key = serializers.UUIDField(required=False, allow_null=True, default=None)
+    acted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class SeriesOutput(serializers.ModelSerializer):

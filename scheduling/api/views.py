@@ -224,6 +224,7 @@ class VisitLogApi(APIView):
         values = dict(data.validated_data)
         if "done_interventions" not in values:
             values["done_interventions"] = None
+        values["now"] = values.pop("acted_at")
         visit = visit_services.visit_log(visit=visit, actor=_caller(request), **values)
         return Response(VisitOutput(visit).data)
 

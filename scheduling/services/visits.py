@@ -16,6 +16,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,7 @@ from scheduling.models import (
     CareService,
     CoverArrangement,
     Visit,
+    VisitLogKey,
     VisitSeries,
     VisitService,
     VisitStatus,
@@ -74,6 +76,10 @@ DONE_BEFORE_START = _(
     "This visit starts at {start}; it cannot be logged as done before it has started."
 )
 LOGGED_IN_FUTURE = _("{when} is in the future; a visit is logged once it has happened.")
+# Offline logs (issue 18): the phone's clock may run a little ahead of the server's.
+OFFLINE_CLOCK_SLACK = dt.timedelta(minutes=5)
+ACTED_IN_FUTURE = _("The time of this log lies in the future; check the phone's clock.")
+KEY_USED_ELSEWHERE = _("This offline log's key was already used for another visit.")
 
 MATERIALISE_HORIZON_DAYS = 28
 
@@ -450,12 +456,27 @@ def visit_log(
     service: CareService | None = None,
     ratings: Iterable[dict[str, Any]] = (),
     now: dt.datetime | None = None,
+    idempotency_key: UUID | None = None,
 ) -> Visit:
     """Record a visit as done. With no minutes and no times, it is done as planned.
 
     Only a difference from the plan needs a reason. Logged minutes are what billing counts:
     a `VisitService` row carries them for the visit's service. All or nothing.
+
+    With `idempotency_key` (made on the phone for an offline log, `now` = when she did it) the
+    log is applied once: the key's row is inserted first, and its unique constraint turns a
+    repeat (or a concurrent twin, which waits for the first) into "already applied".
     """
+    if idempotency_key is not None:
+        if now is not None and now > timezone.now() + OFFLINE_CLOCK_SLACK:
+            raise ValidationError({"acted_at": [ACTED_IN_FUTURE]})
+        try:
+            with transaction.atomic():
+                VisitLogKey.objects.create(
+                    key=idempotency_key, visit=visit, actor=actor, acted_at=now or timezone.now()
+                )
+        except IntegrityError:
+            return _visit_log_repeated(visit=visit, actor=actor, key=idempotency_key)
     visit = _visit_log(
         visit=visit,
         actor=actor,
@@ -501,6 +522,16 @@ def _check_not_ahead(
             raise ValidationError({field: [str(LOGGED_IN_FUTURE).format(when=_fmt(moment))]})
     if started_at is None and visit.started_at is None and visit.starts_at > latest:
         raise ValidationError(str(DONE_BEFORE_START).format(start=_fmt(visit.starts_at)))
+
+
+def _visit_log_repeated(*, visit: Visit, actor: User, key: UUID) -> Visit:
+    """A key sent again: nothing changes; her read of the visit is logged as a view."""
+    applied = VisitLogKey.objects.get(key=key)
+    if applied.visit_id != visit.pk or applied.actor_id != actor.pk:
+        raise ValidationError({"idempotency_key": [KEY_USED_ELSEWHERE]})
+    visit = Visit.objects.select_related("client", "service").get(pk=visit.pk)
+    _log_change(actor, Action.VIEW, visit.client, f"visit {visit.public_id}, repeated log")
+    return visit
 
 
 def _visit_log(
