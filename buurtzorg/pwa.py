@@ -27,6 +27,7 @@ SHELL_FILES = (
     "css/app.css",
     "js/htmx.min.js",
     "js/app.js",
+    "js/offline.js",
     "icons/icon-192.png",
     "icons/favicon.ico",
 )
