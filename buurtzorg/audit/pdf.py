@@ -16,6 +16,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_BASE_URL = "https://pdf.invalid/"
+# Every PDF is tagged for accessibility (PDF/UA-1: structure tree, marked content, language,
+# title shown in the window); the template gives <title>, <html lang> and <meta name=author>.
+PDF_VARIANT = "pdf/ua-1"
 REFUSED_URL = "Only the application's own static files may be used in a PDF: {url}"
 
 
@@ -38,4 +41,6 @@ class StaticOnlyURLFetcher(URLFetcher):
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a Django template to PDF bytes; links resolve only to local static files."""
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyURLFetcher()).write_pdf()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyURLFetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from buurtzorg.audit.pdf import PDF_VARIANT
 from buurtzorg.csvsafe import csv_rows
 from buurtzorg.limits import worker_memory_limit
 from scheduling.billing.declaration import DeclarationLine, InsurerInvoice, LineKind
@@ -225,7 +226,7 @@ def render_pdf(html: str) -> bytes:
             string=html,
             base_url=base_url,
             url_fetcher=_local_fetcher_class()(allowed_protocols={"file"}, fail_on_errors=False),
-        ).write_pdf()
+        ).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def invoice_pdf_bytes(invoice: InsurerInvoice) -> bytes:

@@ -25,7 +25,7 @@ class _CapturedHTML:
     def __init__(self, *, string: str, **_: Any) -> None:
         self.seen.append(string)
 
-    def write_pdf(self) -> bytes:
+    def write_pdf(self, **_: Any) -> bytes:
         return b"%PDF-stub"
 
 
