@@ -1,17 +1,30 @@
-"""The whole Omaha record of a client as FHIR-style JSON (a Bundle of type "collection").
+"""The whole Omaha record of a client as a FHIR R4 Bundle of type "collection".
 
 Omaha terms are coded in the HL7 code system for the Omaha System
-(`http://terminology.hl7.org/CodeSystem/oms`, OID 2.16.840.1.113883.6.98). HL7 publishes that
-system with `content: not-present`, so the codes are the Omaha System's own: a problem is its
-two-digit code ("24" Pain) in `Condition.code`, a sign/symptom its "<problem>.<sign>" key
-("24.03") in `Condition.evidence`, an intervention target its code in
-`CarePlan.activity.detail.code` and the category its code in `activity.detail.kind`-like
-extension, and the rating concepts K/B/S in `Observation.component`. The element a code sits in
-says which axis it belongs to. Dutch identifiers use the Nictiz naming systems.
+(`http://terminology.hl7.org/CodeSystem/oms`, OID 2.16.840.1.113883.6.98, listed in HL7
+Terminology (THO) with `content: not-present`: HL7 holds no codes, the Omaha System's own are
+used). The Omaha System numbers each of its axes from 01, so a bare number is ambiguous under
+the one system URI ("01" is the problem Income and the category Teaching, Guidance and
+Counseling). Every code therefore carries its axis as a prefix, so one code means one concept
+whichever element it sits in:
+
+    D<n>        domain (Condition.category)                      D4
+    P<nn>       problem (Condition.code)                         P24      Pain
+    S<nn>.<nn>  sign/symptom of a problem (Condition.evidence)   S24.03
+    C<nn>       intervention category (activity extension)       C01
+    T<nn>       intervention target (activity.detail.code)       T50
+    R<K|B|S>    Problem Rating Scale for Outcomes concept        RK       Knowledge
+    M<code>     modifier (scope, severity)                       Mfamily, Mactual
+
+Every entry has a `fullUrl` (`urn:uuid:`) and every reference inside the bundle is to one of
+them, so a receiving system resolves them without a server. Resources without a uuid of their
+own (Coverage, CarePlan) get a stable uuid5 derived from the client's public id. Dutch
+identifiers use the Nictiz naming systems.
 
 This module only builds the bundle; `clients.reads.client_record_export` gates and logs it.
 """
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -29,8 +42,24 @@ CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 EXT = "https://buurtzorg.example/fhir/StructureDefinition/"
 
 
-def _oms(code: str, display: str) -> dict[str, str]:
-    return {"system": OMAHA_SYSTEM_URI, "code": code, "display": display}
+def _oms(axis: str, code: str, display: str) -> dict[str, str]:
+    """A coding in the Omaha System with its axis prefix (see the module docstring)."""
+    return {"system": OMAHA_SYSTEM_URI, "code": f"{axis}{code}", "display": display}
+
+
+def urn(value: object) -> str:
+    """The bundle-local address of a resource whose id is the uuid `value`."""
+    return f"urn:uuid:{value}"
+
+
+def ref(value: object) -> dict[str, str]:
+    """A reference that resolves to an entry of this bundle."""
+    return {"reference": urn(value)}
+
+
+def derived_id(client: Client, kind: str) -> str:
+    """A stable uuid for a resource the client has one of (Coverage, CarePlan)."""
+    return str(uuid.uuid5(client.public_id, kind))
 
 
 # Vektis COD046 (teams.names.Sex) to FHIR's administrative gender; the exact code goes along
@@ -100,9 +129,9 @@ def _patient(client: Client) -> dict[str, Any]:
 def _coverage(client: Client) -> dict[str, Any]:
     return {
         "resourceType": "Coverage",
-        "id": f"{client.public_id}-coverage",
+        "id": derived_id(client, "coverage"),
         "status": "active",
-        "beneficiary": {"reference": f"Patient/{client.public_id}"},
+        "beneficiary": ref(client.public_id),
         "subscriberId": client.policy_number,
         "payor": [
             {
@@ -118,13 +147,19 @@ def _condition(client: Client, cp: ClientProblem) -> dict[str, Any]:
     condition: dict[str, Any] = {
         "resourceType": "Condition",
         "id": str(cp.public_id),
-        "subject": {"reference": f"Patient/{client.public_id}"},
+        "subject": ref(client.public_id),
         "clinicalStatus": {"coding": [{"system": CLINICAL_STATUS, "code": status}]},
-        "category": [{"coding": [_oms(cp.problem.domain.code, cp.problem.domain.name)]}],
-        "code": {"coding": [_oms(cp.problem.code, cp.problem.name)], "text": cp.problem.name},
+        "category": [{"coding": [_oms("D", cp.problem.domain.code, cp.problem.domain.name)]}],
+        "code": {"coding": [_oms("P", cp.problem.code, cp.problem.name)], "text": cp.problem.name},
         "extension": [
-            {"url": EXT + "omaha-scope", "valueCode": cp.scope},
-            {"url": EXT + "omaha-severity", "valueCode": cp.severity},
+            {
+                "url": EXT + "omaha-scope",
+                "valueCoding": _oms("M", cp.scope, cp.get_scope_display()),
+            },
+            {
+                "url": EXT + "omaha-severity",
+                "valueCoding": _oms("M", cp.severity, cp.get_severity_display()),
+            },
             {"url": EXT + "priority", "valueCode": cp.priority},
         ],
         "recordedDate": cp.identified_on.isoformat(),
@@ -133,7 +168,7 @@ def _condition(client: Client, cp: ClientProblem) -> dict[str, Any]:
         condition["abatementDateTime"] = cp.resolved_on.isoformat()
     evidence = []
     for row in cp.signs.all():
-        item: dict[str, Any] = {"code": [{"coding": [_oms(row.sign.key, row.sign.name)]}]}
+        item: dict[str, Any] = {"code": [{"coding": [_oms("S", row.sign.key, row.sign.name)]}]}
         if row.sign.is_other:
             item["code"][0]["text"] = row.other_text
             item["extension"] = [{"url": EXT + "other-reason", "valueString": row.other_reason}]
@@ -147,16 +182,16 @@ def _care_plan(client: Client, problems: list[ClientProblem]) -> dict[str, Any]:
     activities = []
     for cp in problems:
         for iv in cp.interventions.all():
-            target = _oms(iv.target.code, iv.target.name)
+            target = _oms("T", iv.target.code, iv.target.name)
             detail: dict[str, Any] = {
                 "status": "in-progress" if iv.is_active else "stopped",
                 "code": {"coding": [target], "text": iv.target_other_text or iv.target.name},
-                "reasonReference": [{"reference": f"Condition/{cp.public_id}"}],
+                "reasonReference": [ref(cp.public_id)],
                 "description": iv.description,
                 "extension": [
                     {
                         "url": EXT + "omaha-intervention-category",
-                        "valueCoding": _oms(iv.category.code, iv.category.name),
+                        "valueCoding": _oms("C", iv.category.code, iv.category.name),
                     }
                 ],
             }
@@ -165,11 +200,11 @@ def _care_plan(client: Client, problems: list[ClientProblem]) -> dict[str, Any]:
             activities.append({"detail": detail})
     return {
         "resourceType": "CarePlan",
-        "id": f"{client.public_id}-careplan",
+        "id": derived_id(client, "careplan"),
         "status": "active" if client.status == ClientStatus.ACTIVE else "completed",
         "intent": "plan",
-        "subject": {"reference": f"Patient/{client.public_id}"},
-        "addresses": [{"reference": f"Condition/{cp.public_id}"} for cp in problems],
+        "subject": ref(client.public_id),
+        "addresses": [ref(cp.public_id) for cp in problems],
         "activity": activities,
     }
 
@@ -181,7 +216,7 @@ def _observations(problems: list[ClientProblem], concepts: dict[str, str]) -> li
             components = []
             for code, field in (("K", "knowledge"), ("B", "behavior"), ("S", "status")):
                 component: dict[str, Any] = {
-                    "code": {"coding": [_oms(code, concepts[code])]},
+                    "code": {"coding": [_oms("R", code, concepts[code])]},
                     "valueInteger": getattr(rating, field),
                 }
                 expected = getattr(rating, f"expected_{field}")
@@ -196,7 +231,7 @@ def _observations(problems: list[ClientProblem], concepts: dict[str, str]) -> li
                     "id": str(rating.public_id),
                     "status": "final",
                     "code": {"text": "Omaha System Problem Rating Scale for Outcomes"},
-                    "focus": [{"reference": f"Condition/{cp.public_id}"}],
+                    "focus": [ref(cp.public_id)],
                     "effectiveDateTime": rating.rated_on.isoformat(),
                     "performer": [{"display": str(rating.rated_by)}],
                     "extension": [{"url": EXT + "rating-moment", "valueCode": rating.moment}],
@@ -220,7 +255,7 @@ def client_record_fhir(*, client: Client) -> dict[str, Any]:
             {
                 "resourceType": "RelatedPerson",
                 "id": str(contact.public_id),
-                "patient": {"reference": f"Patient/{client.public_id}"},
+                "patient": ref(client.public_id),
                 "relationship": [{"text": contact.relation}],
                 "name": [{"text": contact.name}],
                 **(
@@ -241,7 +276,7 @@ def client_record_fhir(*, client: Client) -> dict[str, Any]:
                 "id": str(indication.public_id),
                 "status": "active",
                 "intent": "order",
-                "subject": {"reference": f"Patient/{client.public_id}"},
+                "subject": ref(client.public_id),
                 "code": {"text": indication.products},
                 "quantityQuantity": {
                     "value": float(indication.hours_per_week),
@@ -263,14 +298,5 @@ def client_record_fhir(*, client: Client) -> dict[str, Any]:
         "resourceType": "Bundle",
         "type": "collection",
         "meta": {"source": "buurtzorg"},
-        "entry": [
-            {"fullUrl": f"urn:uuid:{r['id']}", "resource": r}
-            if _is_uuid(r["id"])
-            else {"resource": r}
-            for r in resources
-        ],
+        "entry": [{"fullUrl": urn(r["id"]), "resource": r} for r in resources],
     }
-
-
-def _is_uuid(value: str) -> bool:
-    return len(value) == 36 and value.count("-") == 4

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from clients.export import ref
 from clients.models import Client
 from scheduling.medication.models import ATC_SYSTEM, DoseSignoff, Medication, Outcome
 
@@ -63,7 +64,7 @@ def _request(client: Client, med: Medication) -> dict[str, Any]:
         "id": str(med.public_id),
         "status": _status(med),
         "intent": "order",
-        "subject": {"reference": f"Patient/{client.public_id}"},
+        "subject": ref(client.public_id),
         "medicationCodeableConcept": _concept(med),
         "authoredOn": med.created_at.isoformat(),
         "dosageInstruction": [dosage],
@@ -87,8 +88,8 @@ def _administration(client: Client, med: Medication, s: DoseSignoff, corrected: 
         if s.pk in corrected
         else ("completed" if done else "not-done"),
         "medicationCodeableConcept": _concept(med),
-        "subject": {"reference": f"Patient/{client.public_id}"},
-        "request": {"reference": f"MedicationRequest/{med.public_id}"},
+        "subject": ref(client.public_id),
+        "request": ref(med.public_id),
         "effectiveDateTime": s.due_at.isoformat(),
         "performer": [{"actor": {"display": str(s.signed_by)}}]
         + ([{"actor": {"display": str(s.second_signer)}}] if s.second_signer else []),

@@ -138,12 +138,12 @@ def test_fhir_export_codes_the_record_in_the_hl7_omaha_system(client_record) -> 
     condition = by_type["Condition"][0]
     assert condition["code"]["coding"][0] == {
         "system": OMAHA_SYSTEM_URI,
-        "code": "24",
+        "code": "P24",
         "display": "Pain",
     }
-    assert condition["evidence"][0]["code"][0]["coding"][0]["code"] == "24.01"
+    assert condition["evidence"][0]["code"][0]["coding"][0]["code"] == "S24.01"
     activity = by_type["CarePlan"][0]["activity"][0]["detail"]
-    assert activity["code"]["coding"][0]["code"] == "50"
+    assert activity["code"]["coding"][0]["code"] == "T50"
     observation = by_type["Observation"][0]
     assert [c["valueInteger"] for c in observation["component"]] == [3, 3, 2]
     assert by_type["Patient"][0]["identifier"][0]["value"] == client_record.bsn
