@@ -133,3 +133,22 @@ def client_data_export(*, actor: User, public_id: UUID | str, kind: str) -> dict
         detail=kind,
     )
     return data
+
+
+@transaction.atomic
+def client_document_export(*, actor: User, public_id: UUID | str) -> list[Any]:
+    """The readable copy (sections of labelled values, `scheduling.privacy.document`) of a
+    client `actor` may read clinically, logged as a pdf export. 404 for anyone else."""
+    from scheduling.privacy.document import client_document
+
+    client = client_get_clinical(user=actor, public_id=public_id)
+    data = client_data(client=client)
+    sections = client_document(client=client, data=data)
+    access_log_write(
+        actor=actor,
+        action=Action.EXPORT,
+        client_public_id=client.public_id,
+        part="gdpr-export",
+        detail="pdf",
+    )
+    return sections

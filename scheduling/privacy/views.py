@@ -5,25 +5,13 @@ from uuid import UUID
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from buurtzorg.access import role_required
 from buurtzorg.audit.pdf import render_pdf
-from scheduling.privacy.reads import client_data_export
+from scheduling.privacy.reads import client_data_export, client_document_export
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Role
-
-PDF_SECTIONS = [
-    ("care_indications", _("Care indications")),
-    ("network", _("Network")),
-    ("problems", _("Problems, interventions and ratings")),
-    ("visits", _("Visits")),
-    ("intake_requests", _("Intake requests")),
-    ("invoice_lines", _("Invoice lines")),
-    ("change_history", _("Change history")),
-    ("access_log", _("Who saw the record")),
-]
 
 
 @require_GET
@@ -40,11 +28,10 @@ def client_export_json(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
 @require_GET
 @role_required(Role.NURSE, Role.COACH)
 def client_export_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    data = client_data_export(actor=request.user, public_id=public_id, kind="pdf")
-    sections = [(title, data[key]) for key, title in PDF_SECTIONS]
+    sections = client_document_export(actor=request.user, public_id=public_id)
     pdf = render_pdf(
         "privacy/client_export_pdf.html",
-        {"data": data, "sections": sections, "generated_at": timezone.localtime()},
+        {"sections": sections, "generated_at": timezone.localtime()},
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="client-{public_id}.pdf"'
