@@ -11,6 +11,7 @@ read) is in `scheduling.privacy.reads`.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -52,7 +53,13 @@ def clients_due_for_erasure(*, today: dt.date | None = None) -> models.QuerySet[
 
 
 @transaction.atomic
-def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
+def client_erase(
+    *,
+    client_id: int,
+    today: dt.date | None = None,
+    actor: Any = None,  # noqa: ANN401 - a teams.User who handled an erasure request
+    detail: str = "",
+) -> bool:
     """Anonymise one client past retention. Idempotent: an erased or young record is left alone.
 
     Returns True when it erased something. Locks the client row so two workers cannot race.
@@ -120,10 +127,10 @@ def client_erase(*, client_id: int, today: dt.date | None = None) -> bool:
     problem_ids = list(problems.values_list("pk", flat=True))
     history_erase_client(client_id=client.pk, problem_ids=problem_ids)
     access_log_write(
-        actor=None,  # the nightly job: no person
+        actor=actor,  # None: the nightly job, no person
         action=Action.DELETE,
         client_public_id=public_id,
         part="gdpr-erasure",
-        detail=f"anonymised after {settings.PRIVACY_RETENTION_YEARS} years",
+        detail=detail or f"anonymised after {settings.PRIVACY_RETENTION_YEARS} years",
     )
     return True
