@@ -199,3 +199,47 @@ def privacy_request_handle(
         detail=f"{request.kind}: {outcome}",
     )
     return request
+
+
+@dataclass(frozen=True)
+class RequestView:
+    request: PrivacyRequest
+    holds: list[RetentionHold]
+    overdue: bool
+
+
+@transaction.atomic
+def privacy_register_read(*, actor: Any, today: dt.date | None = None) -> list[RequestView]:  # noqa: ANN401
+    """The register page's rows (open first, by deadline), logged as one list access."""
+    today = today or timezone.localdate()
+    rows = [
+        RequestView(request=r, holds=[], overdue=r.is_overdue(today))
+        for r in privacy_requests(actor=actor)
+    ]
+    access_log_write(actor=actor, action=Action.LIST, part="privacy-register")
+    return rows
+
+
+@transaction.atomic
+def privacy_request_read(
+    *,
+    actor: Any,  # noqa: ANN401
+    public_id: UUID | str,
+    today: dt.date | None = None,
+) -> RequestView:
+    """One request with what the law makes us keep of its client, logged as a view."""
+    today = today or timezone.localdate()
+    request = privacy_requests(actor=actor).filter(public_id=public_id).first()
+    if request is None:
+        raise Http404(NOT_FOUND)
+    access_log_write(
+        actor=actor,
+        action=Action.VIEW,
+        client_public_id=request.client.public_id,
+        part="privacy-request",
+    )
+    return RequestView(
+        request=request,
+        holds=retention_holds(client=request.client, today=today),
+        overdue=request.is_overdue(today),
+    )

@@ -514,6 +514,13 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.client_a.public_id},
         audited=True,
     ),
+    # The privacy request register (issue 21): back office and administrators only.
+    "privacy:request-list": Row("302 404 404 404 404 200 200", audited=True),
+    "privacy:request-detail": Row(
+        "302 404 404 404 404 200 200",
+        kwargs=lambda w: {"public_id": w.privacy_request_a.public_id},
+        audited=True,
+    ),
     # Reports and handover (issue 16): the timeline is read like the rest of the clinical
     # record (the team's nurses and coaches); only nurses write; the handover is a nurse's page
     # about her own team (team B's nurse sees B's, without A's data).

@@ -352,6 +352,18 @@ class World:
 
         return IncidentFactory(team=self.team_a, client=self.client_a, reported_by=self.nurse_a)
 
+    @cached_property
+    def privacy_request_a(self):  # noqa: ANN201
+        from scheduling.privacy.models import PrivacyRequest
+
+        return PrivacyRequest.objects.create(
+            client=self.client_a,
+            kind="access",
+            requested_on=dt.date(2026, 6, 1),
+            due_on=dt.date(2026, 7, 1),
+            recorded_by=self.back_office,
+        )
+
     def markers(self) -> list[str]:
         """Strings that only team-A objects made so far carry: B's users must never see them."""
         found = []

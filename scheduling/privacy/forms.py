@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scheduling.privacy.models import RequestKind, RequestOutcome
+
+
+class RequestRecordForm(forms.Form):
+    client = forms.UUIDField(
+        label=_("Client ID"), help_text=_("The ID shown on the client's record.")
+    )
+    kind = forms.ChoiceField(label=_("Request"), choices=RequestKind.choices)
+    requested_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RequestHandleForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (RequestOutcome.DONE, RequestOutcome.DONE.label),
+            (RequestOutcome.REFUSED, RequestOutcome.REFUSED.label),
+        ],
+        help_text=_("For an erasure the retention check decides."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
