@@ -559,6 +559,19 @@ ROWS: dict[str, Row] = {
         audited=True,
     ),
     "api-handover": Row("403 200 200 403 403 403 403", audited=True),
+    "api-privacy-requests": Row("403 403 403 403 403 200 200", audited=True),
+    "api-privacy-request": Row(
+        "403 403 403 403 403 200 200",
+        kwargs=lambda w: {"id": w.privacy_request_a.public_id},
+        audited=True,
+    ),
+    "api-privacy-request-handle": Row(
+        "403 403 403 403 403 200 200",
+        kwargs=lambda w: {"id": w.privacy_request_a.public_id},
+        method="post",
+        data={"outcome": "done"},
+        audited=True,
+    ),
     "api-handover-read": Row(
         "403 204 204 403 403 403 403", method="post", data={"key": "report:matrix"}
     ),
