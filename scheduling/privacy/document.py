@@ -150,6 +150,7 @@ def client_document(*, client: models.Model, data: dict[str, Any]) -> list[Secti
     sections.append(Section(_("Intake requests"), _items(intake)))
     if hasattr(client, "invoice_lines"):
         sections.append(Section(_("Invoice lines"), _items(c.invoice_lines.all())))
+    sections.append(Section(_("Privacy requests"), _items(c.privacy_requests.all())))
     sections.append(
         Section(
             _("Change history"),

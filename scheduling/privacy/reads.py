@@ -19,6 +19,7 @@ from clients.models import Client
 from clients.selectors import client_get_clinical
 from scheduling.carenotes.models import CareReport
 from scheduling.history.selectors import client_history
+from scheduling.privacy.models import PrivacyRequest
 from teams.models import User
 
 
@@ -92,6 +93,8 @@ def client_data(*, client: Client) -> dict[str, Any]:
         ]
         if hasattr(client, "incidents")
         else [],
+        # The client's own privacy requests (issue 21): what was asked and how it was answered.
+        "privacy_requests": [_row(r) for r in PrivacyRequest.objects.filter(client=client)],
         "change_history": [
             {
                 "at": c.at,
