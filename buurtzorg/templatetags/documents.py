@@ -14,4 +14,4 @@ DEFAULT_AUTHOR = "Buurtzorg"
 
 @register.simple_tag
 def pdf_author() -> str:
-    return getattr(settings, "ORGANISATION_NAME", DEFAULT_AUTHOR)
+    return getattr(settings, "ORGANISATION_NAME", "") or DEFAULT_AUTHOR

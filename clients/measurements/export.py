@@ -3,7 +3,7 @@ to the record's bundle through settings.CLIENT_FHIR_HOOKS (clients.export)."""
 
 from typing import Any
 
-from clients.export import EXT
+from clients.export import EXT, ref
 from clients.measurements.models import KINDS, Measurement
 from clients.models import Client
 
@@ -28,7 +28,7 @@ def observation(m: Measurement) -> dict[str, Any]:
         "id": str(m.public_id),
         "status": "final",
         "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": category}]}],
-        "subject": {"reference": f"Patient/{m.client.public_id}"},
+        "subject": ref(m.client.public_id),
         "effectiveDateTime": m.measured_at.isoformat(),
         "performer": [{"display": str(m.measured_by)}],
     }

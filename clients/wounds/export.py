@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from clients.export import CLINICAL_STATUS, EXT
+from clients.export import CLINICAL_STATUS, EXT, ref
 from clients.models import Client
 from clients.wounds.models import Wound, WoundAssessment, WoundKind
 from omaha.models import OMAHA_SYSTEM_URI
@@ -35,7 +35,7 @@ def _condition(client: Client, wound: Wound) -> dict[str, Any]:
     condition: dict[str, Any] = {
         "resourceType": "Condition",
         "id": str(wound.public_id),
-        "subject": {"reference": f"Patient/{client.public_id}"},
+        "subject": ref(client.public_id),
         "clinicalStatus": {
             "coding": [
                 {"system": CLINICAL_STATUS, "code": "active" if wound.is_open else "resolved"}
@@ -83,8 +83,8 @@ def _observation(client: Client, wound: Wound, a: WoundAssessment) -> dict[str, 
         "id": str(a.public_id),
         "status": "final",
         "code": {"text": "Wound assessment"},
-        "subject": {"reference": f"Patient/{client.public_id}"},
-        "focus": [{"reference": f"Condition/{wound.public_id}"}],
+        "subject": ref(client.public_id),
+        "focus": [ref(wound.public_id)],
         "effectiveDateTime": a.assessed_at.isoformat(),
         "performer": [{"display": str(a.assessed_by)}],
         "component": components,
