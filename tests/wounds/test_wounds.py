@@ -259,7 +259,7 @@ def test_fhir_has_a_condition_per_wound_and_coded_assessments(access_world, woun
         "display": "Pressure ulcer",
     }
     observation = next(
-        r for r in resources if r.get("focus") == [{"reference": f"Condition/{wound.public_id}"}]
+        r for r in resources if r.get("focus") == [{"reference": f"urn:uuid:{wound.public_id}"}]
     )
     assert [c["code"]["coding"][0]["code"] for c in observation["component"]] == [
         "39126-7",
