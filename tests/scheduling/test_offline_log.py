@@ -2,6 +2,7 @@
 with the time the nurse did it; a repeat, by the API or the service, changes nothing."""
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -88,14 +89,14 @@ def test_a_key_is_not_reused_for_another_visit(world) -> None:
     first, second = planned(world, hour=9), planned(world, hour=11)
     key = uuid.uuid4()
     services.visit_log(visit=first, actor=world.nurse, idempotency_key=key)
-    with pytest.raises(ValidationError, match=KEY_USED_ELSEWHERE):
+    with pytest.raises(ValidationError, match=re.escape(str(KEY_USED_ELSEWHERE))):
         services.visit_log(visit=second, actor=world.nurse, idempotency_key=key)
     assert Visit.objects.get(pk=second.pk).status == VisitStatus.PLANNED
 
 
 def test_a_time_in_the_future_is_refused(world) -> None:
     visit = planned(world)
-    with pytest.raises(ValidationError, match=ACTED_IN_FUTURE.split(";")[0]):
+    with pytest.raises(ValidationError, match=re.escape(str(ACTED_IN_FUTURE).split(";")[0])):
         services.visit_log(
             visit=visit,
             actor=world.nurse,
