@@ -61,6 +61,8 @@ if TYPE_CHECKING:  # django-stubs' name for "a str or a lazy translation"; no ru
 # Messages (tests import these). Lazy: each is translated when it is raised or shown, in the
 # language active then (the request's); `.format(...)` on one gives a str in that language.
 BSN_TAKEN = _("A client with this BSN is already registered.")
+# A changed BSN that is in care with another team: nothing said about where (issue 20, item 10).
+BSN_SENT_TO_BACK_OFFICE = _("This BSN cannot be used here; back office has been asked to check it.")
 NOT_YOUR_TEAM = _("You can register clients only in your own team.")
 NOT_A_NURSE = _("Only nurses change client records.")
 ALREADY_DISCHARGED = _("This client was already discharged on {date}.")
@@ -211,34 +213,25 @@ def client_register(
     if own_team is None or (team is not None and team.pk != own_team.pk):
         raise ValidationError({"team": [NOT_YOUR_TEAM]}, code="not_your_team")
     bsn = (bsn or "").strip()
-    existing = Client.objects.filter(bsn=bsn).only("pk", "team_id").first() if bsn else None
-    if existing is not None:
-        if Client.objects.visible_to(actor).filter(pk=existing.pk).exists():
-            raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")  # her own client
-        # In care elsewhere: saying so would tell her who receives care (issue 20, item 10).
-        # Back office gets the registration to check; she hears only that it was sent.
-        details = {
-            "first_name": first_name.strip(),
-            "last_name": last_name.strip(),
-            "date_of_birth": date_of_birth.isoformat(),
-            "street": street.strip(),
-            "house_number": house_number.strip(),
-            "postcode": normalise_postcode(postcode),
-            "city": city.strip(),
-            "phone": phone.strip(),
-            "insurer": insurer.name,
-            "policy_number": policy_number.strip(),
-            "gp_name": gp_name.strip(),
-            "gp_agb": gp_agb.strip(),
-            "admitted_on": admitted_on.isoformat(),
-        }
-        return intake_request_create(
-            actor=actor,
-            team=own_team,
-            bsn=bsn,
-            details=details,
-            in_care_with=Team(pk=existing.team_id),
-        )
+    # What back office gets if the BSN turns out to be in care elsewhere (as she typed it).
+    details = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "date_of_birth": date_of_birth.isoformat(),
+        "street": street.strip(),
+        "house_number": house_number.strip(),
+        "postcode": normalise_postcode(postcode),
+        "city": city.strip(),
+        "phone": phone.strip(),
+        "insurer": insurer.name,
+        "policy_number": policy_number.strip(),
+        "gp_name": gp_name.strip(),
+        "gp_agb": gp_agb.strip(),
+        "admitted_on": admitted_on.isoformat(),
+    }
+    holder = _bsn_holder(bsn)
+    if holder is not None:
+        return _bsn_in_care(actor=actor, team=own_team, bsn=bsn, holder=holder, details=details)
     client = Client(
         initials=normalise_initials(initials, first_name=first_name),
         first_name=first_name.strip(),
@@ -261,17 +254,33 @@ def client_register(
     )
     try:
         _save(client)
-    except ValidationError as exc:
-        if "bsn" in getattr(exc, "message_dict", {}) and Client.objects.filter(bsn=bsn).exists():
-            raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken") from exc
-        raise
+    except ValidationError:
+        # Lost a race: the BSN was registered between the check above and the INSERT. The
+        # same answer as when the check had seen it (never the database's own message).
+        holder = _bsn_holder(bsn)
+        if holder is None:
+            raise
+        return _bsn_in_care(actor=actor, team=own_team, bsn=bsn, holder=holder, details=details)
     _log(actor, Action.CREATE, client, "registration")
     return client
 
 
-@transaction.atomic
 def client_update(*, client: Client, actor: User, **fields: Any) -> Client:
-    """Change the personal and administrative fields (not the team, status or dates)."""
+    """Change the personal and administrative fields (not the team, status or dates).
+
+    A new BSN that is in care with another team changes nothing: back office gets an intake
+    request to check, and the nurse gets `BSN_SENT_TO_BACK_OFFICE` at the bsn field, which says
+    nothing about where (issue 20, item 10). The request is committed before that refusal is
+    raised, so callers must not wrap this in a transaction of their own.
+    """
+    result = _client_update(client=client, actor=actor, **fields)
+    if isinstance(result, IntakeRequest):
+        raise ValidationError({"bsn": [BSN_SENT_TO_BACK_OFFICE]}, code="bsn_sent_to_back_office")
+    return result
+
+
+@transaction.atomic
+def _client_update(*, client: Client, actor: User, **fields: Any) -> Client | IntakeRequest:
     _require_nurse(actor)
     client = Client.objects.select_for_update().get(pk=client.pk)
     unknown = set(fields) - set(CLIENT_FIELDS)
@@ -287,11 +296,51 @@ def client_update(*, client: Client, actor: User, **fields: Any) -> Client:
         setattr(client, name, value)
     if "initials" in fields or "first_name" in fields:
         client.initials = normalise_initials(client.initials, first_name=client.first_name)
-    if client.bsn and Client.objects.filter(bsn=client.bsn).exclude(pk=client.pk).exists():
-        raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
-    _save(client)
+    bsn = client.bsn or ""
+    # Only the client she is editing is named to back office; nothing else of the change is kept.
+    details = {
+        "change": "bsn",
+        "client": str(client.public_id),
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
+    }
+    team = Team(pk=client.team_id)
+    holder = _bsn_holder(bsn, exclude=client)
+    if holder is not None:
+        return _bsn_in_care(actor=actor, team=team, bsn=bsn, holder=holder, details=details)
+    try:
+        _save(client)
+    except ValidationError:
+        holder = _bsn_holder(bsn, exclude=client)  # lost a race for the BSN
+        if holder is None:
+            raise
+        return _bsn_in_care(actor=actor, team=team, bsn=bsn, holder=holder, details=details)
     _log(actor, Action.UPDATE, client, "personal-details")
     return client
+
+
+def _bsn_holder(bsn: str, *, exclude: Client | None = None) -> Client | None:
+    """The client (of any team) who has `bsn`, other than `exclude`; None if nobody has it."""
+    if not bsn:
+        return None
+    holders = Client.objects.filter(bsn=bsn).only("pk", "team_id")
+    if exclude is not None:
+        holders = holders.exclude(pk=exclude.pk)
+    return holders.first()
+
+
+def _bsn_in_care(
+    *, actor: User, team: Team, bsn: str, holder: Client, details: dict[str, Any]
+) -> IntakeRequest:
+    """`bsn` belongs to `holder`. Her own team's client she may hear about (she sees that
+    record anyway); a client of another team becomes an intake request for back office, as
+    saying so would tell her who receives care (issue 20, item 10)."""
+    if Client.objects.visible_to(actor).filter(pk=holder.pk).exists():
+        raise ValidationError({"bsn": [BSN_TAKEN]}, code="bsn_taken")
+    return intake_request_create(
+        actor=actor, team=team, bsn=bsn, details=details, in_care_with=Team(pk=holder.team_id)
+    )
 
 
 @transaction.atomic

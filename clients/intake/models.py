@@ -75,3 +75,14 @@ class IntakeRequest(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.team} {self.created_at:%Y-%m-%d}"
+
+
+def intake_requests_about(
+    *, bsn: str | None, public_id: object
+) -> "models.QuerySet[IntakeRequest]":
+    """The requests that concern one client, for its GDPR export and erasure: registrations
+    made with its BSN, and requests to give it (client `public_id`) a BSN in care elsewhere."""
+    about = Q(details__client=str(public_id))
+    if bsn:
+        about |= Q(bsn=bsn)
+    return IntakeRequest.objects.filter(about)

@@ -94,7 +94,7 @@ def _items(objects: Iterable[models.Model], **kwargs: Any) -> list[Item]:  # noq
 def client_document(*, client: models.Model, data: dict[str, Any]) -> list[Section]:
     """The sections of the readable copy of `client` (already gated by the caller); `data` is
     the plain copy of the same read (for the change history and the access log)."""
-    from clients.intake.models import IntakeRequest
+    from clients.intake.models import intake_requests_about
     from scheduling.carenotes.models import CareReport
 
     c: Any = client
@@ -146,7 +146,7 @@ def client_document(*, client: models.Model, data: dict[str, Any]) -> list[Secti
             _items(CareReport.objects.filter(client=c).order_by("written_at", "pk")),
         )
     )
-    intake = IntakeRequest.objects.filter(bsn=c.bsn) if c.bsn else IntakeRequest.objects.none()
+    intake = intake_requests_about(bsn=c.bsn, public_id=c.public_id)
     sections.append(Section(_("Intake requests"), _items(intake)))
     if hasattr(client, "invoice_lines"):
         sections.append(Section(_("Invoice lines"), _items(c.invoice_lines.all())))

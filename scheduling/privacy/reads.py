@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import access_log_write
-from clients.intake.models import IntakeRequest
+from clients.intake.models import intake_requests_about
 from clients.models import Client
 from clients.selectors import client_get_clinical
 from scheduling.carenotes.models import CareReport
@@ -66,9 +66,9 @@ def client_data(*, client: Client) -> dict[str, Any]:
         ],
         "visits": [{**_row(v), "services": [_row(s) for s in v.services.all()]} for v in visits],
         # Registrations of the same BSN that another team sent to back office (issue 20, 10).
-        "intake_requests": [_row(r) for r in IntakeRequest.objects.filter(bsn=client.bsn)]
-        if client.bsn
-        else [],
+        "intake_requests": [
+            _row(r) for r in intake_requests_about(bsn=client.bsn, public_id=client.public_id)
+        ],
         "medications": [
             {**_row(m), "signoffs": [_row(s) for s in m.signoffs.all()]}
             for m in client.medications.prefetch_related("signoffs")

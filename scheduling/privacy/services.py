@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
-from clients.intake.models import IntakeRequest
+from clients.intake.models import intake_requests_about
 from clients.models import (
     ERASED_NAME,
     Client,
@@ -70,8 +70,8 @@ def client_erase(
     if client is None or not due:
         return False
     public_id = client.public_id
-    if client.bsn:  # registrations another team sent to back office with this BSN
-        IntakeRequest.objects.filter(bsn=client.bsn).delete()
+    # registrations another team sent to back office with this BSN, and requests for a new BSN
+    intake_requests_about(bsn=client.bsn, public_id=public_id).delete()
     Client.objects.filter(pk=client.pk).update(
         first_name=ERASED_NAME,
         last_name=ERASED_NAME,
