@@ -325,6 +325,9 @@ SPECTACULAR_SETTINGS = {
         "MeasurementKindEnum": "clients.measurements.models.Kind",
         "WoundKindEnum": "clients.wounds.models.WoundKind",
         "IncidentKindEnum": "coaching.incidents.models.IncidentKind",
+        "PrivacyRequestKindEnum": "scheduling.privacy.models.RequestKind",
+        "PrivacyRequestOutcomeEnum": "scheduling.privacy.models.RequestOutcome",
+        "DoseOutcomeEnum": "scheduling.medication.models.Outcome",
     },
 }
 
