@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.translation import gettext, pgettext_lazy
 
 from buurtzorg.audit.pdf import PDF_VARIANT
 from buurtzorg.csvsafe import csv_rows
@@ -42,15 +43,15 @@ CSV_HEADER = [
 APPENDIX_ROWS_PER_PAGE = 50
 # (header, width, alignment) of each appendix column: 101 characters, 171 mm at 8 pt
 APPENDIX_COLUMNS = (
-    ("Line", 6, ">"),
-    ("BSN", 9, "<"),
-    ("Policy", 15, "<"),
-    ("Client", 22, "<"),
-    ("Month", 7, "<"),
-    ("Service", 11, "<"),
-    ("Units", 6, ">"),
-    ("Tariff", 7, ">"),
-    ("Amount", 10, ">"),
+    (pgettext_lazy("invoice appendix", "Line"), 6, ">"),
+    (pgettext_lazy("invoice appendix", "BSN"), 9, "<"),
+    (pgettext_lazy("invoice appendix", "Policy"), 15, "<"),
+    (pgettext_lazy("invoice appendix", "Client"), 22, "<"),
+    (pgettext_lazy("invoice appendix", "Month"), 7, "<"),
+    (pgettext_lazy("invoice appendix", "Service"), 11, "<"),
+    (pgettext_lazy("invoice appendix", "Units"), 6, ">"),
+    (pgettext_lazy("invoice appendix", "Tariff"), 7, ">"),
+    (pgettext_lazy("invoice appendix", "Amount"), 10, ">"),
 )
 # Past this many lines the PDF names the CSV for the per-client detail instead of printing a
 # book: the insurer reads the declaration file and the CSV, the PDF is the human summary.
@@ -172,7 +173,7 @@ def invoice_pdf_context(invoice: InsurerInvoice) -> dict[str, Any]:
         "total_units": invoice.total_units,
         "insured_count": invoice.insured_count,
         "line_count": len(lines),
-        "appendix_header": _columns([name for name, _, _ in APPENDIX_COLUMNS]),
+        "appendix_header": _columns([str(name) for name, _w, _a in APPENDIX_COLUMNS]),
         "appendix_pages": pages,
         "show_appendix": show_appendix,
     }
@@ -197,17 +198,27 @@ def appendix_row(line: DeclarationLine) -> str:
             line.policy_number,
             line.client_name,
             f"{line.period.year:04d}-{line.period.month:02d}",
-            f"{line.service_code} credit" if credit else line.service_code,
+            _service_column(line.service_code, credit=credit),
             str(line.units),
-            f"{line.hourly_rate:.2f}",
-            f"{line.amount:.2f}",
+            _decimal(line.hourly_rate),
+            _decimal(line.amount),
         ]
     )
 
 
+def _service_column(code: str, *, credit: bool) -> str:
+    return gettext("%(code)s credit") % {"code": code} if credit else code
+
+
+def _decimal(amount: Decimal) -> str:
+    """Two decimals with the active language's separator (12,50 in Dutch)."""
+    return f"{amount:.2f}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
 def invoice_pdf_html(invoice: InsurerInvoice) -> str:
-    # A fixed language: the same invoice must give the same bytes whoever renders it.
-    with translation.override("en"):
+    # The organisation's language (LANGUAGE_CODE; insurers are Dutch), whoever renders it or
+    # from whichever worker: the same invoice must give the same bytes.
+    with translation.override(settings.LANGUAGE_CODE):
         return render_to_string("billing/invoice_pdf.html", invoice_pdf_context(invoice))
 
 

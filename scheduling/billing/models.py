@@ -16,7 +16,7 @@ from buurtzorg.models import PublicModel, TimeStampedModel
 from clients.models import Client, Insurer
 from scheduling.models import CareService
 
-TARIFF_NOT_POSITIVE = "The hourly tariff must be more than 0."
+TARIFF_NOT_POSITIVE = _("The hourly tariff must be more than 0.")
 
 
 class Contract(PublicModel):

@@ -15,8 +15,10 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Length, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
+from buurtzorg.l10n import format_number
 from clients.models import POLICY_NUMBER_LENGTH, CareIndication, Client, Insurer
 from scheduling.billing import aggregation
 from scheduling.billing.models import (
@@ -112,9 +114,14 @@ def _visit_link(visit: Visit) -> str:
 
 
 def _more(code: str, total: int, what: str) -> list[Problem]:
+    """`what` is a translated phrase ("clients without a BSN")."""
     if total <= EXAMPLES_PER_CHECK:
         return []
-    return [Problem(code=code, message=f"… and {total - EXAMPLES_PER_CHECK} more {what}.")]
+    message = gettext("… and %(count)s more %(what)s.") % {
+        "count": total - EXAMPLES_PER_CHECK,
+        "what": what,
+    }
+    return [Problem(code=code, message=message)]
 
 
 def _scope_visits(run: BillingRun) -> QuerySet[Visit]:
@@ -132,7 +139,8 @@ def _billable_scope_visits(run: BillingRun) -> QuerySet[Visit]:
 
 
 def _fmt_day(moment: dt.datetime) -> str:
-    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
+    """Date and time in the active language: "2 dec. 2026 14:30", "2 Dec 2026 14:30"."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def declaration_field_overflows(clients: QuerySet[Client]) -> list[Problem]:
@@ -147,13 +155,16 @@ def declaration_field_overflows(clients: QuerySet[Client]) -> list[Problem]:
     return [
         Problem(
             code="policy_number_too_long",
-            message=f"{c.full_name}'s policy number has more than {POLICY_NUMBER_LENGTH} "
-            "characters; the declaration file cannot hold it.",
+            message=gettext(
+                "%(client)s's policy number has more than %(length)s characters; the "
+                "declaration file cannot hold it."
+            )
+            % {"client": c.full_name, "length": POLICY_NUMBER_LENGTH},
             link=_client_link(c.public_id),
-            link_label="Open client",
+            link_label=gettext("Open client"),
         )
         for c in found[:EXAMPLES_PER_CHECK]
-    ] + _more("policy_number_too_long", total, "clients with a too long policy number")
+    ] + _more("policy_number_too_long", total, gettext("clients with a too long policy number"))
 
 
 def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
@@ -170,21 +181,31 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
     )
 
     # 1. Client data an insurer needs.
-    for field, label, code in (
-        ("bsn", "BSN", "missing_bsn"),
-        ("policy_number", "policy number", "missing_policy_number"),
+    for field, code, template, what in (
+        (
+            "bsn",
+            "missing_bsn",
+            gettext("%(client)s has no BSN; the insurer will reject the line."),
+            gettext("clients without a BSN"),
+        ),
+        (
+            "policy_number",
+            "missing_policy_number",
+            gettext("%(client)s has no policy number; the insurer will reject the line."),
+            gettext("clients without a policy number"),
+        ),
     ):
         missing = clients.filter(Q(**{field: ""}) | Q(**{f"{field}__isnull": True}))
         total = missing.count()
         problems += [
             Problem(
                 code=code,
-                message=f"{c.full_name} has no {label}; the insurer will reject the line.",
+                message=template % {"client": c.full_name},
                 link=_client_link(c.public_id),
-                link_label="Open client",
+                link_label=gettext("Open client"),
             )
             for c in missing[:EXAMPLES_PER_CHECK]
-        ] + _more(code, total, f"clients without a {label}")
+        ] + _more(code, total, what)
 
     problems += declaration_field_overflows(clients)
 
@@ -193,9 +214,10 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
         problems.append(
             Problem(
                 code="missing_uzovi",
-                message=f"Insurer {insurer.name} has no valid 4-digit UZOVI code.",
+                message=gettext("Insurer %(insurer)s has no valid 4-digit UZOVI code.")
+                % {"insurer": insurer.name},
                 link=reverse("billing:contract-list"),
-                link_label="Insurers and contracts",
+                link_label=gettext("Insurers and contracts"),
             )
         )
 
@@ -239,11 +261,14 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             problems.append(
                 Problem(
                     code="no_contract",
-                    message=f"There is no {care_year} contract with {insurer.name}; "
-                    f"its lines for care in {care_year} cannot be priced.",
+                    message=gettext(
+                        "There is no %(year)s contract with %(insurer)s; its lines for care "
+                        "in %(year)s cannot be priced."
+                    )
+                    % {"year": care_year, "insurer": insurer.name},
                     link=reverse("billing:contract-create")
                     + f"?insurer={insurer.uzovi}&year={care_year}",
-                    link_label="Add contract",
+                    link_label=gettext("Add contract"),
                 )
             )
         for insurer_id, service_id in sorted(needed[care_year]):
@@ -253,10 +278,16 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             problems.append(
                 Problem(
                     code="no_tariff",
-                    message=f"The {care_year} contract with {contract.insurer.name} has no "
-                    f"tariff for {services[service_id]}.",
+                    message=gettext(
+                        "The %(year)s contract with %(insurer)s has no tariff for %(service)s."
+                    )
+                    % {
+                        "year": care_year,
+                        "insurer": contract.insurer.name,
+                        "service": services[service_id],
+                    },
                     link=contract.get_absolute_url(),
-                    link_label="Set tariff",
+                    link_label=gettext("Set tariff"),
                 )
             )
 
@@ -271,8 +302,8 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
     problems += _visit_problems(
         without_service,
         "visit_without_service",
-        "The visit to {client} on {when} has no service, so its time is not billed.",
-        "visits without a service",
+        gettext("The visit to %(client)s on %(when)s has no service, so its time is not billed."),
+        gettext("visits without a service"),
     )
     day = TruncDate("starts_at")
     covering = CareIndication.objects.filter(
@@ -287,8 +318,10 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
     problems += _visit_problems(
         outside,
         "outside_indication",
-        "The visit to {client} on {when} is outside every care indication of the client.",
-        "visits outside an indication",
+        gettext(
+            "The visit to %(client)s on %(when)s is outside every care indication of the client."
+        ),
+        gettext("visits outside an indication"),
     )
     after = (
         visits.filter(client__discharged_on__isnull=False)
@@ -300,8 +333,8 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
     problems += _visit_problems(
         after,
         "after_discharge",
-        "The visit to {client} on {when} is after the client's discharge.",
-        "visits after discharge",
+        gettext("The visit to %(client)s on %(when)s is after the client's discharge."),
+        gettext("visits after discharge"),
     )
 
     problems += _logging_problems(run, visits, clients)
@@ -336,24 +369,35 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
         problems += [
             Problem(
                 code="duplicate_line",
-                message=f"Line {ln.line_number} bills {ln.service_code} for "
-                f"{ln.client.full_name} in {ln.period:%B %Y}, which another run bills too.",
+                message=gettext(
+                    "Line %(line)s bills %(service)s for %(client)s in %(month)s, which "
+                    "another run bills too."
+                )
+                % {
+                    "line": ln.line_number,
+                    "service": ln.service_code,
+                    "client": ln.client.full_name,
+                    "month": formats.date_format(ln.period, "YEAR_MONTH_FORMAT"),
+                },
                 link=_client_link(ln.client.public_id),
-                link_label="Open client",
+                link_label=gettext("Open client"),
             )
             for ln in duplicates[:EXAMPLES_PER_CHECK]
-        ] + _more("duplicate_line", total, "duplicate lines")
+        ] + _more("duplicate_line", total, gettext("duplicate lines"))
 
         years = sorted({d.year for d in run.lines.values_list("period", flat=True).distinct()})
         if len(years) > 1:
             problems.append(
                 Problem(
                     code="two_years",
-                    message=f"This run holds care from {' and '.join(map(str, years))}. "
-                    "Insurers expect one calendar year per declaration; check the corrections "
-                    "for the earlier year with the insurer.",
+                    message=gettext(
+                        "This run holds care from %(years)s. Insurers expect one calendar year "
+                        "per declaration; check the corrections for the earlier year with the "
+                        "insurer."
+                    )
+                    % {"years": gettext(" and ").join(map(str, years))},
                     link=reverse("billing:run-detail", args=[run.public_id]) + "#lines",
-                    link_label="See lines",
+                    link_label=gettext("See lines"),
                     blocking=False,
                 )
             )
@@ -361,10 +405,13 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             problems.append(
                 Problem(
                     code="unpriced",
-                    message=f"{run.unpriced_count} client/service groups were left out for want "
-                    "of a tariff; add the tariffs and run again.",
+                    message=gettext(
+                        "%(count)s client/service groups were left out for want of a tariff; "
+                        "add the tariffs and run again."
+                    )
+                    % {"count": run.unpriced_count},
                     link=reverse("billing:contract-list"),
-                    link_label="Contracts",
+                    link_label=gettext("Contracts"),
                 )
             )
         if run.status == RunStatus.DRAFT:
@@ -374,11 +421,14 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
                 problems.append(
                     Problem(
                         code="stale_draft",
-                        message=f"{now_billable - covered} visit(s) were logged after this draft "
-                        "was made; run it again to include them (otherwise they follow as "
-                        "late entries in a later run).",
+                        message=gettext(
+                            "%(count)s visit(s) were logged after this draft was made; run it "
+                            "again to include them (otherwise they follow as late entries in a "
+                            "later run)."
+                        )
+                        % {"count": now_billable - covered},
                         link=reverse("billing:run-list"),
-                        link_label="Run again",
+                        link_label=gettext("Run again"),
                         blocking=False,
                     )
                 )
@@ -405,8 +455,10 @@ def _logging_problems(
         problems.append(
             Problem(
                 code="missing_agb",
-                message="Our organisation's AGB code is not set (ORGANISATION_AGB); every "
-                "declaration line needs it.",
+                message=gettext(
+                    "Our organisation's AGB code is not set (ORGANISATION_AGB); every "
+                    "declaration line needs it."
+                ),
                 # A warning until the organisation's details have a page of their own.
                 blocking=False,
             )
@@ -425,8 +477,11 @@ def _logging_problems(
     problems += _visit_problems(
         not_logged,
         "planned_not_logged",
-        "The visit to {client} on {when} was planned but is not logged: log it or cancel it.",
-        "planned visits not logged",
+        gettext(
+            "The visit to %(client)s on %(when)s was planned but is not logged: log it or "
+            "cancel it."
+        ),
+        gettext("planned visits not logged"),
         blocking=False,
     )
     ahead = (
@@ -439,9 +494,11 @@ def _logging_problems(
     problems += _visit_problems(
         ahead,
         "logged_ahead",
-        "The visit to {client} on {when} was logged before it started or lies in the future; "
-        "check it with the nurse.",
-        "visits logged ahead of time",
+        gettext(
+            "The visit to %(client)s on %(when)s was logged before it started or lies in the "
+            "future; check it with the nurse."
+        ),
+        gettext("visits logged ahead of time"),
     )
 
     # Indicated hours: the indication in force at the month's start (or the first one that
@@ -473,14 +530,21 @@ def _logging_problems(
     problems += [
         Problem(
             code="over_indication",
-            message=f"{c.full_name} received {c.used_minutes / 60:.1f} hours this month, more "
-            f"than the indication allows ({c.weekly_hours} hours a week).",
+            message=gettext(
+                "%(client)s received %(used)s hours this month, more than the indication "
+                "allows (%(weekly)s hours a week)."
+            )
+            % {
+                "client": c.full_name,
+                "used": format_number(c.used_minutes / 60, 1),
+                "weekly": format_number(c.weekly_hours, 2),
+            },
             link=_client_link(c.public_id),
-            link_label="Open client",
+            link_label=gettext("Open client"),
             blocking=False,
         )
         for c in over[:EXAMPLES_PER_CHECK]
-    ] + _more("over_indication", total, "clients over their indication")
+    ] + _more("over_indication", total, gettext("clients over their indication"))
 
     still_valid = CareIndication.objects.filter(client=OuterRef("pk")).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=(end - dt.timedelta(days=1)).date())
@@ -495,13 +559,19 @@ def _logging_problems(
     problems += [
         Problem(
             code="expired_indication",
-            message=f"{c.full_name}'s indication ended on {c.last_until:%d-%m-%Y}; "
-            "ask for a new indication before billing more care.",
+            message=gettext(
+                "%(client)s's indication ended on %(date)s; ask for a new indication before "
+                "billing more care."
+            )
+            % {
+                "client": c.full_name,
+                "date": formats.date_format(c.last_until, "SHORT_DATE_FORMAT"),
+            },
             link=_client_link(c.public_id),
-            link_label="Open client",
+            link_label=gettext("Open client"),
         )
         for c in expired[:EXAMPLES_PER_CHECK]
-    ] + _more("expired_indication", total, "clients with an expired indication")
+    ] + _more("expired_indication", total, gettext("clients with an expired indication"))
     return problems
 
 
@@ -530,9 +600,9 @@ def _visit_problems(
     return [
         Problem(
             code=code,
-            message=template.format(client=v.client.full_name, when=_fmt_day(v.starts_at)),
+            message=template % {"client": v.client.full_name, "when": _fmt_day(v.starts_at)},
             link=_visit_link(v) or _client_link(v.client.public_id),
-            link_label="Open visit" if _visit_link(v) else "Open client",
+            link_label=gettext("Open visit") if _visit_link(v) else gettext("Open client"),
             blocking=blocking,
         )
         for v in visits[:EXAMPLES_PER_CHECK]

@@ -30,7 +30,8 @@ from django.db import (
     transaction,
 )
 from django.db.models import F, Field
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.tasks import RETRYABLE_ERRORS
 from clients.models import Client, Insurer
@@ -75,24 +76,28 @@ from teams.names import join_name_prefix
 
 logger = logging.getLogger(__name__)
 
-MONTH_NOT_OVER = "{month} has not ended yet: a month can be billed from the 1st of the next month."
-PERIOD_FINALISED = (
+MONTH_NOT_OVER = _(
+    "{month} has not ended yet: a month can be billed from the 1st of the next month."
+)
+PERIOD_FINALISED = _(
     "{month} is already finalised for {who}; changes go into a later run as corrections."
 )
-RUN_OVERLAPS = "There is already a billing run for {month} covering {who}; open that run instead."
-RUN_NOT_DRAFT = "Only a draft run can be finalised; this run is {status}."
-RUN_NOT_CHECKABLE = "Only a draft or finalised run has a pre-flight check."
-RUN_ALREADY_FINALISED = "This run was already finalised on {date} by {who}."
-FINALISE_BLOCKED = (
+RUN_OVERLAPS = _(
+    "There is already a billing run for {month} covering {who}; open that run instead."
+)
+RUN_NOT_DRAFT = _("Only a draft run can be finalised; this run is {status}.")
+RUN_NOT_CHECKABLE = _("Only a draft or finalised run has a pre-flight check.")
+RUN_ALREADY_FINALISED = _("This run was already finalised on {date} by {who}.")
+FINALISE_BLOCKED = _(
     "This run cannot be finalised: the pre-flight check found {count} problem(s). "
     "Fix them and run it again."
 )
-FILE_NOT_SENDABLE = "The declaration file does not pass its layout check: {problems}"
-RUN_IS_WORKING = "This run is still working; wait until it is a draft."
-UNKNOWN_UZOVI = "No insurer has UZOVI code {uzovi}."
-CONTRACT_EXISTS = "{insurer} already has a contract for {year}."
+FILE_NOT_SENDABLE = _("The declaration file does not pass its layout check: {problems}")
+RUN_IS_WORKING = _("This run is still working; wait until it is a draft.")
+UNKNOWN_UZOVI = _("No insurer has UZOVI code {uzovi}.")
+CONTRACT_EXISTS = _("{insurer} already has a contract for {year}.")
 TARIFF_ZERO_OR_NEGATIVE = TARIFF_NOT_POSITIVE
-SERVICE_NOT_BILLABLE = "{service} is not billable; mark it billable before giving it a tariff."
+SERVICE_NOT_BILLABLE = _("{service} is not billable; mark it billable before giving it a tariff.")
 ORGANISATION_NAME = "Buurtzorg"
 
 
@@ -101,7 +106,8 @@ def first_of_month(day: dt.date) -> dt.date:
 
 
 def month_label(period: dt.date) -> str:
-    return f"{period:%B %Y}"
+    """The month in the active language: "maart 2026", "March 2026"."""
+    return formats.date_format(period, "YEAR_MONTH_FORMAT")
 
 
 def invoice_number(*, period: dt.date, uzovi: str) -> str:
@@ -163,7 +169,7 @@ def insurer_by_uzovi(uzovi: str) -> Insurer:
 
 
 def _who(insurer: Insurer | None) -> str:
-    return insurer.name if insurer else "all insurers"
+    return insurer.name if insurer else str(_("all insurers"))
 
 
 @dataclass(frozen=True)
@@ -737,7 +743,8 @@ def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
         if run.status == RunStatus.FINALISED:
             raise ValidationError(
                 RUN_ALREADY_FINALISED.format(
-                    date=timezone.localtime(run.finalised_at).date(), who=run.finalised_by
+                    date=formats.date_format(timezone.localtime(run.finalised_at).date()),
+                    who=run.finalised_by,
                 ),
                 code="already_finalised",
             )
@@ -785,7 +792,10 @@ def billing_run_finalise(*, run: BillingRun, actor: User) -> BillingRun:
 
 
 def _preflight(run: BillingRun) -> list:
-    return billing_run_preflight(run=run)
+    # Kept on the run and read by every back-office worker, whether a worker or a request ran
+    # it: in the organisation's language (LANGUAGE_CODE), like the invoice.
+    with translation.override(settings.LANGUAGE_CODE):
+        return billing_run_preflight(run=run)
 
 
 def _keep_preflight(run: BillingRun, problems: list, *, save: bool = True) -> None:

@@ -82,7 +82,7 @@ def test_a_refused_rate_leaves_the_setter_as_it_was(access_world, billing_world)
         actor=access_world.back_office,
     )
     # when / then
-    with pytest.raises(ValidationError, match=re.escape(services.TARIFF_ZERO_OR_NEGATIVE)):
+    with pytest.raises(ValidationError, match=re.escape(str(services.TARIFF_ZERO_OR_NEGATIVE))):
         services.tariff_set(
             contract=contract,
             service=billing_world.nursing,

@@ -9,6 +9,8 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext
 
 from scheduling.billing.models import BillingRun, Rejection, RejectionStatus
 from scheduling.billing.vektis.codes import return_code_text, service_code_for
@@ -35,12 +37,19 @@ def rejections_preflight(run: BillingRun, problem: Any) -> list:
         problems.append(
             problem(
                 code="rejected_by_insurer",
-                message=f"The insurer rejected {line.service_code} for "
-                f"{line.client.full_name} in {line.period:%B %Y} (reference "
-                f"{rejection.reference}): {reasons} Fix it, then mark it fixed to declare "
-                "it again.",
+                message=gettext(
+                    "The insurer rejected %(service)s for %(client)s in %(month)s (reference "
+                    "%(reference)s): %(reasons)s Fix it, then mark it fixed to declare it again."
+                )
+                % {
+                    "service": line.service_code,
+                    "client": line.client.full_name,
+                    "month": formats.date_format(line.period, "YEAR_MONTH_FORMAT"),
+                    "reference": rejection.reference,
+                    "reasons": reasons,
+                },
                 link=_run_link(rejection.return_file.run, "#returns"),
-                link_label="Rejections",
+                link_label=gettext("Rejections"),
                 blocking=False,
             )
         )
@@ -48,7 +57,8 @@ def rejections_preflight(run: BillingRun, problem: Any) -> list:
         problems.append(
             problem(
                 code="rejected_by_insurer",
-                message=f"… and {total - EXAMPLES} more rejected records.",
+                message=gettext("… and %(count)s more rejected records.")
+                % {"count": total - EXAMPLES},
                 blocking=False,
             )
         )
@@ -62,10 +72,13 @@ def service_codes_preflight(run: BillingRun, problem: Any) -> list:
     return [
         problem(
             code="service_code_not_listed",
-            message=f"Service code {code} is not in the district-nursing code list for {year}; "
-            "the insurer will reject its lines. Give the care service its official code.",
+            message=gettext(
+                "Service code %(code)s is not in the district-nursing code list for %(year)s; "
+                "the insurer will reject its lines. Give the care service its official code."
+            )
+            % {"code": code, "year": year},
             link=reverse("admin:scheduling_careservice_changelist") if _has_admin() else "",
-            link_label="Care services",
+            link_label=gettext("Care services"),
             # a warning while the code list is unverified (see codes.py)
             blocking=False,
         )

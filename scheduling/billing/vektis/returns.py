@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Insurer
 from scheduling.billing.models import (
@@ -43,18 +44,18 @@ from scheduling.billing.vektis.layout import AW320, RETURN_CODE_FIELDS
 from scheduling.billing.vektis.records import read_records
 from teams.models import User
 
-RUN_NOT_FINALISED = "A return message answers a sent declaration: finalise the run first."
-NOT_A_RETURN_FILE = "This is not a return message (AW320): {problem}."
-WRONG_INSURER = "The return message is for UZOVI {uzovi}, which this run does not bill."
-WRONG_INVOICE = (
+RUN_NOT_FINALISED = _("A return message answers a sent declaration: finalise the run first.")
+NOT_A_RETURN_FILE = _("This is not a return message (AW320): {problem}.")
+WRONG_INSURER = _("The return message is for UZOVI {uzovi}, which this run does not bill.")
+WRONG_INVOICE = _(
     "The return message answers invoice {found}; this run's invoice for {insurer} is {expected}."
 )
-UNKNOWN_REFERENCE = (
+UNKNOWN_REFERENCE = _(
     "Record {number} cites reference '{reference}', which is not a line of this run."
 )
-ALREADY_UPLOADED = "This return message was uploaded already."
-NOT_OPEN = "Only a rejection that is still open can be marked as fixed."
-CREDIT_NOT_REDECLARED = (
+ALREADY_UPLOADED = _("This return message was uploaded already.")
+NOT_OPEN = _("Only a rejection that is still open can be marked as fixed.")
+CREDIT_NOT_REDECLARED = _(
     "A rejected credit is not declared again by a run; settle it with the insurer."
 )
 
@@ -85,11 +86,13 @@ def parse_return_file(data: bytes) -> tuple[dict[str, str], list[ReturnedRecord]
     try:
         records = list(read_records(data, AW320))
     except UnicodeDecodeError:
-        raise ValidationError(NOT_A_RETURN_FILE.format(problem="not ISO-8859-1 text")) from None
+        raise ValidationError(NOT_A_RETURN_FILE.format(problem=_("not ISO-8859-1 text"))) from None
     for number, kind, fields in records:
         count += 1
         if not fields:
-            problem = f"record {number} ('{kind}') has an unknown type or is not 310 characters"
+            problem = _(
+                "record %(number)s ('%(kind)s') has an unknown type or is not 310 characters"
+            ) % {"number": number, "kind": kind}
             raise ValidationError(NOT_A_RETURN_FILE.format(problem=problem))
         if kind == "01":
             lead, file_codes = fields, _codes(fields)
@@ -102,7 +105,7 @@ def parse_return_file(data: bytes) -> tuple[dict[str, str], list[ReturnedRecord]
             if codes:
                 rejected.append(ReturnedRecord(number, fields["reference"], codes))
     if not lead:
-        raise ValidationError(NOT_A_RETURN_FILE.format(problem="it has no 01 lead record"))
+        raise ValidationError(NOT_A_RETURN_FILE.format(problem=_("it has no 01 lead record")))
     if file_codes:  # the whole file is refused: every service record with it
         service_numbers = [n for n, kind, _ in records if kind == "04"]
         found = {r.record_number: r for r in rejected}
