@@ -18,7 +18,6 @@ Existing data is reported, never changed:
 import logging
 
 from django.conf import settings
-from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations
 
 from buurtzorg.migration_ops import PostgresOnlySQL
@@ -63,7 +62,8 @@ class Migration(migrations.Migration):
     dependencies = [("clients", "0006_admitted_after_birth")]
 
     operations = [
-        BtreeGistExtension(),
+        # Created if missing, never dropped on the way back: other apps' constraints use it.
+        PostgresOnlySQL(sql="CREATE EXTENSION IF NOT EXISTS btree_gist", reverse_sql=""),
         migrations.RunPython(report_existing, migrations.RunPython.noop),
         PostgresOnlySQL(
             sql=(
