@@ -42,7 +42,7 @@ CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 EXT = "https://buurtzorg.example/fhir/StructureDefinition/"
 
 
-def _oms(axis: str, code: str, display: str) -> dict[str, str]:
+def omaha_coding(axis: str, code: str, display: str) -> dict[str, str]:
     """A coding in the Omaha System with its axis prefix (see the module docstring)."""
     return {"system": OMAHA_SYSTEM_URI, "code": f"{axis}{code}", "display": display}
 
@@ -149,16 +149,21 @@ def _condition(client: Client, cp: ClientProblem) -> dict[str, Any]:
         "id": str(cp.public_id),
         "subject": ref(client.public_id),
         "clinicalStatus": {"coding": [{"system": CLINICAL_STATUS, "code": status}]},
-        "category": [{"coding": [_oms("D", cp.problem.domain.code, cp.problem.domain.name)]}],
-        "code": {"coding": [_oms("P", cp.problem.code, cp.problem.name)], "text": cp.problem.name},
+        "category": [
+            {"coding": [omaha_coding("D", cp.problem.domain.code, cp.problem.domain.name)]}
+        ],
+        "code": {
+            "coding": [omaha_coding("P", cp.problem.code, cp.problem.name)],
+            "text": cp.problem.name,
+        },
         "extension": [
             {
                 "url": EXT + "omaha-scope",
-                "valueCoding": _oms("M", cp.scope, cp.get_scope_display()),
+                "valueCoding": omaha_coding("M", cp.scope, cp.get_scope_display()),
             },
             {
                 "url": EXT + "omaha-severity",
-                "valueCoding": _oms("M", cp.severity, cp.get_severity_display()),
+                "valueCoding": omaha_coding("M", cp.severity, cp.get_severity_display()),
             },
             {"url": EXT + "priority", "valueCode": cp.priority},
         ],
@@ -168,7 +173,9 @@ def _condition(client: Client, cp: ClientProblem) -> dict[str, Any]:
         condition["abatementDateTime"] = cp.resolved_on.isoformat()
     evidence = []
     for row in cp.signs.all():
-        item: dict[str, Any] = {"code": [{"coding": [_oms("S", row.sign.key, row.sign.name)]}]}
+        item: dict[str, Any] = {
+            "code": [{"coding": [omaha_coding("S", row.sign.key, row.sign.name)]}]
+        }
         if row.sign.is_other:
             item["code"][0]["text"] = row.other_text
             item["extension"] = [{"url": EXT + "other-reason", "valueString": row.other_reason}]
@@ -182,7 +189,7 @@ def _care_plan(client: Client, problems: list[ClientProblem]) -> dict[str, Any]:
     activities = []
     for cp in problems:
         for iv in cp.interventions.all():
-            target = _oms("T", iv.target.code, iv.target.name)
+            target = omaha_coding("T", iv.target.code, iv.target.name)
             detail: dict[str, Any] = {
                 "status": "in-progress" if iv.is_active else "stopped",
                 "code": {"coding": [target], "text": iv.target_other_text or iv.target.name},
@@ -191,7 +198,7 @@ def _care_plan(client: Client, problems: list[ClientProblem]) -> dict[str, Any]:
                 "extension": [
                     {
                         "url": EXT + "omaha-intervention-category",
-                        "valueCoding": _oms("C", iv.category.code, iv.category.name),
+                        "valueCoding": omaha_coding("C", iv.category.code, iv.category.name),
                     }
                 ],
             }
@@ -216,7 +223,7 @@ def _observations(problems: list[ClientProblem], concepts: dict[str, str]) -> li
             components = []
             for code, field in (("K", "knowledge"), ("B", "behavior"), ("S", "status")):
                 component: dict[str, Any] = {
-                    "code": {"coding": [_oms("R", code, concepts[code])]},
+                    "code": {"coding": [omaha_coding("R", code, concepts[code])]},
                     "valueInteger": getattr(rating, field),
                 }
                 expected = getattr(rating, f"expected_{field}")

@@ -1,16 +1,15 @@
 """Wounds as FHIR resources for the record's bundle (settings.CLIENT_FHIR_HOOKS):
 a Condition per wound (SNOMED CT where the kind has a well-known concept, always the Omaha
-System problem 26 "Skin", its kind as text), and an Observation per assessment with LOINC wound
+System problem P26 "Skin", its kind as text), and an Observation per assessment with LOINC wound
 length/width/depth and pain components, pointing at the Condition. Photos are not embedded."""
 
 from typing import Any
 
 from django.db.models import Prefetch
 
-from clients.export import CLINICAL_STATUS, EXT, ref
+from clients.export import CLINICAL_STATUS, EXT, omaha_coding, ref
 from clients.models import Client
 from clients.wounds.models import Wound, WoundAssessment, WoundKind
-from omaha.models import OMAHA_SYSTEM_URI
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -21,14 +20,14 @@ SNOMED_KIND = {
     WoundKind.DIABETIC_FOOT: ("280137006", "Diabetic foot ulcer"),
 }
 COMPONENTS = (
-    ("length_mm", "39126-7", "Length of Wound"),
-    ("width_mm", "39125-9", "Width of Wound"),
-    ("depth_mm", "39127-5", "Depth of Wound"),
+    ("length_mm", "39126-8", "Length of Wound"),
+    ("width_mm", "39125-0", "Width of Wound"),
+    ("depth_mm", "39127-6", "Depth of Wound"),
 )
 
 
 def _condition(client: Client, wound: Wound) -> dict[str, Any]:
-    coding = [{"system": OMAHA_SYSTEM_URI, "code": "26", "display": "Skin"}]
+    coding = [omaha_coding("P", "26", "Skin")]
     if wound.kind in SNOMED_KIND:
         code, display = SNOMED_KIND[WoundKind(wound.kind)]
         coding.insert(0, {"system": SNOMED, "code": code, "display": display})

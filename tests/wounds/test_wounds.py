@@ -262,9 +262,9 @@ def test_fhir_has_a_condition_per_wound_and_coded_assessments(access_world, woun
         r for r in resources if r.get("focus") == [{"reference": f"urn:uuid:{wound.public_id}"}]
     )
     assert [c["code"]["coding"][0]["code"] for c in observation["component"]] == [
-        "39126-7",
-        "39125-9",
-        "39127-5",
+        "39126-8",
+        "39125-0",
+        "39127-6",
         "72514-3",
     ]
 
