@@ -29,3 +29,14 @@ class RequestHandleForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    important_to_other = forms.CharField(
+        label=_("Keep for someone else (erasure only)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when keeping the record is of considerable importance to someone other than "
+            "the client (art. 7:455 BW), say why here: the erasure is then refused with this "
+            "reason. Leave empty to carry the erasure out."
+        ),
+    )

@@ -1,12 +1,16 @@
 """The privacy request register: record a client's request, see what the law makes us keep,
 and handle it (an erasure carried out through `services.client_erase`).
 
-Legal retention checked for an erasure:
-- the medical record (WGBO, art. 7:454 BW): 20 years after the end of care
-  (PRIVACY_RETENTION_YEARS), so while the client is in care or discharged less than 20 years
-  ago, the record is kept and the erasure is answered "refused: legal retention";
+Legal retention checked for an erasure (shown to the person handling it):
+- the medical record (WGBO, art. 7:454 BW) is kept 20 years after the end of care
+  (PRIVACY_RETENTION_YEARS), but art. 7:455 BW gives the client the right to have it destroyed
+  on request. So an erasure request is carried out once care has ended, unless the person
+  handling it records why keeping the record is of considerable importance to someone other
+  than the client (the law's one exception besides a statute), which refuses it with that
+  reason. While the client is still in care the record is what the care is given from
+  (7:454): the request is refused until discharge;
 - billing (fiscal retention, art. 52 AWR): invoice lines 7 years after their period; an
-  erasure that goes ahead keeps those lines' amounts and anonymises the older ones.
+  erasure keeps those lines' amounts and personal fields and anonymises the older ones.
 Back office and administrators record and handle requests; every write is logged as an access
 to the client's record (the erasure itself as a delete by the person who handled it).
 """
@@ -43,6 +47,7 @@ ALREADY_HANDLED = gettext_lazy("This request has already been handled.")
 NOT_BEFORE_REQUEST = gettext_lazy("The request cannot be handled before it was made.")
 IN_THE_FUTURE = gettext_lazy("A request cannot be dated in the future.")
 ERASURE_OUTCOME = gettext_lazy("An erasure's outcome follows from the legal retention check.")
+ONLY_FOR_ERASURE = gettext_lazy("Only an erasure request can be refused for this reason.")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class RetentionHold:
     why: str
     until: dt.date | None  # None: care has not ended, the term has not started
     medical: bool = False
+    blocks: bool = False  # True: an erasure request cannot be carried out now
 
 
 def _years_after(day: dt.date, years: int) -> dt.date:
@@ -67,13 +73,31 @@ def retention_holds(*, client: Client, today: dt.date) -> list[RetentionHold]:
     ended = client.discharged_on if client.status == ClientStatus.DISCHARGED else None
     medical_until = _years_after(ended, years) if ended else None
     # The nightly job erases once discharged_on < today - years: keep until that day included.
-    if medical_until is None or medical_until >= today:
+    if medical_until is None:
+        holds.append(
+            RetentionHold(
+                what=_("The client is still in care"),
+                why=_(
+                    "WGBO (art. 7:454 BW): the record is what the care is given from. An "
+                    "erasure can be carried out once care has ended (discharge)."
+                ),
+                until=None,
+                medical=True,
+                blocks=True,
+            )
+        )
+    elif medical_until >= today:
         holds.append(
             RetentionHold(
                 what=_(
                     "Medical record: problems, interventions, ratings, visits, reports, medication"
                 ),
-                why=_("WGBO (art. 7:454 BW): kept %(years)s years after the end of care.")
+                why=_(
+                    "WGBO (art. 7:454 BW): kept %(years)s years after the end of care, unless the "
+                    "client asks for its destruction (art. 7:455 BW): an erasure request is "
+                    "carried out, except when keeping the record is of considerable importance "
+                    "to someone other than the client (record why when handling it)."
+                )
                 % {"years": years},
                 until=medical_until,
                 medical=True,
@@ -151,11 +175,14 @@ def privacy_request_handle(
     public_id: UUID | str,
     outcome: str = RequestOutcome.DONE,
     note: str = "",
+    important_to_other: str = "",
     today: dt.date | None = None,
 ) -> PrivacyRequest:
-    """Answer a request. An erasure is checked against the legal retention first: with the
-    medical record under retention it is refused (the holds go into the note); otherwise the
-    record is anonymised now, with the handler in the access log."""
+    """Answer a request. An erasure is checked against the legal retention first: refused
+    while the client is in care, or when `important_to_other` says why keeping the record is
+    of considerable importance to someone else (art. 7:455 BW); otherwise the record is
+    anonymised now (invoice lines under fiscal retention kept), with the handler in the access
+    log, and what was kept is written into the register's note."""
     _check_role(actor)
     today = today or timezone.localdate()
     request = (
@@ -170,20 +197,33 @@ def privacy_request_handle(
         raise ValidationError(ALREADY_HANDLED, code="handled")
     if today < request.requested_on:
         raise ValidationError({"handled_on": NOT_BEFORE_REQUEST}, code="early")
+    important_to_other = important_to_other.strip()
     client = request.client
     if request.kind == RequestKind.ERASURE:
         holds = retention_holds(client=client, today=today)
-        if any(h.medical for h in holds):
+        blocking = [h for h in holds if h.blocks]
+        if blocking or important_to_other:
             outcome = RequestOutcome.REFUSED_RETENTION
-            note = "\n".join([note, *(f"{h.what}: {h.why}" for h in holds)]).strip()
+            reasons = [f"{h.what}: {h.why}" for h in blocking]
+            if important_to_other:
+                reasons.append(
+                    _("Kept for someone other than the client (art. 7:455 BW): %(reason)s")
+                    % {"reason": important_to_other}
+                )
+            note = "\n".join([note, *reasons]).strip()
         else:
             client_erase(
                 client_id=client.pk,
                 today=today,
                 actor=actor,
                 detail="erasure request",
+                on_request=True,
             )
+            kept = [f"{h.what}: {h.why}" for h in holds if not h.medical]
+            note = "\n".join([note, *kept]).strip()
             outcome = RequestOutcome.DONE
+    elif important_to_other:
+        raise ValidationError({"important_to_other": ONLY_FOR_ERASURE}, code="not-erasure")
     elif outcome == RequestOutcome.REFUSED_RETENTION:
         raise ValidationError({"outcome": ERASURE_OUTCOME}, code="outcome")
     request.handled_on = today
@@ -206,6 +246,11 @@ class RequestView:
     request: PrivacyRequest
     holds: list[RetentionHold]
     overdue: bool
+
+    @property
+    def blocked(self) -> bool:
+        """An erasure request cannot be carried out now (the client is still in care)."""
+        return any(h.blocks for h in self.holds)
 
 
 @transaction.atomic

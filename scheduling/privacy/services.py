@@ -1,4 +1,5 @@
-"""GDPR duties: export everything stored about a client, and erase it after retention.
+"""GDPR duties: export everything stored about a client, and erase it after retention or on
+the client's request once care has ended (see `scheduling.privacy.register`).
 
 Retention: a client's record is kept PRIVACY_RETENTION_YEARS (default 20, the Dutch WGBO
 term for medical records) after discharge; then the nightly job anonymises it. Billing keeps
@@ -59,14 +60,23 @@ def client_erase(
     today: dt.date | None = None,
     actor: Any = None,  # noqa: ANN401 - a teams.User who handled an erasure request
     detail: str = "",
+    on_request: bool = False,
 ) -> bool:
-    """Anonymise one client past retention. Idempotent: an erased or young record is left alone.
+    """Anonymise one client past retention, or on the client's request (`on_request`: WGBO
+    art. 7:455 lets a client have the medical record destroyed before its term once care has
+    ended; the register checks the exceptions first). Idempotent: an erased record, or a young
+    one without a request, is left alone; a client in care is never erased.
 
     Returns True when it erased something. Locks the client row so two workers cannot race.
     """
     today = today or timezone.localdate()
     client = Client.objects.select_for_update().filter(pk=client_id).first()
-    due = clients_due_for_erasure(today=today).filter(pk=client_id).exists()
+    candidates = (
+        Client.objects.filter(status=ClientStatus.DISCHARGED).exclude(first_name=ERASED_NAME)
+        if on_request
+        else clients_due_for_erasure(today=today)
+    )
+    due = candidates.filter(pk=client_id).exists()
     if client is None or not due:
         return False
     public_id = client.public_id

@@ -85,39 +85,107 @@ def test_a_request_cannot_be_dated_in_the_future(access_world) -> None:
     assert not PrivacyRequest.objects.exists()
 
 
-def test_erasure_under_legal_retention_is_refused_and_says_why(access_world, settings) -> None:
-    # Given a client discharged 5 years ago (the medical record is kept 20 years)
-    settings.PRIVACY_RETENTION_YEARS = 20
-    record = _record(
-        admitted_on=dt.date(2019, 3, 1), status="discharged", discharged_on=dt.date(2021, 6, 1)
-    )
-    holds = retention_holds(client=record, today=TODAY)
-    assert [(h.medical, h.until) for h in holds] == [(True, dt.date(2041, 6, 1))]
-    assert "WGBO" in holds[0].why
-    request = privacy_request_record(
+def _erasure_request(access_world, record):
+    return privacy_request_record(
         actor=access_world.back_office,
         client_public_id=record.public_id,
         kind="erasure",
         requested_on=dt.date(2026, 11, 20),
     )
-    # When back office handles it
-    handled = privacy_request_handle(
-        actor=access_world.back_office, public_id=request.public_id, today=TODAY
-    )
-    # Then it is refused for retention, the reason is in the register, nothing is erased
-    assert handled.outcome == RequestOutcome.REFUSED_RETENTION
-    assert "WGBO" in handled.note
-    assert handled.handled_by == access_world.back_office
+
+
+def _assert_not_erased(record) -> None:
     record.refresh_from_db()
     assert record.first_name != ERASED_NAME
     assert NetworkContact.objects.filter(client=record).exists()
     assert not AccessEvent.objects.filter(
         client_public_id=record.public_id, action=Action.DELETE
     ).exists()
+
+
+def test_erasure_while_the_client_is_in_care_is_refused_and_says_why(access_world) -> None:
+    # Given a client still in care
+    record = _record(admitted_on=dt.date(2024, 3, 1))
+    holds = retention_holds(client=record, today=TODAY)
+    assert [(h.blocks, h.until) for h in holds] == [(True, None)]
+    request = _erasure_request(access_world, record)
+    # When back office handles the erasure request
+    handled = privacy_request_handle(
+        actor=access_world.back_office, public_id=request.public_id, today=TODAY
+    )
+    # Then it is refused, the reason is in the register, nothing is erased
+    assert handled.outcome == RequestOutcome.REFUSED_RETENTION
+    assert "still in care" in handled.note
+    assert handled.handled_by == access_world.back_office
+    _assert_not_erased(record)
     with pytest.raises(ValidationError, match="already been handled"):
         privacy_request_handle(
             actor=access_world.back_office, public_id=request.public_id, today=TODAY
         )
+
+
+def test_erasure_within_the_medical_term_is_carried_out_on_request(access_world, settings) -> None:
+    # Given a client discharged 5 years ago: WGBO keeps the record 20 years, but the client's
+    # own request for destruction (art. 7:455 BW) comes first
+    settings.PRIVACY_RETENTION_YEARS = 20
+    record = _record(
+        admitted_on=dt.date(2019, 3, 1), status="discharged", discharged_on=dt.date(2021, 6, 1)
+    )
+    holds = retention_holds(client=record, today=TODAY)
+    assert [(h.medical, h.blocks, h.until) for h in holds] == [(True, False, dt.date(2041, 6, 1))]
+    assert "7:455" in holds[0].why
+    request = _erasure_request(access_world, record)
+    # When back office handles it without a reason to keep it
+    handled = privacy_request_handle(
+        actor=access_world.back_office, public_id=request.public_id, today=TODAY
+    )
+    # Then the record is anonymised now, by the handler, in the access log
+    assert handled.outcome == RequestOutcome.DONE
+    record.refresh_from_db()
+    assert (record.first_name, record.bsn) == (ERASED_NAME, None)
+    assert not NetworkContact.objects.filter(client=record).exists()
+    erasure = AccessEvent.objects.get(
+        client_public_id=record.public_id, action=Action.DELETE, part="gdpr-erasure"
+    )
+    assert erasure.username == access_world.back_office.username
+
+
+def test_erasure_kept_for_someone_else_is_refused_with_that_reason(access_world, settings) -> None:
+    settings.PRIVACY_RETENTION_YEARS = 20
+    record = _record(
+        admitted_on=dt.date(2019, 3, 1), status="discharged", discharged_on=dt.date(2021, 6, 1)
+    )
+    request = _erasure_request(access_world, record)
+    handled = privacy_request_handle(
+        actor=access_world.back_office,
+        public_id=request.public_id,
+        today=TODAY,
+        important_to_other="  Hereditary condition: the record matters for the children.  ",
+    )
+    assert handled.outcome == RequestOutcome.REFUSED_RETENTION
+    assert "7:455" in handled.note
+    assert "Hereditary condition: the record matters for the children." in handled.note
+    _assert_not_erased(record)
+
+
+def test_a_reason_to_keep_is_refused_for_a_request_that_is_not_an_erasure(access_world) -> None:
+    record = _record(admitted_on=dt.date(2024, 3, 1))
+    request = privacy_request_record(
+        actor=access_world.back_office,
+        client_public_id=record.public_id,
+        kind="access",
+        requested_on=dt.date(2026, 11, 20),
+    )
+    with pytest.raises(ValidationError, match="Only an erasure request") as caught:
+        privacy_request_handle(
+            actor=access_world.back_office,
+            public_id=request.public_id,
+            today=TODAY,
+            important_to_other="for the children",
+        )
+    assert "important_to_other" in caught.value.message_dict
+    request.refresh_from_db()
+    assert request.is_open
 
 
 def test_erasure_past_retention_is_carried_out_and_audited(access_world, settings) -> None:

@@ -54,3 +54,32 @@ def test_back_office_records_and_handles_a_request(client, access_world) -> None
 def test_care_staff_do_not_see_the_register(client, access_world, who) -> None:
     client.force_login(getattr(access_world, who))
     assert client.get(reverse("privacy:request-list")).status_code == 404
+
+
+def test_the_handler_can_keep_a_discharged_record_for_someone_else(client, access_world) -> None:
+    record = ClientFactory(
+        team=access_world.team_a,
+        last_name="Visser",
+        admitted_on=dt.date(2019, 3, 1),
+        status="discharged",
+        discharged_on=dt.date(2025, 6, 1),
+    )
+    client.force_login(access_world.back_office)
+    client.post(
+        reverse("privacy:request-list"),
+        {"client": str(record.public_id), "kind": "erasure", "requested_on": "2026-11-20"},
+    )
+    request = PrivacyRequest.objects.get()
+    detail_url = reverse("privacy:request-detail", args=[request.public_id])
+    detail = client.get(detail_url).content.decode()
+    assert "7:455" in detail
+    assert 'name="important_to_other"' in detail
+    response = client.post(
+        detail_url, {"outcome": "done", "important_to_other": "Matters for the children"}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    record.refresh_from_db()
+    assert request.outcome == "refused_retention"
+    assert "Matters for the children" in request.note
+    assert record.last_name == "Visser"

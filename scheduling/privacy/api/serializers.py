@@ -9,6 +9,7 @@ class RetentionHoldOutput(serializers.Serializer):
     what = serializers.CharField()
     why = serializers.CharField()
     until = serializers.DateField(allow_null=True)
+    blocks = serializers.BooleanField()
 
 
 class PrivacyRequestOutput(serializers.ModelSerializer):
@@ -55,3 +56,6 @@ class PrivacyRequestHandleInput(serializers.Serializer):
         choices=[RequestOutcome.DONE, RequestOutcome.REFUSED], default=RequestOutcome.DONE
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    important_to_other = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=1000
+    )
