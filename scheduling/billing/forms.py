@@ -6,18 +6,30 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Insurer
+from scheduling.billing.models import PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR, period_out_of_range
 from scheduling.models import CareService
 
 
 class MonthField(forms.DateField):
-    """An <input type="month"> ("2026-10") read as the first day of that month."""
+    """An <input type="month"> ("2026-10") read as the first day of that month.
 
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    Python reads "0353-01" as the year 353; a month outside 2000..2100 is a typo, refused at
+    the field with the service's message (the service checks it again for the API)."""
+
+    widget = forms.DateInput(
+        attrs={"type": "month", "min": f"{PERIOD_FIRST_YEAR}-01", "max": f"{PERIOD_LAST_YEAR}-12"},
+        format="%Y-%m",
+    )
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
     def to_python(self, value: str | dt.datetime | dt.date | None) -> dt.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else day
+
+    def validate(self, value: dt.date | None) -> None:
+        super().validate(value)
+        if value and not PERIOD_FIRST_YEAR <= value.year <= PERIOD_LAST_YEAR:
+            raise forms.ValidationError(period_out_of_range(), code="period_out_of_range")
 
 
 class RunStartForm(forms.Form):

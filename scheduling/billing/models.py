@@ -17,6 +17,15 @@ from clients.models import Client, Insurer
 from scheduling.models import CareService
 
 TARIFF_NOT_POSITIVE = _("The hourly tariff must be more than 0.")
+# Billing periods and contract years: anything outside is a typo ("0353-01" for "2025-03").
+PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR = 2000, 2100
+PERIOD_OUT_OF_RANGE = _("Choose a month between {first} and {last}.")
+
+
+def period_out_of_range() -> str:
+    return str(PERIOD_OUT_OF_RANGE).format(
+        first=f"{PERIOD_FIRST_YEAR}-01", last=f"{PERIOD_LAST_YEAR}-12"
+    )
 
 
 class Contract(PublicModel):
@@ -180,6 +189,12 @@ class BillingRun(PublicModel):
                 violation_error_message=_("There is already a billing run for that month."),
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="billingrun_period_is_month"),
+            models.CheckConstraint(
+                condition=Q(
+                    period__year__gte=PERIOD_FIRST_YEAR, period__year__lte=PERIOD_LAST_YEAR
+                ),
+                name="billingrun_period_plausible",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=RunStatus.values), name="billingrun_status_known"
             ),

@@ -51,6 +51,8 @@ from scheduling.billing.files import (
     invoice_pdf_bytes,
 )
 from scheduling.billing.models import (
+    PERIOD_FIRST_YEAR,
+    PERIOD_LAST_YEAR,
     TARIFF_NOT_POSITIVE,
     BillingRun,
     Contract,
@@ -61,6 +63,7 @@ from scheduling.billing.models import (
     RunStage,
     RunStatus,
     Tariff,
+    period_out_of_range,
 )
 from scheduling.billing.selectors import billing_run_preflight
 from scheduling.billing.vektis.checks import declaration_final_problems
@@ -192,6 +195,8 @@ def billing_run_request(
     from scheduling.billing.tasks import billing_run_build_task  # cycle: tasks import services
 
     period = first_of_month(period)
+    if not PERIOD_FIRST_YEAR <= period.year <= PERIOD_LAST_YEAR:  # "0353-01": a typo
+        raise ValidationError({"period": [period_out_of_range()]})
     if period >= first_of_month(timezone.localdate()):
         raise ValidationError({"period": [MONTH_NOT_OVER.format(month=month_label(period))]})
     try:

@@ -86,6 +86,29 @@ def test_start_form_shows_the_error_and_keeps_the_input(client, access_world, bi
     assert BillingRun.objects.count() == 0
 
 
+@pytest.mark.parametrize("typed", ["0353-01", "1999-12", "2101-01"])
+def test_start_form_refuses_a_year_outside_2000_to_2100_at_the_field(
+    client, access_world, billing_world, typed
+) -> None:
+    # given a back-office user who mistypes the year
+    client.force_login(access_world.back_office)
+    # when
+    response = client.post(reverse("billing:run-start"), {"period": typed})
+    # then the month field says why, keeps what was typed, and nothing is stored
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["period"] == ["Choose a month between 2000-01 and 2100-12."]
+    assert f'value="{typed}"' in response.content.decode()
+    assert "353-01" not in response.content.decode().replace(typed, "")
+    assert BillingRun.objects.count() == 0
+
+
+def test_the_service_refuses_a_year_before_2000() -> None:
+    with pytest.raises(ValidationError, match="Choose a month between 2000-01 and 2100-12"):
+        services.billing_run_request(period=dt.date(353, 1, 1), insurer=None, actor=None)
+    assert BillingRun.objects.count() == 0
+
+
 def test_start_page_runs_and_the_run_page_shows_results(
     client, access_world, billing_world, month_all_logged, django_capture_on_commit_callbacks
 ) -> None:
@@ -166,7 +189,9 @@ def test_api_start_status_preflight_and_finalise(
     ("payload", "field", "message"),
     [
         ({"period": "2026-03", "insurer_uzovi": "9999"}, "uzovi", "No insurer has UZOVI code"),
-        ({"period": "2999-01"}, "period", "has not ended yet"),
+        ({"period": "2099-01"}, "period", "has not ended yet"),
+        ({"period": "2999-01"}, "period", "Choose a month between 2000-01 and 2100-12"),
+        ({"period": "0353-01-01"}, "period", "Choose a month between 2000-01 and 2100-12"),
         ({"period": "March"}, "period", "Date has wrong format"),
     ],
 )
