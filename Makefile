@@ -83,13 +83,17 @@ bench-data: $(STAMP) sysdeps services
 bench: bench-data
 	$(BENCH_ENV) $(PY) -m bench.run
 
-# Load test: gunicorn on 127.0.0.1 serving the bench database, locust headless for 2 minutes
-# (nurses 70 / coaches 20 / back office 10). Exits non-zero when a budget is broken.
-LOADTEST_USERS ?= 80
+# Load test: gunicorn on 127.0.0.1 serving the bench database, locust headless: the working
+# day's mix (head counts x habits) for LOADTEST_TIME at each user count, then the 07:00 burst
+# of logins. Writes bench/loadtest.md; exits non-zero on a failed request or no sustained count.
+LOADTEST_USERS ?= 20,40,60,80
 LOADTEST_TIME ?= 2m
+LOADTEST_BURST_USERS ?= 60
+LOADTEST_BURST_TIME ?= 1m
 loadtest: BENCH_REGENERATE := 0
 loadtest: bench-data
 	$(BENCH_ENV) LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_TIME=$(LOADTEST_TIME) \
+		LOADTEST_BURST_USERS=$(LOADTEST_BURST_USERS) LOADTEST_BURST_TIME=$(LOADTEST_BURST_TIME) \
 		$(PY) -m bench.loadtest
 
 # The habits CI holds (.ci/run runs `make lint` before `make test`; .pre-commit-config.yaml runs
