@@ -203,6 +203,10 @@ class VisitDetailApi(generics.RetrieveAPIView):
     @extend_schema(request=VisitUpdateInput, responses={200: VisitOutput})
     def put(self, request: Request, id: UUID) -> Response:  # noqa: A002
         visit = visit_get_visible(user=_caller(request), public_id=id)
+        if not rota_can_edit(user=_caller(request), team=visit.team):
+            # A coach reads her teams' visits but does not plan them: refused as such (403),
+            # not as a bad body (the write matrix with valid payloads, issue 20).
+            self.permission_denied(request)
         data = VisitUpdateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         visit = visit_services.visit_update(

@@ -13,19 +13,34 @@ lockout bookkeeping are left out.
 
 Every request runs in a savepoint that is rolled back, so a write that is allowed (a nurse
 updating her own team's shift) changes nothing for the next request.
+
+The second half sends each API write route a VALID payload (tests/security/write_payloads.py)
+as every role: the roles that may write succeed and the change is read back from PostgreSQL;
+every other role, with the very same body, is refused and stores nothing. A completeness test
+holds the table to every write method the URL resolver and the OpenAPI schema know.
+
+One world serves the whole module (made once, in a transaction rolled back at the end): every
+object a URL or payload needs is built before the first request, so nothing a test makes in its
+own rolled-back transaction can be left cached on the world for the next.
 """
 
 import json
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.test import Client
-from django.urls import reverse
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.urls import get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
 
 from tests.security.access_table import ROWS
 from tests.security.routes import all_routes
 from tests.security.world import ROLES, World
+from tests.security.write_payloads import NO_VALID_WRITE, WRITES, Write
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +98,67 @@ def _may_not_read(name: str, role: str) -> bool:
     return row.method == "get" and all(code in (403, 404) for code in row.expected(role))
 
 
-def test_refused_writes_on_every_api_route_store_nothing() -> None:
-    world = World()
-    clients = _clients(world)
+@dataclass
+class Prepared:
+    """The module's world, a signed-in HTTP client per role, and every write's URL and body."""
+
+    world: World
+    clients: dict[str, Client]
+    urls: dict[str, str]
+    bodies: dict[str, dict[str, Any]]
+    built: frozenset[str]
+
+
+def _api_rows() -> list[str]:
+    return [
+        name
+        for name, route, _ in all_routes()
+        if route.startswith("/api/") and name in ROWS and ROWS[name].kwargs
+    ]
+
+
+@pytest.fixture(scope="module")
+def prepared(django_db_setup: None, django_db_blocker: Any) -> Iterator[Prepared]:
+    """Built once in a transaction that stays open for the module and is rolled back after
+    it; each test's own transaction is a savepoint inside it."""
+    # An organisation with its AGB code set, so a built run's declaration can be finalised.
+    organisation = override_settings(ORGANISATION_AGB="12345678")
+    organisation.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = World()
+            for name in _api_rows():  # every team-A object the API routes' URLs name
+                ROWS[name].kwargs(world)
+            urls, bodies = {}, {}
+            for write in WRITES:
+                urls[write.key] = reverse(write.route, kwargs=write.url_kwargs(world))
+                bodies[write.key] = write.payload(world)
+            for write in WRITES:  # (a payload builder may need what a later kwargs made)
+                write.effect(world, "nurse_a", None)
+            prepared = Prepared(world, _clients(world), urls, bodies, frozenset(world.__dict__))
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            organisation.disable()
+            raise
+    yield prepared
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+    organisation.disable()
+
+
+@pytest.fixture
+def world(prepared: Prepared) -> Iterator[World]:
+    yield prepared.world
+    made = set(prepared.world.__dict__) - prepared.built
+    assert not made, f"built during a test (add them to the module's preparation): {made}"
+
+
+def test_refused_writes_on_every_api_route_store_nothing(prepared: Prepared, world: World) -> None:
+    clients = prepared.clients
     failures, table, tried = [], [], 0
     api_routes = [(name, route) for name, route, _ in all_routes() if route.startswith("/api/")]
     for name, _route in api_routes:
@@ -122,3 +195,114 @@ def test_refused_writes_on_every_api_route_store_nothing() -> None:
     print(f"write matrix: {tried} requests on {len(table)} API routes")  # noqa: T201
     assert len(table) > 25
     assert not failures, "\n".join(failures)
+
+
+# --- valid payloads: the allowed role's write happens, every other role's is refused ---------
+
+
+def _send(prepared: Prepared, write: Write, role: str) -> tuple[HttpResponse, int, bool]:
+    """One request in a savepoint that is rolled back: (response, rows written, effect seen)."""
+    http = prepared.clients[role]
+    url = prepared.urls[write.key]
+    with transaction.atomic():
+        before = _rows_written()
+        if write.multipart:  # a fresh file each time: an upload is read once
+            response = http.post(url, write.payload(prepared.world))
+        else:
+            body = json.dumps(prepared.bodies[write.key])
+            response = http.generic(
+                write.method.upper(), url, body, content_type="application/json"
+            )
+        written = _rows_written() - before
+        answer = None
+        if response.get("Content-Type", "").startswith("application/json") and response.content:
+            answer = response.json()
+        seen = write.effect(prepared.world, role, answer)
+        transaction.set_rollback(True)
+    return response, written, seen
+
+
+CASES = [
+    pytest.param(write, role, id=f"{write.route}-{write.method}-{role}")
+    for write in WRITES
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("write", "role"), CASES)
+def test_a_valid_write_succeeds_only_for_the_roles_allowed(
+    prepared: Prepared, world: World, write: Write, role: str
+) -> None:
+    # given a body that is valid for team A's object
+    # when this role sends it
+    response, written, seen = _send(prepared, write, role)
+    # then the allowed roles' write is stored, and every other role's is refused unstored
+    status = response.status_code
+    where = f"{write.key} as {role}: {status} {response.content[:300]!r}"
+    if role in write.roles_allowed():
+        assert status in write.success, where
+        assert written > 0, f"{where}: answered {status} but wrote no row"
+        assert seen, f"{where}: answered {status} but the change is not in the database"
+    else:
+        assert status in write.refusals(), where
+        assert written == 0, f"{where}: refused yet wrote {written} rows"
+        assert not seen, f"{where}: refused, yet the change is in the database"
+
+
+def test_every_valid_write_is_allowed_to_some_role() -> None:
+    assert all(write.roles_allowed() for write in WRITES), [
+        write.key for write in WRITES if not write.roles_allowed()
+    ]
+
+
+WRITE_VERBS = ("post", "put", "patch", "delete")
+
+
+def _resolver_writes() -> set[str]:
+    """ "<url name> <METHOD>" for every write method an API view answers (its handler)."""
+    found = set()
+    for name, route, _ in all_routes():
+        if not route.startswith("/api/"):
+            continue
+        match = get_resolver().resolve(reverse(name, kwargs=_dummy_kwargs(name)))
+        view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+        for verb in WRITE_VERBS:
+            if view_class is not None and hasattr(view_class, verb):
+                found.add(f"{name} {verb.upper()}")
+    return found
+
+
+def _dummy_kwargs(name: str) -> dict[str, str] | None:
+    pattern = next(p for n, _, p in all_routes() if n == name)
+    return {kwarg: "00000000-0000-0000-0000-000000000000" for kwarg in pattern} or None
+
+
+def _schema_writes() -> set[str]:
+    """ "<url name> <METHOD>" for every write operation in the OpenAPI schema."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    by_path = {}
+    for name, route, kwargs in all_routes():
+        path = route
+        for kwarg in kwargs:
+            path = path.replace(f"<uuid:{kwarg}>", f"{{{kwarg}}}")
+        by_path[path] = name
+    found = set()
+    for path, operations in schema["paths"].items():
+        for verb in operations:
+            if verb in WRITE_VERBS:
+                found.add(f"{by_path[path]} {verb.upper()}")
+    return found
+
+
+def test_every_api_write_route_has_a_valid_payload_or_a_reason() -> None:
+    listed = {write.key for write in WRITES} | set(NO_VALID_WRITE)
+    resolver, schema = _resolver_writes(), _schema_writes()
+    assert schema <= resolver, f"in the schema but no view handles them: {schema - resolver}"
+    missing = sorted((resolver | schema) - listed)
+    stale = sorted(listed - resolver)
+    assert not missing, (
+        "API write routes without an entry in tests/security/write_payloads.py (add a valid "
+        f"payload, or a reason to NO_VALID_WRITE): {missing}"
+    )
+    assert not stale, f"entries for write routes that no longer exist: {stale}"
+    assert len({write.key for write in WRITES}) == len(WRITES), "one entry per route and method"
