@@ -8,7 +8,14 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, log_in, page_check, unreachable_by_keyboard
-from tests.factories import PostFactory, TeamSpaceFactory, ThreadFactory, nursing_team
+from tests.factories import (
+    AdminFactory,
+    BackOfficeFactory,
+    PostFactory,
+    TeamSpaceFactory,
+    ThreadFactory,
+    nursing_team,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,6 +110,9 @@ def test_phone_has_a_bottom_bar_that_fits_every_width_from_320_to_430(
         panel = page.locator(".tab-more-panel")
         expect(panel).to_be_visible()
         expect(panel.get_by_role("link", name="Planning")).to_be_visible()
+        # every page of the (hidden) top menu is reachable: handover and incidents too
+        expect(panel.get_by_role("link", name="Handover")).to_be_visible()
+        expect(panel.get_by_role("link", name="Incidents")).to_be_visible()
         expect(panel.get_by_role("button", name="Log out")).to_be_visible()
         targets = ".tabbar a, .tabbar summary, .tabbar button"
         assert page.evaluate(SMALL_TARGETS, [targets, MIN_TARGET]) == []
@@ -142,3 +152,46 @@ def test_desktop_keeps_the_top_bar(page: Page) -> None:
     # a deeper page marks its section: a team page is under "My team"
     page.goto(reverse("teams:team-detail", args=[team.public_id]))
     expect(nav.locator('a[aria-current="page"]')).to_have_text("My team")
+
+
+OFFICE_TABS = {
+    "back_office": (
+        ["Billing", "Reports", "Clients", "Intake", "More"],
+        ["Privacy requests", "Password"],
+        ("billing:run-list", "intake:list", "privacy:request-list"),
+    ),
+    "admin": (
+        ["Set-up", "Accounts", "Teams", "Audit log", "More"],
+        ["Neighbourhoods", "Privacy requests", "Reports"],
+        ("setup:checklist", "teams:user-list", "teams:neighbourhood-list"),
+    ),
+}
+
+
+@pytest.mark.parametrize("role", list(OFFICE_TABS))
+def test_back_office_and_administrators_get_the_bottom_bar_too(
+    browser: Browser, live_server: object, role: str
+) -> None:
+    user = (BackOfficeFactory if role == "back_office" else AdminFactory)()
+    tabs, more, urls = OFFICE_TABS[role]
+    for width in PHONE_WIDTHS:
+        page = _phone(browser, live_server.url, width)  # type: ignore[attr-defined]
+        log_in(page, user.username)
+        for name in urls:
+            page.goto(reverse(name))
+            bar = page.locator("nav.tabbar")
+            expect(bar).to_be_visible()
+            expect(page.locator("header nav.nav")).to_be_hidden()
+            expect(bar.locator(":scope > ul > li > a, summary")).to_have_text(
+                [re.compile(rf"{tab}$") for tab in tabs]
+            )
+            assert page.evaluate(OUTSIDE_VIEWPORT) == [], (width, name)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        page.locator("nav.tabbar summary").tap()
+        panel = page.locator(".tab-more-panel")
+        for name in more:
+            expect(panel.get_by_role("link", name=name)).to_be_visible()
+        expect(panel.get_by_role("button", name="Log out")).to_be_visible()
+        targets = ".tabbar a, .tabbar summary, .tabbar button"
+        assert page.evaluate(SMALL_TARGETS, [targets, MIN_TARGET]) == [], width
+        page.context.close()
