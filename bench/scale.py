@@ -107,6 +107,28 @@ DISCHARGE_REASONS = [
     "Overleden",
     "Zorg overgedragen aan mantelzorg",
 ]
+# My day's key-info line (issue 18): taken by the client's id, not drawn from the seeded
+# generator, so adding them left every other generated value as it was.
+KEY_SAFE_NOTES = [
+    "Sleutelkluis naast de voordeur, code 4821",
+    "",
+    "Sleutel bij de buren op nummer 12",
+    "Sleutelkluis achterom, code 1937",
+    "",
+]
+ALLERGIES = ["", "Penicilline", "", "Latex (pleisters)", "", "Jodium", ""]
+ALARM_NOTES = ["", "", "Halsalarm; meldkamer belt de dochter", "", "Inbraakalarm: code 2580", ""]
+
+
+def key_info(client: int) -> tuple[str, str, str]:
+    """(key safe, allergies, alarm) of a generated client."""
+    return (
+        KEY_SAFE_NOTES[client % len(KEY_SAFE_NOTES)],
+        ALLERGIES[client % len(ALLERGIES)],
+        ALARM_NOTES[client % len(ALARM_NOTES)],
+    )
+
+
 SHIFT_SLOTS = [("early", 7, 8), ("early", 7, 8), ("early", 7, 8), ("late", 15, 8), ("late", 15, 8)]
 NIGHT = ("night", 23, 8)
 # medication (issue 17): (name, ATC, strength, form, dose, unit, route, high risk, times).
@@ -707,6 +729,7 @@ class ScaleGenerator:
                 admitted,
                 discharged,
                 rng.choice(DISCHARGE_REASONS) if discharged else "",
+                *key_info(client),
             ),
         )
         add(
@@ -780,6 +803,7 @@ class ScaleGenerator:
                 "id", "initials", "first_name", "name_prefix", "last_name", "sex", "date_of_birth",
                 "bsn", "street", "house_number", "postcode", "city", "insurer", "policy_number",
                 "team", "status", "admitted_on", "discharged_on", "discharge_reason",
+                "key_safe_note", "allergies", "alarm_note",
             ],
             rows.get("client", []),
         )  # fmt: skip

@@ -62,6 +62,15 @@ DEMO_PEOPLE = [
     ("S.", "Sientje", "in 't", "Veld", Sex.FEMALE),
     ("A.", "Ahmed", "", "Bos", Sex.MALE),
 ]
+# My day's key-info line (issue 18).
+DEMO_KEY_SAFES = [
+    "Sleutelkluis links van de voordeur, code 4821",
+    "Sleutel bij de buurvrouw op nummer 12",
+    "",
+    "Sleutelkluis bij de achterdeur, code 1937",
+]
+DEMO_ALLERGIES = ["Penicilline", "", "Latex (pleisters)", "", ""]
+DEMO_ALARMS = ["", "Halsalarm; de meldkamer belt de dochter", "", "Inbraakalarm: code 2580"]
 RELATIVES = ["Anneke", "Marco", "Ingrid", "Erik", "Monique", "Ruud", "Sandra", "Bas"]
 
 # Typical home-care problems: (problem code, severity, interventions as (category, target, what))
@@ -232,6 +241,9 @@ def load(stdout: TextIO) -> None:
                 policy_number=f"DEMO-{team_index}{i:03d}-{bsn[-4:]}",
                 gp_name=f"Huisartsenpraktijk {streets[0].split('straat')[0]}",
                 gp_agb=f"0101{team_index}{i:03d}",
+                key_safe_note=DEMO_KEY_SAFES[i % len(DEMO_KEY_SAFES)],
+                allergies=DEMO_ALLERGIES[i % len(DEMO_ALLERGIES)],
+                alarm_note=DEMO_ALARMS[i % len(DEMO_ALARMS)],
                 admitted_on=admitted,
             )
             assert isinstance(client, Client), "demo BSNs are new: never an intake request"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import form_field
 from clients.models import (
+    KEY_INFO_MAX_LENGTH,
     POLICY_NUMBER_LENGTH,
     ClientStatus,
     Insurer,
@@ -109,6 +110,21 @@ class ClientForm(DutchNameFields):
         required=False,
         help_text=_("8 digits."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    key_safe_note = forms.CharField(
+        label=_("Key safe"),
+        max_length=KEY_INFO_MAX_LENGTH,
+        required=False,
+        help_text=_("Where it is and how to open it; shown on My day."),
+    )
+    allergies = forms.CharField(
+        label=_("Allergies"), max_length=KEY_INFO_MAX_LENGTH, required=False
+    )
+    alarm_note = forms.CharField(
+        label=_("Alarm"),
+        max_length=KEY_INFO_MAX_LENGTH,
+        required=False,
+        help_text=_("Personal alarm or house alarm: what to know at the door."),
     )
     admitted_on = forms.DateField(label=_("Admitted on"), widget=DATE)
 

@@ -57,6 +57,7 @@ OTHER_TARGET_NEEDS_TEXT = _('The "other" target needs a description.')
 ERASED_NAME = "[erased]"
 # The insurer's declaration file (AW319, record 02) has 15 places for the policy number.
 POLICY_NUMBER_LENGTH = 15
+KEY_INFO_MAX_LENGTH = 200  # key safe, allergies, alarm: one line on My day
 BIRTH_IN_FUTURE = _("The date of birth cannot be in the future.")
 ADMISSION_BEFORE_BIRTH = _("The admission date cannot be before the date of birth.")
 POLICY_NUMBER_TOO_LONG = _(
@@ -188,6 +189,11 @@ class Client(DutchNameMixin, PublicModel):
     )
     city = models.CharField(_("city"), max_length=80)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # What the nurse needs at the door (My day's key-info line): short free text, blank when
+    # there is nothing to know. Care data: exported and erased with the record.
+    key_safe_note = models.CharField(_("key safe"), max_length=KEY_INFO_MAX_LENGTH, blank=True)
+    allergies = models.CharField(_("allergies"), max_length=KEY_INFO_MAX_LENGTH, blank=True)
+    alarm_note = models.CharField(_("alarm"), max_length=KEY_INFO_MAX_LENGTH, blank=True)
     insurer = models.ForeignKey(
         Insurer, on_delete=models.PROTECT, related_name="clients", verbose_name=_("insurer")
     )
@@ -319,6 +325,16 @@ class Client(DutchNameMixin, PublicModel):
     @property
     def is_active(self) -> bool:
         return self.status == ClientStatus.ACTIVE
+
+    @property
+    def address_line(self) -> str:
+        """One line a map search finds: "Dapperstraat 12, 1091 AB Amsterdam"."""
+        return f"{self.street} {self.house_number}, {self.postcode} {self.city}"
+
+    @property
+    def has_key_info(self) -> bool:
+        """Something to know at the door (My day's key-info line)."""
+        return bool(self.key_safe_note or self.allergies or self.alarm_note)
 
 
 class CareIndication(PublicModel):

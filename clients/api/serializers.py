@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from clients.models import (
+    KEY_INFO_MAX_LENGTH,
     POLICY_NUMBER_LENGTH,
     CareIndication,
     Client,
@@ -80,6 +81,9 @@ class ClientOutput(ClientAdminOutput):
         fields = [
             *ClientAdminOutput.Meta.fields,
             "phone",
+            "key_safe_note",
+            "allergies",
+            "alarm_note",
             "gp_name",
             "gp_agb",
             "discharge_reason",
@@ -136,6 +140,15 @@ class ClientInput(serializers.Serializer):
     policy_number = serializers.CharField(max_length=POLICY_NUMBER_LENGTH)
     gp_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     gp_agb = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    key_safe_note = serializers.CharField(
+        max_length=KEY_INFO_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    allergies = serializers.CharField(
+        max_length=KEY_INFO_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    alarm_note = serializers.CharField(
+        max_length=KEY_INFO_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
     admitted_on = serializers.DateField()
 
 

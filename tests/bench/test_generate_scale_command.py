@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bench.management.commands.generate_scale import Command as GenerateScale
+from clients.models import Client
 from teams.models import Team
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,3 +51,7 @@ def test_command_fills_the_database_when_bench_is_installed() -> None:
     # then
     assert "Done:" in out.getvalue()
     assert Team.objects.filter(name__startswith="Scale ").count() == 1
+    # My day's key-info line has something to show (issue 18)
+    assert Client.objects.exclude(key_safe_note="").exists()
+    assert Client.objects.exclude(allergies="").exists()
+    assert Client.objects.exclude(alarm_note="").exists()

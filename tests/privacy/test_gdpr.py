@@ -74,7 +74,12 @@ def test_erasure_after_retention_anonymises_and_keeps_what_must_stay(settings) -
     # given a client discharged 21 years ago and one discharged 5 years ago
     settings.PRIVACY_RETENTION_YEARS = 20
     old = _full_record(
-        admitted_on=dt.date(2001, 3, 1), status="discharged", discharged_on=dt.date(2005, 6, 1)
+        admitted_on=dt.date(2001, 3, 1),
+        status="discharged",
+        discharged_on=dt.date(2005, 6, 1),
+        key_safe_note="Key safe code 4821",
+        allergies="Penicillin",
+        alarm_note="Neck alarm",
     )
     recent = _full_record(
         admitted_on=dt.date(2019, 3, 1), status="discharged", discharged_on=dt.date(2021, 6, 1)
@@ -88,6 +93,7 @@ def test_erasure_after_retention_anonymises_and_keeps_what_must_stay(settings) -
     assert queued == 1
     assert again == 0
     assert (old.first_name, old.last_name, old.street, old.phone) == (ERASED_NAME,) * 2 + ("",) * 2
+    assert (old.key_safe_note, old.allergies, old.alarm_note) == ("", "", "")
     assert old_bsn
     assert old.bsn is None  # no stand-in number: an erased record has no BSN at all
     assert old.date_of_birth == dt.date(old.date_of_birth.year, 1, 1)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from buurtzorg.audit.models import AccessEvent
 from clients.models import ClientStatus
@@ -78,13 +79,45 @@ def test_my_day_lists_the_round_in_order_with_what_to_do(client, world) -> None:
     planned(world, hour=8)
     client.force_login(world.nurse)
     body = client.get(my_day_url()).content.decode()
-    assert body.index("08:00 · Jan Jansen") < body.index("11:00 · Jan Jansen")
+    assert body.index('visit-time">08:00') < body.index('visit-time">11:00')
     assert "Dapperstraat" in body
     assert 'href="tel:020-5551234"' in body
     assert "Check the pain score" in body
     assert world.problem.problem.name in body
     event = AccessEvent.objects.get(part="my-day")
     assert event.username == world.nurse.username
+
+
+def test_my_day_is_a_compact_list_with_what_a_nurse_needs_at_the_door(client, world) -> None:
+    # given a visit to a client with a key safe, an allergy and an alarm
+    record = world.client_record
+    record.key_safe_note, record.allergies, record.alarm_note = "Code 4821", "Latex", "Neck alarm"
+    record.save()
+    visit = planned(world, hour=8)
+    client.force_login(world.nurse)
+    # when she opens the day
+    body = client.get(my_day_url()).content.decode()
+    # then the heading has the date, the name links to the record, the address opens the maps
+    assert f"<h1>{date_format(DAY, 'WEEKDAY_DATE_FORMAT')}" in body
+    assert f'<a href="{record.get_absolute_url()}">Jan Jansen</a>' in body
+    query = f"Dapperstraat%20{record.house_number}%2C%201091%20AB%20Amsterdam"
+    assert f'href="https://www.openstreetmap.org/search?query={query}"' in body
+    # and the key-info line says it all before the door; the care plan folds away
+    assert "<strong>Key safe:</strong> Code 4821" in body
+    assert "<strong>Allergies:</strong> Latex" in body
+    assert "<strong>Alarm:</strong> Neck alarm" in body
+    assert '<details class="visit-more">' in body
+    assert "30 min · 1 thing to do" in body
+    # and "Done as planned" is one tap, outside the folded part
+    card = body[body.index(f'id="visit-{visit.public_id}"') :]
+    assert card.index("Done as planned") > card.index("</details>")
+
+
+def test_my_day_heading_says_today_with_the_date(client, world) -> None:
+    client.force_login(world.nurse)
+    body = client.get(reverse("scheduling:my-day")).content.decode()
+    today = date_format(timezone.localdate(), "WEEKDAY_DATE_FORMAT")
+    assert f"<h1>Today, {today}" in body
 
 
 def test_one_tap_done_returns_just_the_card(client, world) -> None:
