@@ -514,7 +514,8 @@ class CalendarToken(TimeStampedModel):
 
 
 class VisitLogKey(TimeStampedModel):
-    """An idempotency key made on the phone for one offline visit log (issue 18).
+    """An idempotency key made on the phone for one offline action on a visit (issue 18): its
+    log, a report, a rating or a dose sign-off.
 
     The phone queues a log while there is no network and may send it again (a lost answer, a
     second tab). `visit_log` inserts this row in the same transaction as the log: the unique
@@ -523,6 +524,9 @@ class VisitLogKey(TimeStampedModel):
     """
 
     key = models.UUIDField(unique=True)
+    # Which offline action the key applied (settings.OFFLINE_ACTION_HANDLERS): "done" for the
+    # visit log API's own key, and each queued action's kind for the offline endpoint.
+    kind = models.CharField(max_length=20, default="done")
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="log_keys")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     acted_at = models.DateTimeField()

@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
         "PrivacyRequestKindEnum": "scheduling.privacy.models.RequestKind",
         "PrivacyRequestOutcomeEnum": "scheduling.privacy.models.RequestOutcome",
         "DoseOutcomeEnum": "scheduling.medication.models.Outcome",
+        "OfflineConflictCodeEnum": ["reassigned", "cancelled", "billed"],
     },
 }
 
@@ -444,6 +445,17 @@ HANDOVER_SOURCES = [
     "scheduling.medication.handover.overdue_doses",
     "clients.measurements.handover.out_of_range",
 ]
+
+# Offline actions (issue 18): what the phone's queue may send to POST /api/visits/<id>/offline/,
+# by kind, each applied once per key by scheduling.services.offline.offline_action_apply, which
+# calls f(visit=, actor=, acted_at=, payload=) here. Apps above scheduling add their own kinds.
+OFFLINE_ACTION_HANDLERS = {
+    "done": "scheduling.services.offline.offline_visit_done",
+    "deviation": "scheduling.services.offline.offline_visit_log",
+    "rating": "scheduling.services.offline.offline_rating_add",
+    "report": "scheduling.carenotes.offline.offline_report_write",
+    "dose": "scheduling.medication.offline.offline_dose_sign",
+}
 
 # coaching: the daily team summary behind the dashboards (see coaching/summary.py). Today's
 # rows every 10 minutes (the pages are at most that stale); the last six weeks every night.

@@ -4,6 +4,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -201,6 +202,38 @@ class VisitLogInput(serializers.Serializer):
     # An offline log (issue 18): the key made on the phone, applied once, and when it was done.
     idempotency_key = serializers.UUIDField(required=False, allow_null=True, default=None)
     acted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class OfflineActionInput(serializers.Serializer):
+    """One action from the phone's offline queue (issue 18). `payload` has the shape of the
+    page form the nurse filled in: nothing for "done"; the visit-log form's fields for
+    "deviation" (minutes, deviation_reason, note, done_interventions, service,
+    rating_<problem>_<part>); the report form's for "report" (client_problem, text,
+    for_handover, knowledge, behavior, status, subjective, objective, assessment, plan);
+    {client_problem, knowledge, behavior, status} for "rating"; the sign form's for "dose"
+    (medication, due_at, outcome, reason)."""
+
+    key = serializers.UUIDField(help_text="Made on the phone; each key is applied once.")
+    kind = serializers.ChoiceField(choices=list(settings.OFFLINE_ACTION_HANDLERS))
+    at = serializers.DateTimeField(help_text="When the nurse did it, by the phone's clock.")
+    payload = serializers.DictField(required=False, default=dict)
+
+
+class OfflineActionOutput(serializers.Serializer):
+    key = serializers.UUIDField()
+    kind = serializers.CharField()
+    visit = serializers.UUIDField(source="visit.public_id")
+    status = serializers.ChoiceField(
+        choices=["applied", "repeated"],
+        help_text="repeated: the key had been applied before; nothing changed now.",
+    )
+
+
+class OfflineConflictOutput(serializers.Serializer):
+    """The visit changed on the server meanwhile: nothing was saved; `detail` says what to do."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["reassigned", "cancelled", "billed"])
 
 
 class SeriesOutput(serializers.ModelSerializer):

@@ -9,6 +9,11 @@ urlpatterns = [
     path("visits/", views.VisitListApi.as_view(), name="api-visit-list"),
     path("visits/<uuid:id>/", views.VisitDetailApi.as_view(), name="api-visit-detail"),
     path("visits/<uuid:id>/log/", views.VisitLogApi.as_view(), name="api-visit-log"),
+    path(
+        "visits/<uuid:id>/offline/",
+        views.VisitOfflineActionApi.as_view(),
+        name="api-visit-offline",
+    ),
     path("visits/<uuid:id>/correct/", views.VisitCorrectApi.as_view(), name="api-visit-correct"),
     path("series/", views.SeriesListApi.as_view(), name="api-series-list"),
     path("clients/<uuid:id>/hours/", hours.ClientHoursApi.as_view(), name="api-client-hours"),

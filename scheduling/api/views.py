@@ -18,6 +18,9 @@ from scheduling import reads, services
 from scheduling.api.serializers import (
     CoverageOutput,
     CoverageQuery,
+    OfflineActionInput,
+    OfflineActionOutput,
+    OfflineConflictOutput,
     SeriesInput,
     SeriesOutput,
     ShiftInput,
@@ -39,6 +42,7 @@ from scheduling.selectors import (
     visit_get_visible,
 )
 from scheduling.services import visits as visit_services
+from scheduling.services.offline import OfflineConflict, offline_action_apply
 from teams.models import Role, User
 
 READERS = has_role(Role.NURSE, Role.COACH)
@@ -231,6 +235,47 @@ class VisitLogApi(APIView):
         values["now"] = values.pop("acted_at")
         visit = visit_services.visit_log(visit=visit, actor=_caller(request), **values)
         return Response(VisitOutput(visit).data)
+
+
+class VisitOfflineActionApi(APIView):
+    """One action from the phone's offline queue (issue 18), applied once per key: a visit
+    done as planned, a log with another duration, a report, a rating, a dose sign-off.
+
+    200: applied now, or already before (`status`: repeated). 400: what she sent is refused
+    (messages per field; nothing stored, the phone may send it corrected). 409: the visit
+    changed meanwhile (given to another nurse, cancelled, billed): nothing stored, `detail`
+    says what to do. 404: not a visit of her team (any more)."""
+
+    permission_classes = [has_role(Role.NURSE)]
+
+    @extend_schema(
+        request=OfflineActionInput,
+        responses={200: OfflineActionOutput, 409: OfflineConflictOutput},
+    )
+    def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
+        visit = visit_get_visible(user=_caller(request), public_id=id)
+        data = OfflineActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            outcome = offline_action_apply(
+                visit=visit,
+                actor=_caller(request),
+                key=values["key"],
+                kind=values["kind"],
+                acted_at=values["at"],
+                payload=values["payload"],
+            )
+        except OfflineConflict as exc:
+            body = {"detail": exc.messages[0], "code": exc.code}
+            return Response(OfflineConflictOutput(body).data, status=status.HTTP_409_CONFLICT)
+        result = {
+            "key": outcome.key,
+            "kind": outcome.kind,
+            "visit": outcome.visit,
+            "status": "repeated" if outcome.repeated else "applied",
+        }
+        return Response(OfflineActionOutput(result).data)
 
 
 class VisitCorrectApi(APIView):

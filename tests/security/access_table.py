@@ -239,6 +239,18 @@ ROWS: dict[str, Row] = {
         method="post",
         audited=True,
     ),
+    # One action from the phone's offline queue (issue 18): "done" at 09:40 on visit A's day.
+    "api-visit-offline": Row(
+        "403 200 404 403 403 403 403",
+        kwargs=lambda w: {"id": w.visit_a.public_id},
+        method="post",
+        data={
+            "key": "5f0c7a52-96c1-4a8e-9a59-0d4b1c5e2f11",
+            "kind": "done",
+            "at": "2026-06-15T09:40:00+02:00",
+        },
+        audited=True,
+    ),
     "api-visit-correct": Row(
         "403 201 404 403 403 201 403",
         kwargs=lambda w: {"id": w.billed_visit_a.public_id},
