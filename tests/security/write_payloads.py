@@ -317,6 +317,19 @@ WRITES: list[Write] = [
         why="VisitLogApi: her own visit (visit_get_own)",
     ),
     Write(
+        "api-visit-offline",
+        "post",
+        payload=lambda w: {
+            "key": "0b9d6c1e-4f0a-4a53-9d0e-8f3c2b7a6e10",
+            "kind": "done",
+            "at": "2026-06-15T09:40:00+02:00",
+        },
+        effect=lambda w, role, body: (
+            _exists("scheduling.Visit", pk=w.visit_a.pk, logged_at__isnull=False)
+            and _exists("scheduling.VisitLogKey", key=(body or {})["key"], visit=w.visit_a)
+        ),
+    ),
+    Write(
         "api-visit-correct",
         "post",
         payload=lambda w: {"minutes": 40, "reason": "counted twice"},
