@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 from buurtzorg.audit.context import current_request
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
+from buurtzorg.dbrouter import replica_reads
 from clients.export import client_record_fhir
 from clients.models import Client, ClientProblem, Intervention, OutcomeRating, ProblemStatus
 from clients.selectors import (
@@ -221,7 +222,8 @@ def client_ratings_read(*, actor: User, public_id: UUID | str) -> list[OutcomeRa
 def client_record_export(*, actor: User, public_id: UUID | str) -> dict[str, Any]:
     """The whole Omaha record as FHIR-style JSON, logged as an export (pages and API alike)."""
     client = client_get_clinical(user=actor, public_id=public_id)
-    bundle = client_record_fhir(client=client)
+    with replica_reads(caught_up=True):  # the export from the replica; the gate and log: primary
+        bundle = client_record_fhir(client=client)
     _log(actor, Action.EXPORT, client, "omaha-record", "FHIR JSON (HL7 oms)")
     return bundle
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import (
     CharField,
     Count,
@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from buurtzorg.dbrouter import replica_reads
 from buurtzorg.l10n import format_number
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
 from coaching.models import TeamDay
@@ -701,6 +702,7 @@ def _pair_counts(
     fetch and decode some 1,500 JSON arrays per request. `team_ids` None: every active team.
     """
     table, teams_table = TeamDay._meta.db_table, Team._meta.db_table
+    connection = connections[router.db_for_read(TeamDay)]  # the replica in replica_reads()
     postgres = connection.vendor == "postgresql"
     if team_ids is None:
         which = f"d.team_id IN (SELECT id FROM {teams_table} WHERE is_active)"  # noqa: S608 - fixed names
@@ -794,9 +796,12 @@ def dashboard_figures_warm(*, today: dt.date | None = None, chunk: int = 250) ->
     start, end = default_period(today)
     teams = list(Team.objects.filter(is_active=True).only("pk", "name").order_by("pk"))
     cached = 0
-    for i in range(0, len(teams), chunk):
-        # the read path itself: entries still valid stay, the others are computed and cached
-        cached += len(_cached_from_summary(teams[i : i + chunk], start, end, today, True, True))
+    # On the replica once it has replayed the refresh that queued this (each entry carries the
+    # stamp of the rows it was computed from, so it is exact wherever they were read).
+    with replica_reads(caught_up=True):
+        for i in range(0, len(teams), chunk):
+            # the read path itself: entries still valid stay, the others are computed and cached
+            cached += len(_cached_from_summary(teams[i : i + chunk], start, end, today, True, True))
     return cached
 
 
@@ -857,19 +862,21 @@ def team_figures(
     cover for this period (see the module docstring). `cached`: through the cache (see
     `_cached_from_summary`), worth its extra query for a coach's many teams, not for one.
     """
-    teams = list(teams)
+    teams = list(teams)  # who may see which team: decided on the primary, before the block
     if not teams:
         return []
     today = today or timezone.localdate()
     read = _cached_from_summary if cached else _from_summary
-    summarised = read(teams, start, end, today, with_gaps, with_trend)
-    rest = [t for t in teams if t.pk not in summarised]
-    live = {
-        f.team.pk: f
-        for f in _live_figures(
-            rest, start=start, end=end, today=today, with_gaps=with_gaps, with_trend=with_trend
-        )
-    }
+    # Read-only aggregates: on the replica when there is one (unless this user just wrote).
+    with replica_reads():
+        summarised = read(teams, start, end, today, with_gaps, with_trend)
+        rest = [t for t in teams if t.pk not in summarised]
+        live = {
+            f.team.pk: f
+            for f in _live_figures(
+                rest, start=start, end=end, today=today, with_gaps=with_gaps, with_trend=with_trend
+            )
+        }
     return [summarised.get(t.pk) or live[t.pk] for t in teams]
 
 
@@ -963,7 +970,8 @@ def all_team_figures(*, start: dt.date, end: dt.date, today: dt.date | None = No
     With no summary at all (a fresh install) every active team is computed live.
     """
     today = today or timezone.localdate()
-    summarised = _from_summary(None, start, end, today, with_gaps=True, with_trend=False)
+    with replica_reads():
+        summarised = _from_summary(None, start, end, today, with_gaps=True, with_trend=False)
     if summarised:
         return list(summarised.values())
     return team_figures(

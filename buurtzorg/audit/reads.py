@@ -21,6 +21,7 @@ from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.pdf import render_pdf
 from buurtzorg.audit.selectors import access_event_list, client_access_report
 from buurtzorg.audit.services import access_log_write
+from buurtzorg.dbrouter import read_alias
 from buurtzorg.paging import UncountedPage, page_without_count
 from buurtzorg.roles import Role
 
@@ -97,7 +98,10 @@ def client_access_report_csv_read(*, actor: Any, client_public_id: UUID) -> Iter
     """The same rows for the CSV download, read in chunks while the response streams."""
     _check_reader(actor)
     _log_client_report(actor, client_public_id, "csv")
-    return client_access_report(client_public_id=client_public_id).iterator(chunk_size=2000)
+    # Streamed after this returns: the alias is fixed now (the replica when there is one and it
+    # has replayed every row committed before this request; the primary otherwise).
+    events = client_access_report(client_public_id=client_public_id)
+    return events.using(read_alias(caught_up=True)).iterator(chunk_size=2000)
 
 
 @transaction.atomic
@@ -105,7 +109,9 @@ def client_access_report_pdf(*, actor: Any, client_public_id: UUID) -> bytes:
     """The same rows as a PDF, made here, in the transaction that logs the read."""
     _check_reader(actor)
     _log_client_report(actor, client_public_id, "pdf")
-    events = client_access_report(client_public_id=client_public_id)
+    events = client_access_report(client_public_id=client_public_id).using(
+        read_alias(caught_up=True)
+    )
     return render_pdf(
         "audit/accessevent_client_report_pdf.html",
         {

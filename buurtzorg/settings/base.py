@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With a replica: a user who has just written reads the primary (buurtzorg.dbrouter).
+    # Before HistoryContextMiddleware, so it sees each statement as the view sent it.
+    "buurtzorg.dbrouter.ReadYourWritesMiddleware",
     # After authentication: a signed-in user's own language wins over cookie and browser.
     "teams.language.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -139,6 +142,29 @@ if DATABASE_OWNER_URL:
         "CONN_MAX_AGE": 0,
         "TEST": {"MIRROR": "default"},
     }
+# A PostgreSQL streaming replica for heavy read-only work (issue 22, item 3): outcome reports,
+# the dashboards' figures, the billing pre-flight, exports. Only what a selector sends there in
+# `buurtzorg.dbrouter.replica_reads()` goes there; every write goes to the primary. After a
+# user writes, her reads stay on the primary for READ_YOUR_WRITES_SECONDS; a background job
+# reads the replica only once it has replayed the primary's position at the job's start
+# (waiting at most REPLICA_CATCH_UP_SECONDS). Without DATABASE_REPLICA_URL nothing changes.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
+REPLICA_CATCH_UP_SECONDS = env.float("REPLICA_CATCH_UP_SECONDS", default=5.0)
+if DATABASE_REPLICA_URL:
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = {
+        **_replica,
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        # a kept connection to a standby that restarted is noticed before it is used
+        "CONN_HEALTH_CHECKS": True,
+        # the same session settings as the primary (no parallel workers for web reads)
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})},
+        # Tests without a standby read the test database through it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["buurtzorg.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "teams.User"
 

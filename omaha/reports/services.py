@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buurtzorg.dbrouter import replica_reads
 from buurtzorg.l10n import reader_language
 from buurtzorg.tasks import RETRYABLE_ERRORS
 from omaha.reports import aggregates, selectors
@@ -130,7 +131,10 @@ def outcome_report_build(*, report_id: int, language: str | None = None) -> Outc
         OutcomeReport.objects.filter(pk=report.pk).update(steps_done=step)
 
     try:
-        result = aggregates.compute(report, progress=progress)
+        # The aggregates read the replica when there is one, once it has replayed everything
+        # committed before now (the progress and the result are written to the primary).
+        with replica_reads(caught_up=True):
+            result = aggregates.compute(report, progress=progress)
         OutcomeReport.objects.filter(pk=report.pk).update(stage="writing files")
         language = language or settings.LANGUAGE_CODE
         csv_bytes = report_csv_bytes(report, result, language)

@@ -33,6 +33,7 @@ from django.db.models import F, Field
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from buurtzorg.dbrouter import replica_reads
 from buurtzorg.tasks import RETRYABLE_ERRORS
 from clients.models import Client, Insurer
 from scheduling.billing import aggregation
@@ -819,7 +820,11 @@ def billing_run_check(*, billing_run_id: int) -> BillingRun | None:
     ).first()
     if run is None:
         return None
-    _keep_preflight(run, _preflight(run))
+    # A month of visits: on the replica when there is one, once it has replayed every fix
+    # committed before the check was asked for (finalising checks again on the primary).
+    with replica_reads(caught_up=True):
+        problems = _preflight(run)
+    _keep_preflight(run, problems)
     return run
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.services import access_log_write
+from buurtzorg.dbrouter import replica_reads
 from clients.intake.models import intake_requests_about
 from clients.models import Client
 from clients.selectors import client_get_clinical
@@ -127,7 +128,8 @@ def client_data_export(*, actor: User, public_id: UUID | str, kind: str) -> dict
     """The subject access copy of a client `actor` may read clinically, logged as an export
     of `kind` (json, pdf). 404, and no access row, for anyone else."""
     client = client_get_clinical(user=actor, public_id=public_id)
-    data = client_data(client=client)
+    with replica_reads(caught_up=True):  # the copy from the replica; the gate and log: primary
+        data = client_data(client=client)
     access_log_write(
         actor=actor,
         action=Action.EXPORT,
@@ -145,8 +147,9 @@ def client_document_export(*, actor: User, public_id: UUID | str) -> list[Any]:
     from scheduling.privacy.document import client_document
 
     client = client_get_clinical(user=actor, public_id=public_id)
-    data = client_data(client=client)
-    sections = client_document(client=client, data=data)
+    with replica_reads(caught_up=True):  # the copy from the replica; the gate and log: primary
+        data = client_data(client=client)
+        sections = client_document(client=client, data=data)
     access_log_write(
         actor=actor,
         action=Action.EXPORT,
