@@ -127,3 +127,39 @@ class UserUpdateForm(StaffNameFields):
     email = forms.EmailField(required=False, label=_("E-mail"))
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     is_active = forms.BooleanField(required=False, label=_("Active"))
+
+
+class OrganisationForm(forms.Form):
+    """Formats and the IBAN check digits are checked by the service (the model's validators)."""
+
+    name = forms.CharField(max_length=120, label=_("Name"))
+    address = forms.CharField(max_length=120, label=_("Address"), help_text=_("Street and number."))
+    postcode = forms.CharField(max_length=8, label=_("Postcode"))
+    city = forms.CharField(max_length=80, label=_("City"))
+    kvk_number = forms.CharField(
+        max_length=12,
+        label=_("KvK number"),
+        help_text=_("8 digits, from the Chamber of Commerce register."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    agb_code = forms.CharField(
+        max_length=12,
+        label=_("AGB code"),
+        help_text=_("8 digits: the sender of every declaration to the insurers."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    iban = forms.CharField(
+        max_length=42,
+        label=_("IBAN"),
+        help_text=_("The account insurers pay into, e.g. NL91 ABNA 0417 1643 00."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    vat_exemption_note = forms.CharField(
+        max_length=200,
+        required=False,
+        label=_("VAT exemption note"),
+        help_text=_("Printed on every invoice: district nursing is exempt from VAT."),
+    )
+    payment_term_days = forms.IntegerField(
+        min_value=1, max_value=365, label=_("Payment term (days)")
+    )

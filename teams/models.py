@@ -5,12 +5,14 @@ unique constraint on (team, seat) makes a 13th active row impossible, whichever 
 """
 
 import datetime as dt
+import re
 import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Subquery
 from django.urls import reverse
@@ -315,3 +317,133 @@ class CoachAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.coach} coaches {self.team}"
+
+
+# --- the organisation's own details (issue 19, item 7) -----------------------------------------
+
+KVK_FORMAT = r"^[0-9]{8}$"
+AGB_FORMAT = r"^[0-9]{8}$"
+AGB_PLACEHOLDER = "00000000"  # what settings.ORGANISATION_AGB held for "not set"
+# Stored as typed by a bank, without spaces and in capitals: NL91ABNA0417164300.
+IBAN_FORMAT = r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"
+ORG_POSTCODE_FORMAT = r"^[1-9][0-9]{3} [A-Z]{2}$"
+KVK_INVALID = _("A KvK number is 8 digits.")
+AGB_INVALID = _("An AGB code is 8 digits.")
+IBAN_INVALID = _("This is not a valid IBAN: check the number (it fails the IBAN check digits).")
+ORG_POSTCODE_INVALID = _("A Dutch postcode is 4 digits and 2 letters, e.g. 1234 AB.")
+PAYMENT_TERM_RANGE = _("The payment term is between 1 and 365 days.")
+VAT_NOTE_DEFAULT = "Vrijgesteld van btw op grond van artikel 11, lid 1, onderdeel g, Wet OB 1968."
+
+
+def iban_is_valid(iban: str) -> bool:
+    """ISO 13616 check: move the first four characters to the end, letters to 10..35, and the
+    number modulo 97 must be 1."""
+    if not re.match(IBAN_FORMAT, iban):
+        return False
+    moved = iban[4:] + iban[:4]
+    digits = "".join(str(int(ch, 36)) for ch in moved)
+    return int(digits) % 97 == 1
+
+
+def iban_validator(value: str) -> None:
+    if value and not iban_is_valid(value):
+        raise ValidationError(IBAN_INVALID, code="iban_invalid")
+
+
+def nonempty_matches(field: str, pattern: str) -> Q:
+    return Q(**{field: ""}) | Q(**{f"{field}__regex": pattern})
+
+
+class Organisation(TimeStampedModel):
+    """The care provider's own details, printed on invoices and sent in declarations.
+
+    One row (`key` is always 1, unique): `teams.selectors.organisation_details` reads it and
+    `teams.services.organisation_update` writes it. Empty strings mean "not set yet"; the
+    set-up checklist and the billing pre-flight say what is missing. The formats are database
+    checks; the IBAN's check digits (mod 97) are checked by the model's validator.
+    """
+
+    key = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=120, blank=True)
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(ORG_POSTCODE_FORMAT, ORG_POSTCODE_INVALID)],
+    )
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(KVK_FORMAT, KVK_INVALID)],
+    )
+    agb_code = models.CharField(
+        _("AGB code"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(AGB_FORMAT, AGB_INVALID)],
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[iban_validator])
+    vat_exemption_note = models.CharField(
+        _("VAT exemption note"), max_length=200, blank=True, default=VAT_NOTE_DEFAULT
+    )
+    payment_term_days = models.PositiveSmallIntegerField(
+        _("payment term (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    updated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(key=1), name="organisation_single_row"),
+            models.CheckConstraint(
+                condition=nonempty_matches("kvk_number", KVK_FORMAT),
+                name="organisation_kvk_format",
+                violation_error_message=KVK_INVALID,
+            ),
+            models.CheckConstraint(
+                condition=nonempty_matches("agb_code", AGB_FORMAT),
+                name="organisation_agb_format",
+                violation_error_message=AGB_INVALID,
+            ),
+            models.CheckConstraint(
+                condition=nonempty_matches("iban", IBAN_FORMAT),
+                name="organisation_iban_format",
+                violation_error_message=IBAN_INVALID,
+            ),
+            models.CheckConstraint(
+                condition=nonempty_matches("postcode", ORG_POSTCODE_FORMAT),
+                name="organisation_postcode_format",
+                violation_error_message=ORG_POSTCODE_INVALID,
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_term_days__gte=1, payment_term_days__lte=365),
+                name="organisation_payment_term_range",
+                violation_error_message=PAYMENT_TERM_RANGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(_("(organisation name not set)"))
+
+    @property
+    def agb_is_set(self) -> bool:
+        return bool(re.match(AGB_FORMAT, self.agb_code)) and self.agb_code != AGB_PLACEHOLDER
+
+    @property
+    def is_complete(self) -> bool:
+        """Everything an invoice needs."""
+        return all(
+            (self.name, self.address, self.postcode, self.city, self.kvk_number, self.iban)
+        ) and (self.agb_is_set)
+
+    @property
+    def iban_display(self) -> str:
+        """In groups of four, as banks print it: NL91 ABNA 0417 1643 00."""
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))

@@ -6,7 +6,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from teams.models import Membership, Neighbourhood, Role, Team, User
+from teams.models import Membership, Neighbourhood, Organisation, Role, Team, User
 
 
 def team_list_visible(*, user: User) -> QuerySet[Team]:
@@ -61,3 +61,9 @@ def neighbourhood_list() -> QuerySet[Neighbourhood]:
 def nurses_without_team() -> QuerySet[User]:
     active = Membership.objects.active().values("nurse_id")
     return User.objects.filter(role=Role.NURSE, is_active=True).exclude(pk__in=active)
+
+
+def organisation_details() -> Organisation:
+    """The organisation's own details (one row); an unsaved blank one before the first save,
+    so callers never handle None and every "not set" shows as an empty field."""
+    return Organisation.objects.select_related("updated_by").first() or Organisation()

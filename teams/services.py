@@ -16,6 +16,7 @@ from teams.models import (
     CoachAssignment,
     Membership,
     Neighbourhood,
+    Organisation,
     PostcodeArea,
     Role,
     Team,
@@ -282,3 +283,59 @@ def user_update(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+# --- the organisation's own details ------------------------------------------------------------
+
+
+def normalise_iban(raw: str) -> str:
+    return "".join(raw.split()).upper()
+
+
+def normalise_org_postcode(raw: str) -> str:
+    """ "1234ab", "1234 AB " -> "1234 AB"; anything else is kept for the validator to refuse."""
+    compact = "".join(raw.split()).upper()
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else raw.strip().upper()
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor: User,
+    name: str,
+    address: str,
+    postcode: str,
+    city: str,
+    kvk_number: str,
+    agb_code: str,
+    iban: str,
+    vat_exemption_note: str,
+    payment_term_days: int,
+) -> Organisation:
+    """Save the organisation's details (creating the one row on the first save).
+
+    The row is locked, so two people saving at once save one after the other; a first save
+    that races another hits the unique `key` and is retried as an update. Every field is
+    checked (formats, IBAN check digits) before anything is written.
+    """
+    organisation = Organisation.objects.select_for_update().filter(key=1).first()
+    if organisation is None:
+        try:
+            with transaction.atomic():
+                organisation, _created = Organisation.objects.get_or_create(key=1)
+        except IntegrityError:
+            pass
+        organisation = Organisation.objects.select_for_update().get(key=1)
+    organisation.name = name.strip()
+    organisation.address = address.strip()
+    organisation.postcode = normalise_org_postcode(postcode)
+    organisation.city = city.strip()
+    organisation.kvk_number = kvk_number.strip()
+    organisation.agb_code = agb_code.strip()
+    organisation.iban = normalise_iban(iban)
+    organisation.vat_exemption_note = vat_exemption_note.strip()
+    organisation.payment_term_days = payment_term_days
+    organisation.updated_by = actor
+    organisation.full_clean()
+    organisation.save()
+    return organisation

@@ -20,5 +20,6 @@ urlpatterns = [
     path("users/", views.user_list_page, name="user-list"),
     path("users/new/", views.user_create_page, name="user-create"),
     path("users/<int:pk>/", views.user_edit_page, name="user-edit"),
+    path("organisation/", views.organisation_page, name="organisation"),
     path("language/", language.language_switch, name="language"),
 ]

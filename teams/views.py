@@ -21,6 +21,7 @@ from teams.forms import (
     CoachForm,
     EndMembershipForm,
     NeighbourhoodForm,
+    OrganisationForm,
     TeamForm,
     UserCreateForm,
     UserUpdateForm,
@@ -28,7 +29,13 @@ from teams.forms import (
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Membership, Neighbourhood, Role, Team, User
 from teams.names import NAME_ORDER
-from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible, team_members
+from teams.selectors import (
+    neighbourhood_list,
+    organisation_details,
+    team_get_visible,
+    team_list_visible,
+    team_members,
+)
 
 
 def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
@@ -297,3 +304,39 @@ def user_edit_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             return _done(request, reverse("teams:user-list"))
     return render(request, "teams/user_form.html", {"form": form, "account": account})
+
+
+# --- the organisation's own details (back office and administrators) ---------------------------
+
+ORGANISATION_FIELDS = (
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "kvk_number",
+    "agb_code",
+    "iban",
+    "vat_exemption_note",
+    "payment_term_days",
+)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.BACK_OFFICE, Role.ADMIN)
+def organisation_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = organisation_details()
+    initial = {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
+    initial["iban"] = organisation.iban_display
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation's details are saved."))
+            return _done(request, reverse("teams:organisation"))
+    template = "teams/organisation_form.html" + (
+        "#organisation-form" if request.htmx and request.method == "POST" else ""
+    )
+    return render(request, template, {"form": form, "organisation": organisation})

@@ -493,8 +493,9 @@ CELERY_BEAT_SCHEDULE["coaching-team-days-nightly"] = {
     "task": "coaching.tasks.team_days_refresh_nightly_task",
     "schedule": crontab(hour=1, minute=50),
 }
-# Our organisation's AGB code (8 digits): the sender in insurer declaration files.
-# 00000000 stands for "not set yet" (the administrator's set-up checklist shows it open).
+# The initial values of the organisation's details (teams.Organisation), read only by the
+# migration teams/0007 on the first `migrate`; the page "Organisation" edits them after that.
+# AGB: 8 digits, the sender in insurer declaration files; 00000000 stands for "not set yet".
 ORGANISATION_AGB = env("ORGANISATION_AGB", default="") or "00000000"
 # The organisation's name in declarations; empty means not set yet (billing then writes its
 # default name).

@@ -5,7 +5,6 @@ Billing data (BSNs, policy numbers, amounts) is for the back office only: everyo
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
@@ -32,6 +31,7 @@ from scheduling.billing.models import (
 )
 from scheduling.models import CareService, Visit, VisitService, VisitStatus
 from teams.models import Role, User
+from teams.selectors import organisation_details
 
 BILLING_ROLES = (Role.BACK_OFFICE,)
 EXAMPLES_PER_CHECK = 20
@@ -450,17 +450,30 @@ def _logging_problems(
     tolerance = dt.timedelta(minutes=int(getattr(settings, "VISIT_DONE_TOLERANCE_MINUTES", 15)))
     start, end = aggregation.month_bounds(run.period)
 
-    agb = str(getattr(settings, "ORGANISATION_AGB", ""))
-    if not re.fullmatch(r"[0-9]{8}", agb) or agb == "00000000":
+    organisation = organisation_details()
+    if not organisation.agb_is_set:
         problems.append(
             Problem(
                 code="missing_agb",
                 message=gettext(
-                    "Our organisation's AGB code is not set (ORGANISATION_AGB); every "
-                    "declaration line needs it."
+                    "Our organisation's AGB code is not set; every declaration line needs it."
                 ),
-                # A warning until the organisation's details have a page of their own.
-                blocking=False,
+                blocking=True,
+                link=reverse("teams:organisation"),
+                link_label=gettext("Organisation details"),
+            )
+        )
+    elif not organisation.is_complete:
+        problems.append(
+            Problem(
+                code="organisation_incomplete",
+                message=gettext(
+                    "The organisation's details are incomplete (name, address, KvK number or "
+                    "IBAN): the invoices would miss them."
+                ),
+                blocking=True,
+                link=reverse("teams:organisation"),
+                link_label=gettext("Organisation details"),
             )
         )
 

@@ -75,8 +75,9 @@ from scheduling.billing.vektis.returns import (
     rejections_mark_redeclared,
 )
 from scheduling.models import CareService, Visit
-from teams.models import User
+from teams.models import AGB_PLACEHOLDER, User
 from teams.names import join_name_prefix
+from teams.selectors import organisation_details
 
 logger = logging.getLogger(__name__)
 
@@ -456,7 +457,8 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
     by_insurer: dict[int, list[Any]] = defaultdict(list)
     for line in lines:
         by_insurer[line.insurer_id].append(line)
-    agb = str(getattr(settings, "ORGANISATION_AGB", "00000000"))
+    organisation = organisation_details()
+    agb = organisation.agb_code if organisation.agb_is_set else AGB_PLACEHOLDER
     invoices = []
     # The insured records' data and the references credits reverse (scheduling.billing.vektis)
     insured = insured_people({ln.client_id for ln in lines})
@@ -468,7 +470,7 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
         number = invoice_number(period=run.period, uzovi=insurer.uzovi)
         invoices.append(
             InsurerInvoice(
-                organisation_name=getattr(settings, "ORGANISATION_NAME", "") or ORGANISATION_NAME,
+                organisation_name=organisation.name or ORGANISATION_NAME,
                 sender_agb=agb,
                 insurer_name=insurer.name,
                 uzovi=insurer.uzovi,

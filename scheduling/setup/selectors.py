@@ -1,18 +1,14 @@
 """What a fresh install still needs before a team can start work, read from the data."""
 
-import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Insurer
 from scheduling.models import CareService
 from teams.models import Membership, Neighbourhood, Role, Team, User
-
-AGB_PLACEHOLDER = "00000000"
-AGB_FORMAT = re.compile(r"^[0-9]{8}$")
+from teams.selectors import organisation_details
 
 
 @dataclass(frozen=True)
@@ -28,10 +24,8 @@ class ChecklistItem:
 
 
 def organisation_details_set() -> bool:
-    agb = str(getattr(settings, "ORGANISATION_AGB", ""))
-    return bool(getattr(settings, "ORGANISATION_NAME", "")) and (
-        AGB_FORMAT.match(agb) is not None and agb != AGB_PLACEHOLDER
-    )
+    """Name, address, KvK, AGB and IBAN: what every invoice and declaration needs."""
+    return organisation_details().is_complete
 
 
 def setup_checklist() -> list[ChecklistItem]:
@@ -42,12 +36,11 @@ def setup_checklist() -> list[ChecklistItem]:
             key="organisation",
             title=_("Organisation details"),
             help=_(
-                "The organisation's name and AGB code, under which declarations go to the "
-                "insurers: ORGANISATION_NAME and ORGANISATION_AGB in the server's .env file "
-                "(README, Production), then restart the app."
+                "The organisation's name, address, KvK number, AGB code and IBAN: printed on "
+                "every invoice and sent in every declaration to the insurers."
             ),
             done=organisation_details_set(),
-            url_name="",
+            url_name="teams:organisation",
         ),
         ChecklistItem(
             key="insurers",

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from teams.models import Membership, Neighbourhood, Role, Team, User
+from teams.models import Membership, Neighbourhood, Organisation, Role, Team, User
 
 
 class UserBriefOutput(serializers.ModelSerializer):
@@ -112,3 +112,39 @@ class TokenInput(serializers.Serializer):
 
 class TokenOutput(serializers.Serializer):
     token = serializers.CharField()
+
+
+class OrganisationOutput(serializers.ModelSerializer):
+    updated_by = serializers.CharField(source="updated_by.username", read_only=True, default=None)
+    is_complete = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "address",
+            "postcode",
+            "city",
+            "kvk_number",
+            "agb_code",
+            "iban",
+            "vat_exemption_note",
+            "payment_term_days",
+            "is_complete",
+            "updated_by",
+            "updated_at",
+        ]
+
+
+class OrganisationInput(serializers.Serializer):
+    """Shape only: formats and the IBAN check digits are checked by the service (400)."""
+
+    name = serializers.CharField(max_length=120)
+    address = serializers.CharField(max_length=120)
+    postcode = serializers.CharField(max_length=8)
+    city = serializers.CharField(max_length=80)
+    kvk_number = serializers.CharField(max_length=12)
+    agb_code = serializers.CharField(max_length=12)
+    iban = serializers.CharField(max_length=42)
+    vat_exemption_note = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    payment_term_days = serializers.IntegerField(min_value=1, max_value=365)

@@ -18,6 +18,8 @@ from teams.api.serializers import (
     MembershipOutput,
     NeighbourhoodInput,
     NeighbourhoodOutput,
+    OrganisationInput,
+    OrganisationOutput,
     TeamInput,
     TeamOutput,
     TokenInput,
@@ -25,7 +27,12 @@ from teams.api.serializers import (
 )
 from teams.http import signed_in_user
 from teams.models import Membership, Neighbourhood, Role, Team
-from teams.selectors import neighbourhood_list, team_get_visible, team_list_visible
+from teams.selectors import (
+    neighbourhood_list,
+    organisation_details,
+    team_get_visible,
+    team_list_visible,
+)
 
 BAD_CREDENTIALS = _("Unable to log in with the given username and password.")
 
@@ -141,3 +148,22 @@ class TeamMemberListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         membership = services.team_add_nurse(team=team, **data.validated_data)
         return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationApi(APIView):
+    """The organisation's own details (name, address, KvK, AGB, IBAN, VAT note, payment term):
+    back office and administrators read and change them; everyone else gets 403."""
+
+    permission_classes = [has_role(Role.BACK_OFFICE, Role.ADMIN)]
+
+    @extend_schema(responses={200: OrganisationOutput})
+    def get(self, request: Request) -> Response:
+        return Response(OrganisationOutput(organisation_details()).data)
+
+    @extend_schema(request=OrganisationInput, responses={200: OrganisationOutput})
+    def put(self, request: Request) -> Response:
+        data = OrganisationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {"vat_exemption_note": "", **data.validated_data}
+        organisation = services.organisation_update(actor=signed_in_user(request), **values)
+        return Response(OrganisationOutput(organisation).data)

@@ -14,6 +14,7 @@ from tests.factories import (
     ClientFactory,
     ContractFactory,
     InsurerFactory,
+    OrganisationFactory,
     TariffFactory,
     billed_visit,
 )
@@ -28,13 +29,6 @@ APRIL = dt.date(2026, 4, 1)
 #   Bram V1 31        ->  6 units ->  30*78.35/60 =  39.175 -> 39.18
 #   Cees V1 44 (other insurer) -> 9 units -> 45*78.35/60 = 58.7625 -> 58.76
 HAND_TOTALS = {"3311": Decimal("297.41"), "7029": Decimal("58.76")}
-
-
-@pytest.fixture(autouse=True)
-def _organisation_agb(settings) -> None:  # noqa: ANN001
-    """Billing tests run as an organisation with its AGB code set (the pre-flight warns when
-    it is not, see test_preflight_truthful)."""
-    settings.ORGANISATION_AGB = "12345678"
 
 
 @dataclass
@@ -53,6 +47,8 @@ class BillingWorld:
 
 @pytest.fixture
 def billing_world(access_world) -> BillingWorld:
+    # An organisation with its details set (AGB, KvK, IBAN): the pre-flight blocks without them.
+    OrganisationFactory()
     zilveren = InsurerFactory(name="Zorgverzekeraar Een", uzovi="3311")
     other = InsurerFactory(name="Verzekeraar Twee", uzovi="7029")
     nursing = CareServiceFactory(code="1001", name="Nursing (example)")

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F
+from django.urls import reverse
 
 from scheduling.billing import services
 from scheduling.billing.selectors import billing_run_preflight
 from scheduling.models import Visit
+from teams.models import Organisation
 from tests.billing.conftest import MARCH
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +94,16 @@ def test_clients_within_a_current_indication_are_not_listed(billing_world, prefl
     assert "missing_agb" not in found
 
 
-def test_our_missing_agb_code_is_listed(billing_world, preflight, settings) -> None:
-    settings.ORGANISATION_AGB = "00000000"
-    assert "AGB code is not set" in preflight()["missing_agb"][0].message
+def test_our_missing_agb_code_is_listed(billing_world, preflight) -> None:
+    Organisation.objects.update(agb_code="")
+    found = preflight()["missing_agb"][0]
+    assert "AGB code is not set" in found.message
+    assert found.blocking
+    assert found.link == reverse("teams:organisation")
+
+
+def test_incomplete_organisation_details_block_finalising(billing_world, preflight) -> None:
+    Organisation.objects.update(iban="")
+    found = preflight()["organisation_incomplete"][0]
+    assert "IBAN" in found.message
+    assert found.blocking

@@ -17,6 +17,7 @@ from tests.factories import (
     ClientFactory,
     ContractFactory,
     InsurerFactory,
+    OrganisationFactory,
     TariffFactory,
     billed_visit,
 )
@@ -24,11 +25,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_back_office_runs_billing_and_downloads_csv_and_pdf(page: Page, settings) -> None:
+def test_back_office_runs_billing_and_downloads_csv_and_pdf(page: Page) -> None:
     # given last month's logged visits for clients of two insurers, with contracts and tariffs,
     # an organisation AGB and a service code from the district-nursing code list (without them
     # the truthful pre-flight lists notes instead of "No problems found.")
-    settings.ORGANISATION_AGB = "12345678"
+    OrganisationFactory()
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     service = CareServiceFactory(code="1000", name="Personal care", is_billable=True)

@@ -5,7 +5,16 @@ from decimal import Decimal
 
 import factory
 
-from teams.models import CoachAssignment, Membership, Neighbourhood, PostcodeArea, Role, Team, User
+from teams.models import (
+    CoachAssignment,
+    Membership,
+    Neighbourhood,
+    Organisation,
+    PostcodeArea,
+    Role,
+    Team,
+    User,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -94,3 +103,20 @@ def team_with_nurses(n: int, **team_kwargs: object) -> tuple[Team, list[User]]:
     team = TeamFactory(**team_kwargs)
     nurses = [MembershipFactory(team=team, seat=seat).nurse for seat in range(1, n + 1)]
     return team, nurses
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """The organisation's own details, complete (the one row)."""
+
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("key",)
+
+    key = 1
+    name = "Wijkzorg West"
+    address = "Zorgstraat 12"
+    postcode = "1234 AB"
+    city = "Almelo"
+    kvk_number = "12345678"
+    agb_code = "12345678"
+    iban = "NL91ABNA0417164300"

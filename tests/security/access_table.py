@@ -108,6 +108,9 @@ ROWS: dict[str, Row] = {
     "setup:checklist": Row("302 404 404 404 404 404 200"),
     "setup:start": Row("302 404 404 404 404 404 302"),
     "api-setup-checklist": Row("403 403 403 403 403 403 200"),
+    # the organisation's own details: back office and administrators (no client data)
+    "teams:organisation": Row("302 404 404 404 404 200 200"),
+    "api-organisation": Row("403 403 403 403 403 200 200"),
     "teams:neighbourhood-list": Row("302 404 404 404 404 404 200"),
     "teams:neighbourhood-create": Row("302 404 404 404 404 404 200"),
     "teams:neighbourhood-edit": Row(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from clients.models import Insurer
 from scheduling.models import CareService
 from scheduling.setup.selectors import setup_checklist
-from teams.models import Neighbourhood, Role, User
+from teams.models import Neighbourhood, Organisation, Role, User
 from tests.factories import (
     AdminFactory,
     CareServiceFactory,
@@ -16,6 +16,7 @@ from tests.factories import (
     InsurerFactory,
     MembershipFactory,
     NurseFactory,
+    OrganisationFactory,
     TeamFactory,
 )
 
@@ -23,10 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def empty_install(settings) -> None:
+def empty_install() -> None:
     """What `migrate` leaves: the vocabulary, no organisation details and none of the rest."""
-    settings.ORGANISATION_NAME = ""
-    settings.ORGANISATION_AGB = "00000000"
+    assert not Organisation.objects.exists()
     assert not Insurer.objects.exists()
     assert not CareService.objects.exists()
     assert not Neighbourhood.objects.exists()
@@ -50,15 +50,16 @@ def test_createsuperuser_makes_an_administrator(monkeypatch) -> None:
     assert User.objects.create_user("gewoon", password="x" * 12).role == Role.NURSE
 
 
-def test_checklist_items_tick_as_their_data_appears(empty_install, settings) -> None:
+def test_checklist_items_tick_as_their_data_appears(empty_install) -> None:
     # given nothing set up: nothing is ticked
     assert _done() == dict.fromkeys(
         ["organisation", "insurers", "care_services", "neighbourhood", "team", "accounts"], False
     )
-    # when the organisation details are set (the placeholder AGB does not count)
-    settings.ORGANISATION_NAME = "Wijkzorg West"
+    # when the organisation details are set (incomplete ones do not count)
+    organisation = OrganisationFactory(iban="")
     assert not _done()["organisation"]
-    settings.ORGANISATION_AGB = "12345678"
+    organisation.iban = "NL91ABNA0417164300"
+    organisation.save()
     assert _done()["organisation"]
     # an insurer, a billable care service (a non-billable one does not count)
     InsurerFactory()
@@ -81,7 +82,7 @@ def test_checklist_items_tick_as_their_data_appears(empty_install, settings) -> 
 
 
 def test_an_administrators_first_page_is_the_checklist_until_it_is_done(
-    client, empty_install, settings
+    client, empty_install
 ) -> None:
     # given an administrator on an empty install
     client.force_login(AdminFactory())
@@ -96,9 +97,9 @@ def test_an_administrators_first_page_is_the_checklist_until_it_is_done(
         assert f'href="{reverse(name)}"' in body
     # the Django admin's pages are offered to superusers only
     assert reverse("admin:clients_insurer_changelist") not in body
-    assert "ORGANISATION_AGB" in body
+    assert f'href="{reverse("teams:organisation")}"' in body
     # when everything is done, her start page is the teams again
-    settings.ORGANISATION_NAME, settings.ORGANISATION_AGB = "Wijkzorg West", "12345678"
+    OrganisationFactory()
     InsurerFactory()
     CareServiceFactory()
     MembershipFactory(team=TeamFactory(), nurse=NurseFactory())
@@ -125,7 +126,7 @@ def test_checklist_api_reports_the_same_items(client, empty_install) -> None:
     assert by_key["insurers"]["done"] is True
     assert by_key["team"]["done"] is False
     assert by_key["team"]["url"].endswith(reverse("teams:team-create"))
-    assert by_key["organisation"]["url"] is None
+    assert by_key["organisation"]["url"].endswith(reverse("teams:organisation"))
     assert "/api/setup/checklist/" in client.get(reverse("api-schema")).content.decode()
 
 
