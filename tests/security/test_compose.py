@@ -25,7 +25,7 @@ _spec.loader.exec_module(compose_env)
 pytestmark = pytest.mark.django_db
 
 APP_SERVICES = ("web", "worker", "beat", "migrate")
-LONG_RUNNING = ("proxy", "web", "worker", "beat", "db", "redis")
+LONG_RUNNING = ("proxy", "web", "worker", "beat", "db", "db-replica", "redis")
 SECRET_KEYS = re.compile(r"PASSWORD|SECRET|_KEY$|TOKEN", re.IGNORECASE)
 INTERPOLATED_ONLY = re.compile(r"^\$\{[A-Z_]+(:?[?][^}]*)?\}$")
 
@@ -124,12 +124,50 @@ def test_app_connects_as_a_role_that_is_not_the_owner_nor_the_superuser(compose,
         assert user[1] == "buurtzorg_app", name
         assert "DATABASE_OWNER_URL" not in env, name
         # nor can the app's processes read the owner's or the superuser's password
-        for secret in ("DB_OWNER_PASSWORD", "POSTGRES_PASSWORD", "BACKUP_KEY"):
+        for secret in (
+            "DB_OWNER_PASSWORD",
+            "POSTGRES_PASSWORD",
+            "DB_REPLICATION_PASSWORD",
+            "BACKUP_KEY",
+        ):
             assert env.get(secret, "") == "", f"{name} gets {secret}"
         assert example["DB_OWNER_PASSWORD"] not in " ".join(env.values())
     migrate = compose_env.service_environment(compose, "migrate", example)
     assert migrate["DATABASE_OWNER_URL"].startswith("postgres://buurtzorg_owner:")
     assert superuser not in ("buurtzorg_app", "buurtzorg_owner")
+
+
+def test_the_app_reads_a_streaming_replica_of_db_as_its_own_role(compose, example) -> None:
+    services = compose["services"]
+    # the app's processes read heavy work from db-replica, as the app's role, not the owner
+    for name in ("web", "worker", "worker-batch", "beat"):
+        env = compose_env.service_environment(compose, name, example)
+        replica = re.match(
+            r"postgres://([^:]+):([^@]+)@([^:/]+):5432/buurtzorg$", env["DATABASE_REPLICA_URL"]
+        )
+        assert replica, name
+        assert replica[1] == "buurtzorg_app", name
+        assert replica[2] == example["DB_APP_PASSWORD"], name
+        assert replica[3] == "db-replica", name
+    # db-replica: a standby of db, on the internal network only, with its own volume
+    standby = services["db-replica"]
+    assert standby["image"] == services["db"]["image"]
+    assert standby["networks"] == ["backend"]
+    assert not standby.get("ports")
+    assert standby["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "pgdata-replica:/var/lib/postgresql/data" in standby["volumes"]
+    assert "pgdata-replica" in compose["volumes"]
+    env = compose_env.service_environment(compose, "db-replica", example)
+    assert set(env) == {"DB_REPLICATION_PASSWORD"}  # nothing of the app's or the owner's
+    script = (ROOT / "docker" / "postgres" / "replica.sh").read_text()
+    assert "pg_basebackup -h db -p 5432 -U buurtzorg_replicator" in script
+    assert "-R -X stream" in script
+    assert "exec postgres -c hot_standby=on" in script
+    # db has the replication role (REPLICATION, nothing more) and caps the WAL kept for it
+    init = (ROOT / "docker" / "postgres" / "init" / "20-replication.sh").read_text()
+    assert "CREATE ROLE buurtzorg_replicator LOGIN REPLICATION NOSUPERUSER" in init
+    assert "host replication buurtzorg_replicator all scram-sha-256" in init
+    assert "max_slot_wal_keep_size=10GB" in services["db"]["command"]
 
 
 def test_a_missing_secret_stops_compose_instead_of_starting_without_one(compose) -> None:
