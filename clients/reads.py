@@ -23,6 +23,7 @@ from buurtzorg.audit.context import current_request
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
 from buurtzorg.dbrouter import replica_reads
+from buurtzorg.paging import UncountedPage, page_without_count
 from clients.export import client_record_fhir
 from clients.models import Client, ClientProblem, Intervention, OutcomeRating, ProblemStatus
 from clients.selectors import (
@@ -71,7 +72,7 @@ def _log(actor: User, action: str, client: Client | None, part: str, detail: str
 class ClientList:
     """One page of the clients an actor may see, and how much of each she may read."""
 
-    page: Page
+    page: Page | UncountedPage
     rows: list[Client]
     clinical: bool
     can_edit: bool
@@ -92,9 +93,11 @@ def client_list_read(
     """Search the visible clients and read one page; one LIST row naming the search.
 
     Filtering on a problem is clinical, so it is dropped for back office. `strict` raises
-    `InvalidPage` for a page that does not exist (the API answers 404) instead of showing the
-    nearest one (the page). `problem_names` adds each row's active problems (the page shows
-    them; the API does not), in the same query on PostgreSQL.
+    `InvalidPage` for a page that does not exist (the API answers 404; its answer carries the
+    count). Otherwise (the page) the list is cut without a COUNT(*): for back office that
+    count ran over all ~100,000 clients on every view, growing with the organisation.
+    `problem_names` adds each row's active problems (the page shows them; the API does not),
+    in the same query on PostgreSQL.
     """
     clinical = user_reads_clinical(user=actor)
     problem = problem_code if clinical else ""
@@ -102,11 +105,12 @@ def client_list_read(
     names = clinical and problem_names
     if names:
         clients = client_list_with_problem_names(clients=clients)
-    paginator = Paginator(clients, per_page)
+    cut: Page | UncountedPage
     if strict:
+        paginator = Paginator(clients, per_page)
         cut = paginator.page(paginator.num_pages if page == "last" else page)
     else:
-        cut = paginator.get_page(page)
+        cut = page_without_count(clients, page, per_page)
     rows = list(cut.object_list)
     if names:
         client_rows_problem_names(rows=rows)  # no query on PostgreSQL (see the selector)

@@ -4,7 +4,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
+from buurtzorg.paging import page_without_count
 from teams import services
 from teams.forms import (
     AddNurseForm,
@@ -101,7 +101,7 @@ def team_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         teams = teams.filter(Q(name__icontains=query) | Q(neighbourhood__name__icontains=query))
-    page = Paginator(teams, 50).get_page(request.GET.get("page"))
+    page = page_without_count(teams, request.GET.get("page"), 50)
     template = "teams/team_list.html" + ("#team-rows" if request.htmx else "")
     return render(request, template, {"page": page, "q": query, "max_nurses": Team.MAX_NURSES})
 
@@ -252,7 +252,7 @@ def user_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(role=role)
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = page_without_count(users, request.GET.get("page"), 50)
     template = "teams/user_list.html" + ("#user-rows" if request.htmx else "")
     return render(
         request, template, {"page": page, "q": query, "role": role, "roles": Role.choices}

@@ -9,7 +9,7 @@ no clinical endpoints.
 from typing import Any, cast
 from uuid import UUID
 
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -97,7 +97,8 @@ class ClientListApi(generics.GenericAPIView):
             raise NotFound(message) from exc
         output = ClientOutput if listing.clinical else ClientAdminOutput
         # DRF's page-number links and count, for the page the read service cut and logged.
-        pagination.page, pagination.request = listing.page, request
+        # (a strict read is cut by Django's Paginator: a Page, with its count)
+        pagination.page, pagination.request = cast(Page, listing.page), request
         return self.get_paginated_response(output(listing.rows, many=True).data)
 
     @extend_schema(request=ClientInput, responses={201: ClientDetailOutput, 202: IntakeSentOutput})

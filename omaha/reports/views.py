@@ -5,7 +5,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
+from buurtzorg.paging import page_without_count
 from omaha.reports import reads, selectors, services
 from omaha.reports.forms import ReportForm
 from teams.http import AuthenticatedHttpRequest
@@ -43,7 +43,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("The report is being prepared."))
             return redirect(report.get_absolute_url())
     reports = selectors.report_list_visible(user=request.user)
-    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    page = page_without_count(reports, request.GET.get("page"), 25)
     return render(request, "reports/report_list.html", {"form": form, "page": page})
 
 

@@ -4,7 +4,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
+from buurtzorg.paging import page_without_count
 from scheduling.billing import reads, selectors, services
 from scheduling.billing.forms import ContractForm, ReturnFileForm, RunStartForm, TariffForm
 from scheduling.billing.vektis import reads as vektis_reads
@@ -25,7 +25,7 @@ def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
 
 def _run_list_context(request: AuthenticatedHttpRequest, form: RunStartForm) -> dict:
     runs = selectors.billing_run_list_visible(user=request.user)
-    return {"form": form, "page": Paginator(runs, 25).get_page(request.GET.get("page"))}
+    return {"form": form, "page": page_without_count(runs, request.GET.get("page"), 25)}
 
 
 @require_GET

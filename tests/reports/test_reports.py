@@ -7,18 +7,22 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import RatingMoment
 from omaha.reports import aggregates, services
 from omaha.reports.charts import bar_chart
 from omaha.reports.files import report_csv_bytes, report_pdf_html
+from omaha.reports.forms import OPTIONS_MAX
 from omaha.reports.models import OutcomeReport, ReportScope, ReportStatus
 from tests.factories import (
     ClientFactory,
     ClientProblemFactory,
     InterventionFactory,
     OutcomeRatingFactory,
+    TeamFactory,
     problem_by_code,
 )
 
@@ -298,3 +302,68 @@ def test_report_page_team_choice_keeps_the_chosen_team_selected(client, team_wor
     assert f'<option value="{team_world.team_a.pk}" selected>' in html
     assert f'<option value="{team_world.team_b.pk}">' in html
     assert '<select name="team" id="id_team">' in html
+
+
+def _many_teams() -> None:
+    """More teams (and neighbourhoods) than a <select> offers: the back office's case."""
+    for n in range(OPTIONS_MAX):
+        TeamFactory(name=f"Wijkteam {n:03}")
+
+
+def test_report_form_searches_teams_by_name_among_many(client, team_world) -> None:
+    # given more teams than a select offers
+    _many_teams()
+    client.force_login(team_world.back_office)
+    # when the back office opens the reports page
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:report-list"))
+    # then the team and the neighbourhood are search fields: no option per team
+    html = page.content.decode()
+    assert '<input type="search" name="team"' in html
+    assert '<input type="search" name="neighbourhood"' in html
+    assert "Wijkteam 001" not in html
+    assert len(queries) <= 10
+    # and a unique part of a team's name finds it when the form is sent (no JavaScript)
+    response = client.post(
+        reverse("reports:report-list"),
+        {"scope": "team", "team": "wijkteam 007", "period_start": "2026-01-01",
+         "period_end": "2026-06-30"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    assert OutcomeReport.objects.get().team.name == "Wijkteam 007"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("Wijkteam 00", "Several match"), ("Nowhere", "Nothing matches")],
+)
+def test_report_form_team_search_error_keeps_the_text(
+    client, team_world, typed: str, message: str
+) -> None:
+    # given many teams
+    _many_teams()
+    client.force_login(team_world.back_office)
+    # when a name matches several teams or none
+    response = client.post(
+        reverse("reports:report-list"),
+        {"scope": "team", "team": typed, "period_start": "2026-01-01",
+         "period_end": "2026-06-30"},
+    )  # fmt: skip
+    # then the field says so, keeps what was typed, and nothing is stored
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert f'value="{typed}"' in html
+    assert not OutcomeReport.objects.exists()
+
+
+def test_report_form_offers_a_coachs_few_teams_as_options(client, team_world) -> None:
+    # given many teams in the organisation, of which the coach coaches one
+    _many_teams()
+    client.force_login(team_world.coach_a)
+    # when
+    html = client.get(reverse("reports:report-list")).content.decode()
+    # then her team is an option of a select
+    assert '<select name="team" id="id_team">' in html
+    assert f'<option value="{team_world.team_a.pk}">Team A</option>' in html
+    assert "Wijkteam" not in html
