@@ -133,8 +133,10 @@ def read_alias(*, caught_up: bool = False) -> str:
 def replica_reads(*, caught_up: bool = False) -> Iterator[str]:
     """Within the block, reads go to `read_alias(caught_up=...)` (yielded); writes to the
     primary. `caught_up=True` for background jobs and exports, which must see every write
-    committed before they started."""
-    token = _read_alias.set(read_alias(caught_up=caught_up))
+    committed before they started. Inside a block that chose the primary, it stays there."""
+    outer = _read_alias.get()
+    alias = DEFAULT_DB_ALIAS if outer == DEFAULT_DB_ALIAS else read_alias(caught_up=caught_up)
+    token = _read_alias.set(alias)
     try:
         yield _read_alias.get() or DEFAULT_DB_ALIAS
     finally:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from buurtzorg.dbrouter import (
     UNPINNED_TABLES,
     ReadYourWritesMiddleware,
     _pin_key,
+    _read_alias,
     pinned_to_primary,
     read_alias,
     replica_reads,
@@ -53,6 +55,16 @@ def _no_pins(access_world) -> Iterator[None]:  # noqa: ANN001
     cache.delete_many([_pin_key(user.pk) for user in users])
     yield
     cache.delete_many([_pin_key(user.pk) for user in users])
+
+
+@contextmanager
+def replica_alias_forced(alias: str) -> Iterator[None]:
+    """An outer block that chose `alias` (as `replica_reads` does when it decides)."""
+    token = _read_alias.set(alias)
+    try:
+        yield
+    finally:
+        _read_alias.reset(token)
 
 
 def _served(request: HttpRequest, view: Callable[[HttpRequest], None]) -> str:
@@ -83,6 +95,11 @@ def test_only_reads_inside_replica_reads_go_to_the_replica() -> None:
         assert router.db_for_write(Team) == "default"
         assert Team.objects.select_for_update().db == "default"
     assert router.db_for_read(Team) == "default"
+    # a block inside one that chose the primary (e.g. the replica lagged) stays there
+    with replica_reads(), replica_reads() as inner:
+        assert inner == REPLICA
+    with replica_alias_forced("default"), replica_reads() as inner:
+        assert inner == "default"
     assert router.allow_migrate(REPLICA, "teams") is False
     assert router.allow_migrate("default", "teams") is True
 
