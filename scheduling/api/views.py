@@ -144,6 +144,14 @@ class TeamCoverageApi(APIView):
 # --- visits ---------------------------------------------------------------------------------
 
 
+def _refuse_coaches(view: APIView, request: Request) -> None:
+    """Coaches read their teams' visits; only nurses plan them. Refused as such (403) before
+    the body is read, not with the service's "your own team" message, which a coach of the
+    client's team would find untrue (the write matrix with valid payloads, issue 20)."""
+    if _caller(request).role != Role.NURSE:
+        view.permission_denied(request)
+
+
 def _paged(view: generics.ListAPIView, rows: QuerySet) -> Response:
     """What `ListAPIView.list` does, for a queryset a read service gated and logged."""
     page = view.paginate_queryset(rows)
@@ -190,6 +198,7 @@ class VisitListApi(generics.ListAPIView):
 
     @extend_schema(request=VisitInput, responses={201: VisitOutput})
     def post(self, request: Request) -> Response:
+        _refuse_coaches(self, request)
         data = VisitInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)  # `client` is one the caller may see (VisitInput)
@@ -207,10 +216,7 @@ class VisitDetailApi(generics.RetrieveAPIView):
     @extend_schema(request=VisitUpdateInput, responses={200: VisitOutput})
     def put(self, request: Request, id: UUID) -> Response:  # noqa: A002
         visit = visit_get_visible(user=_caller(request), public_id=id)
-        if not rota_can_edit(user=_caller(request), team=visit.team):
-            # A coach reads her teams' visits but does not plan them: refused as such (403),
-            # not as a bad body (the write matrix with valid payloads, issue 20).
-            self.permission_denied(request)
+        _refuse_coaches(self, request)  # (after the gate: another team's visit is a 404)
         data = VisitUpdateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         visit = visit_services.visit_update(
@@ -309,6 +315,7 @@ class SeriesListApi(generics.ListAPIView):
 
     @extend_schema(request=SeriesInput, responses={201: SeriesOutput})
     def post(self, request: Request) -> Response:
+        _refuse_coaches(self, request)
         data = SeriesInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)  # `client` is one the caller may see (SeriesInput)

@@ -32,11 +32,13 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Max
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from buurtzorg.audit.models import AccessEvent
 from tests.security.access_table import ROWS
 from tests.security.routes import all_routes
 from tests.security.world import ROLES, World
@@ -200,11 +202,21 @@ def test_refused_writes_on_every_api_route_store_nothing(prepared: Prepared, wor
 # --- valid payloads: the allowed role's write happens, every other role's is refused ---------
 
 
-def _send(prepared: Prepared, write: Write, role: str) -> tuple[HttpResponse, int, bool]:
-    """One request in a savepoint that is rolled back: (response, rows written, effect seen)."""
+@dataclass(frozen=True)
+class Sent:
+    response: HttpResponse
+    written: int  # rows inserted, updated or deleted (session and lockout bookkeeping aside)
+    logged: int  # access-log rows
+    seen: bool  # the entry's effect is in the database
+    answer: object  # the JSON body, if any
+
+
+def _send(prepared: Prepared, write: Write, role: str) -> Sent:
+    """One request in a savepoint that is rolled back."""
     http = prepared.clients[role]
     url = prepared.urls[write.key]
     with transaction.atomic():
+        last = AccessEvent.objects.aggregate(last=Max("pk"))["last"] or 0
         before = _rows_written()
         if write.multipart:  # a fresh file each time: an upload is read once
             response = http.post(url, write.payload(prepared.world))
@@ -214,12 +226,13 @@ def _send(prepared: Prepared, write: Write, role: str) -> tuple[HttpResponse, in
                 write.method.upper(), url, body, content_type="application/json"
             )
         written = _rows_written() - before
+        logged = AccessEvent.objects.filter(pk__gt=last).count()
         answer = None
         if response.get("Content-Type", "").startswith("application/json") and response.content:
             answer = response.json()
         seen = write.effect(prepared.world, role, answer)
         transaction.set_rollback(True)
-    return response, written, seen
+    return Sent(response, written, logged, seen, answer)
 
 
 CASES = [
@@ -235,18 +248,23 @@ def test_a_valid_write_succeeds_only_for_the_roles_allowed(
 ) -> None:
     # given a body that is valid for team A's object
     # when this role sends it
-    response, written, seen = _send(prepared, write, role)
-    # then the allowed roles' write is stored, and every other role's is refused unstored
-    status = response.status_code
-    where = f"{write.key} as {role}: {status} {response.content[:300]!r}"
+    sent = _send(prepared, write, role)
+    # then the allowed roles' write is stored (and a change of client data logged once), and
+    # every other role's is refused and stores nothing, not even an access row
+    status = sent.response.status_code
+    where = f"{write.key} as {role}: {status} {sent.response.content[:300]!r}"
     if role in write.roles_allowed():
         assert status in write.success, where
-        assert written > 0, f"{where}: answered {status} but wrote no row"
-        assert seen, f"{where}: answered {status} but the change is not in the database"
+        assert sent.written > 0, f"{where}: answered {status} but wrote no row"
+        assert sent.seen, f"{where}: answered {status} but the change is not in the database"
+        expected = 1 if write.is_audited() else 0
+        assert sent.logged == expected, f"{where}: {sent.logged} access rows, not {expected}"
     else:
         assert status in write.refusals(), where
-        assert written == 0, f"{where}: refused yet wrote {written} rows"
-        assert not seen, f"{where}: refused, yet the change is in the database"
+        if status == 400:
+            assert write.refused_at_field(sent.answer), f"{where}: a 400 not at {write.in_body}"
+        assert sent.written == 0, f"{where}: refused yet wrote {sent.written} rows"
+        assert not sent.seen, f"{where}: refused, yet the change is in the database"
 
 
 def test_every_valid_write_is_allowed_to_some_role() -> None:

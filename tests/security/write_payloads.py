@@ -13,9 +13,11 @@ the reason); the completeness test walks the URL resolver and the OpenAPI schema
 - `allowed=FROM_TABLE` takes the roles from the route's row in access_table.py (the roles
   whose expected status there is 2xx); that works where the row already asks this method
   with a valid body. Otherwise `allowed` names the roles and `why` says where the rule lives.
-- `in_body=True` marks a create whose team-A object is named in the body (a client, a team,
-  a space): for a role that may not see it the id resolves like one that exists nowhere, so
-  the refusal is a 400 at that field ("not yours" and "does not exist" answer alike).
+- `audited` (default: the table row's) says whether a served write logs one access row.
+- `in_body` names the fields of a create that name team-A objects (a client, a team, a
+  space): for a role that may not see them the id resolves like one that exists nowhere, so
+  the refusal may be a 400 AT ONE OF THOSE FIELDS ("not yours" and "does not exist" answer
+  alike); a 400 about anything else is no refusal.
 - Builders run once, before any request (objects made inside a rolled-back request would be
   gone for the next one); `effect(world, role, body)` only reads.
 """
@@ -47,8 +49,11 @@ class Write:
     why: str = ""
     kwargs: Callable[[World], dict[str, Any]] | None = None  # default: the table row's kwargs
     success: frozenset[int] = frozenset({200, 201, 202, 204})
-    in_body: bool = False
+    in_body: tuple[str, ...] = ()
     multipart: bool = False
+    # One access row per served write (it changes client data), or none. Default: the
+    # route's row in the access table (`audited`), which may be the GET of the same URL.
+    audited: bool | None = None
 
     @property
     def key(self) -> str:
@@ -61,8 +66,15 @@ class Write:
         assert row.method == self.method, f"{self.key}: the table's row asks {row.method}"
         return tuple(r for r in ROLES if any(200 <= c < 300 for c in row.expected(r)))
 
+    def is_audited(self) -> bool:
+        return ROWS[self.route].audited if self.audited is None else self.audited
+
     def refusals(self) -> frozenset[int]:
         return REFUSED | {400} if self.in_body else REFUSED
+
+    def refused_at_field(self, errors: object) -> bool:
+        """A 400 refuses only when it names a field that names the team-A object."""
+        return isinstance(errors, dict) and any(name in errors for name in self.in_body)
 
     def url_kwargs(self, world: World) -> dict[str, Any] | None:
         if self.kwargs is not None:
@@ -250,7 +262,7 @@ WRITES: list[Write] = [
         effect=_by_id("scheduling.Shift"),
         allowed=("nurse_a",),
         why="rota_can_edit: the team's own nurses plan its rota; coaches read",
-        in_body=True,
+        in_body=("team", "nurse"),
     ),
     Write(
         "api-shift-detail",
@@ -289,7 +301,7 @@ WRITES: list[Write] = [
         effect=_by_id("scheduling.Visit"),
         allowed=("nurse_a",),
         why="visit_schedule: a nurse who is a member of the client's team plans",
-        in_body=True,
+        in_body=("client", "nurse"),
     ),
     Write(
         "api-visit-detail",
@@ -352,7 +364,7 @@ WRITES: list[Write] = [
         effect=_by_id("scheduling.VisitSeries"),
         allowed=("nurse_a",),
         why="series_create: a nurse who is a member of the client's team plans",
-        in_body=True,
+        in_body=("client", "nurse"),
     ),
     # --- clients -------------------------------------------------------------------------
     Write(
@@ -584,7 +596,7 @@ WRITES: list[Write] = [
         ),
         allowed=("nurse_a",),
         why="incident_file: a nurse files for her own team, about one of its clients",
-        in_body=True,
+        in_body=("client",),
     ),
     Write(
         "api-thread-list",
@@ -599,7 +611,7 @@ WRITES: list[Write] = [
         ),
         allowed=("nurse_a", "coach_a"),
         why="ThreadInput: the spaces the caller may enter (her team's; her teams' for coaches)",
-        in_body=True,
+        in_body=("space",),
     ),
     Write(
         "api-thread-posts",
@@ -628,7 +640,7 @@ WRITES: list[Write] = [
         ),
         allowed=("nurse_a", "coach_a", "back_office", "admin"),
         why="report_teams_for: her own team, the coach's teams, every team for the office",
-        in_body=True,
+        in_body=("team",),
     ),
     # --- privacy register, intake ----------------------------------------------------------
     Write(
@@ -703,6 +715,8 @@ WRITES: list[Write] = [
         why="BillingPermission: back office only",
         kwargs=lambda w: {"id": _sent_run(w).public_id},
         multipart=True,
+        # (the GET lists rejections by client and is audited; the upload answers counts)
+        audited=False,
     ),
     Write(
         "api-billing-rejection-ready",
