@@ -34,7 +34,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Max
 from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
@@ -123,9 +123,6 @@ def _api_rows() -> list[str]:
 def prepared(django_db_setup: None, django_db_blocker: Any) -> Iterator[Prepared]:
     """Built once in a transaction that stays open for the module and is rolled back after
     it; each test's own transaction is a savepoint inside it."""
-    # An organisation with its AGB code set, so a built run's declaration can be finalised.
-    organisation = override_settings(ORGANISATION_AGB="12345678")
-    organisation.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -143,13 +140,11 @@ def prepared(django_db_setup: None, django_db_blocker: Any) -> Iterator[Prepared
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            organisation.disable()
             raise
     yield prepared
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
-    organisation.disable()
 
 
 @pytest.fixture

@@ -128,6 +128,7 @@ def _billing_run(w: World, month: int, *, finalised: bool) -> Any:
             ClientFactory,
             ContractFactory,
             InsurerFactory,
+            OrganisationFactory,
             TariffFactory,
             billed_visit,
         )
@@ -139,6 +140,7 @@ def _billing_run(w: World, month: int, *, finalised: bool) -> Any:
         client_record = ClientFactory(team=w.team_a, insurer=insurer)
         CareIndicationFactory(client=client_record)
         billed_visit(client_record, dt.date(2026, month, 3), {service: 45})
+        OrganisationFactory()  # (its AGB code set: a declaration can be finalised)
         period = dt.date(2026, month, 1)
         run = services.billing_run_request(period=period, insurer=insurer, actor=w.back_office)
         built = services.billing_run_build(billing_run_id=run.run.pk)  # (the task, run here)
@@ -227,6 +229,25 @@ WRITES: list[Write] = [
         ),
         allowed=("admin",),
         why="NeighbourhoodDetailApi: has_role(ADMIN)",
+    ),
+    Write(
+        "api-organisation",
+        "put",
+        payload=lambda w: {
+            "name": "Matrix Wijkzorg",
+            "address": "Matrixlaan 1",
+            "postcode": "1234 AB",
+            "city": "Almelo",
+            "kvk_number": "87654321",
+            "agb_code": "12345678",
+            "iban": "NL91ABNA0417164300",
+            "payment_term_days": 21,
+        },
+        effect=lambda w, role, body: _exists(
+            "teams.Organisation", name="Matrix Wijkzorg", payment_term_days=21
+        ),
+        allowed=("back_office", "admin"),
+        why="OrganisationApi: has_role(BACK_OFFICE, ADMIN)",
     ),
     Write(
         "api-team-list",
