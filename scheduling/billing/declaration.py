@@ -119,6 +119,20 @@ class ServiceSummary:
 
 
 @dataclass(frozen=True)
+class Sender:
+    """The organisation's details as printed on its invoices and credit notes
+    (teams.Organisation, copied when the files are made)."""
+
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    kvk_number: str = ""
+    iban: str = ""  # as printed: NL91 ABNA 0417 1643 00
+    vat_note: str = ""
+    payment_term_days: int = 30
+
+
+@dataclass(frozen=True)
 class InsurerInvoice:
     """Everything one insurer's files for one run contain. Lines are in file order."""
 
@@ -133,6 +147,24 @@ class InsurerInvoice:
     # The insured record of each client (by `client_ref`); a client missing here gets a
     # record with only the line's name, which the validator refuses (postcode is mandatory).
     insured: dict[str, InsuredPerson] = field(default_factory=dict)
+    sender: Sender = field(default_factory=Sender)
+    # The credit note's own number (CR-2026-0001) when the balance is negative.
+    credit_note_number: str = ""
+
+    @property
+    def is_credit_note(self) -> bool:
+        """A negative balance is a credit note (its own document and number series), never a
+        negative invoice."""
+        return self.total < 0
+
+    @property
+    def document_number(self) -> str:
+        """The number printed on the PDF: the credit note's, or the invoice's."""
+        return self.credit_note_number if self.is_credit_note else self.invoice_number
+
+    @property
+    def due_date(self) -> dt.date:
+        return self.invoice_date + dt.timedelta(days=self.sender.payment_term_days)
 
     @property
     def total_debit(self) -> Decimal:

@@ -170,6 +170,7 @@ def invoice_pdf_context(invoice: InsurerInvoice) -> dict[str, Any]:
         "total_debit": invoice.total_debit,
         "total_credit": invoice.total_credit,
         "total": invoice.total,
+        "credited": -invoice.total,
         "total_units": invoice.total_units,
         "insured_count": invoice.insured_count,
         "line_count": len(lines),

@@ -312,6 +312,44 @@ class InvoiceLine(TimeStampedModel):
         return f"{self.line_number} {self.kind} {self.amount}"
 
 
+CREDIT_NOTE_PREFIX = "CR"
+CREDIT_NOTE_MAX_SEQUENCE = 9999  # CR-2026-9999: 12 characters, RunFile.invoice_number's size
+
+
+class CreditNote(TimeStampedModel):
+    """The number of the credit note a run gives an insurer whose balance is negative.
+
+    Credit notes have their own gapless series per year (CR-2026-0001), apart from the
+    invoices. A number belongs to one run and insurer: rebuilding a draft keeps it, and a
+    rebuild whose balance is no longer negative gives it back (the row is deleted with the
+    draft's other results; numbers are final only when the run is).
+    """
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="credit_notes")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveSmallIntegerField()
+    number = models.CharField(max_length=12, unique=True)
+
+    class Meta:
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "insurer"], name="creditnote_one_per_insurer"),
+            models.UniqueConstraint(fields=["year", "sequence"], name="creditnote_series_unique"),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1, sequence__lte=CREDIT_NOTE_MAX_SEQUENCE),
+                name="creditnote_sequence_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @staticmethod
+    def format_number(year: int, sequence: int) -> str:
+        return f"{CREDIT_NOTE_PREFIX}-{year:04d}-{sequence:04d}"
+
+
 class FileKind(models.TextChoices):
     CSV = "csv", _("CSV")
     PDF = "pdf", _("PDF invoice")

@@ -40,6 +40,7 @@ from scheduling.billing import aggregation
 from scheduling.billing.declaration import (
     DeclarationLine,
     InsurerInvoice,
+    Sender,
     line_amount,
     line_reference,
     minutes_to_units,
@@ -52,11 +53,13 @@ from scheduling.billing.files import (
     invoice_pdf_bytes,
 )
 from scheduling.billing.models import (
+    CREDIT_NOTE_MAX_SEQUENCE,
     PERIOD_FIRST_YEAR,
     PERIOD_LAST_YEAR,
     TARIFF_NOT_POSITIVE,
     BillingRun,
     Contract,
+    CreditNote,
     FileKind,
     InvoiceLine,
     LineKind,
@@ -459,6 +462,16 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
         by_insurer[line.insurer_id].append(line)
     organisation = organisation_details()
     agb = organisation.agb_code if organisation.agb_is_set else AGB_PLACEHOLDER
+    sender = Sender(
+        address=organisation.address,
+        postcode=organisation.postcode,
+        city=organisation.city,
+        kvk_number=organisation.kvk_number,
+        iban=organisation.iban_display,
+        vat_note=organisation.vat_exemption_note,
+        payment_term_days=organisation.payment_term_days,
+    )
+    credit_numbers = dict(CreditNote.objects.filter(run=run).values_list("insurer_id", "number"))
     invoices = []
     # The insured records' data and the references credits reverse (scheduling.billing.vektis)
     insured = insured_people({ln.client_id for ln in lines})
@@ -477,6 +490,8 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                 period=run.period,
                 invoice_number=number,
                 invoice_date=default_invoice_date(run.period),
+                sender=sender,
+                credit_note_number=credit_numbers.get(insurer_id, ""),
                 insured={str(ln.client_id): insured[ln.client_id] for ln in insurer_lines},
                 lines=[
                     DeclarationLine(
@@ -539,6 +554,8 @@ def render_invoice_files(invoice: InsurerInvoice) -> list[RenderedFile]:
             total=invoice.total,
         )
 
+    # A negative balance: the PDF is a credit note, named and numbered in its own series.
+    pdf_stem = f"{invoice.document_number}-{invoice.uzovi}"
     return [
         rendered(
             FileKind.CSV, f"{stem}.csv", "text/csv; charset=utf-8", invoice_csv_bytes(invoice)
@@ -549,8 +566,62 @@ def render_invoice_files(invoice: InsurerInvoice) -> list[RenderedFile]:
             exporter.content_type,
             exporter.render(invoice),
         ),
-        rendered(FileKind.PDF, f"{stem}.pdf", "application/pdf", invoice_pdf_bytes(invoice)),
+        dataclasses.replace(
+            rendered(
+                FileKind.PDF, f"{pdf_stem}.pdf", "application/pdf", invoice_pdf_bytes(invoice)
+            ),
+            invoice_number=invoice.document_number,
+        ),
     ]
+
+
+CREDIT_NOTE_SERIES_FULL = _("The credit note series of {year} is full (9999 numbers).")
+
+
+def credit_note_number_assign(*, run: BillingRun, insurer: Insurer, year: int) -> str:
+    """The credit note number of `insurer` in `run`: the one it has, or the next of `year`'s
+    series. Committed at once (its own transaction), so a rebuild of the draft finds it again;
+    two runs numbering at the same moment collide on the unique (year, sequence) and the loser
+    takes the next number."""
+    for _attempt in range(20):
+        existing = CreditNote.objects.filter(run=run, insurer=insurer).first()
+        if existing is not None:
+            return existing.number
+        last = CreditNote.objects.filter(year=year).order_by("-sequence").first()
+        sequence = (last.sequence if last else 0) + 1
+        if sequence > CREDIT_NOTE_MAX_SEQUENCE:
+            raise ValidationError(CREDIT_NOTE_SERIES_FULL.format(year=year))
+        try:
+            with transaction.atomic():
+                note = CreditNote.objects.create(
+                    run=run,
+                    insurer=insurer,
+                    year=year,
+                    sequence=sequence,
+                    number=CreditNote.format_number(year, sequence),
+                )
+        except IntegrityError:
+            continue
+        return note.number
+    raise RuntimeError(f"No credit note number for run {run.pk} after 20 attempts")
+
+
+def _number_credit_notes(run: BillingRun, invoices: list[InsurerInvoice]) -> list[InsurerInvoice]:
+    """Give each invoice with a negative balance its credit note number."""
+    negative = [inv for inv in invoices if inv.is_credit_note and not inv.credit_note_number]
+    if not negative:
+        return invoices
+    insurers = Insurer.objects.in_bulk([inv.uzovi for inv in negative], field_name="uzovi")
+    numbered = {
+        inv.uzovi: dataclasses.replace(
+            inv,
+            credit_note_number=credit_note_number_assign(
+                run=run, insurer=insurers[inv.uzovi], year=inv.invoice_date.year
+            ),
+        )
+        for inv in negative
+    }
+    return [numbered.get(inv.uzovi, inv) for inv in invoices]
 
 
 def billing_run_build(*, billing_run_id: int) -> BillingRun | None:
@@ -602,7 +673,7 @@ def _build(run: BillingRun) -> BillingRun:
     lines, unpriced = _price(run, groups, correction_groups, credits)
     del groups, correction_groups, credits  # the lines carry everything from here on
     _attach_handled_visits(lines, handled)
-    invoices = invoices_from_lines(run, lines)
+    invoices = _number_credit_notes(run, invoices_from_lines(run, lines))
     lap("pricing")
     _progress(run.pk, stage=RunStage.FILES, files_total=3 * len(invoices), files_done=0)
     # Files go to attempt-specific paths: the previous draft's files stay untouched until
@@ -644,6 +715,11 @@ def _build(run: BillingRun) -> BillingRun:
         old_paths = [f.file.name for f in locked.files.all() if f.file.name]
         locked.files.all().delete()
         locked.lines.all().delete()
+        # A credit note number this build does not use (the balance is no longer negative)
+        # goes back to the series.
+        locked.credit_notes.exclude(
+            insurer__uzovi__in=[inv.uzovi for inv in invoices if inv.is_credit_note]
+        ).delete()
         _store_lines(locked, lines)
         RunFile.objects.bulk_create(file_rows)
         locked.status, locked.stage = RunStatus.DRAFT, RunStage.DONE
