@@ -600,7 +600,6 @@ def _from_summary(
     }
     if not sums:
         return {}  # no summary for this period: everything is live, no more queries here
-    continuity = _pair_counts(None if teams is None else [t.pk for t in teams], start, end)
     # the state at the period's end, and today's row (rota gaps)
     state: dict[tuple[int, dt.date], Row] = {
         (row["team_id"], row["day"]): row
@@ -620,9 +619,21 @@ def _from_summary(
             "top_problems",
             "gap_count",
             "gap_hours",
+            "window_pairs",
+            "window_clients",
         )
         .order_by()
     }
+    # continuity: for the default period the end row holds it (counted by the refresh);
+    # otherwise the database counts distinct pairs over the period's days
+    continuity: dict[int, tuple[int, int]] = {}
+    if (end - start).days + 1 == DEFAULT_PERIOD_DAYS:
+        for (team_id, day), row in state.items():
+            if day == end and row["window_pairs"] is not None:
+                continuity[team_id] = (row["window_pairs"], row["window_clients"])
+    counted = sorted(set(sums) - set(continuity))
+    if counted:
+        continuity |= _pair_counts(counted, start, end)
     # the sparkline: per team and week, summed in SQL (days counted to see the week is whole)
     trend: dict[tuple[int, dt.date], Row] = {}
     if weeks:

@@ -270,7 +270,10 @@ class TeamDay(TimeStampedModel):
       them for (`state_at`), NULL otherwise; the figures service then computes them live.
 
     `pairs` holds the (client, nurse) pairs of the day's done visits as `client << 32 | nurse`,
-    so continuity of care (distinct nurses per client) is exact over any period.
+    so continuity of care (distinct nurses per client) is exact over any period. With the
+    state, `window_pairs` and `window_clients` hold the distinct pairs and clients of the
+    dashboards' default period (the 28 days up to and including `day`): a cold dashboard
+    then reads them from the row instead of counting distinct pairs over 28 days of arrays.
     `updated_at` is when the row was last computed: how stale the page can be.
     """
 
@@ -299,6 +302,8 @@ class TeamDay(TimeStampedModel):
     top_problems = models.JSONField(null=True, blank=True)
     gap_count = models.PositiveIntegerField(null=True, blank=True)
     gap_hours = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    window_pairs = models.PositiveIntegerField(null=True, blank=True)
+    window_clients = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["team", "day"]

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from coaching.figures import (
+    DEFAULT_PERIOD_DAYS,
     EFFECTIVE,
     GAP_DAYS,
     LATE_AFTER,
@@ -41,6 +42,7 @@ from coaching.figures import (
     _local_bounds,
     _memberships,
     _outcomes,
+    _pair_counts,
     _top_problems,
     gap_hours,
     pair_key,
@@ -237,6 +239,15 @@ def team_days_refresh(
                 unique_fields=["team", "day"],
                 update_fields=fields,
             )
+        # With the state: continuity over the dashboards' default period up to that day,
+        # counted here once per refresh (all teams in one query per day, from the rows just
+        # written) rather than by every dashboard view whose figures are not cached.
+        for day in state_days:
+            window = _pair_counts(ids, day - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1), day)
+            rows = [row for row in with_state if row.day == day]
+            for row in rows:
+                row.window_pairs, row.window_clients = window.get(row.team_id, (0, 0))
+            TeamDay.objects.bulk_update(rows, ["window_pairs", "window_clients"], batch_size=1000)
     return len(plain) + len(with_state)
 
 

@@ -8,8 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from clients.models import Client
 from coaching import summary
-from coaching.figures import _live_figures, coverage_gaps_for_teams, figure_medians, team_figures
+from coaching.figures import (
+    _live_figures,
+    _pair_counts,
+    coverage_gaps_for_teams,
+    figure_medians,
+    team_figures,
+)
 from coaching.models import TeamDay
 from coaching.summary import end_of_week, team_days_refresh
 from scheduling.models import ShiftKind, VisitStatus
@@ -379,9 +386,48 @@ def _summary_queries_for(n_teams: int) -> int:
     return len(ctx.captured_queries)
 
 
-def test_summary_read_is_four_queries_for_2_and_10_teams() -> None:
-    # period sums, distinct client/nurse pairs, the state rows, the sparkline weeks
-    assert _summary_queries_for(2) == _summary_queries_for(10) == 4
+def test_summary_read_is_three_queries_for_2_and_10_teams() -> None:
+    # period sums, the state rows (with the default period's continuity), the sparkline weeks
+    assert _summary_queries_for(2) == _summary_queries_for(10) == 3
+
+
+def test_default_period_continuity_is_read_from_the_refreshed_row(team_world) -> None:
+    # given the summary, refreshed with the state of END (the default period's last day)
+    _fill_summary()
+    # when the figures of the 28 days up to END are read
+    with CaptureQueriesContext(connection) as ctx:
+        (figures,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    # then no query counts the pairs of 28 days of rows: the row holds the same counts
+    assert not [q for q in ctx.captured_queries if "jsonb_array_elements" in q["sql"]]
+    row = TeamDay.objects.get(team=team_world, day=END)
+    assert (row.window_pairs, row.window_clients) == _pair_counts([team_world.pk], START, END)[
+        team_world.pk
+    ]
+    assert figures.continuity == Decimal("2.50")
+
+
+def test_a_new_pair_changes_the_default_period_continuity_after_the_refresh(team_world) -> None:
+    # given the summary and figures of the default period
+    _fill_summary()
+    before = TeamDay.objects.get(team=team_world, day=END).window_pairs
+    # when n3 visits c1 (a pair new in the period) on END and the state of END is refreshed
+    c1 = Client.objects.get(team=team_world, admitted_on=dt.date(2026, 1, 5), discharged_on=None)
+    VisitFactory(
+        client=c1,
+        nurse=team_world.memberships.get(seat=3).nurse,
+        day=END,
+        status=VisitStatus.DONE,
+        logged_minutes=20,
+        logged_at=local_datetime(END, dt.time(18)),
+    )
+    team_days_refresh(first=END, last=END, state_on=[END])
+    # then the row counts one pair more, as the live count does
+    assert TeamDay.objects.get(team=team_world, day=END).window_pairs == before + 1
+    (figures,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    (live,) = _live_figures(
+        [team_world], start=START, end=END, today=TODAY, with_gaps=True, with_trend=True
+    )
+    assert figures.continuity == live.continuity
 
 
 def test_cached_figures_notice_a_refresh_of_a_later_day_of_this_week(team_world) -> None:
@@ -392,10 +438,10 @@ def test_cached_figures_notice_a_refresh_of_a_later_day_of_this_week(team_world)
     # when: only Friday's row of this week is refreshed (its contracted hours may change)
     friday = TODAY + dt.timedelta(days=4)
     team_days_refresh(first=friday, last=friday)
-    # then: the next read computes the figures again (5 queries), it does not use the cache (1)
+    # then: the next read computes the figures again (4 queries), it does not use the cache (1)
     with CaptureQueriesContext(connection) as ctx:
         team_figures(teams=[team_world], **period)
-    assert len(ctx.captured_queries) == 5
+    assert len(ctx.captured_queries) == 4
 
 
 def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world) -> None:
@@ -407,8 +453,8 @@ def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world
     # when: read again
     with CaptureQueriesContext(connection) as warm:
         (again,) = team_figures(teams=[team_world], **period)
-    # then: one query (the rows' stamps) instead of five, the same figures, this call's team
-    assert (len(cold.captured_queries), len(warm.captured_queries)) == (5, 1)
+    # then: one query (the rows' stamps) instead of four, the same figures, this call's team
+    assert (len(cold.captured_queries), len(warm.captured_queries)) == (4, 1)
     assert again == first
     assert again.team is team_world
     # when: the refresh rewrites a day of the period (a visit logged late for it)
