@@ -26,16 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from buurtzorg.dbrouter import REPLICA, replica_reads
+from buurtzorg.dbrouter import REPLICA, _pin_key, replica_reads
 from omaha.reports import aggregates, services
 from omaha.reports.models import OutcomeReport, ReportScope, ReportStatus
 from tests.factories import (
     BackOfficeFactory,
     ClientFactory,
     ClientProblemFactory,
+    CoachAssignmentFactory,
+    CoachFactory,
     OutcomeRatingFactory,
     TeamFactory,
     problem_by_code,
@@ -216,8 +220,15 @@ def paused_replay() -> Iterator[None]:
         _on_replica("SELECT pg_wal_replay_resume()::text")
 
 
-def test_an_outcome_report_reads_the_standby_and_writes_the_primary(standby, settings) -> None:
-    # One test (a transactional test's flush costs seconds): the standby's view, then a report.
+def _figures_sql(queries: list[dict]) -> list[str]:
+    return [q["sql"] for q in queries if '"scheduling_visit"' in q["sql"]]
+
+
+def test_an_outcome_report_reads_the_standby_and_writes_the_primary(
+    standby, settings, client
+) -> None:
+    # One test (a transactional test's flush costs seconds): the standby's view, a report, and
+    # a coach's dashboard before and after she writes.
     settings.REPLICA_CATCH_UP_SECONDS = 0.5
     # given: a team with one rated client and a report asked for, committed on the primary
     team = TeamFactory()
@@ -267,3 +278,29 @@ def test_an_outcome_report_reads_the_standby_and_writes_the_primary(standby, set
     assert built.result["clients"] == 2
     assert built.result["kbs"][0]["rated"] == 2
     assert built.result["kbs"][0]["improved"] == 2
+
+    # given: the team's coach, replicated
+    coach = CoachFactory()
+    CoachAssignmentFactory(team=team, coach=coach)
+    cache.delete(_pin_key(coach.pk))
+    client.force_login(coach)
+    _wait_for_replay()
+    # when: she opens her dashboard
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        assert client.get(reverse("coaching:dashboard")).status_code == 200
+    # then: its figures were read on the standby (which teams are hers, on the primary)
+    assert _figures_sql(on_replica.captured_queries)
+    assert not _figures_sql(on_primary.captured_queries)
+    # when: she writes (her language), then opens it again
+    client.post(reverse("teams:language"), {"language": "en", "next": "/"})
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        assert client.get(reverse("coaching:dashboard")).status_code == 200
+    # then: for READ_YOUR_WRITES_SECONDS she reads the primary
+    assert not _figures_sql(on_replica.captured_queries)
+    assert _figures_sql(on_primary.captured_queries)
