@@ -8,7 +8,9 @@ requests return, through the usual gates.
 """
 
 import json
+import re
 from pathlib import Path
+from uuid import UUID
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -38,6 +40,16 @@ def _url_or_empty(name: str) -> str:
         return reverse(name)
     except NoReverseMatch:
         return ""
+
+
+def _visit_page_pattern() -> str:
+    """The path of any visit's log page, as a regular expression for the worker."""
+    sample = UUID(int=0)
+    try:
+        path = reverse("scheduling:visit-log", args=[sample])
+    except NoReverseMatch:
+        return ""
+    return "^" + re.escape(path).replace(re.escape(str(sample)), "[0-9a-f-]{36}") + "$"
 
 
 @require_GET
@@ -78,6 +90,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     config = {
         "shell": [static(path) for path in SHELL_FILES],
         "myDay": _url_or_empty("scheduling:my-day"),
+        "visitPage": _visit_page_pattern(),
         "logout": reverse("logout"),
         "login": reverse("login"),
         "staticPrefix": static(""),

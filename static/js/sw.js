@@ -4,6 +4,9 @@
 // - The app shell (stylesheet, scripts, icons) is cached when the worker installs.
 // - My day is fetched from the network first; each good answer is kept in today's cache
 //   ("bz-day-YYYY-MM-DD", the phone's date), and shown from there when there is no network.
+// - So are the log pages of today's visits (`self.BZ.visitPage`, a pattern): My day asks for
+//   them when it opens with a network ("keep-pages", static/js/offline.js), so a visit can be
+//   logged with another duration or a report in a cellar. Their forms are queued there.
 // - Today's cache is the only one ever read: older days are deleted at the first request of a
 //   new day (and when a new worker starts), and all of them when she logs out.
 "use strict";
@@ -50,22 +53,50 @@ self.addEventListener("activate", function (event) {
 // The page asks for this at log out too (static/js/app.js), in case the POST is not seen here.
 self.addEventListener("message", function (event) {
   if (event.data === "clear-day") event.waitUntil(clearDays(true));
+  if (event.data && event.data.type === "keep-pages") event.waitUntil(keepPages(event.data.urls || []));
 });
+
+function isVisitPage(url) {
+  return Boolean(self.BZ.visitPage) && new RegExp(self.BZ.visitPage).test(url.pathname) && url.search === "";
+}
+
+function keepable(response) {
+  // Only her own page: not a redirect to the login page, not an error.
+  return response.ok && !response.redirected && response.type === "basic";
+}
+
+// Today's visit pages, fetched now while there is a network (one after the other: a phone on
+// a weak signal should not fire a dozen requests at once).
+function keepPages(urls) {
+  return caches.open(dayCache()).then(function (cache) {
+    return urls.reduce(function (chain, href) {
+      var url = new URL(href, self.location.origin);
+      if (url.origin !== self.location.origin || !isVisitPage(url)) return chain;
+      return chain.then(function () {
+        return fetch(url.pathname, { credentials: "same-origin" }).then(function (response) {
+          if (keepable(response)) return cache.put(url.pathname, response);
+          return null;
+        }).catch(function () { return null; });
+      });
+    }, Promise.resolve());
+  });
+}
 
 function isMyDay(url) {
   return self.BZ.myDay && url.pathname === self.BZ.myDay && url.search === "";
 }
 
-function myDayFromNetwork(request) {
+// A page of the day: the network first (each good answer kept in today's cache under its
+// path), today's cache when there is no network.
+function pageFromNetwork(request, path) {
   return fetch(request).then(function (response) {
-    // Keep only her own page: not a redirect to the login page, not an error.
-    if (response.ok && !response.redirected && response.type === "basic") {
+    if (keepable(response)) {
       var copy = response.clone();
-      caches.open(dayCache()).then(function (cache) { cache.put(self.BZ.myDay, copy); });
+      caches.open(dayCache()).then(function (cache) { cache.put(path, copy); });
     }
     return response;
   }).catch(function () {
-    return caches.open(dayCache()).then(function (cache) { return cache.match(self.BZ.myDay); })
+    return caches.open(dayCache()).then(function (cache) { return cache.match(path); })
       .then(function (cached) { return cached || Response.error(); });
   });
 }
@@ -82,8 +113,8 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") return;
   // A new day: yesterday's pages go before anything is served.
   event.waitUntil(clearDays(false));
-  if (isMyDay(url) && request.headers.get("HX-Request") === null) {
-    event.respondWith(myDayFromNetwork(request));
+  if ((isMyDay(url) || isVisitPage(url)) && request.headers.get("HX-Request") === null) {
+    event.respondWith(pageFromNetwork(request, url.pathname));
     return;
   }
   if (self.BZ.shell.indexOf(url.pathname) !== -1) {
