@@ -1,8 +1,13 @@
 """Server-side SVG geometry for the Knowledge/Behavior/Status trend of one problem.
 
-No JavaScript and no chart library: the view computes points, the template draws an inline
-<svg>. Each series differs by colour *and* by dash pattern and marker shape, so the chart
-reads without colour; the ratings table beside it carries the same numbers in text.
+No JavaScript and no chart library: the view computes points, the template draws three small
+panels, one per concept, each with its own 1-5 axis, so the three lines never lie on top of
+each other. The panels' SVGs have no viewBox: their y coordinates are CSS pixels and their x
+coordinates percentages of the panel's width, so the chart stretches to the screen while its
+markers stay round and every label (HTML around the SVG) keeps the page's font size on a
+phone. The expected rating (the latest one the nurse set for the problem) is a dashed line;
+each panel names its latest value in text, and the ratings table beside it carries every
+number.
 """
 
 from collections.abc import Iterable
@@ -14,65 +19,80 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from clients.models import OutcomeRating
 
-WIDTH, HEIGHT = 320, 160
 # The axis labels: day, month and two-digit year, the month named in the reader's language.
 TICK_FORMAT = "j M y"
-LEFT, RIGHT, TOP, BOTTOM = 28, 12, 10, 26
+# Vertical geometry in CSS pixels (no viewBox): 18 px per step of the scale, the HTML axis
+# labels in `.kbs-axis` (static/css/app.css) use the same numbers.
+PAD, STEP = 10, 18
+HEIGHT = 2 * PAD + 4 * STEP
+# Horizontal geometry in percent of the panel: markers stay inside at both ends.
+X_FROM, X_TO = 4.0, 96.0
 
-SERIES = (
-    # key, label, colour, dash pattern, marker
-    ("knowledge", gettext_lazy("Knowledge"), "#1f6f4a", "", "circle"),
-    ("behavior", gettext_lazy("Behavior"), "#b4530b", "6 3", "square"),
-    ("status", gettext_lazy("Status"), "#2b5c9e", "2 3", "diamond"),
+CONCEPTS = (
+    # key, label, colour
+    ("knowledge", gettext_lazy("Knowledge"), "#1f6f4a"),
+    ("behavior", gettext_lazy("Behavior"), "#b4530b"),
+    ("status", gettext_lazy("Status"), "#2b5c9e"),
 )
+
+
+def _y(score: int) -> int:
+    return PAD + (5 - score) * STEP
 
 
 @dataclass
 class Point:
-    x: float
-    y: float
+    x: float  # percent of the panel's width
+    y: int  # CSS pixels from the top
     value: int
     label: str
 
     @property
-    def corner_x(self) -> float:
-        return self.x - 3
-
-    @property
-    def corner_y(self) -> float:
-        return self.y - 3
+    def cx(self) -> str:
+        return f"{self.x:.1f}%"
 
 
 @dataclass
-class Series:
+class Segment:
+    x1: str
+    y1: int
+    x2: str
+    y2: int
+
+
+@dataclass
+class Panel:
     key: str
     label: str
     colour: str
-    dash: str
-    marker: str
     points: list[Point] = field(default_factory=list)
+    expected: int | None = None
 
     @property
-    def polyline(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+    def last(self) -> int:
+        return self.points[-1].value
+
+    @property
+    def expected_y(self) -> int | None:
+        return None if self.expected is None else _y(self.expected)
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The line as straight pieces (an SVG polyline cannot take percentages)."""
+        return [
+            Segment(a.cx, a.y, b.cx, b.y)
+            for a, b in zip(self.points, self.points[1:], strict=False)
+        ]
 
 
 @dataclass
 class Chart:
-    width: int
-    height: int
-    series: list[Series]
-    y_ticks: list[tuple[float, int]]
-    x_ticks: list[tuple[float, str]]
-    plot_left: int = LEFT
-    plot_right: int = WIDTH - RIGHT
-    plot_top: int = TOP
-    plot_bottom: int = HEIGHT - BOTTOM
+    panels: list[Panel]
+    y_ticks: list[tuple[int, int]]
+    first_label: str
+    last_label: str
+    height: int = HEIGHT
     summary: str = ""
-
-
-def _y(score: int) -> float:
-    return TOP + (5 - score) * (HEIGHT - TOP - BOTTOM) / 4
 
 
 def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
@@ -82,29 +102,30 @@ def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
         return None
     first, last = rows[0].rated_on, rows[-1].rated_on
     span = max((last - first).days, 1)
-    usable = WIDTH - LEFT - RIGHT
 
-    def x(index: int, rating: OutcomeRating) -> float:
+    def x(rating: OutcomeRating) -> float:
         if len(rows) == 1:
-            return LEFT + usable / 2
-        return LEFT + usable * (rating.rated_on - first).days / span
+            return (X_FROM + X_TO) / 2
+        return X_FROM + (X_TO - X_FROM) * (rating.rated_on - first).days / span
 
-    series = []
-    for key, label, colour, dash, marker in SERIES:
+    panels = []
+    for key, label, colour in CONCEPTS:
         points = [
             Point(
-                x=x(i, r),
+                x=x(r),
                 y=_y(getattr(r, key)),
                 value=getattr(r, key),
                 label=_("%(concept)s %(score)s on %(date)s")
                 % {"concept": label, "score": getattr(r, key), "date": date_format(r.rated_on)},
             )
-            for i, r in enumerate(rows)
+            for r in rows
         ]
-        series.append(Series(key, str(label), colour, dash, marker, points))
-    x_ticks = [(x(0, rows[0]), date_format(first, TICK_FORMAT))]
-    if len(rows) > 1:
-        x_ticks.append((x(len(rows) - 1, rows[-1]), date_format(last, TICK_FORMAT)))
+        # the expectation the nurse set most recently (a later rating may revise it)
+        expected = next(
+            (e for r in reversed(rows) if (e := getattr(r, f"expected_{key}")) is not None),
+            None,
+        )
+        panels.append(Panel(key, str(label), colour, points, expected))
     latest = rows[-1]
     summary = ngettext(
         "%(count)d rating from %(first)s to %(last)s; latest Knowledge %(knowledge)s, "
@@ -121,10 +142,9 @@ def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
         "status": latest.status,
     }
     return Chart(
-        width=WIDTH,
-        height=HEIGHT,
-        series=series,
-        y_ticks=[(_y(s), s) for s in range(1, 6)],
-        x_ticks=x_ticks,
+        panels=panels,
+        y_ticks=[(_y(s), s) for s in range(5, 0, -1)],
+        first_label=date_format(first, TICK_FORMAT),
+        last_label=date_format(last, TICK_FORMAT) if len(rows) > 1 else "",
         summary=summary,
     )

@@ -228,6 +228,12 @@ class TeamFigures:
         return None if attribute is None else getattr(self, attribute)
 
     @property
+    def spark_last(self) -> str:
+        """The sparkline's latest known week as text, so its end is read, not guessed."""
+        known = [w for w in self.weekly_productivity if w is not None]
+        return _pct(known[-1]) if known else ""
+
+    @property
     def improved_share(self) -> Decimal | None:
         if not self.rated_problems:
             return None

@@ -142,7 +142,7 @@ def test_nurse_sees_the_whole_record_with_chart(client, access_world, client_rec
     page = client.get(client_record.get_absolute_url()).content.decode()
     assert "Pain" in page
     assert "<svg" in page
-    assert "<polyline" in page
+    assert "kbs-panel" in page
     assert "Informal network" in page
 
 
@@ -260,7 +260,9 @@ def test_client_page_query_count_is_the_same_for_a_small_and_a_big_record(
     assert small == big
     assert big <= 10
     assert body.count('<article class="card" id="p-') == 6
-    assert body.count("<polyline") == 6 * 3  # K, B and S over 5 ratings per problem
+    # K, B and S panels per problem, each line 4 segments over 5 ratings
+    assert body.count('class="kbs-panel ') == 6 * 3
+    assert body.count('class="kbs-line"') == 6 * 3 * 4
     for contact in big_record.network.all():
         assert contact.name in body
     for iv in Intervention.objects.filter(client_problem__client=big_record):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from clients.models import Client
 from coaching import summary
 from coaching.figures import (
+    TeamFigures,
     _live_figures,
     _pair_counts,
     coverage_gaps_for_teams,
@@ -21,6 +22,7 @@ from coaching.models import TeamDay
 from coaching.summary import end_of_week, team_days_refresh
 from scheduling.models import ShiftKind, VisitStatus
 from scheduling.services.rota import coverage_gaps, local_datetime
+from teams.models import Team
 from tests.factories import (
     CareIndicationFactory,
     ClientFactory,
@@ -475,3 +477,14 @@ def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world
     TeamDay.objects.filter(team=team_world, day=dt.date(2026, 6, 10)).delete()
     (live,) = team_figures(teams=[team_world], **period)
     assert live.as_of is None  # computed live, as the summary misses a day
+
+
+def test_sparkline_names_its_latest_known_week() -> None:
+    # given twelve weeks, the last one without contracted hours
+    weeks: list[Decimal | None] = [Decimal("0.5")] * 10 + [Decimal("0.624"), None]
+    figures = TeamFigures(team=Team(name="T"), start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 28))
+    # when / then
+    figures.weekly_productivity = weeks
+    assert figures.spark_last == "62%"
+    figures.weekly_productivity = [None, None]
+    assert figures.spark_last == ""
