@@ -6,7 +6,8 @@ DISABLE TRIGGER, so the app role can never switch off the append-only, billed-vi
 finalised-run triggers. On top of that:
 
 * normal tables: SELECT, INSERT, UPDATE, DELETE (never TRUNCATE, REFERENCES or TRIGGER);
-* append-only tables, the access log and the change history: SELECT and INSERT only;
+* append-only tables, the access log (and each of its monthly partitions) and the change
+  history: SELECT and INSERT only;
 * sequences: USAGE and SELECT (inserting rows);
 * default privileges, so tables a later migration creates follow the same rule (the grant is
   run again after every `migrate`, which also takes UPDATE/DELETE off a new history table).
@@ -35,7 +36,13 @@ APPEND_ONLY_MODELS: tuple[tuple[str, str | None], ...] = (
     ("history", None),
 )
 # Functions owned by the owner that the app role may call (SECURITY DEFINER).
-APP_FUNCTIONS = ("history_erase_client(bigint, bigint[])",)
+# The access log's partitions are made and dropped through two of them (audit migration 0006),
+# so beat's worker needs no owner connection.
+APP_FUNCTIONS = (
+    "history_erase_client(bigint, bigint[])",
+    "audit_accessevent_partitions_ensure(integer)",
+    "audit_accessevent_partitions_drop_expired(integer)",
+)
 
 
 def append_only_tables() -> list[str]:
@@ -94,6 +101,8 @@ def grant_app_role(*, role: str, connection: BaseDatabaseWrapper, create: bool =
         if found is None and create:
             statements.append(f"CREATE ROLE {q(role)} LOGIN")
         append_only = _existing(cursor, append_only_tables())
+        # A partition can be written directly too: it gets the same rule as its parent.
+        append_only += _partitions(cursor, append_only)
         functions = [f for f in APP_FUNCTIONS if _function_exists(cursor, f)]
         statements += [
             f"GRANT CONNECT ON DATABASE {q(database)} TO {q(role)}",
@@ -112,6 +121,15 @@ def grant_app_role(*, role: str, connection: BaseDatabaseWrapper, create: bool =
         for statement in statements:
             cursor.execute(statement)
     return statements
+
+
+def _partitions(cursor: object, tables: list[str]) -> list[str]:
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = ANY(%s::regclass[]) ORDER BY 1",
+        [tables],
+    )
+    return [row[0] for row in cursor.fetchall()]  # type: ignore[attr-defined]
 
 
 def _function_exists(cursor: object, signature: str) -> bool:

@@ -6,8 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
@@ -17,7 +17,6 @@ from rest_framework.authtoken.models import Token
 from buurtzorg.audit.context import current_request
 from buurtzorg.audit.models import AccessEvent
 from buurtzorg.audit.twofactor import otp_required_for
-from buurtzorg.dbroles import owner_connection
 
 
 def access_log_write(
@@ -51,38 +50,73 @@ def access_log_write(
     )
 
 
-# NEN 7513: access logs are kept at least five years. Nothing younger is ever deleted; the
-# database trigger (migration 0002) enforces the same limit whatever calls it.
+# NEN 7513: access logs are kept at least five years. Nothing younger is ever removed; the
+# database function that drops partitions (migration 0006) refuses a shorter retention too.
 RETENTION_YEARS = 5
+RETENTION_TOO_SHORT = "The access log is kept at least {minimum} years; {years} is too short."
+
+
+def retention_years() -> int:
+    """The configured retention (AUDIT_LOG_RETENTION_YEARS), never below RETENTION_YEARS."""
+    years = int(settings.AUDIT_LOG_RETENTION_YEARS)
+    if years < RETENTION_YEARS:
+        raise ImproperlyConfigured(RETENTION_TOO_SHORT.format(minimum=RETENTION_YEARS, years=years))
+    return years
 
 
 def retention_cutoff(*, now: datetime | None = None) -> datetime:
     """The moment before which a row is older than the retention period."""
     now = now or timezone.now()
+    years = retention_years()
     try:
-        return now.replace(year=now.year - RETENTION_YEARS)
+        return now.replace(year=now.year - years)
     except ValueError:  # 29 February
-        return now.replace(year=now.year - RETENTION_YEARS, day=28)
+        return now.replace(year=now.year - years, day=28)
 
 
-def audit_purge_expired(*, now: datetime | None = None) -> int:
-    """Delete access rows older than the retention period; returns how many.
+def audit_partitions_make_ahead(*, months_ahead: int | None = None) -> list[str]:
+    """Make this month's access-log partition and the next `months_ahead` ones (default
+    AUDIT_LOG_PARTITIONS_AHEAD); returns the names of those made. Idempotent.
 
-    Turns on the trigger's purge switch for this transaction only (SET LOCAL), and the
-    trigger checks each row's age itself, so a wrong `now` cannot remove a younger row. Runs
-    as the table owner (DATABASE_OWNER_URL) when that is configured: the app's own role has
-    no DELETE on the access log at all.
+    The log is partitioned by month on PostgreSQL (migration 0006). The DDL runs in the
+    SECURITY DEFINER function the migration made, as the table's owner, so the worker needs
+    no owner connection: the app role may call it, and it can do nothing but add partitions.
+    Rows that were written into the DEFAULT partition for a month made now are moved into it
+    (by re-inserting them and dropping the old DEFAULT partition; nothing is deleted). On
+    SQLite the log is one plain table and this does nothing.
     """
-    owner = owner_connection()
-    with transaction.atomic(using=owner.alias):
-        if owner.vendor == "postgresql":
-            with owner.cursor() as cursor:
-                cursor.execute("SET LOCAL buurtzorg.audit_purge = 'on'")
-        expired = AccessEvent.objects.using(owner.alias).filter(
-            occurred_at__lt=retention_cutoff(now=now)
-        )
+    ahead = settings.AUDIT_LOG_PARTITIONS_AHEAD if months_ahead is None else months_ahead
+    if connection.vendor != "postgresql":
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM audit_accessevent_partitions_ensure(%s)", [ahead])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def audit_purge_expired() -> list[str]:
+    """Drop the access log's months older than the retention; returns what was dropped.
+
+    On PostgreSQL, whole month partitions that end before now minus the retention
+    (AUDIT_LOG_RETENTION_YEARS, at least 5) are detached and dropped: no row is deleted (the
+    append-only trigger refuses every DELETE) and the table is not rewritten. The database
+    function that does it checks the retention itself, so a wrong setting cannot drop a
+    younger month. Rows that sat in the DEFAULT partition past the retention go by replacing
+    that partition (the younger ones are kept). On SQLite (no partitions, no triggers) the
+    expired rows are deleted.
+    """
+    years = retention_years()
+    if connection.vendor != "postgresql":
+        expired = AccessEvent.objects.filter(occurred_at__lt=retention_cutoff())
         deleted, _ = expired.delete()
-    return deleted
+        return [f"{deleted} rows"] if deleted else []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM audit_accessevent_partitions_drop_expired(%s)", [years])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def audit_partitions_maintain() -> tuple[list[str], list[str]]:
+    """Beat's nightly job: partitions ahead, then retention. Returns (made, dropped)."""
+    return audit_partitions_make_ahead(), audit_purge_expired()
 
 
 OTP_TOKEN_WRONG = _(

@@ -134,7 +134,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # Two database roles (PostgreSQL): DATABASE_URL is the app's role, with only the grants it
 # needs (`manage.py db_grant_app_role`); DATABASE_OWNER_URL, when set, is the role that owns
 # the tables. `manage.py migrate` (buurtzorg/management/commands/migrate.py) runs as the owner
-# and then grants the app role. Nothing else connects as the owner except `audit_purge`.
+# and then grants the app role. Nothing else connects as the owner (the access log's partitions
+# are made and dropped through SECURITY DEFINER functions the app role may call).
 DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")
 if DATABASE_OWNER_URL:
     DATABASES["owner"] = {
@@ -269,6 +270,11 @@ OTP_TOTP_ISSUER = "Buurtzorg"
 # GDPR: a discharged client's record is anonymised this many years after discharge by the
 # nightly job (scheduling.privacy). 20 is the Dutch WGBO term for medical records.
 PRIVACY_RETENTION_YEARS = env.int("PRIVACY_RETENTION_YEARS", default=20)
+# The access log (buurtzorg.audit) is kept this many years (NEN 7513: at least 5; a lower value
+# is refused) and is partitioned by month on PostgreSQL: the nightly job below makes the
+# partitions this many months ahead and drops whole months past the retention.
+AUDIT_LOG_RETENTION_YEARS = env.int("AUDIT_LOG_RETENTION_YEARS", default=5)
+AUDIT_LOG_PARTITIONS_AHEAD = env.int("AUDIT_LOG_PARTITIONS_AHEAD", default=3)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it: the token travels via hx-headers
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -401,6 +407,7 @@ BATCH_TASKS = (
     "scheduling.tasks.series_materialise_task",
     "scheduling.privacy.tasks.clients_erase_expired_task",
     "scheduling.privacy.tasks.client_erase_task",
+    "buurtzorg.audit.tasks.audit_partitions_maintain_task",
 )
 CELERY_TASK_ROUTES = {name: {"queue": "batch"} for name in BATCH_TASKS}
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -423,6 +430,12 @@ CELERY_BEAT_SCHEDULE["billing-previous-month"] = {
 CELERY_BEAT_SCHEDULE["privacy-erase-expired"] = {
     "task": "scheduling.privacy.tasks.clients_erase_expired_task",
     "schedule": crontab(hour=3, minute=45),
+}
+# audit: every night, the access log's partitions 3 months ahead, and months past the retention
+# dropped (detach + DROP, no DELETE). Daily and idempotent, so a missed night costs nothing.
+CELERY_BEAT_SCHEDULE["audit-partitions-maintain"] = {
+    "task": "buurtzorg.audit.tasks.audit_partitions_maintain_task",
+    "schedule": crontab(hour=0, minute=40),
 }
 # Called as f(team=team) inside teams.services.team_create: per-team things other apps keep.
 TEAM_CREATED_HOOKS = ["coaching.services.space_for_team"]

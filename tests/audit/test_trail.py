@@ -1,6 +1,5 @@
 """The access log: append-only in the database, retention, one INSERT per request, fail closed."""
 
-from datetime import timedelta
 from unittest import mock
 from uuid import uuid4
 
@@ -8,27 +7,14 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from buurtzorg.audit.models import AccessEvent, Action
 from buurtzorg.audit.pdf import StaticOnlyURLFetcher
 from buurtzorg.audit.reads import PAGE_SIZE
-from buurtzorg.audit.services import access_log_write, audit_purge_expired
+from buurtzorg.audit.services import access_log_write
 from tests.factories import AdminFactory, NurseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _insert_event(*, occurred_at, client_public_id=None) -> int:
-    """Insert a row with a chosen timestamp (auto_now_add would overwrite it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_accessevent (occurred_at, user_id, username, role, action,"
-            " client_public_id, part, detail, request_id, path)"
-            " VALUES (%s, NULL, 'old', 'nurse', 'view', %s, 'record', '', %s, '/') RETURNING id",
-            [occurred_at, client_public_id, uuid4()],
-        )
-        return cursor.fetchone()[0]
 
 
 def _run_sql(*statements: str) -> None:
@@ -64,27 +50,7 @@ def test_truncate_is_refused_unless_the_session_switch_is_on() -> None:
     assert AccessEvent.objects.exists()
 
 
-def test_purge_removes_only_rows_older_than_five_years() -> None:
-    # given one row of 5 years and a day, one of 4 years and 11 months
-    now = timezone.now()
-    old = _insert_event(occurred_at=now - timedelta(days=5 * 366 + 1))
-    young = _insert_event(occurred_at=now - timedelta(days=4 * 365 + 330))
-    # when
-    deleted = audit_purge_expired()
-    # then
-    assert deleted == 1
-    assert not AccessEvent.objects.filter(pk=old).exists()
-    assert AccessEvent.objects.filter(pk=young).exists()
-
-
-def test_purge_switch_still_cannot_delete_a_young_row() -> None:
-    young = _insert_event(occurred_at=timezone.now() - timedelta(days=365))
-    with pytest.raises(DatabaseError, match="append-only"):
-        _run_sql(
-            "SET LOCAL buurtzorg.audit_purge = 'on'",
-            f"DELETE FROM audit_accessevent WHERE id = {int(young)}",
-        )
-    assert AccessEvent.objects.filter(pk=young).exists()
+# Retention (dropping whole months) and the partitions: tests/audit/test_partitions.py.
 
 
 def test_audit_table_has_no_foreign_keys() -> None:

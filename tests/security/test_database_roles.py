@@ -20,11 +20,12 @@ from pathlib import Path
 import psycopg
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from buurtzorg.audit.models import AccessEvent, Action
-from buurtzorg.audit.services import access_log_write
+from buurtzorg.audit.services import access_log_write, audit_partitions_maintain
 from buurtzorg.dbroles import append_only_tables
 from clients.models import ClientStatus
 from clients.reads import client_record_open
@@ -147,6 +148,49 @@ def test_the_app_role_cannot_update_or_delete_the_access_log(app_role) -> None:
         _attempt(app_role, purge)
     event.refresh_from_db()
     assert event.part == ""
+
+
+def test_the_app_role_keeps_the_access_log_partitions_but_cannot_alter_one(app_role) -> None:
+    # given a missing month ahead and an expired month (made by the owner, as the migration)
+    today = dt.datetime.now(dt.UTC).date()
+    ahead = today.year * 12 + today.month - 1 + settings.AUDIT_LOG_PARTITIONS_AHEAD
+    furthest = f"audit_accessevent_y{ahead // 12:04d}m{ahead % 12 + 1:02d}"
+    _sql(f"ALTER TABLE audit_accessevent DETACH PARTITION {furthest}")
+    _sql(f"DROP TABLE {furthest}")
+    _sql("SELECT audit_accessevent_partition_make(%s)", [dt.date(today.year - 6, 1, 1)])
+    expired = f"audit_accessevent_y{today.year - 6:04d}m01"
+    event = access_log_write(action=Action.VIEW, actor=NurseFactory())
+    # when beat's job runs as the app role (no owner connection)
+    with acting_as(app_role):
+        made, dropped = audit_partitions_maintain()
+    # then
+    assert made == [furthest]
+    assert dropped == [expired]
+    # and the app role may not change a partition directly, nor make or drop one itself
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM audit_accessevent WHERE id = %s", [event.pk]
+        )
+        partition = cursor.fetchone()[0]
+    for sql in (
+        f"UPDATE {partition} SET part = 'tampered'",  # noqa: S608
+        f"DELETE FROM {partition}",  # noqa: S608
+        f"DROP TABLE {partition}",
+        f"SELECT audit_accessevent_partition_make('{today.year - 7}-01-01')",
+    ):
+        with pytest.raises(DatabaseError, match="permission denied|must be owner"):
+            _attempt(app_role, _statements(sql))
+    event.refresh_from_db()
+    assert event.part == ""
+    # (both the partitions the grant found and the one made since grant only these two)
+    for table in (partition, furthest, "audit_accessevent_default"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT privilege_type FROM information_schema.role_table_grants "
+                "WHERE grantee = %s AND table_name = %s ORDER BY 1",
+                [app_role, table],
+            )
+            assert [row[0] for row in cursor.fetchall()] == ["INSERT", "SELECT"], table
 
 
 def test_the_app_role_cannot_rewrite_or_delete_change_history(app_role) -> None:
