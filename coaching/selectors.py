@@ -115,6 +115,24 @@ def _unread_in_space(*, user: User) -> Coalesce:
     return Coalesce(Subquery(per_space, output_field=IntegerField()), Value(0))
 
 
+def unread_latest_posts(*, user: User, limit: int = 5) -> list[Post]:
+    """The newest unread post of each thread with unread posts for `user`, newest first: the
+    Messages page answers them in place (issue 18: the coach's question in three taps)."""
+    if not user.is_authenticated or user.role not in SPACE_ROLES:
+        return []
+    latest = (
+        _unread_posts(user=user)
+        .order_by("thread_id", "-created_at", "-pk")
+        .distinct("thread_id")
+        .values("pk")
+    )
+    return list(
+        Post.objects.filter(pk__in=Subquery(latest))
+        .select_related("thread", "author")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def space_list_with_unread(*, user: User) -> QuerySet[Space]:
     return (
         space_list_visible(user=user)

@@ -56,7 +56,12 @@ def space_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # coaching.services.space_for_team) and migration 0005 made those of older teams.
     spaces = selectors.space_list_with_unread(user=request.user)
     mentions = selectors.notification_list_unread(user=request.user)[:20]
-    return render(request, "coaching/space_list.html", {"spaces": spaces, "mentions": mentions})
+    unread_posts = selectors.unread_latest_posts(user=request.user)
+    return render(
+        request,
+        "coaching/space_list.html",
+        {"spaces": spaces, "mentions": mentions, "unread_posts": unread_posts},
+    )
 
 
 @require_GET

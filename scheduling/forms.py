@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import form_field
 from clients.models import Client, ClientProblem, Intervention
+from omaha.selectors import rating_scale
 from scheduling.models import CareService, ShiftKind, Visit
 from scheduling.selectors import team_nurses
 from teams.models import Team, User
@@ -17,6 +18,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 # The three Omaha rating scales, as the visit log's fields are keyed and labelled.
 RATING_PARTS = {"knowledge": _("Knowledge"), "behavior": _("Behaviour"), "status": _("Status")}
+# K, B and S: the Omaha rating concept of each part (omaha.RatingConcept.code).
+RATING_CODES = {"knowledge": "K", "behavior": "B", "status": "S"}
 
 
 class ShiftForm(forms.Form):
@@ -109,7 +112,8 @@ class InterventionField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Intervention) -> str:
-        return f"{obj.client_problem.problem.name}: {obj.category} - {obj}. {obj.description}"
+        # `str(obj)` is already "category - target": naming the category again doubled it.
+        return f"{obj.client_problem.problem.name}: {obj}. {obj.description}"
 
 
 class VisitForm(forms.Form):
@@ -174,23 +178,57 @@ class AssignForm(forms.Form):
         form_field(self, "nurse", forms.ModelChoiceField).queryset = nurses
 
 
+class OtherMinutesInput(forms.NumberInput):
+    """The minutes of the visit log: a row of chips (radios named `minutes`) and an "other"
+    number box (`minutes_other`). A number typed in the box wins: she typed it on purpose."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:  # noqa: ANN401
+        other = (data.get(f"{name}_other") or "").strip()
+        return other or data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and f"{name}_other" not in data
+
+
+# Minutes a visit usually takes: one tap each on the visit log (the planned minutes join them).
+DURATION_CHIPS = (15, 30, 45, 60)
+# Reasons for a different time that save the log in the same tap (the service still decides
+# that a difference needs a reason; typed words win over a chosen one).
+DEVIATION_REASONS = {
+    "more-care": _("More care was needed"),
+    "less-care": _("Less care was needed"),
+    "waited": _("Had to wait"),
+}
+
+
 class VisitLogForm(forms.Form):
     minutes = forms.IntegerField(
-        label=_("Minutes spent"), min_value=1, max_value=1440, required=False
+        label=_("Minutes spent"),
+        min_value=1,
+        max_value=1440,
+        required=False,
+        widget=OtherMinutesInput(attrs={"inputmode": "numeric"}),
     )
     deviation_reason = forms.CharField(
         label=_("Reason for the difference"), max_length=300, required=False
+    )
+    reason_choice = forms.ChoiceField(
+        choices=[("", "")] + list(DEVIATION_REASONS.items()), required=False
     )
     done_interventions = InterventionField(
         queryset=Intervention.objects.none(), label=_("Done"), required=False
     )
     note = forms.CharField(label=_("Short note"), max_length=500, required=False)
     service = forms.ModelChoiceField(
-        queryset=CareService.objects.none(), label=_("Care service"), required=False
+        queryset=CareService.objects.none(),
+        label=_("Care service"),
+        required=False,
+        empty_label=_("As planned"),
     )
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.visit = visit
         form_field(
             self, "done_interventions", forms.ModelChoiceField
         ).queryset = _intervention_choices(visit.client)
@@ -200,16 +238,79 @@ class VisitLogForm(forms.Form):
         self.problems: list[ClientProblem] = list(
             visit.client.problems.filter(status="active").select_related("problem")
         )
-        score = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
+        # The scale's own words (Omaha vocabulary, in the reader's language where translated).
+        words = {
+            concept.code: {s.score: s.local_name for s in concept.scores.all()}
+            for concept in rating_scale()
+        }
         for problem in self.problems:
-            for part, part_label in RATING_PARTS.items():
+            for part, code in RATING_CODES.items():
                 self.fields[f"rating_{problem.pk}_{part}"] = forms.TypedChoiceField(
-                    label=f"{problem.problem.name}: {part_label}",
-                    choices=score,
+                    label=f"{problem.problem.name}: {RATING_PARTS[part]}",
+                    choices=[(str(i), words.get(code, {}).get(i, str(i))) for i in range(1, 6)],
                     coerce=int,
                     empty_value=None,
                     required=False,
+                    widget=forms.RadioSelect,
                 )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        choice = data.get("reason_choice")
+        if choice and not (data.get("deviation_reason") or "").strip():
+            data["deviation_reason"] = str(DEVIATION_REASONS[choice])
+        return data
+
+    def duration_chips(self) -> list[dict[str, Any]]:
+        """The chips of the minutes row, the current value's checked (None: none)."""
+        planned = self.visit.planned_minutes
+        current = self._current_minutes()
+        return [
+            {"minutes": m, "checked": m == current, "planned": m == planned}
+            for m in sorted({*DURATION_CHIPS, planned})
+        ]
+
+    def other_minutes(self) -> str:
+        """What the "other" box shows: the minutes when they are not one of the chips."""
+        current = self._current_minutes()
+        if current is None:
+            raw = self["minutes"].value()
+            return "" if raw in (None, "") else str(raw)
+        chips = {*DURATION_CHIPS, self.visit.planned_minutes}
+        return "" if current in chips else str(current)
+
+    def _current_minutes(self) -> int | None:
+        raw = self["minutes"].value()
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
+
+    def rating_groups(self) -> list[dict[str, Any]]:
+        """Per active problem its K, B and S radio rows; the problems the visit works on first
+        (open on the page), the others after them."""
+        planned = {i.client_problem_id for i in self.visit.planned_interventions.all()}
+        if not planned:  # no care plan for this visit: any problem may have been worked on
+            planned = {problem.pk for problem in self.problems}
+        groups = []
+        for problem in self.problems:
+            fields = [
+                (part, code, self[f"rating_{problem.pk}_{part}"])
+                for part, code in RATING_CODES.items()
+            ]
+            groups.append(
+                {
+                    "problem": problem,
+                    "worked": problem.pk in planned,
+                    # a folded problem opens again when it holds a choice or an error
+                    "touched": any(field.value() or field.errors for _, _, field in fields),
+                    "rows": [
+                        {"code": code, "label": RATING_PARTS[part], "field": field}
+                        for part, code, field in fields
+                    ],
+                }
+            )
+        return sorted(groups, key=lambda g: not g["worked"])
 
     def ratings(self) -> list[dict]:
         out = []

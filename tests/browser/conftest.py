@@ -156,14 +156,19 @@ def unreachable_by_keyboard(page: Page, limit: int = 400) -> list[str]:
                el.dataset.kbd = String(i); })""",
         FOCUSABLE,
     )
-    # A radio group is one Tab stop (arrow keys choose within it), so only its first radio
-    # must be reached; fields inside a closed <details> are reached once it is opened.
+    # A radio group is one Tab stop (arrow keys choose within it): its checked radio, or its
+    # first when none is checked, must be reached; fields inside a closed <details> are
+    # reached once it is opened.
     controls = page.evaluate(
         """(sel) => [...document.querySelectorAll(sel)]
             .filter(el => el.offsetParent !== null || el.classList.contains('skip-link'))
             .filter(el => !(el.closest('details:not([open])') && el.tagName !== 'SUMMARY'))
-            .filter(el => el.type !== 'radio' || !el.form || [...el.form.elements]
-                .find(x => x.type === 'radio' && x.name === el.name) === el)
+            .filter(el => {
+                if (el.type !== 'radio' || !el.form) return true;
+                const group = [...el.form.elements]
+                    .filter(x => x.type === 'radio' && x.name === el.name);
+                return (group.find(x => x.checked) || group[0]) === el;
+            })
             .map(el => el.dataset.kbd)""",
         FOCUSABLE,
     )

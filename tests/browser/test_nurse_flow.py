@@ -56,12 +56,12 @@ def test_nurse_runs_her_day_on_a_phone(phone_page: Page) -> None:
     card.get_by_role("link", name="Other…").click()
     expect(phone_page.get_by_role("heading", name="Log visit · Jan de Vries")).to_be_visible()
     page_check(phone_page, "nurse-visit-log-phone")
-    phone_page.get_by_label("Minutes spent").fill(str(visit.planned_minutes))
+    expect(phone_page.get_by_role("radio", name=f"{visit.planned_minutes} min")).to_be_checked()
     phone_page.get_by_label("Short note").fill("Pain lower after the new routine.")
-    phone_page.get_by_label("Pain: Knowledge").select_option("3")
-    phone_page.get_by_label("Pain: Behaviour").select_option("4")
-    phone_page.get_by_label("Pain: Status").select_option("4")
-    phone_page.get_by_role("button", name="Save").click()
+    phone_page.get_by_role("radiogroup", name="Pain: Knowledge").get_by_role("radio").nth(2).check()
+    phone_page.get_by_role("radiogroup", name="Pain: Behaviour").get_by_role("radio").nth(3).check()
+    phone_page.get_by_role("radiogroup", name="Pain: Status").get_by_role("radio").nth(3).check()
+    phone_page.get_by_role("button", name="Save", exact=True).click()
 
     # then she is back on My day, the visit is done and the rating is on the record
     expect(phone_page.get_by_text("Visit to Jan de Vries logged.")).to_be_visible()

@@ -136,7 +136,7 @@ def test_a_round_with_another_duration_and_a_report_reaches_the_server_once(
     expect(status).to_contain_text("1 waiting to send")
     # the second: 45 minutes instead of 30, with the reason, on its log page
     phone_page.locator(f"#visit-{second.public_id}").get_by_role("link", name="Other…").tap()
-    phone_page.locator("input[name=minutes]").fill("45")
+    phone_page.get_by_role("radio", name="45 min").tap()
     phone_page.locator("[name=deviation_reason]").fill("Stairs, lift out of order")
     phone_page.get_by_role("button", name="Save", exact=True).tap()
     expect(phone_page).to_have_url(re.compile(r"/scheduling/$"))

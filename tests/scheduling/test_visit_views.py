@@ -235,6 +235,69 @@ def test_log_form_with_difference_and_rating(client, world) -> None:
     assert world.problem.ratings.get().status == 2
 
 
+def test_log_form_is_chips_with_no_bare_dashes_and_no_doubled_texts(client, world) -> None:
+    # given a planned visit whose care plan has a surveillance intervention
+    visit = planned(world)
+    client.force_login(world.nurse)
+    # when she opens the log
+    body = client.get(reverse("scheduling:visit-log", args=[visit.public_id])).content.decode()
+    # then the minutes are chips, the planned one chosen, and an "other" box for a number
+    assert '<input type="radio" id="minutes-30" name="minutes" value="30" checked>' in body
+    for minutes in (15, 45, 60):
+        assert f'id="minutes-{minutes}" name="minutes" value="{minutes}">' in body
+    assert 'name="minutes_other" inputmode="numeric"' in body
+    # and the ratings are K/B/S chips with the scale's words, never a bare "-" option
+    assert '<b class="kbs-code">K</b> Knowledge' in body
+    assert "No knowledge" in body
+    assert "Consistently appropriate behavior" in body
+    assert "No signs/symptoms" in body
+    assert ">-</option>" not in body
+    assert ">---------</option>" not in body
+    # and an intervention names its category once
+    category = str(world.intervention.category)
+    assert f"{category} - {category}" not in body
+
+
+def test_a_different_time_saves_with_a_tapped_reason(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-log", args=[visit.public_id])
+    # tap 1: the 45 min chip; tap 2: the reason, which saves
+    response = client.post(url, {"minutes": "45", "reason_choice": "more-care"})
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.logged_minutes, visit.deviation_reason) == (45, "More care was needed")
+
+
+def test_a_typed_number_and_reason_win_over_the_chips(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-log", args=[visit.public_id])
+    data = {
+        "minutes": "30",
+        "minutes_other": "50",
+        "reason_choice": "waited",
+        "deviation_reason": "Waited for the GP",
+    }
+    assert client.post(url, data).status_code == 302
+    visit.refresh_from_db()
+    assert (visit.logged_minutes, visit.deviation_reason) == (50, "Waited for the GP")
+
+
+def test_a_different_time_without_reason_keeps_the_typed_number(client, world) -> None:
+    visit = planned(world)
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-log", args=[visit.public_id])
+    response = client.post(url, {"minutes": "30", "minutes_other": "50", "note": "Calm"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "give a short reason" in body
+    assert 'name="minutes_other" inputmode="numeric" min="1" max="1440" value="50"' in body
+    assert '<input type="radio" id="minutes-30" name="minutes" value="30">' in body
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+
+
 def test_unplanned_visit_page_logs_directly(client, world) -> None:
     client.force_login(world.nurse)
     response = client.post(
