@@ -35,6 +35,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch  # noqa: E402
 
+from bench import accesslog  # noqa: E402
 from bench import pages as page_specs  # noqa: E402
 from bench.measure import (  # noqa: E402
     BILLING_MAX_MB,
@@ -220,6 +221,9 @@ def main() -> int:
         row = job.run(ctx, rows)
         if row:
             rows.append(row)
+    if wanted("access log"):
+        print("  access log at scale ...")
+        rows += accesslog.rows(log=print)
     if later:
         print(f"  ANALYZE after the jobs: {analyze_as_autovacuum_would():.1f} s")
     for spec in later:
