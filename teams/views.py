@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
@@ -42,6 +42,7 @@ def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+@require_GET
 @role_required(Role.ADMIN)
 def neighbourhood_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
@@ -95,6 +96,7 @@ def neighbourhood_form_page(
     return render(request, template, {"form": form, "neighbourhood": neighbourhood})
 
 
+@require_GET
 @role_required(Role.ADMIN, Role.COACH, Role.BACK_OFFICE, Role.NURSE)
 def team_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = team_list_visible(user=request.user)
@@ -144,6 +146,7 @@ def team_edit_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
     return render(request, "teams/team_form.html", {"form": form, "team": team})
 
 
+@require_GET
 @role_required(Role.ADMIN, Role.COACH, Role.NURSE, Role.BACK_OFFICE)
 def team_detail_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     team = team_get_visible(user=request.user, public_id=public_id)
@@ -238,6 +241,7 @@ def team_coach_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
     return render(request, "teams/team_detail.html", _team_context(request, team, coach_form=form))
 
 
+@require_GET
 @role_required(Role.ADMIN)
 def user_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.order_by("role", *NAME_ORDER, "id")

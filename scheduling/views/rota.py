@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
@@ -70,6 +70,7 @@ def _editable_team(request: AuthenticatedHttpRequest) -> Team:
     return team
 
 
+@require_GET
 @role_required(Role.NURSE, Role.COACH)
 def rota_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Week grid per nurse with the coverage gaps of the week highlighted.
@@ -273,6 +274,7 @@ def coverage_rule_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _done(request, _rota_url(team))
 
 
+@require_GET
 @role_required(Role.NURSE, Role.COACH)
 def coverage_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every gap in the team's rota for the next 28 days (what the nightly check warns about)."""

@@ -10,9 +10,9 @@ cannot hide behind a validation error: only who asks differs.
 WHEN YOU ADD AN API ROUTE WITH A WRITE METHOD, add an entry here (or to NO_VALID_WRITE, with
 the reason); the completeness test walks the URL resolver and the OpenAPI schema.
 
-- `allowed=FROM_TABLE` takes the roles from the route's row in access_table.py (the roles
-  whose expected status there is 2xx); that works where the row already asks this method
-  with a valid body. Otherwise `allowed` names the roles and `why` says where the rule lives.
+- Without `allowed`, the roles come from the route's row in access_table.py (the roles whose
+  expected status there is 2xx); that works where the row already asks this method with a
+  valid body. Otherwise `allowed` names the roles and `why` says where the rule lives.
 - `audited` (default: the table row's) says whether a served write logs one access row.
 - `in_body` names the fields of a create that name team-A objects (a client, a team, a
   space): for a role that may not see them the id resolves like one that exists nowhere, so
@@ -33,7 +33,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.security.access_table import ROWS
 from tests.security.world import ROLES, World
 
-FROM_TABLE: tuple[str, ...] = ()  # marker: the roles come from the access table's row
 REFUSED = frozenset({401, 403, 404, 405})
 
 Body = dict[str, Any] | None
@@ -45,7 +44,7 @@ class Write:
     method: str
     payload: Callable[[World], dict[str, Any]]
     effect: Callable[[World, str, Body], bool]
-    allowed: tuple[str, ...] = FROM_TABLE
+    allowed: tuple[str, ...] | None = None  # None: from the access table's row
     why: str = ""
     kwargs: Callable[[World], dict[str, Any]] | None = None  # default: the table row's kwargs
     success: frozenset[int] = frozenset({200, 201, 202, 204})
@@ -60,7 +59,7 @@ class Write:
         return f"{self.route} {self.method.upper()}"
 
     def roles_allowed(self) -> tuple[str, ...]:
-        if self.allowed is not FROM_TABLE:
+        if self.allowed is not None:
             return self.allowed
         row = ROWS[self.route]
         assert row.method == self.method, f"{self.key}: the table's row asks {row.method}"
@@ -196,10 +195,6 @@ def _by_id(model_path: str) -> Callable[[World, str, Body], bool]:
     return lambda w, role, body: (
         isinstance(body, dict) and "id" in body and _exists(model_path, public_id=body["id"])
     )
-
-
-def _user(w: World, role: str) -> Any:
-    return w.user(role)
 
 
 WRITES: list[Write] = [
