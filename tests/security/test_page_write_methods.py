@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from tests.security.access_table import ROWS
 from tests.security.routes import all_routes
-from tests.security.test_write_matrix import _clients, _rows_written
+from tests.security.test_write_matrix import WriteCounter, _clients
 from tests.security.world import World
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def _reaches_view(row: object, role: str) -> bool:
 
 def test_put_patch_and_delete_on_every_page_are_refused_and_store_nothing() -> None:
     world = World()
-    clients = _clients(world)
+    clients, rows_written = _clients(world), WriteCounter()
     failures, tried = [], 0
     for name, route, _ in all_routes():
         row = ROWS.get(name)
@@ -52,11 +52,11 @@ def test_put_patch_and_delete_on_every_page_are_refused_and_store_nothing() -> N
         for role in roles:
             for method in METHODS:
                 with transaction.atomic():
-                    before = _rows_written()
+                    before = rows_written()
                     response = clients[role].generic(
                         method, url, "note=matrix", content_type="application/x-www-form-urlencoded"
                     )
-                    written = _rows_written() - before
+                    written = rows_written() - before
                     transaction.set_rollback(True)
                 tried += 1
                 where = f"{name} {method} {url} as {role}: {response.status_code}"

@@ -50,17 +50,36 @@ WRITE_METHODS = ("put", "patch", "delete", "post")
 REFUSED = {401, 403, 404, 405}
 READERS = ("nurse_a", "coach_a", "back_office", "admin")
 # Bookkeeping that any request may write: the session's last-seen time, django-axes.
-_ROWS_WRITTEN = """
-    SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)
-    FROM pg_stat_xact_user_tables
+_TABLES = """
+    SELECT relid FROM pg_stat_user_tables
     WHERE relname <> 'django_session' AND relname NOT LIKE 'axes\\_%'
+"""
+_WRITTEN = """
+    SELECT coalesce(sum(
+        pg_stat_get_xact_tuples_inserted(t)
+        + pg_stat_get_xact_tuples_updated(t)
+        + pg_stat_get_xact_tuples_deleted(t)
+    ), 0)
+    FROM unnest(%s::oid[]) AS t
 """
 
 
-def _rows_written() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(_ROWS_WRITTEN)
-        return int(cursor.fetchone()[0])
+class WriteCounter:
+    """Rows inserted, updated or deleted so far in this transaction, over every table of the
+    app (bookkeeping aside). The tables are listed once when it is made, per test or module (a
+    migration test elsewhere may have made them anew); each count then reads the per-table
+    counters directly, some 30 times cheaper than the statistics view, which matters at two
+    counts per request."""
+
+    def __init__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(_TABLES)
+            self.tables = [row[0] for row in cursor.fetchall()]
+
+    def __call__(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(_WRITTEN, [self.tables])
+            return int(cursor.fetchone()[0])
 
 
 def _clients(world: World) -> dict[str, Client]:
@@ -109,6 +128,7 @@ class Prepared:
     urls: dict[str, str]
     bodies: dict[str, dict[str, Any]]
     built: frozenset[str]
+    rows_written: WriteCounter
 
 
 def _api_rows() -> list[str]:
@@ -136,7 +156,9 @@ def prepared(django_db_setup: None, django_db_blocker: Any) -> Iterator[Prepared
                 bodies[write.key] = write.payload(world)
             for write in WRITES:  # (a payload builder may need what a later kwargs made)
                 write.effect(world, "nurse_a", None)
-            prepared = Prepared(world, _clients(world), urls, bodies, frozenset(world.__dict__))
+            prepared = Prepared(
+                world, _clients(world), urls, bodies, frozenset(world.__dict__), WriteCounter()
+            )
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -155,7 +177,7 @@ def world(prepared: Prepared) -> Iterator[World]:
 
 
 def test_refused_writes_on_every_api_route_store_nothing(prepared: Prepared, world: World) -> None:
-    clients = prepared.clients
+    clients, _rows_written = prepared.clients, prepared.rows_written
     failures, table, tried = [], [], 0
     api_routes = [(name, route) for name, route, _ in all_routes() if route.startswith("/api/")]
     for name, _route in api_routes:
@@ -212,7 +234,7 @@ def _send(prepared: Prepared, write: Write, role: str) -> Sent:
     url = prepared.urls[write.key]
     with transaction.atomic():
         last = AccessEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-        before = _rows_written()
+        before = prepared.rows_written()
         if write.multipart:  # a fresh file each time: an upload is read once
             response = http.post(url, write.payload(prepared.world))
         else:
@@ -220,7 +242,7 @@ def _send(prepared: Prepared, write: Write, role: str) -> Sent:
             response = http.generic(
                 write.method.upper(), url, body, content_type="application/json"
             )
-        written = _rows_written() - before
+        written = prepared.rows_written() - before
         logged = AccessEvent.objects.filter(pk__gt=last).count()
         answer = None
         if response.get("Content-Type", "").startswith("application/json") and response.content:
