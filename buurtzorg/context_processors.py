@@ -25,6 +25,8 @@ MENU_URLS = {
     "incident_trends_url": "incidents:trends",
     "intake_url": "intake:list",
     "organisation_url": "teams:organisation",
+    "insurers_url": "billing:insurer-list",
+    "care_services_url": "billing:care-service-list",
     "neighbourhoods_url": "teams:neighbourhood-list",
     "accounts_url": "teams:user-list",
     "setup_url": "setup:checklist",

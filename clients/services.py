@@ -811,3 +811,36 @@ def outcome_rating_add(
     client_problem = rating.client_problem
     _log(actor, Action.CREATE, client_problem.client, "rating", client_problem.problem.code)
     return rating
+
+
+# --- insurers (back office and administrators) -------------------------------------------------
+
+UZOVI_TAKEN = _("Another insurer already has UZOVI code {uzovi}.")
+
+
+def _insurer_save(insurer: Insurer, *, name: str, uzovi: str) -> Insurer:
+    insurer.name, insurer.uzovi = name.strip(), uzovi.strip()
+    if Insurer.objects.filter(uzovi=insurer.uzovi).exclude(pk=insurer.pk).exists():
+        raise ValidationError({"uzovi": [UZOVI_TAKEN.format(uzovi=insurer.uzovi)]})
+    insurer.full_clean()
+    try:
+        with transaction.atomic():
+            insurer.save()
+    except IntegrityError as exc:  # lost a race for the same UZOVI code
+        raise ValidationError({"uzovi": [UZOVI_TAKEN.format(uzovi=insurer.uzovi)]}) from exc
+    return insurer
+
+
+@transaction.atomic
+def insurer_create(*, name: str, uzovi: str, actor: User) -> Insurer:
+    """Register an insurer. The UZOVI code (4 digits) is unique: the database holds it, and a
+    lost race gives the same message as a taken code."""
+    return _insurer_save(Insurer(), name=name, uzovi=uzovi)
+
+
+@transaction.atomic
+def insurer_update(*, insurer: Insurer, name: str, uzovi: str, actor: User) -> Insurer:
+    """Rename an insurer or correct its UZOVI code. Lines already billed keep the code they
+    were sent with (files are made from copies), so a correction changes only what comes."""
+    insurer = Insurer.objects.select_for_update().get(pk=insurer.pk)
+    return _insurer_save(insurer, name=name, uzovi=uzovi)

@@ -72,3 +72,23 @@ class ReturnFileForm(forms.Form):
         if upload.size > RETURN_FILE_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload
+
+
+class InsurerForm(forms.Form):
+    name = forms.CharField(max_length=120, label=_("Name"))
+    uzovi = forms.CharField(
+        max_length=4,
+        label=_("UZOVI code"),
+        help_text=_("4 digits, from Vektis' UZOVI register."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class CareServiceForm(forms.Form):
+    code = forms.CharField(
+        max_length=20,
+        label=_("Code"),
+        help_text=_("The service code (prestatiecode) declared to the insurers, e.g. 1004."),
+    )
+    name = forms.CharField(max_length=120, label=_("Name"))
+    is_billable = forms.BooleanField(required=False, initial=True, label=_("Billable"))

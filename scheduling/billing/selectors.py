@@ -29,6 +29,7 @@ from scheduling.billing.models import (
     RunStatus,
     Tariff,
 )
+from scheduling.billing.vektis.codes import service_code_for
 from scheduling.models import CareService, Visit, VisitService, VisitStatus
 from teams.models import Role, User
 from teams.selectors import organisation_details
@@ -59,6 +60,56 @@ def run_file_get_visible(*, user: User, public_id: UUID | str) -> RunFile:
 
 def run_files(*, run: BillingRun) -> QuerySet[RunFile]:
     return run.files.select_related("insurer").order_by("insurer__name", "kind")
+
+
+# Insurers and care services: what billing and the client register need, kept by the back
+# office and administrators (organisation set-up); not client data.
+CATALOGUE_ROLES = (Role.BACK_OFFICE, Role.ADMIN)
+
+
+def user_keeps_catalogue(*, user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in CATALOGUE_ROLES)
+
+
+def insurer_list_visible(*, user: User) -> QuerySet[Insurer]:
+    insurers = Insurer.objects.order_by("name", "uzovi")
+    return insurers if user_keeps_catalogue(user=user) else insurers.none()
+
+
+def insurer_get_visible(*, user: User, public_id: UUID | str) -> Insurer:
+    return get_object_or_404(insurer_list_visible(user=user), public_id=public_id)
+
+
+def care_service_list_visible(*, user: User) -> QuerySet[CareService]:
+    services = CareService.objects.order_by("code")
+    return services if user_keeps_catalogue(user=user) else services.none()
+
+
+def care_service_get_visible(*, user: User, pk: int) -> CareService:
+    return get_object_or_404(care_service_list_visible(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class CareServiceRow:
+    """A care service with what the official code list says of its code this year."""
+
+    service: CareService
+    code_list: int | None  # AANDUIDING PRESTATIECODELIJST, None: not in the list this year
+    official_name: str
+
+
+def care_service_rows(services: QuerySet[CareService], *, year: int) -> list[CareServiceRow]:
+    rows = []
+    for service in services:
+        listed = service_code_for(service.code, year)
+        rows.append(
+            CareServiceRow(
+                service=service,
+                code_list=listed.code_list if listed else None,
+                official_name=listed.name if listed else "",
+            )
+        )
+    return rows
 
 
 def contract_list_visible(*, user: User) -> QuerySet[Contract]:

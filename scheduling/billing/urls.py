@@ -18,4 +18,10 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="contract-list"),
     path("contracts/new/", views.contract_create, name="contract-create"),
     path("contracts/<uuid:public_id>/", views.contract_detail, name="contract-detail"),
+    path("insurers/", views.insurer_list, name="insurer-list"),
+    path("insurers/new/", views.insurer_form, name="insurer-create"),
+    path("insurers/<uuid:public_id>/", views.insurer_form, name="insurer-edit"),
+    path("care-services/", views.care_service_list, name="care-service-list"),
+    path("care-services/new/", views.care_service_form, name="care-service-create"),
+    path("care-services/<int:pk>/", views.care_service_form, name="care-service-edit"),
 ]

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -13,8 +15,17 @@ from django_htmx.http import HttpResponseClientRedirect
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from buurtzorg.paging import page_without_count
+from clients import services as clients_services
+from scheduling import services as scheduling_services
 from scheduling.billing import reads, selectors, services
-from scheduling.billing.forms import ContractForm, ReturnFileForm, RunStartForm, TariffForm
+from scheduling.billing.forms import (
+    CareServiceForm,
+    ContractForm,
+    InsurerForm,
+    ReturnFileForm,
+    RunStartForm,
+    TariffForm,
+)
 from scheduling.billing.vektis import reads as vektis_reads
 from teams.http import AuthenticatedHttpRequest
 
@@ -251,3 +262,81 @@ def rejection_ready(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
     else:
         messages.success(request, _("Marked as fixed: the insurer's next run declares it again."))
     return _done(request, rejection.return_file.run.get_absolute_url() + "#returns")
+
+
+# --- insurers and care services (back office and administrators) ------------------------------
+
+
+@require_GET
+@role_required(*selectors.CATALOGUE_ROLES)
+def insurer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    insurers = selectors.insurer_list_visible(user=request.user)
+    return render(request, "billing/insurer_list.html", {"insurers": insurers})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*selectors.CATALOGUE_ROLES)
+def insurer_form(request: AuthenticatedHttpRequest, public_id: UUID | None = None) -> HttpResponse:
+    insurer = (
+        selectors.insurer_get_visible(user=request.user, public_id=public_id) if public_id else None
+    )
+    initial = {"name": insurer.name, "uzovi": insurer.uzovi} if insurer else {}
+    form = InsurerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if insurer:
+                saved = clients_services.insurer_update(
+                    insurer=insurer, actor=request.user, **form.cleaned_data
+                )
+            else:
+                saved = clients_services.insurer_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Insurer %(insurer)s saved.") % {"insurer": saved})
+            return _done(request, reverse("billing:insurer-list"))
+    template = "billing/insurer_form.html" + (
+        "#insurer-form" if request.htmx and request.method == "POST" else ""
+    )
+    return render(request, template, {"form": form, "insurer": insurer})
+
+
+@require_GET
+@role_required(*selectors.CATALOGUE_ROLES)
+def care_service_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    rows = selectors.care_service_rows(
+        selectors.care_service_list_visible(user=request.user), year=year
+    )
+    return render(request, "billing/care_service_list.html", {"rows": rows, "year": year})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*selectors.CATALOGUE_ROLES)
+def care_service_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    service = selectors.care_service_get_visible(user=request.user, pk=pk) if pk else None
+    initial = (
+        {"code": service.code, "name": service.name, "is_billable": service.is_billable}
+        if service
+        else {}
+    )
+    form = CareServiceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if service:
+                saved = scheduling_services.care_service_update(
+                    service=service, actor=request.user, **form.cleaned_data
+                )
+            else:
+                saved = scheduling_services.care_service_create(
+                    actor=request.user, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Care service %(service)s saved.") % {"service": saved})
+            return _done(request, reverse("billing:care-service-list"))
+    template = "billing/care_service_form.html" + (
+        "#care-service-form" if request.htmx and request.method == "POST" else ""
+    )
+    return render(request, template, {"form": form, "service": service})

@@ -47,16 +47,14 @@ def setup_checklist() -> list[ChecklistItem]:
             title=_("Insurers"),
             help=_("Every client is insured: register the insurers (name and UZOVI code)."),
             done=Insurer.objects.exists(),
-            url_name="admin:clients_insurer_changelist",
-            needs_superuser=True,
+            url_name="billing:insurer-list",
         ),
         ChecklistItem(
             key="care_services",
             title=_("Care services"),
             help=_("The billable care services (prestaties) that visits are logged against."),
             done=CareService.objects.filter(is_billable=True).exists(),
-            url_name="admin:scheduling_careservice_changelist",
-            needs_superuser=True,
+            url_name="billing:care-service-list",
         ),
         ChecklistItem(
             key="neighbourhood",

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, log_in, page_check
-from tests.factories import InsurerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-unguessable-phrase"
@@ -35,9 +34,9 @@ def test_first_administrator_starts_on_the_checklist_and_it_ticks_off(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
     page_check(page, "admin-setup-checklist-phone")
-    # as a superuser she is offered the Django admin for insurers and care services
+    # insurers and care services have pages of their own (not the Django admin)
     expect(page.locator("#setup-insurers").get_by_role("link")).to_have_attribute(
-        "href", "/admin/clients/insurer/"
+        "href", "/billing/insurers/"
     )
 
     # the neighbourhood item links to the page that does it; she makes one there
@@ -48,10 +47,20 @@ def test_first_administrator_starts_on_the_checklist_and_it_ticks_off(
     page.get_by_label("Population estimate").press("Enter")
     expect(page.get_by_text("Neighbourhood Kralingen-Oost saved.")).to_be_visible()
 
-    InsurerFactory()  # (in the Django admin, whose pages are not this test's)
+    # she registers the first insurer on its page, from the checklist
+    page.get_by_role("navigation", name="Quick menu").get_by_role("link", name="Set-up").click()
+    page.locator("#setup-insurers").get_by_role("link", name=re.compile("Do this now")).click()
+    page.get_by_role("link", name="New insurer").click()
+    page.get_by_label("Name").fill("Zorgverzekeraar Een")
+    page.get_by_label("UZOVI code").fill("33")
+    page.get_by_label("UZOVI code").press("Enter")
+    expect(page.get_by_text("A UZOVI code is 4 digits.")).to_be_visible()
+    page.get_by_label("UZOVI code").fill("3311")
+    page.get_by_label("UZOVI code").press("Enter")
+    expect(page.get_by_text("Insurer Zorgverzekeraar Een (3311) saved.")).to_be_visible()
 
     # back on the checklist, both are ticked off, from the data alone
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Set-up").click()
+    page.get_by_role("navigation", name="Quick menu").get_by_role("link", name="Set-up").click()
     expect(page.locator("#setup-neighbourhood .pill")).to_have_text("Done")
     expect(page.locator("#setup-insurers .pill")).to_have_text("Done")
     expect(page.locator("#setup-team .pill")).to_have_text("To do")

@@ -305,6 +305,25 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.rejection.public_id},
         method="post",
     ),
+    # insurers and care services: back office and administrators (no client data)
+    "billing:insurer-list": Row("302 404 404 404 404 200 200"),
+    "billing:insurer-create": Row("302 404 404 404 404 200 200"),
+    "billing:insurer-edit": Row(
+        "302 404 404 404 404 200 200", kwargs=lambda w: {"public_id": w.client_a.insurer.public_id}
+    ),
+    "billing:care-service-list": Row("302 404 404 404 404 200 200"),
+    "billing:care-service-create": Row("302 404 404 404 404 200 200"),
+    "billing:care-service-edit": Row(
+        "302 404 404 404 404 200 200", kwargs=lambda w: {"pk": w.care_service.pk}
+    ),
+    "api-billing-insurer-list": Row("403 404 404 404 404 200 200"),
+    "api-billing-insurer-detail": Row(
+        "403 404 404 404 404 200 200", kwargs=lambda w: {"id": w.client_a.insurer.public_id}
+    ),
+    "api-billing-care-service-list": Row("403 404 404 404 404 200 200"),
+    "api-billing-care-service-detail": Row(
+        "403 404 404 404 404 200 200", kwargs=lambda w: {"id": w.care_service.pk}
+    ),
     "billing:contract-list": Row("302 404 404 404 404 200 404"),
     "billing:contract-create": Row("302 404 404 404 404 200 404"),
     "billing:contract-detail": Row(

@@ -308,8 +308,12 @@ def _resolver_writes() -> set[str]:
 
 
 def _dummy_kwargs(name: str) -> dict[str, str] | None:
-    pattern = next(p for n, _, p in all_routes() if n == name)
-    return {kwarg: "00000000-0000-0000-0000-000000000000" for kwarg in pattern} or None
+    """A value for each of the route's kwargs: a UUID, or 1 where the route takes <int:...>."""
+    route, pattern = next((r, p) for n, r, p in all_routes() if n == name)
+    return {
+        kwarg: "1" if f"<int:{kwarg}>" in route else "00000000-0000-0000-0000-000000000000"
+        for kwarg in pattern
+    } or None
 
 
 def _schema_writes() -> set[str]:
@@ -320,6 +324,7 @@ def _schema_writes() -> set[str]:
         path = route
         for kwarg in kwargs:
             path = path.replace(f"<uuid:{kwarg}>", f"{{{kwarg}}}")
+            path = path.replace(f"<int:{kwarg}>", f"{{{kwarg}}}")
         by_path[path] = name
     found = set()
     for path, operations in schema["paths"].items():

@@ -75,6 +75,12 @@ class World:
         return ClientFactory(team=self.team_a, first_name="Qwyneth", last_name="Zandvoort-Matrix")
 
     @cached_property
+    def care_service(self):  # noqa: ANN201
+        from tests.factories import CareServiceFactory
+
+        return CareServiceFactory(code="MTX1", name="Matrix service")
+
+    @cached_property
     def client_problem_a(self):  # noqa: ANN201
         from tests.factories import ClientProblemFactory
 

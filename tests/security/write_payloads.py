@@ -689,6 +689,46 @@ WRITES: list[Write] = [
             "intake.IntakeRequest", pk=w.intake_request_a.pk, resolved_at__isnull=False
         ),
     ),
+    # --- insurers and care services (back office and administrators) ------------------------
+    Write(
+        "api-billing-insurer-list",
+        "post",
+        payload=lambda w: {"name": "Matrix Verzekeraar", "uzovi": "9911"},
+        effect=_by_id("clients.Insurer"),
+        allowed=("back_office", "admin"),
+        why="CataloguePermission: back office and administrators",
+    ),
+    Write(
+        "api-billing-insurer-detail",
+        "put",
+        payload=lambda w: {
+            "name": "Matrix Verzekeraar hernoemd",
+            "uzovi": w.client_a.insurer.uzovi,
+        },
+        effect=lambda w, role, body: _exists(
+            "clients.Insurer", pk=w.client_a.insurer.pk, name="Matrix Verzekeraar hernoemd"
+        ),
+        allowed=("back_office", "admin"),
+        why="CataloguePermission: back office and administrators",
+    ),
+    Write(
+        "api-billing-care-service-list",
+        "post",
+        payload=lambda w: {"code": "MTX2", "name": "Matrix dienst", "is_billable": True},
+        effect=lambda w, role, body: _exists("scheduling.CareService", code="MTX2"),
+        allowed=("back_office", "admin"),
+        why="CataloguePermission: back office and administrators",
+    ),
+    Write(
+        "api-billing-care-service-detail",
+        "put",
+        payload=lambda w: {"code": "MTX1", "name": "Matrix dienst hernoemd", "is_billable": True},
+        effect=lambda w, role, body: _exists(
+            "scheduling.CareService", pk=w.care_service.pk, name="Matrix dienst hernoemd"
+        ),
+        allowed=("back_office", "admin"),
+        why="CataloguePermission: back office and administrators",
+    ),
     # --- billing -----------------------------------------------------------------------------
     Write(
         "api-billing-run-list",

@@ -93,10 +93,17 @@ def test_an_administrators_first_page_is_the_checklist_until_it_is_done(
     body = response.content.decode()
     assert "0 of 6 steps done" in body
     assert body.count('class="pill warn"') == 6
-    for name in ("teams:neighbourhood-create", "teams:team-create", "teams:user-create"):
+    for name in (
+        "teams:organisation",
+        "billing:insurer-list",
+        "billing:care-service-list",
+        "teams:neighbourhood-create",
+        "teams:team-create",
+        "teams:user-create",
+    ):
         assert f'href="{reverse(name)}"' in body
-    # the Django admin's pages are offered to superusers only
-    assert reverse("admin:clients_insurer_changelist") not in body
+    # every step has a page of the app: none sends her to the Django admin
+    assert "/admin/" not in body
     assert f'href="{reverse("teams:organisation")}"' in body
     # when everything is done, her start page is the teams again
     OrganisationFactory()
@@ -110,11 +117,12 @@ def test_an_administrators_first_page_is_the_checklist_until_it_is_done(
     assert checklist.count('class="pill ok"') == 7  # six items and the banner
 
 
-def test_a_superuser_gets_the_django_admin_links(client, empty_install) -> None:
+def test_a_superuser_gets_the_same_pages_not_the_django_admin(client, empty_install) -> None:
     client.force_login(AdminFactory(is_superuser=True, is_staff=True))
     body = client.get(reverse("setup:checklist")).content.decode()
-    assert f'href="{reverse("admin:clients_insurer_changelist")}"' in body
-    assert f'href="{reverse("admin:scheduling_careservice_changelist")}"' in body
+    assert f'href="{reverse("billing:insurer-list")}"' in body
+    assert f'href="{reverse("billing:care-service-list")}"' in body
+    assert reverse("admin:clients_insurer_changelist") not in body
 
 
 def test_checklist_api_reports_the_same_items(client, empty_install) -> None:

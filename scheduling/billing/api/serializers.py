@@ -4,7 +4,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from clients.models import Insurer
 from scheduling.billing.models import BillingRun, RunFile
+from scheduling.models import CareService
 
 
 class RunStartInput(serializers.Serializer):
@@ -165,3 +167,30 @@ class ReturnFileOutput(serializers.Serializer):
     filename = serializers.CharField()
     record_count = serializers.IntegerField()
     rejected_count = serializers.IntegerField()
+
+
+class InsurerOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Insurer
+        fields = ["id", "name", "uzovi"]
+
+
+class InsurerInput(serializers.Serializer):
+    """Shape only: the UZOVI format and uniqueness are checked by the service (400)."""
+
+    name = serializers.CharField(max_length=120)
+    uzovi = serializers.CharField(max_length=4)
+
+
+class CareServiceOutput(serializers.ModelSerializer):
+    class Meta:
+        model = CareService
+        fields = ["id", "code", "name", "is_billable", "is_example"]
+
+
+class CareServiceInput(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    name = serializers.CharField(max_length=120)
+    is_billable = serializers.BooleanField(default=True)

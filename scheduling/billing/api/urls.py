@@ -26,4 +26,20 @@ urlpatterns = [
         views.RejectionReadyApi.as_view(),
         name="api-billing-rejection-ready",
     ),
+    path("billing/insurers/", views.InsurerListApi.as_view(), name="api-billing-insurer-list"),
+    path(
+        "billing/insurers/<uuid:id>/",
+        views.InsurerDetailApi.as_view(),
+        name="api-billing-insurer-detail",
+    ),
+    path(
+        "billing/care-services/",
+        views.CareServiceListApi.as_view(),
+        name="api-billing-care-service-list",
+    ),
+    path(
+        "billing/care-services/<int:id>/",
+        views.CareServiceDetailApi.as_view(),
+        name="api-billing-care-service-detail",
+    ),
 ]

@@ -12,8 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buurtzorg.access import has_role
+from clients import services as clients_services
+from clients.models import Insurer
+from scheduling import services as scheduling_services
 from scheduling.billing import reads, selectors, services
 from scheduling.billing.api.serializers import (
+    CareServiceInput,
+    CareServiceOutput,
+    InsurerInput,
+    InsurerOutput,
     PreflightOutput,
     RejectionOutput,
     ReturnFileInput,
@@ -23,6 +30,7 @@ from scheduling.billing.api.serializers import (
 )
 from scheduling.billing.models import BillingRun, RunFile
 from scheduling.billing.vektis import reads as vektis_reads
+from scheduling.models import CareService
 from teams.models import User
 
 
@@ -177,3 +185,87 @@ class RejectionReadyApi(APIView):
         rejection = vektis_reads.rejection_get_visible(user=_user(request), public_id=id)
         rejection = vektis_reads.rejection_fixed(actor=_user(request), rejection=rejection)
         return Response({"id": str(rejection.public_id), "status": rejection.status})
+
+
+# --- insurers and care services (back office and administrators) ------------------------------
+
+
+class CataloguePermission(BillingPermission):
+    """Back office and administrators; other signed-in users get 404."""
+
+    role_permission = has_role(*selectors.CATALOGUE_ROLES)()
+
+
+class InsurerListApi(generics.ListAPIView):
+    """Insurers by name. POST registers one (400 with the field's message for a bad or taken
+    UZOVI code)."""
+
+    serializer_class = InsurerOutput
+    permission_classes = [CataloguePermission]
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Insurer]:
+        return selectors.insurer_list_visible(user=_user(self.request))
+
+    @extend_schema(request=InsurerInput, responses={201: InsurerOutput})
+    def post(self, request: Request) -> Response:
+        data = InsurerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        insurer = clients_services.insurer_create(actor=_user(request), **data.validated_data)
+        return Response(InsurerOutput(insurer).data, status=status.HTTP_201_CREATED)
+
+
+class InsurerDetailApi(generics.RetrieveAPIView):
+    serializer_class = InsurerOutput
+    permission_classes = [CataloguePermission]
+
+    def get_object(self) -> Insurer:
+        return selectors.insurer_get_visible(user=_user(self.request), public_id=self.kwargs["id"])
+
+    @extend_schema(request=InsurerInput, responses={200: InsurerOutput})
+    def put(self, request: Request, id: str) -> Response:  # noqa: A002
+        insurer = self.get_object()
+        data = InsurerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        insurer = clients_services.insurer_update(
+            insurer=insurer, actor=_user(request), **data.validated_data
+        )
+        return Response(InsurerOutput(insurer).data)
+
+
+class CareServiceListApi(generics.ListAPIView):
+    """Care services by code. POST adds one (400 for a taken code)."""
+
+    serializer_class = CareServiceOutput
+    permission_classes = [CataloguePermission]
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[CareService]:
+        return selectors.care_service_list_visible(user=_user(self.request))
+
+    @extend_schema(request=CareServiceInput, responses={201: CareServiceOutput})
+    def post(self, request: Request) -> Response:
+        data = CareServiceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = scheduling_services.care_service_create(
+            actor=_user(request), **data.validated_data
+        )
+        return Response(CareServiceOutput(service).data, status=status.HTTP_201_CREATED)
+
+
+class CareServiceDetailApi(generics.RetrieveAPIView):
+    serializer_class = CareServiceOutput
+    permission_classes = [CataloguePermission]
+
+    def get_object(self) -> CareService:
+        return selectors.care_service_get_visible(user=_user(self.request), pk=self.kwargs["id"])
+
+    @extend_schema(request=CareServiceInput, responses={200: CareServiceOutput})
+    def put(self, request: Request, id: int) -> Response:  # noqa: A002
+        service = self.get_object()
+        data = CareServiceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = scheduling_services.care_service_update(
+            service=service, actor=_user(request), **data.validated_data
+        )
+        return Response(CareServiceOutput(service).data)
