@@ -53,6 +53,7 @@ LATE_AFTER = dt.timedelta(hours=24)
 TARGET_PRODUCTIVITY = Decimal("0.60")
 SPLIT_CLIENTS = 80  # "far more than ~60 clients"
 FALLING_BY = Decimal("0.05")  # productivity down 5 points, last 4 weeks vs the 4 before
+LOW_BY = Decimal("0.10")  # productivity more than 10 points below the aim is "low"
 
 # key: (label, one-line definition), translated where they are shown
 DEFINITIONS: "dict[str, tuple[StrOrPromise, StrOrPromise]]" = {
@@ -136,6 +137,21 @@ VALUE_ATTRIBUTES = {
     "clients_per_nurse": "clients_per_nurse",
     "nurses_needed": "nurses_needed",
 }
+
+
+@dataclass(frozen=True)
+class Light:
+    """A traffic light: its level (red, amber, green) and the words that say the same."""
+
+    level: str
+    text: str
+
+    @property
+    def rank(self) -> int:
+        return LIGHT_RANK[self.level]
+
+
+LIGHT_RANK = {"red": 0, "amber": 1, "green": 2}
 
 
 @dataclass
@@ -226,6 +242,40 @@ class TeamFigures:
         """The number behind a figure (for medians and the API)."""
         attribute = VALUE_ATTRIBUTES.get(key)
         return None if attribute is None else getattr(self, attribute)
+
+    @property
+    def light(self) -> "Light":
+        """The dashboard's traffic light: red when the rota has gaps, amber when productivity
+        falls or is well below the aim, messages wait or the team outgrows itself, else green.
+        Always with words, so it reads without colour."""
+        if self.gap_count:
+            return Light("red", gettext("Act: rota gaps"))
+        productivity = self.productivity
+        if self.productivity_falling:
+            return Light("amber", gettext("Watch: productivity falling"))
+        if productivity is not None and productivity < TARGET_PRODUCTIVITY - LOW_BY:
+            return Light("amber", gettext("Watch: productivity low"))
+        if self.split_nudge:
+            return Light("amber", gettext("Watch: consider splitting"))
+        if self.unread:
+            return Light("amber", gettext("Watch: unread messages"))
+        return Light("green", gettext("On track"))
+
+    @property
+    def productivity_light(self) -> str:
+        """Productivity against the aim: green from 60%, amber within 10 points, else red."""
+        productivity = self.productivity
+        if productivity is None:
+            return ""
+        if productivity >= TARGET_PRODUCTIVITY:
+            return "green"
+        return "amber" if productivity >= TARGET_PRODUCTIVITY - LOW_BY else "red"
+
+    @property
+    def logged_share(self) -> Decimal | None:
+        if not self.planned_visits:
+            return None
+        return (Decimal(self.logged_visits) / self.planned_visits).quantize(Decimal("0.001"))
 
     @property
     def spark_last(self) -> str:
@@ -1027,3 +1077,47 @@ def sparkline_points(values: Sequence[Decimal | None], width: int = 120, height:
         y = height - pad - (float(v) / top) * (height - 2 * pad)
         points.append(f"{i * step:.1f},{y:.1f}")
     return " ".join(points)
+
+
+# ---------------------------------------------------------------------------------------------
+# the coach dashboard's order: `?sort=<key>` ascending, `?sort=-<key>` descending, over this
+# whitelist only (anything else is the default, what needs attention first)
+
+DEFAULT_SORT = "attention"
+
+
+def _none_last(value: Decimal | int | None, descending: bool) -> tuple:
+    # None sorts after every number in both directions
+    if value is None:
+        return (1, 0)
+    return (0, -value if descending else value)
+
+
+SORT_KEYS: dict[str, Any] = {
+    "team": lambda f: f.team.name.casefold(),
+    "light": lambda f: f.light.rank,
+    "gaps": lambda f: f.gap_count,
+    "productivity": lambda f: f.productivity,
+    "visits": lambda f: f.logged_share,
+    "late_share": lambda f: f.late_share,
+    "active_clients": lambda f: f.active_clients,
+    "nurses": lambda f: f.nurses,
+    "outcomes": lambda f: f.improved_share,
+    "unread": lambda f: f.unread,
+}
+
+
+def dashboard_sort(figures: list[TeamFigures], sort: str) -> tuple[list[TeamFigures], str]:
+    """The teams in the asked order and the sort actually used (a key outside `SORT_KEYS`
+    falls back to the default). Ties keep the attention order, then the team's name."""
+    by_attention = sorted(figures, key=lambda f: f.attention)
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key not in SORT_KEYS:
+        return by_attention, DEFAULT_SORT
+    value = SORT_KEYS[key]
+    if key == "team":
+        ordered = sorted(by_attention, key=value, reverse=descending)
+    else:
+        ordered = sorted(by_attention, key=lambda f: _none_last(value(f), descending))
+    return ordered, sort

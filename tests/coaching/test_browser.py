@@ -103,7 +103,7 @@ def test_coach_answers_and_nurse_sees_the_reply_without_reloading(live_server) -
         page = new_page()
         log_in(page, coach.username)
         expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
-        assert page.locator("section.team-card h2").all_inner_texts() == [
+        assert page.locator("tr.team-row th").all_inner_texts() == [
             "Team Busy",
             "Team Calm",
         ]

@@ -136,7 +136,7 @@ def _dashboard_queries(client, n: int) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("coaching:dashboard"))
     assert response.status_code == 200
-    assert response.content.decode().count('class="card team-card"') == n
+    assert response.content.decode().count('class="team-row ') == n
     return len(ctx.captured_queries)
 
 
@@ -164,7 +164,7 @@ def _dashboard_queries_from_summary(client, n: int) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("coaching:dashboard"))
     body = response.content.decode()
-    assert body.count('class="card team-card"') == n
+    assert body.count('class="team-row ') == n
     assert "Figures as of" in body  # read from the summary, not computed live
     assert "rota gap" in body
     return len(ctx.captured_queries)
@@ -216,8 +216,57 @@ def test_after_the_refresh_task_even_the_first_dashboard_view_reads_the_cache(cl
     assert warm == cold - 3
     # (the cards, not the page around them: the phone bar's forms carry a fresh CSRF token)
     cards = lambda body: re.sub(  # noqa: E731
-        r"Figures as of \d\d:\d\d", "", body.split('class="grid"')[1].split('class="tabbar"')[0]
+        r"Figures as of \d\d:\d\d",
+        "",
+        body.split('<table class="dash"')[1].split('class="tabbar"')[0],
     )
     assert cards(warm_body) == cards(cold_body)
     assert "C3-01" in warm_body
     assert "rota gap" in warm_body
+
+
+def _team_order(body: str) -> list[str]:
+    return re.findall(r'<th scope="row" class="dash-team"><a [^>]*>([^<]+)</a>', body)
+
+
+def test_dashboard_sorts_server_side_by_a_whitelisted_column(client) -> None:
+    # given three teams, the last with rota gaps
+    coach = _coach_with_teams(3, gap_team=2)
+    client.force_login(coach)
+    url = reverse("coaching:dashboard")
+    # when / then: by default what needs attention first
+    assert _team_order(client.get(url).content.decode()) == ["C3-02", "C3-00", "C3-01"]
+    # by name, both ways; the heading says which way and links to the other
+    body = client.get(url, {"sort": "team"}).content.decode()
+    assert _team_order(body) == ["C3-00", "C3-01", "C3-02"]
+    assert 'aria-sort="ascending"' in body
+    assert "sort=-team" in body
+    body = client.get(url, {"sort": "-team"}).content.decode()
+    assert _team_order(body) == ["C3-02", "C3-01", "C3-00"]
+    assert 'aria-sort="descending"' in body
+    # most gaps first, and a key outside the whitelist is the default order
+    assert _team_order(client.get(url, {"sort": "-gaps"}).content.decode())[0] == "C3-02"
+    body = client.get(url, {"sort": "team__pk"}).content.decode()
+    assert _team_order(body) == ["C3-02", "C3-00", "C3-01"]
+    assert "aria-sort" not in body
+
+
+def test_sort_links_and_the_period_form_keep_each_other(client, access_world) -> None:
+    client.force_login(access_world.coach_a)
+    body = client.get(
+        reverse("coaching:dashboard"),
+        {"sort": "productivity", "start": "2026-06-01", "end": "2026-06-28"},
+    ).content.decode()
+    assert "?sort=-productivity&amp;start=2026-06-01&amp;end=2026-06-28" in body
+    assert '<input type="hidden" name="sort" value="productivity">' in body
+
+
+def test_traffic_light_is_a_dot_and_words(client) -> None:
+    coach = _coach_with_teams(2, gap_team=0)
+    client.force_login(coach)
+    body = client.get(reverse("coaching:dashboard")).content.decode()
+    assert '<span class="light light-red" aria-hidden="true"></span> Act: rota gaps' in body
+    assert "light-row-red" in body
+    assert body.count('class="dash-status"') == 2
+    # the same cells serve the desktop table and the phone cards (one markup, CSS decides)
+    assert body.count('data-label="Productivity"') == 2
