@@ -39,8 +39,10 @@ from django.urls import get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from buurtzorg.audit.models import AccessEvent
+from scheduling.models import Visit
 from tests.security.access_table import ROWS
 from tests.security.routes import all_routes
+from tests.security.test_nurse_moved_matrix import _move as move_nurse_to_team_b
 from tests.security.world import ROLES, World
 from tests.security.write_payloads import NO_VALID_WRITE, WRITES, Write
 
@@ -346,3 +348,45 @@ def test_every_api_write_route_has_a_valid_payload_or_a_reason() -> None:
     )
     assert not stale, f"entries for write routes that no longer exist: {stale}"
     assert len({write.key for write in WRITES}) == len(WRITES), "one entry per route and method"
+
+
+# --- the nurse who moved team (issue 20 item 4): every valid write answers her as nurse B ---
+
+MOVED_CASES = [
+    pytest.param(write, id=f"{write.route}-{write.method}")
+    for write in WRITES
+    if "nurse_a" in write.roles_allowed()
+]
+
+
+@pytest.mark.parametrize("write", MOVED_CASES)
+def test_a_nurse_who_moved_team_gets_what_nurse_b_gets_with_the_same_valid_body(
+    prepared: Prepared, world: World, write: Write
+) -> None:
+    # given nurse A has moved to team B, and team A's visits made while she was there still
+    # name her (the hole of item 4)
+    move_nurse_to_team_b(world)
+    Visit.objects.filter(pk__in=[world.visit_a.pk, *_past_visits(world)]).update(
+        nurse=world.nurse_a
+    )
+    # when she sends the body that was valid for her in team A
+    sent = _send(prepared, write, "nurse_a")
+    # then she gets what a nurse of team B gets: only her own team's things (a registration,
+    # her handover marks) still work; team A's are refused and nothing is stored
+    status = sent.response.status_code
+    where = f"{write.key} as the moved nurse: {status} {sent.response.content[:300]!r}"
+    if "nurse_b" in write.roles_allowed():
+        assert status in write.success, where
+        assert sent.seen, f"{where}: the change is not in the database"
+    else:
+        assert status in write.refusals(), where
+        if status == 400:
+            assert write.refused_at_field(sent.answer), f"{where}: a 400 not at {write.in_body}"
+        assert sent.written == 0, f"{where}: refused yet wrote {sent.written} rows"
+        assert not sent.seen, f"{where}: refused, yet the change is in the database"
+
+
+def _past_visits(world: World) -> list[int]:
+    """The matrix's other visits of nurse A (her dose round), by key, if it made them."""
+    visit = world.__dict__.get("dose_visit")
+    return [visit.pk] if visit is not None else []

@@ -183,6 +183,13 @@ def _photo(w: World) -> SimpleUploadedFile:
 # --- effects: the change, read back from PostgreSQL --------------------------------------
 
 
+def _current_teams(user: Any) -> Any:
+    """The team she is a member of today (a nurse who moved: her new one only)."""
+    from teams.models import Membership
+
+    return Membership.objects.active().filter(nurse=user).values("team")
+
+
 def _exists(model_path: str, **lookup: Any) -> bool:
     from django.apps import apps
 
@@ -400,7 +407,7 @@ WRITES: list[Write] = [
             "admitted_on": "2026-06-01",
         },
         effect=lambda w, role, body: _exists(
-            "clients.Client", bsn=_bsn(w), team__memberships__nurse=w.user(role)
+            "clients.Client", bsn=_bsn(w), team__in=_current_teams(w.user(role))
         ),
         allowed=("nurse_a", "nurse_b"),
         why="ClientListApi.post: every nurse registers a client into her own team",
