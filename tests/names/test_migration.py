@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pgtrigger
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -36,6 +37,10 @@ def _migrate(targets: list[tuple[str, str]]):  # noqa: ANN202
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_names_are_split_and_joined_back_without_loss() -> None:
+    # The triggers (change history, append-only rules) are installed for the current models
+    # after `migrate`; on the way back they would name columns older schemas lack (a client's
+    # key-info fields): take them out for the journey and put them back at the end.
+    pgtrigger.uninstall()
     try:
         # given clients and staff stored the old way (prefix inside last_name)
         apps = _migrate(BEFORE)
@@ -89,3 +94,4 @@ def test_existing_names_are_split_and_joined_back_without_loss() -> None:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+        pgtrigger.install()
