@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
 
 from buurtzorg.audit.context import current_request
@@ -25,7 +26,14 @@ from buurtzorg.audit.services import access_log_write
 from buurtzorg.dbrouter import replica_reads
 from buurtzorg.paging import UncountedPage, page_without_count
 from clients.export import client_record_fhir
-from clients.models import Client, ClientProblem, Intervention, OutcomeRating, ProblemStatus
+from clients.models import (
+    Client,
+    ClientProblem,
+    Intervention,
+    NetworkContact,
+    OutcomeRating,
+    ProblemStatus,
+)
 from clients.selectors import (
     client_get_clinical,
     client_get_editable,
@@ -241,6 +249,49 @@ class RecordForm:
 
     client: Client
     client_problem: ClientProblem | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmPage:
+    """What a confirmation page shows before an action that cannot be undone."""
+
+    client: Client
+    client_problem: ClientProblem | None = None
+    intervention: Intervention | None = None
+    contact: NetworkContact | None = None
+
+
+@transaction.atomic
+def confirm_page_open(
+    *,
+    actor: User,
+    public_id: UUID | str,
+    action: str,
+    problem_id: UUID | str | None = None,
+    intervention_id: UUID | str | None = None,
+    contact_id: UUID | str | None = None,
+) -> ConfirmPage:
+    """The "are you sure?" page of stopping an intervention or removing a network contact.
+
+    Only a nurse who may change the record gets it (404 otherwise, like the action itself);
+    logged as a VIEW of "<action>-confirm": the page names what will be changed.
+    """
+    client = client_get_editable(user=actor, public_id=public_id)
+    client_problem = intervention = contact = None
+    detail = ""
+    if problem_id is not None:
+        client_problem = client_problem_get_visible(user=actor, client=client, public_id=problem_id)
+        detail = client_problem.problem.code
+    if intervention_id is not None:
+        intervention = get_object_or_404(
+            Intervention.objects.select_related("category", "target"),
+            client_problem=client_problem,
+            public_id=intervention_id,
+        )
+    if contact_id is not None:
+        contact = get_object_or_404(NetworkContact, client=client, public_id=contact_id)
+    _log(actor, Action.VIEW, client, f"{action}-confirm", detail)
+    return ConfirmPage(client, client_problem, intervention, contact)
 
 
 @transaction.atomic

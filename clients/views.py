@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from buurtzorg.access import role_required
@@ -40,7 +40,7 @@ from clients.forms import (
 )
 from clients.intake.models import IntakeRequest
 from clients.intake.services import SENT_TO_BACK_OFFICE
-from clients.models import Intervention, NetworkContact
+from clients.models import Client, Intervention, NetworkContact
 from clients.selectors import (
     client_get_editable,
     client_problem_get_visible,
@@ -286,17 +286,54 @@ network_add = _record_form(
 )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def network_remove(
     request: AuthenticatedHttpRequest, public_id: UUID, contact_id: UUID
 ) -> HttpResponse:
+    """GET asks "are you sure?" (it cannot be undone), POST removes; works without JS."""
+    if request.method == "GET":
+        page = reads.confirm_page_open(
+            actor=request.user, public_id=public_id, action="network-remove", contact_id=contact_id
+        )
+        assert page.contact is not None  # the page was asked for this contact
+        return _confirm(
+            request,
+            page.client,
+            question=_("Remove %(name)s from the network?") % {"name": page.contact.name},
+            consequence=_(
+                "Their name and contact details are deleted from this record. This cannot "
+                "be undone; to keep them, add them again later."
+            ),
+            submit=_("Remove contact"),
+            back=page.client.get_absolute_url() + "#network",
+        )
     client = client_get_editable(user=request.user, public_id=public_id)
     contact = get_object_or_404(NetworkContact, client=client, public_id=contact_id)
     contact.client = client  # the service logs against it: no second read of the client
     services.network_contact_remove(contact=contact, actor=request.user)
     messages.success(request, _("%(name)s removed from the network.") % {"name": contact.name})
     return _done(request, client.get_absolute_url() + "#network")
+
+
+def _confirm(
+    request: AuthenticatedHttpRequest,
+    client: Client,
+    *,
+    question: str,
+    consequence: str,
+    submit: str,
+    back: str,
+) -> HttpResponse:
+    """The confirmation page of an action that cannot be undone: POST to the same URL does it."""
+    context = {
+        "client_record": client,
+        "question": question,
+        "consequence": consequence,
+        "submit": submit,
+        "back": back,
+    }
+    return render(request, "clients/confirm.html", context)
 
 
 # --- Omaha problems -----------------------------------------------------------------------------
@@ -371,11 +408,35 @@ intervention_add = _record_form(
 )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def intervention_stop(
     request: AuthenticatedHttpRequest, public_id: UUID, problem_id: UUID, intervention_id: UUID
 ) -> HttpResponse:
+    """GET asks "are you sure?" (a stopped intervention stays stopped), POST stops it."""
+    if request.method == "GET":
+        page = reads.confirm_page_open(
+            actor=request.user,
+            public_id=public_id,
+            action="intervention-stop",
+            problem_id=problem_id,
+            intervention_id=intervention_id,
+        )
+        assert page.intervention is not None
+        assert page.client_problem is not None
+        iv = page.intervention
+        return _confirm(
+            request,
+            page.client,
+            question=_("Stop “%(intervention)s”?")
+            % {"intervention": f"{iv.category.name} · {iv.target_other_text or iv.target.name}"},
+            consequence=_(
+                "It stays in the care plan struck through and is no longer carried out. This "
+                "cannot be undone; to start it again, add it as a new intervention."
+            ),
+            submit=_("Stop intervention"),
+            back=page.client.get_absolute_url() + f"#p-{page.client_problem.public_id}",
+        )
     client = client_get_editable(user=request.user, public_id=public_id)
     client_problem = client_problem_get_visible(
         user=request.user, client=client, public_id=problem_id
