@@ -158,6 +158,27 @@ class Context:
             raise NotAvailable("no rated clients")
         return model("clients.Client").objects.get(pk=first["client_problem__client"])
 
+    def client_with_care(self, team: Team, *, most: bool) -> Any:
+        """Issue 17's record: the team's client with medication and the most wound assessments
+        and measurements, vs one with medication and no wound, so the two client pages differ
+        in the medication, wound and measurement sections, not only in team."""
+        clients = model("clients.Client").objects.filter(team=team, medications__isnull=False)
+        if most:
+            chosen = (
+                clients.filter(wounds__isnull=False)
+                .annotate(
+                    n=Count("wounds__assessments", distinct=True)
+                    + Count("measurements", distinct=True)
+                )
+                .order_by("-n", "pk")
+                .first()
+            )
+        else:
+            chosen = clients.filter(wounds__isnull=True).distinct().order_by("pk").first()
+        if chosen is None:
+            raise NotAvailable("no client with medication and wounds")
+        return chosen
+
 
 # ---- pages ---------------------------------------------------------------------------------
 
@@ -244,6 +265,14 @@ PAGES = [
         small_user=lambda c: c.nurse_small,
         small_url=lambda c: c.client_with_record(c.team_small, most=False).get_absolute_url(),
         note="nurse, the team's biggest record vs a smallest (problems + ratings)",
+    ),
+    PageSpec(
+        "client page, medication and wounds",
+        lambda c: c.client_with_care(c.team_big, most=True).get_absolute_url(),
+        lambda c: c.nurse_big,
+        small_user=lambda c: c.nurse_small,
+        small_url=lambda c: c.client_with_care(c.team_small, most=False).get_absolute_url(),
+        note="nurse, the client with most wound assessments + measurements vs medication only",
     ),
     PageSpec(
         "team planning week",

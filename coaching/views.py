@@ -36,6 +36,7 @@ from coaching.figures import (
 )
 from coaching.filetypes import served_name
 from coaching.forms import PeriodForm, PostForm, ThreadForm
+from coaching.incidents.reads import incident_trends_read
 from coaching.models import Thread
 from omaha.models import Problem
 from teams.http import AuthenticatedHttpRequest
@@ -43,6 +44,9 @@ from teams.models import Role, Team
 from teams.selectors import team_for_nurse
 
 POLL_SECONDS = 4
+# each team's row shows the incident counts of this month and the two before (the trend); the
+# six-month table is on the incidents page
+DASHBOARD_INCIDENT_MONTHS = 3
 
 
 def _done(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
@@ -291,6 +295,7 @@ def _columns(sort: str, period: dict[str, str]) -> list[dict]:
         ("nurses", labels["nurses"]),
         ("outcomes", labels["outcomes"]),
         ("unread", _("Unread")),
+        (None, _("Incidents")),
     ]
     current, descending = sort.removeprefix("-"), sort.startswith("-")
     columns = []
@@ -307,11 +312,13 @@ def _columns(sort: str, period: dict[str, str]) -> list[dict]:
     return columns
 
 
-def _row(figures: TeamFigures) -> dict:
+def _row(figures: TeamFigures, incidents: dict | None = None) -> dict:
     team = figures.team
     space = getattr(team, "space", None)
     return {
         "f": figures,
+        # the team's incident counts (open, and per month with the kinds): no client details
+        "incidents": incidents,
         "light": figures.light,
         "spark": sparkline_points(figures.weekly_productivity),
         "productivity": figures.text("productivity"),
@@ -341,8 +348,14 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         f.unread = unread.get(f.team.pk, 0)
     figures, sort = dashboard_sort(figures, request.GET.get("sort", DEFAULT_SORT))
     period = {"start": start.isoformat(), "end": end.isoformat()}
+    incidents = {
+        t["team"].pk: t
+        for t in incident_trends_read(
+            actor=request.user, months=DASHBOARD_INCIDENT_MONTHS, today=timezone.localdate()
+        )
+    }
     context = {
-        "rows": [_row(f) for f in figures],
+        "rows": [_row(f, incidents.get(f.team.pk)) for f in figures],
         "columns": _columns(sort, period),
         "sort": "" if sort == DEFAULT_SORT else sort,
         "definitions": [{"label": lb, "definition": d} for lb, d in DEFINITIONS.values()],

@@ -41,9 +41,9 @@ def incident_open(*, actor: User, public_id: UUID) -> Incident:
     return incident
 
 
-def incident_trends_read(*, actor: User, today: dt.date) -> list[dict]:
+def incident_trends_read(*, actor: User, today: dt.date, months: int = 6) -> list[dict]:
     """Counts only (no client data), so no access row."""
-    return incident_trends(user=actor, today=today)
+    return incident_trends(user=actor, months=months, today=today)
 
 
 @transaction.atomic

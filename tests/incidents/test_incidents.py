@@ -137,6 +137,39 @@ def test_coach_sees_counts_per_team_without_client_details(client, access_world)
     assert team_a["months"][-1]["kinds"]["fall"] == 2
 
 
+def test_coachs_dashboard_shows_each_teams_incident_counts_without_client_details(
+    client, access_world
+) -> None:
+    # given three reports about a client of team A this month, one of them closed
+    person = ClientFactory(team=access_world.team_a, last_name="Zeldzaam")
+    for kind in ("fall", "fall", "complaint"):
+        IncidentFactory(
+            team=access_world.team_a,
+            client=person,
+            reported_by=access_world.nurse_a,
+            kind=kind,
+            description="Vond haar naast het bed.",
+            occurred_on=timezone.localdate(),
+        )
+    Incident.objects.filter(kind="complaint").update(
+        status=IncidentStatus.CLOSED, closed_at=timezone.now(), closed_by=access_world.nurse_a
+    )
+    # when the coach opens her dashboard (her start page, not the incidents page)
+    client.force_login(access_world.coach_a)
+    page = client.get(reverse("coaching:dashboard")).content.decode()
+    # then team A's row (a card on a phone) counts them: open, this month by kind, and the
+    # last three months
+    rows = [r.split("</tr>")[0] for r in page.split('<tr class="team-row')[1:]]
+    (card,) = [r for r in rows if f">{access_world.team_a.name}</a>" in r]
+    assert "2 open" in card
+    assert "Fall: 2, Complaint: 1" in card
+    assert card.count('class="incident-month"') == 3
+    assert reverse("incidents:trends") in card
+    # and nothing about the client or what happened
+    assert "Zeldzaam" not in page
+    assert "naast het bed" not in page
+
+
 def test_api_files_a_report_and_lists_it(client, access_world) -> None:
     client.force_login(access_world.nurse_a)
     response = client.post(

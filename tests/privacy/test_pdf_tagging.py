@@ -1,16 +1,19 @@
 """Every PDF the app makes is tagged for accessibility (PDF/UA-1) with title, language and
-author: the invoice (its credit lines included), the outcome report, the GDPR export and the
-access-log report. Checked in the real file with pypdf, not in the HTML."""
+author: the invoice (its credit lines included), the credit note, the outcome report, the
+GDPR export and the access-log report. Checked in the real file with pypdf, not in the HTML."""
 
+import dataclasses
 import datetime as dt
 import io
 
 import pypdf
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from omaha.reports import services as report_services
 from omaha.reports.models import ReportScope, ReportStatus
+from scheduling.billing.declaration import LineKind
 from scheduling.billing.files import invoice_pdf_bytes
 from tests.billing.test_files import hand_computed_invoice
 from tests.factories import ClientFactory
@@ -31,6 +34,16 @@ def assert_tagged(pdf: bytes, *, title: str, lang: str) -> None:
 def test_invoice_pdf_is_tagged() -> None:
     invoice = hand_computed_invoice()
     assert_tagged(invoice_pdf_bytes(invoice), title=f"Invoice {invoice.invoice_number}", lang="en")
+
+
+@override_settings(LANGUAGE_CODE="nl")
+def test_credit_note_pdf_is_tagged() -> None:
+    # a negative balance: the PDF is a credit note, its own document with its own title
+    invoice = hand_computed_invoice()
+    credits = [ln for ln in invoice.lines if ln.kind == LineKind.CREDIT]
+    note = dataclasses.replace(invoice, lines=credits, credit_note_number="CR-2026-0001")
+    assert note.is_credit_note
+    assert_tagged(invoice_pdf_bytes(note), title="Creditnota CR-2026-0001", lang="nl")
 
 
 @pytest.mark.django_db
