@@ -113,8 +113,11 @@ def care_service_rows(services: QuerySet[CareService], *, year: int) -> list[Car
 
 
 def contract_list_visible(*, user: User) -> QuerySet[Contract]:
-    contracts = Contract.objects.select_related("insurer").prefetch_related("tariffs__service")
-    return contracts if user_bills(user=user) else contracts.none()
+    contracts = Contract.objects.select_related("insurer").prefetch_related(
+        "tariffs__service", "tariffs__set_by"
+    )
+    # Contracts and tariffs are set-up data (no client in them): back office and administrators.
+    return contracts if user_keeps_catalogue(user=user) else contracts.none()
 
 
 def contract_get_visible(*, user: User, public_id: UUID | str) -> Contract:

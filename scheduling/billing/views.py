@@ -160,14 +160,14 @@ def file_download(request: AuthenticatedHttpRequest, public_id: UUID) -> FileRes
 
 
 @require_GET
-@role_required(*selectors.BILLING_ROLES)
+@role_required(*selectors.CATALOGUE_ROLES)
 def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contracts = selectors.contract_list_visible(user=request.user)
     return render(request, "billing/contract_list.html", {"contracts": contracts})
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*selectors.BILLING_ROLES)
+@role_required(*selectors.CATALOGUE_ROLES)
 def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"insurer": request.GET.get("insurer"), "year": request.GET.get("year")}
     form = ContractForm(request.POST or None, initial=initial)
@@ -186,7 +186,7 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*selectors.BILLING_ROLES)
+@role_required(*selectors.CATALOGUE_ROLES)
 def contract_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     contract = selectors.contract_get_visible(user=request.user, public_id=public_id)
     form = TariffForm(request.POST or None)

@@ -116,3 +116,32 @@ def test_nurses_and_coaches_get_404(client, make_user) -> None:
     assert client.get(reverse("billing:insurer-list")).status_code == 404
     assert client.get(reverse("billing:care-service-list")).status_code == 404
     assert client.get(reverse("api-billing-insurer-list")).status_code == 404
+
+
+def test_contracts_api_adds_a_contract_and_sets_a_tariff(client) -> None:
+    # given an insurer and a billable service
+    insurer = InsurerFactory(uzovi="3311")
+    CareServiceFactory(code="1004", is_billable=True)
+    client.force_login(AdminFactory())
+    # when a contract is added, twice for the same year
+    url = reverse("api-billing-contract-list")
+    created = client.post(url, {"insurer_uzovi": "3311", "year": 2027}, "application/json")
+    again = client.post(url, {"insurer_uzovi": "3311", "year": 2027}, "application/json")
+    # then the second is refused at the year
+    assert created.status_code == 201
+    assert again.status_code == 400
+    assert "already has a contract for 2027" in again.json()["year"][0]
+    # and its tariffs are set through the same service as the page's (0 refused)
+    detail = reverse("api-billing-contract-detail", args=[created.json()["id"]])
+    zero = client.post(detail, {"service_code": "1004", "hourly_rate": "0"}, "application/json")
+    assert zero.status_code == 400
+    assert zero.json()["hourly_rate"] == ["The hourly tariff must be more than 0."]
+    unknown = client.post(detail, {"service_code": "ZZZ", "hourly_rate": "80"}, "application/json")
+    assert unknown.json()["service_code"] == ["There is no care service with this code."]
+    saved = client.post(
+        detail, {"service_code": "1004", "hourly_rate": "80.50"}, "application/json"
+    )
+    assert saved.status_code == 200
+    assert saved.json()["tariffs"][0]["hourly_rate"] == "80.50"
+    assert saved.json()["insurer"]["uzovi"] == insurer.uzovi
+    assert client.get(reverse("billing:contract-list")).status_code == 200  # admins too

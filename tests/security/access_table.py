@@ -324,10 +324,14 @@ ROWS: dict[str, Row] = {
     "api-billing-care-service-detail": Row(
         "403 404 404 404 404 200 200", kwargs=lambda w: {"id": w.care_service.pk}
     ),
-    "billing:contract-list": Row("302 404 404 404 404 200 404"),
-    "billing:contract-create": Row("302 404 404 404 404 200 404"),
+    "api-billing-contract-list": Row("403 404 404 404 404 200 200"),
+    "api-billing-contract-detail": Row(
+        "403 404 404 404 404 200 200", kwargs=lambda w: {"id": w.contract.public_id}
+    ),
+    "billing:contract-list": Row("302 404 404 404 404 200 200"),
+    "billing:contract-create": Row("302 404 404 404 404 200 200"),
     "billing:contract-detail": Row(
-        "302 404 404 404 404 200 404", kwargs=lambda w: {"public_id": w.contract.public_id}
+        "302 404 404 404 404 200 200", kwargs=lambda w: {"public_id": w.contract.public_id}
     ),
     "api-billing-run-list": Row("403 404 404 404 404 200 404"),
     "api-billing-run-detail": Row(

@@ -736,6 +736,27 @@ WRITES: list[Write] = [
         allowed=("back_office", "admin"),
         why="CataloguePermission: back office and administrators",
     ),
+    Write(
+        "api-billing-contract-list",
+        "post",
+        payload=lambda w: {"insurer_uzovi": w.client_a.insurer.uzovi, "year": 2033},
+        effect=_by_id("billing.Contract"),
+        allowed=("back_office", "admin"),
+        why="CataloguePermission: back office and administrators",
+    ),
+    Write(
+        "api-billing-contract-detail",
+        "post",
+        payload=lambda w: {"service_code": w.care_service.code, "hourly_rate": "81.25"},
+        effect=lambda w, role, body: _exists(
+            "billing.Tariff",
+            contract=w.contract,
+            service=w.care_service,
+            hourly_rate=Decimal("81.25"),
+        ),
+        allowed=("back_office", "admin"),
+        why="CataloguePermission: back office and administrators",
+    ),
     # --- billing -----------------------------------------------------------------------------
     Write(
         "api-billing-run-list",

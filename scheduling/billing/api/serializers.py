@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from clients.models import Insurer
-from scheduling.billing.models import BillingRun, RunFile
+from scheduling.billing.models import BillingRun, Contract, RunFile, Tariff
 from scheduling.models import CareService
 
 
@@ -194,3 +194,36 @@ class CareServiceInput(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     name = serializers.CharField(max_length=120)
     is_billable = serializers.BooleanField(default=True)
+
+
+class TariffOutput(serializers.ModelSerializer):
+    service_code = serializers.CharField(source="service.code", read_only=True)
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    set_by = serializers.CharField(source="set_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Tariff
+        fields = ["service_code", "service_name", "hourly_rate", "set_by", "updated_at"]
+
+
+class ContractOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    insurer = InsurerOutput(read_only=True)
+    tariffs = TariffOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = ["id", "insurer", "year", "reference", "tariffs"]
+
+
+class ContractInput(serializers.Serializer):
+    insurer_uzovi = serializers.CharField(max_length=4)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    reference = serializers.CharField(max_length=60, allow_blank=True, required=False)
+
+
+class TariffInput(serializers.Serializer):
+    """Set (create or change) the hourly tariff of one service in the contract."""
+
+    service_code = serializers.CharField(max_length=20)
+    hourly_rate = serializers.DecimalField(max_digits=8, decimal_places=2)

@@ -42,4 +42,10 @@ urlpatterns = [
         views.CareServiceDetailApi.as_view(),
         name="api-billing-care-service-detail",
     ),
+    path("billing/contracts/", views.ContractListApi.as_view(), name="api-billing-contract-list"),
+    path(
+        "billing/contracts/<uuid:id>/",
+        views.ContractDetailApi.as_view(),
+        name="api-billing-contract-detail",
+    ),
 ]

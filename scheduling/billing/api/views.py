@@ -2,9 +2,11 @@ from typing import cast
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -19,6 +21,8 @@ from scheduling.billing import reads, selectors, services
 from scheduling.billing.api.serializers import (
     CareServiceInput,
     CareServiceOutput,
+    ContractInput,
+    ContractOutput,
     InsurerInput,
     InsurerOutput,
     PreflightOutput,
@@ -27,11 +31,14 @@ from scheduling.billing.api.serializers import (
     ReturnFileOutput,
     RunOutput,
     RunStartInput,
+    TariffInput,
 )
-from scheduling.billing.models import BillingRun, RunFile
+from scheduling.billing.models import BillingRun, Contract, RunFile
 from scheduling.billing.vektis import reads as vektis_reads
 from scheduling.models import CareService
 from teams.models import User
+
+UNKNOWN_SERVICE_CODE = _("There is no care service with this code.")
 
 
 class BillingPermission(BasePermission):
@@ -269,3 +276,57 @@ class CareServiceDetailApi(generics.RetrieveAPIView):
             service=service, actor=_user(request), **data.validated_data
         )
         return Response(CareServiceOutput(service).data)
+
+
+class ContractListApi(generics.ListAPIView):
+    """Contracts (one per insurer and year) with their tariffs. POST adds one (400 when the
+    insurer already has a contract for that year)."""
+
+    serializer_class = ContractOutput
+    permission_classes = [CataloguePermission]
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return selectors.contract_list_visible(user=_user(self.request))
+
+    @extend_schema(request=ContractInput, responses={201: ContractOutput})
+    def post(self, request: Request) -> Response:
+        data = ContractInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        insurer = services.insurer_by_uzovi(values.pop("insurer_uzovi"))
+        contract = services.contract_create(insurer=insurer, actor=_user(request), **values)
+        return Response(ContractOutput(contract).data, status=status.HTTP_201_CREATED)
+
+
+class ContractDetailApi(generics.RetrieveAPIView):
+    """One contract with its tariffs. POST sets the hourly tariff of a service (creates or
+    changes it; 400 for 0 or less, or a service that is not billable)."""
+
+    serializer_class = ContractOutput
+    permission_classes = [CataloguePermission]
+
+    def get_object(self) -> Contract:
+        return selectors.contract_get_visible(user=_user(self.request), public_id=self.kwargs["id"])
+
+    @extend_schema(request=TariffInput, responses={200: ContractOutput})
+    def post(self, request: Request, id: str) -> Response:  # noqa: A002
+        contract = self.get_object()
+        data = TariffInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = CareService.objects.filter(code=data.validated_data["service_code"]).first()
+        if service is None:
+            raise ApiValidationError({"service_code": [UNKNOWN_SERVICE_CODE]})
+        services.tariff_set(
+            contract=contract,
+            service=service,
+            hourly_rate=data.validated_data["hourly_rate"],
+            actor=_user(request),
+        )
+        # Read again with the new rate (one query per relation, as the list does).
+        fresh = (
+            Contract.objects.select_related("insurer")
+            .prefetch_related("tariffs__service", "tariffs__set_by")
+            .get(pk=contract.pk)
+        )
+        return Response(ContractOutput(fresh).data)
