@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from clients.models import OutcomeRating
-from coaching.models import Post
+from clients.models import KEY_INFO_MAX_LENGTH, Client, OutcomeRating
+from coaching.models import Post, Thread
 from scheduling.models import Visit, VisitStatus
 from tests.browser.conftest import PHONE, log_in, page_check
 from tests.factories import (
@@ -249,12 +249,20 @@ def test_no_page_is_wider_than_the_screen_after_a_300_character_word(phone_page:
     phone_page.get_by_label("Message").fill(LONG_WORD)
     phone_page.get_by_role("button", name="Post reply").tap()
     expect(phone_page.locator("article.post", has_text=LONG_WORD[:40])).to_have_count(1)
+    # and her coach answers with one too, and a client's key safe note is one long word
+    thread = Thread.objects.get(subject="Weekend")
+    PostFactory(thread=thread, author=thread.author, body="c" * 300)
+    Client.objects.filter(key_safe_note__startswith="Key safe").update(
+        key_safe_note="k" * KEY_INFO_MAX_LENGTH
+    )
     # when she looks at the nurse pages, at every width
     for width in WIDTHS:
         phone_page.set_viewport_size({"width": width, "height": PHONE["height"]})
         for name, url in pages.items():
             phone_page.goto(url)
             wide = phone_page.evaluate("() => document.documentElement.scrollWidth")
-            # then none is wider than the screen
+            # then none is wider than the screen, and nothing sticks out or is cut off
             assert wide <= width, f"{name} is {wide} px wide at {width} px"
+            placed = [m for m in _misfits(phone_page) if m.startswith(("outside", "cut off"))]
+            assert not placed, f"{name} at {width}: {placed}"
     page_check(phone_page, "nurse-thread-300-characters-430", keyboard=False)

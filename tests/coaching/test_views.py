@@ -75,6 +75,42 @@ def test_space_list_shows_own_team_and_channel_with_unread(client, access_world,
     assert 'aria-label="1 unread"' in body  # the badge in the nav and on the card
 
 
+def test_messages_page_answers_the_newest_unread_message_in_place(
+    client, access_world, thread_a
+) -> None:
+    # given two threads with unread messages from the coach
+    services.post_reply(thread=thread_a, author=access_world.coach_a, body="And the keys?")
+    services.thread_start(
+        space=thread_a.space, author=access_world.coach_a, subject="Weekend", body="Saturday?"
+    )
+    client.force_login(access_world.nurse_a)
+    # when the nurse opens Messages
+    body = client.get(reverse("coaching:space-list")).content.decode()
+    # then the newest unread message of each thread is there, newest first, with a reply box
+    assert body.index("Saturday?") < body.index("And the keys?")
+    assert "How was it?" not in body  # an older message of the same thread
+    assert f'action="{reverse("coaching:post-create", args=[thread_a.public_id])}"' in body
+    assert "Reply to Evening round" in body
+    # and a nurse of another team sees none of it
+    client.force_login(access_world.nurse_b)
+    assert "And the keys?" not in client.get(reverse("coaching:space-list")).content.decode()
+
+
+def test_messages_page_query_count_does_not_grow_with_unread_threads(
+    client, access_world, thread_a, django_assert_max_num_queries
+) -> None:
+    client.force_login(access_world.nurse_a)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("coaching:space-list"))
+    for i in range(6):
+        services.thread_start(
+            space=thread_a.space, author=access_world.coach_a, subject=f"Q{i}", body=f"Q{i}?"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(reverse("coaching:space-list")).content.decode()
+    assert body.count('class="unread-post"') == 5
+
+
 def test_reply_without_javascript_redirects_and_marks_read(client, access_world, thread_a) -> None:
     # given the nurse has not read the coach's question
     client.force_login(access_world.nurse_a)
