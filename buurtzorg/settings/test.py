@@ -41,4 +41,8 @@ ZEAL_ALLOWLIST = [
     {"model": "teams.User", "field": "get()"},
     {"model": "clients.Client", "field": "get()"},
     {"model": "scheduling.Visit", "field": "planned_interventions"},
+    # A refused incident action or close (empty text, already closed): the service's locked
+    # read is rolled back with the refusal, and the page it re-renders opens the incident
+    # through the gate (reads.incident_open, one access row). Two reads of one row, no loop.
+    {"model": "incidents.Incident", "field": "get()"},
 ]

@@ -89,7 +89,9 @@ def incident_close(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
         services.incident_close(actor=request.user, public_id=public_id)
     except ValidationError as exc:
         incident = reads.incident_open(actor=request.user, public_id=public_id)
-        form = IncidentActionForm()
+        # A bound (empty) form: an unbound one has no cleaned_data to carry the refusal.
+        form = IncidentActionForm(data={})
+        form.is_valid()
         form.add_error(None, exc)
         return render(
             request, "incidents/incident_detail.html", {"incident": incident, "form": form}

@@ -98,6 +98,32 @@ def test_from_filed_to_closed_in_the_team(client, access_world) -> None:
         )
 
 
+def test_a_refused_action_or_close_re_renders_the_page_with_its_message(
+    client, access_world
+) -> None:
+    # given an open incident of her team (found by the malformed-input walk: a refused
+    # action read the incident twice in one request and answered 500 under the suite)
+    incident = _file(access_world, kind="fall")
+    client.force_login(access_world.nurse_a)
+    action_url = reverse("incidents:action-add", args=[incident.public_id])
+    # when she records an empty action (a form post, and a body that is no form at all)
+    empty = client.post(action_url, {"text": "   "})
+    not_a_form = client.post(action_url, '{"text": "x"}', content_type="application/json")
+    # then the page comes back with the message at the field and nothing is stored
+    for response in (empty, not_a_form):
+        assert response.status_code == 200
+        assert "Describe the action." in response.content.decode()
+    assert not IncidentAction.objects.exists()
+    # when she closes it twice, the second is refused on the page, never a 500
+    client.post(reverse("incidents:close", args=[incident.public_id]))
+    again = client.post(reverse("incidents:close", args=[incident.public_id]))
+    late = client.post(action_url, {"text": "Late action"})
+    assert again.status_code == late.status_code == 200
+    assert "This incident is closed." in again.content.decode()
+    assert "This incident is closed." in late.content.decode()
+    assert not IncidentAction.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["nurse_b", "coach_a", "back_office", "admin"])
 def test_only_the_teams_nurses_read_an_incident(client, access_world, who: str) -> None:
     incident = _file(access_world)

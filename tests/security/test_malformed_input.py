@@ -94,3 +94,55 @@ def test_a_nul_byte_in_a_form_or_json_body_is_400_on_every_post_route() -> None:
 
 def test_a_nul_byte_in_the_path_is_400(client) -> None:
     assert client.get("/clients/%00/").status_code == 400
+
+
+ID_FIELDS = (
+    "client", "nurse", "team", "visit", "series", "space", "thread", "problem",
+    "client_problem", "intervention", "insurer", "neighbourhood", "contract", "run", "shift",
+    "leave", "member", "membership", "medication", "wound", "incident", "id", "public_id",
+    "page", "week", "day", "month", "year", "date", "on", "start", "end", "period_start",
+    "period_end", "next", "status", "kind",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", ["not-an-id", "-1"])
+def test_malformed_ids_and_dates_in_queries_and_bodies_are_never_a_500(bad: str) -> None:
+    # given every route, asked by a role it serves, with every usual id, date or paging
+    # parameter set to something malformed (the assessment found slugs in POST bodies and
+    # non-numeric ids answering 500)
+    world = World()
+    clients = {role: _client(world, role) for role in ROLES}
+    wrong = []
+    fields = dict.fromkeys(ID_FIELDS, bad)
+    for name, row, url in _routes(world):
+        http = clients[_role_that_gets_in(row)]
+        # when they come in the query string, as a form and as JSON
+        asked = [
+            ("query", _answer(http, row, url, method="get", data={**(row.data or {}), **fields}))
+        ]
+        if row.method == "post" or not url.startswith("/api/"):
+            data = {**(row.data or {}), **fields}
+            asked.append(
+                (
+                    "form",
+                    _answer(http, row, url, method="post", data=urlencode(data), content_type=FORM),
+                )
+            )
+            asked.append(
+                (
+                    "json",
+                    _answer(
+                        http,
+                        row,
+                        url,
+                        method="post",
+                        data=json.dumps(data),
+                        content_type="application/json",
+                    ),
+                )
+            )
+        # then the answer is the client's mistake or the route's own refusal, never a 500
+        wrong += [f"{name} {kind} {bad!r}: {status}" for kind, status in asked if status >= 500]
+        if row.ends_session:
+            clients = {role: _client(world, role) for role in ROLES}
+    assert not wrong, "\n".join(wrong)

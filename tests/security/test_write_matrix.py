@@ -26,6 +26,7 @@ own rolled-back transaction can be left cached on the world for the next.
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -390,3 +391,70 @@ def _past_visits(world: World) -> list[int]:
     """The matrix's other visits of nurse A (her dose round), by key, if it made them."""
     visit = world.__dict__.get("dose_visit")
     return [visit.pk] if visit is not None else []
+
+
+# --- malformed ids in valid bodies: 400 at the field, never a 500 (issue 20, item 11) -----
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MALFORMED = ("not-an-id", "12", "1; DROP TABLE x", "\u00e9\u00e9n")
+
+
+def _names_ids(value: object) -> bool:
+    """The field's valid value is an id, a list of ids, or a list of objects naming ids."""
+    if isinstance(value, str):
+        return bool(UUID_RE.match(value))
+    if isinstance(value, list) and value:
+        return all(_names_ids(item) for item in value) or all(
+            isinstance(item, dict) and any(_names_ids(v) for v in item.values()) for item in value
+        )
+    return False
+
+
+def _malformed(value: object, bad: str) -> object:
+    """The same shape as the valid value, every id in it replaced by `bad`."""
+    if isinstance(value, str):
+        return bad
+    if isinstance(value, list):
+        return [
+            {k: bad if _names_ids(v) else v for k, v in item.items()}
+            if isinstance(item, dict)
+            else bad
+            for item in value
+        ]
+    return bad
+
+
+def test_a_malformed_id_in_a_valid_body_is_400_at_its_field_on_every_api_write(
+    prepared: Prepared, world: World
+) -> None:
+    # given each write's valid body, sent by a role that may write it
+    wrong, tried = [], 0
+    for write in WRITES:
+        body = prepared.bodies[write.key]
+        if write.multipart or not body:
+            continue
+        http = prepared.clients[write.roles_allowed()[0]]
+        url = prepared.urls[write.key]
+        for field, value in body.items():
+            for bad in MALFORMED:
+                # when one field's id (or any other value) is replaced by a malformed one
+                sent = {**body, field: _malformed(value, bad)}
+                with transaction.atomic():
+                    before = _rows_written()
+                    response = http.generic(
+                        write.method.upper(), url, json.dumps(sent), "application/json"
+                    )
+                    written = _rows_written() - before
+                    transaction.set_rollback(True)
+                tried += 1
+                status = response.status_code
+                where = f"{write.key} {field}={bad!r}: {status} {response.content[:200]!r}"
+                # then never a 500; an id field is refused at that field and nothing stored
+                if status >= 500:
+                    wrong.append(where)
+                elif _names_ids(value):
+                    answer = response.json() if status == 400 else None
+                    if not (isinstance(answer, dict) and field in answer) or written:
+                        wrong.append(f"{where} (wrote {written})")
+    assert tried > 100
+    assert not wrong, "\n".join(wrong)
