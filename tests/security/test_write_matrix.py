@@ -440,11 +440,11 @@ def test_a_malformed_id_in_a_valid_body_is_400_at_its_field_on_every_api_write(
                 # when one field's id (or any other value) is replaced by a malformed one
                 sent = {**body, field: _malformed(value, bad)}
                 with transaction.atomic():
-                    before = _rows_written()
+                    before = prepared.rows_written()
                     response = http.generic(
                         write.method.upper(), url, json.dumps(sent), "application/json"
                     )
-                    written = _rows_written() - before
+                    written = prepared.rows_written() - before
                     transaction.set_rollback(True)
                 tried += 1
                 status = response.status_code
