@@ -90,6 +90,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     config = {
         "shell": [static(path) for path in SHELL_FILES],
         "myDay": _url_or_empty("scheduling:my-day"),
+        "dayPages": [
+            url
+            for url in map(_url_or_empty, ("scheduling:my-day", "scheduling:day-clients"))
+            if url
+        ],
         "visitPage": _visit_page_pattern(),
         "logout": reverse("logout"),
         "login": reverse("login"),

@@ -92,6 +92,25 @@ def my_day_read(*, actor: User, day: dt.date) -> list[Visit]:
     return visits
 
 
+@transaction.atomic
+def day_clients_read(*, actor: User, day: dt.date) -> list[Visit]:
+    """Today's clients of her round, in the few words she needs at the door (issue 18): where
+    they live, the key safe, allergies and alarm, the care plan of the visit and the
+    medication due. The phone keeps it for the day (static/js/sw.js) for a round without a
+    network, and forgets it at logout and the next day. Her own visits only; one list row
+    naming the clients (the start of each one's id)."""
+    visits = my_day_visits(nurse=actor, day=day)
+    round_doses(visits=visits, day=day)
+    clients = dict.fromkeys(str(v.client.public_id)[:8] for v in visits)
+    access_log_write(
+        actor=actor,
+        action=Action.LIST,
+        part="day-summary",
+        detail=f"{len(visits)} visits on {day.isoformat()}: {' '.join(clients)}",
+    )
+    return visits
+
+
 @dataclass(frozen=True)
 class DayCard:
     """One visit's card on My day, and the day's round for the "n/m done" counter."""

@@ -6,6 +6,7 @@ app_name = "scheduling"
 
 urlpatterns = [
     path("", visits.my_day_page, name="my-day"),
+    path("today/clients/", visits.day_clients_page, name="day-clients"),
     path("visits/<uuid:public_id>/start/", visits.visit_start_page, name="visit-start"),
     path("visits/<uuid:public_id>/done/", visits.visit_done_page, name="visit-done"),
     path("visits/<uuid:public_id>/log/", visits.visit_log_page, name="visit-log"),

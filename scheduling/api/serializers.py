@@ -204,6 +204,42 @@ class VisitLogInput(serializers.Serializer):
     acted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
+class DayClientOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="__str__")
+    address = serializers.CharField(source="address_line")
+    phone = serializers.CharField()
+    key_safe_note = serializers.CharField()
+    allergies = serializers.CharField()
+    alarm_note = serializers.CharField()
+
+
+class DayInterventionOutput(serializers.Serializer):
+    problem = serializers.CharField(source="client_problem.problem.name")
+    description = serializers.CharField()
+
+
+class DayDoseOutput(serializers.Serializer):
+    due_at = serializers.DateTimeField()
+    medication = serializers.CharField(source="medication.name")
+    dose = serializers.CharField(source="medication.dose_text")
+    high_risk = serializers.BooleanField(source="medication.high_risk")
+    signed = serializers.BooleanField(source="is_signed")
+
+
+class DayVisitOutput(serializers.Serializer):
+    """One visit of today's round with what she needs at the door (issue 18: the day's
+    summary the phone keeps for a round without a network)."""
+
+    id = serializers.UUIDField(source="public_id")
+    starts_at = serializers.DateTimeField()
+    planned_minutes = serializers.IntegerField()
+    status = serializers.CharField()
+    client = DayClientOutput()
+    interventions = DayInterventionOutput(source="planned_interventions.all", many=True)
+    medication_due = DayDoseOutput(source="due_doses", many=True)
+
+
 class OfflineActionInput(serializers.Serializer):
     """One action from the phone's offline queue (issue 18). `payload` has the shape of the
     page form the nurse filled in: nothing for "done"; the visit-log form's fields for

@@ -7,6 +7,7 @@ urlpatterns = [
     path("shifts/<uuid:id>/", views.ShiftDetailApi.as_view(), name="api-shift-detail"),
     path("teams/<uuid:id>/coverage/", views.TeamCoverageApi.as_view(), name="api-team-coverage"),
     path("visits/", views.VisitListApi.as_view(), name="api-visit-list"),
+    path("visits/today/", views.DayVisitsApi.as_view(), name="api-visit-today"),
     path("visits/<uuid:id>/", views.VisitDetailApi.as_view(), name="api-visit-detail"),
     path("visits/<uuid:id>/log/", views.VisitLogApi.as_view(), name="api-visit-log"),
     path(

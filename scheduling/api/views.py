@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -18,6 +19,7 @@ from scheduling import reads, services
 from scheduling.api.serializers import (
     CoverageOutput,
     CoverageQuery,
+    DayVisitOutput,
     OfflineActionInput,
     OfflineActionOutput,
     OfflineConflictOutput,
@@ -204,6 +206,18 @@ class VisitListApi(generics.ListAPIView):
         values = dict(data.validated_data)  # `client` is one the caller may see (VisitInput)
         visit = visit_services.visit_schedule(actor=_caller(request), **values)
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
+
+
+class DayVisitsApi(APIView):
+    """Today's round of the caller with what she needs at the door: address, key safe,
+    allergies, alarm, the visit's care plan and the medication due (issue 18)."""
+
+    permission_classes = [has_role(Role.NURSE)]
+
+    @extend_schema(responses={200: DayVisitOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        visits = reads.day_clients_read(actor=_caller(request), day=timezone.localdate())
+        return Response(DayVisitOutput(visits, many=True).data)
 
 
 class VisitDetailApi(generics.RetrieveAPIView):

@@ -101,6 +101,15 @@ def my_day_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@role_required(Role.NURSE)
+def day_clients_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Today's clients in a few lines each, kept on the phone for a round without a network."""
+    day = timezone.localdate()
+    visits = reads.day_clients_read(actor=request.user, day=day)
+    return render(request, "scheduling/day_clients.html", {"visits": visits, "day": day})
+
+
 def _done_counts(visits: list[Visit]) -> dict[str, int]:
     return {
         "done_count": sum(1 for v in visits if v.status == VisitStatus.DONE),

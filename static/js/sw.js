@@ -4,7 +4,8 @@
 // - The app shell (stylesheet, scripts, icons) is cached when the worker installs.
 // - My day is fetched from the network first; each good answer is kept in today's cache
 //   ("bz-day-YYYY-MM-DD", the phone's date), and shown from there when there is no network.
-// - So are the log pages of today's visits (`self.BZ.visitPage`, a pattern): My day asks for
+// - So is today's clients' summary (`self.BZ.dayPages`: address, key safe, care plan, medication
+//   due), and so are the log pages of today's visits (`self.BZ.visitPage`, a pattern): My day asks for
 //   them when it opens with a network ("keep-pages", static/js/offline.js), so a visit can be
 //   logged with another duration or a report in a cellar. Their forms are queued there.
 // - Today's cache is the only one ever read: older days are deleted at the first request of a
@@ -71,7 +72,7 @@ function keepPages(urls) {
   return caches.open(dayCache()).then(function (cache) {
     return urls.reduce(function (chain, href) {
       var url = new URL(href, self.location.origin);
-      if (url.origin !== self.location.origin || !isVisitPage(url)) return chain;
+      if (url.origin !== self.location.origin || !(isVisitPage(url) || isDayPage(url))) return chain;
       return chain.then(function () {
         return fetch(url.pathname, { credentials: "same-origin" }).then(function (response) {
           if (keepable(response)) return cache.put(url.pathname, response);
@@ -82,8 +83,9 @@ function keepPages(urls) {
   });
 }
 
-function isMyDay(url) {
-  return self.BZ.myDay && url.pathname === self.BZ.myDay && url.search === "";
+// My day and today's clients (issue 18, the day's summary).
+function isDayPage(url) {
+  return self.BZ.dayPages.indexOf(url.pathname) !== -1 && url.search === "";
 }
 
 // A page of the day: the network first (each good answer kept in today's cache under its
@@ -113,7 +115,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") return;
   // A new day: yesterday's pages go before anything is served.
   event.waitUntil(clearDays(false));
-  if ((isMyDay(url) || isVisitPage(url)) && request.headers.get("HX-Request") === null) {
+  if ((isDayPage(url) || isVisitPage(url)) && request.headers.get("HX-Request") === null) {
     event.respondWith(pageFromNetwork(request, url.pathname));
     return;
   }

@@ -115,6 +115,7 @@ def test_a_round_with_another_duration_and_a_report_reaches_the_server_once(
     phone_page.evaluate("async () => navigator.serviceWorker.ready")
     phone_page.reload()
     pages = [f"/scheduling/visits/{v.public_id}/log/" for v in (first, second, third)]
+    pages.append("/scheduling/today/clients/")
     kept = """async (pages) => {
          const names = (await caches.keys()).filter(n => n.startsWith('bz-day-'));
          if (!names.length) return false;
@@ -128,6 +129,12 @@ def test_a_round_with_another_duration_and_a_report_reaches_the_server_once(
     phone_page.reload()
     status = phone_page.locator("#offline-status")
     expect(status).to_contain_text("All logs sent.")
+    # and today's clients' summary too
+    phone_page.get_by_role("link", name="Today's clients").tap()
+    expect(phone_page.locator(f"#client-{third.public_id}")).to_contain_text(
+        third.client.address_line
+    )
+    phone_page.go_back()
     before = timezone.now()
     # the first visit: done as planned, one tap
     phone_page.locator(f"#visit-{first.public_id}").get_by_role(
@@ -196,3 +203,12 @@ def test_a_round_with_another_duration_and_a_report_reaches_the_server_once(
         v.pk: (v.logged_at, v.logged_minutes) for v in Visit.objects.filter(status=VisitStatus.DONE)
     }
     assert now_logged == logged
+
+    # and logging out forgets the day's pages on the phone
+    with phone_page.expect_navigation():
+        phone_page.evaluate(
+            """() => { const form = [...document.querySelectorAll('form')]
+                 .find(f => new URL(f.action).pathname.endsWith('/accounts/logout/'));
+                 setTimeout(() => form.requestSubmit(), 0); }"""
+        )
+    wait_until(phone_page, "async () => !(await caches.keys()).some(n => n.startsWith('bz-day-'))")

@@ -190,6 +190,7 @@ ROWS: dict[str, Row] = {
         data={"start": "2026-06-01T00:00:00+02:00", "end": "2026-06-02T00:00:00+02:00"},
     ),
     "scheduling:my-day": Row("302 200 200 404 404 404 404", audited=True),
+    "scheduling:day-clients": Row("302 200 200 404 404 404 404", audited=True),
     "scheduling:visit-start": Row(
         "302 302 404 404 404 404 404",
         kwargs=lambda w: {"public_id": w.visit_a.public_id},
@@ -233,6 +234,7 @@ ROWS: dict[str, Row] = {
         "200 200 200 200 200 200 200", kwargs=lambda w: {"token": w.calendar_token_a}, audited=True
     ),
     "api-visit-list": Row("403 200 200 200 200 403 403", audited=True),
+    "api-visit-today": Row("403 200 200 403 403 403 403", audited=True),
     "api-visit-detail": Row(
         "403 200 404 200 404 403 403", kwargs=lambda w: {"id": w.visit_a.public_id}, audited=True
     ),
