@@ -30,6 +30,7 @@ SHELL_FILES = (
     "js/htmx.min.js",
     "js/app.js",
     "js/offline.js",
+    "js/visit_log.js",
     "icons/icon-192.png",
     "icons/favicon.ico",
 )

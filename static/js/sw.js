@@ -74,9 +74,14 @@ function keepPages(urls) {
       var url = new URL(href, self.location.origin);
       if (url.origin !== self.location.origin || !(isVisitPage(url) || isDayPage(url))) return chain;
       return chain.then(function () {
-        return fetch(url.pathname, { credentials: "same-origin" }).then(function (response) {
-          if (keepable(response)) return cache.put(url.pathname, response);
-          return null;
+        // Kept already today (each opening with a network refreshes it): not fetched again, so
+        // opening My day does not reload every visit's page.
+        return cache.match(url.pathname).then(function (kept) {
+          if (kept) return null;
+          return fetch(url.pathname, { credentials: "same-origin" }).then(function (response) {
+            if (keepable(response)) return cache.put(url.pathname, response);
+            return null;
+          });
         }).catch(function () { return null; });
       });
     }, Promise.resolve());
