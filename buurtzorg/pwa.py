@@ -31,6 +31,7 @@ SHELL_FILES = (
     "js/app.js",
     "js/offline.js",
     "js/visit_log.js",
+    "js/drafts.js",
     "icons/icon-192.png",
     "icons/favicon.ico",
 )
