@@ -89,6 +89,7 @@ def _catalogue_words() -> tuple[set[str], set[str]]:
 def _data_words(world: World) -> set[str]:
     """Words that are data: names of people, teams, clients, insurers, and Omaha terms."""
     from clients.models import Client, Insurer
+    from coaching.models import Post, Thread
     from teams.models import Neighbourhood, Team, User
 
     texts: list[str] = []
@@ -98,6 +99,9 @@ def _data_words(world: World) -> set[str]:
     for record in Client.objects.all():
         texts += [record.first_name, record.last_name, str(record), record.city]
     texts += [i.name for i in Insurer.objects.all()]
+    # what people wrote: message subjects and texts (the Messages page shows unread ones)
+    texts += list(Thread.objects.values_list("subject", flat=True))
+    texts += list(Post.objects.values_list("body", flat=True))
     for model in (Domain, Problem, InterventionCategory, InterventionTarget, ModifierTerm):
         for name, definition in model.objects.values_list("name", "definition"):
             texts += [name, definition]
