@@ -363,6 +363,19 @@ class Organisation(TimeStampedModel):
     checks; the IBAN's check digits (mod 97) are checked by the model's validator.
     """
 
+    # What its page and API show and change, in their order.
+    DETAIL_FIELDS = (
+        "name",
+        "address",
+        "postcode",
+        "city",
+        "kvk_number",
+        "agb_code",
+        "iban",
+        "vat_exemption_note",
+        "payment_term_days",
+    )
+
     key = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=120, blank=True)

@@ -27,7 +27,7 @@ from teams.forms import (
     UserUpdateForm,
 )
 from teams.http import AuthenticatedHttpRequest
-from teams.models import Membership, Neighbourhood, Role, Team, User
+from teams.models import Membership, Neighbourhood, Organisation, Role, Team, User
 from teams.names import NAME_ORDER
 from teams.selectors import (
     neighbourhood_list,
@@ -312,24 +312,12 @@ def user_edit_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 # --- the organisation's own details (back office and administrators) ---------------------------
 
-ORGANISATION_FIELDS = (
-    "name",
-    "address",
-    "postcode",
-    "city",
-    "kvk_number",
-    "agb_code",
-    "iban",
-    "vat_exemption_note",
-    "payment_term_days",
-)
-
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.BACK_OFFICE, Role.ADMIN)
 def organisation_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = organisation_details()
-    initial = {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
+    initial = {name: getattr(organisation, name) for name in Organisation.DETAIL_FIELDS}
     initial["iban"] = organisation.iban_display
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -121,15 +121,7 @@ class OrganisationOutput(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "name",
-            "address",
-            "postcode",
-            "city",
-            "kvk_number",
-            "agb_code",
-            "iban",
-            "vat_exemption_note",
-            "payment_term_days",
+            *Organisation.DETAIL_FIELDS,
             "is_complete",
             "updated_by",
             "updated_at",
