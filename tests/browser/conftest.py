@@ -15,6 +15,7 @@ run lists at its end so a person can look at what a user sees.
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -84,6 +86,31 @@ def omaha_vocabulary(transactional_db: None) -> None:
 
     if not Problem.objects.exists():
         call_command("load_omaha", verbosity=0)
+
+
+# Other sessions of the test database still at work: a request the live server is still
+# answering (a page's last fetch, the service worker filling its cache) after the test closed
+# its browser. The flush after a transactional test TRUNCATEs every table; run while such a
+# request holds a table, the two can deadlock and the next test finds the old rows.
+_BUSY_SESSIONS = """
+    SELECT count(*) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+"""
+
+
+@pytest.fixture(autouse=True)
+def quiet_server_before_flush(transactional_db: None) -> Iterator[None]:
+    """Set up before the test's pages (so torn down after their browsers close) and torn down
+    before the database flush: wait, up to 10 s, until the live server has answered every
+    request still under way."""
+    yield
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(_BUSY_SESSIONS)
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -46,6 +46,8 @@ def test_a_report_typed_before_the_session_expired_is_back_after_login(
     phone_page.get_by_role("button", name="Save report").click()
     expect(phone_page.get_by_text("Report saved.")).to_be_visible()
     assert CareReport.objects.filter(text=TEXT).count() == 1
+    # (drafts.js clears it when the next page has loaded its scripts, just after the text shows)
+    phone_page.wait_for_function(f"() => ({DRAFT_KEYS})().length === 0", timeout=5_000)
     assert phone_page.evaluate(DRAFT_KEYS) == []
 
 

@@ -309,7 +309,11 @@ class ContractDetailApi(generics.RetrieveAPIView):
     def get_object(self) -> Contract:
         return selectors.contract_get_visible(user=_user(self.request), public_id=self.kwargs["id"])
 
-    @extend_schema(request=TariffInput, responses={200: ContractOutput})
+    @extend_schema(
+        operation_id="billing_contracts_tariff_set",
+        request=TariffInput,
+        responses={200: ContractOutput},
+    )
     def post(self, request: Request, id: str) -> Response:  # noqa: A002
         contract = self.get_object()
         data = TariffInput(data=request.data)
