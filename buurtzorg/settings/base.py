@@ -181,6 +181,14 @@ AUTH_PASSWORD_VALIDATORS = [
     # at least 5 different characters (buurtzorg/passwords.py).
     {"NAME": "buurtzorg.passwords.OrganisationPasswordValidator"},
 ]
+# Argon2id first: new passwords, and old PBKDF2 hashes at their owner's next login, are stored
+# with it (buurtzorg.passwords.Argon2idPasswordHasher says why these parameters). PBKDF2 stays
+# listed so that hashes made before can still be checked, and so upgraded.
+PASSWORD_HASHERS = [
+    "buurtzorg.passwords.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTHENTICATION_BACKENDS = [
     # Refuses any login (form, admin, API token) for a locked-out username or address.
     "axes.backends.AxesStandaloneBackend",
