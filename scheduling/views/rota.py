@@ -209,12 +209,27 @@ def shift_form_page(
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def shift_delete_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """GET asks "are you sure?" (a removed shift is gone and may open a gap), POST removes;
+    works without JavaScript."""
     shift = shift_get_visible(user=request.user, public_id=public_id)
     if not rota_can_edit(user=request.user, team=shift.team):
         raise Http404
+    if request.method == "GET":
+        context = {
+            "question": _("Remove this shift of %(nurse)s?") % {"nurse": shift.nurse},
+            "detail": services.describe_shift(shift),
+            "consequence": _(
+                "The shift is deleted from the rota and may leave a gap. This cannot be undone; "
+                "to keep it, add the shift again."
+            ),
+            "submit": _("Remove shift"),
+            "back": reverse("scheduling:shift-edit", args=[shift.public_id]),
+            "back_label": _("Edit shift"),
+        }
+        return render(request, "scheduling/confirm.html", context)
     services.shift_delete(shift=shift)
     messages.success(request, _("Shift removed."))
     return _done(request, _rota_url(shift.team, timezone.localtime(shift.starts_at).date()))

@@ -622,14 +622,13 @@ def series_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Show, create, replace or revoke the nurse's secret feed URL."""
+    """Show, create or replace the nurse's secret feed URL (stopping it asks first, on its own
+    page)."""
     if request.method == "POST":
-        if "revoke" in request.POST:
-            services.calendar_token_revoke(user=request.user)
-            messages.success(request, _("The calendar link no longer works."))
-        else:
-            services.calendar_token_rotate(user=request.user)
-            messages.success(request, _("New calendar link made; the old one no longer works."))
+        if "revoke" in request.POST:  # a page from before the confirmation step: ask first
+            return _done(request, reverse("scheduling:calendar-stop"))
+        services.calendar_token_rotate(user=request.user)
+        messages.success(request, _("New calendar link made; the old one no longer works."))
         return _done(request, reverse("scheduling:calendar"))
     token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
     feed_url = (
@@ -638,6 +637,31 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         else ""
     )
     return render(request, "scheduling/calendar.html", {"feed_url": feed_url})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def calendar_stop_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """GET asks "are you sure?" (calendar apps subscribed to the address stop updating, and a
+    new address must be subscribed again), POST stops the feed; works without JavaScript."""
+    if request.method == "POST":
+        services.calendar_token_revoke(user=request.user)
+        messages.success(request, _("The calendar link no longer works."))
+        return _done(request, reverse("scheduling:calendar"))
+    if not CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).exists():
+        return redirect("scheduling:calendar")  # nothing to stop
+    context = {
+        "question": _("Stop your calendar feed?"),
+        "consequence": _(
+            "The address stops working at once: calendar apps subscribed to it no longer "
+            "show your visits. This cannot be undone; a new address must be subscribed to "
+            "again in every app."
+        ),
+        "submit": _("Stop the feed"),
+        "back": reverse("scheduling:calendar"),
+        "back_label": _("Calendar feed"),
+    }
+    return render(request, "scheduling/confirm.html", context)
 
 
 @never_cache

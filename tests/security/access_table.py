@@ -140,10 +140,9 @@ ROWS: dict[str, Row] = {
     "scheduling:shift-edit": Row(
         "302 200 404 404 404 404 404", kwargs=lambda w: {"public_id": w.shift_a.public_id}
     ),
+    # GET is the "are you sure?" page; the POST is tests/scheduling/test_confirm.py
     "scheduling:shift-delete": Row(
-        "302 302 404 404 404 404 404",
-        kwargs=lambda w: {"public_id": w.shift_a.public_id},
-        method="post",
+        "302 200 404 404 404 404 404", kwargs=lambda w: {"public_id": w.shift_a.public_id}
     ),
     "scheduling:leave-create": Row("302 200 200 404 404 404 404"),
     "scheduling:leave-delete": Row(
@@ -229,6 +228,9 @@ ROWS: dict[str, Row] = {
     ),
     "scheduling:series-create": Row("302 200 200 404 404 404 404", audited=True),
     "scheduling:calendar": Row("302 200 200 404 404 404 404"),
+    # Her own feed: "are you sure?" while she has one (nurse A's, once the ical-feed row made
+    # it), else back to the calendar page; the POST is tests/scheduling/test_confirm.py
+    "scheduling:calendar-stop": Row("302 200|302 200|302 404 404 404 404"),
     # The secret URL is the key (no login): whoever holds nurse A's token gets her feed.
     "scheduling:ical-feed": Row(
         "200 200 200 200 200 200 200", kwargs=lambda w: {"token": w.calendar_token_a}, audited=True
