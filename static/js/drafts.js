@@ -2,7 +2,8 @@
 // form marked data-draft="<key>" are kept in localStorage while the nurse types, and put back
 // when the form is shown again (after the login page sent her back to it). A draft is cleared
 // when its form was sent and the next page no longer shows it (saved), and every draft is
-// cleared at log-out, so no clinical text stays on the phone. Drafts belong to the person
+// cleared at log-out, so no clinical text stays on the phone. A form put in the offline queue
+// (offline.js) loses its draft once the queue has kept it. Drafts belong to the person
 // who typed them (body data-draft-owner): another login on the same phone never sees them.
 (function () {
   "use strict";
@@ -104,6 +105,15 @@
       save(form);
       store.setItem(PENDING, keyOf(form));
     }
+  });
+  // Sent to the offline queue (static/js/offline.js) without a network: what the form held is
+  // kept on the phone to be sent later, so its draft goes now, not only when the page is shown
+  // again (which would fill the form with what is already queued). When the queue could not
+  // keep it, no event comes and the draft stays.
+  document.addEventListener("bz:offline-queued", function (event) {
+    var form = event.target;
+    var store = storage();
+    if (store && form && form.dataset && form.dataset.draft) store.removeItem(keyOf(form));
   });
   // htmx forms: a successful swap that no longer holds the form means it was saved
   document.addEventListener("htmx:afterSettle", function () {

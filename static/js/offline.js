@@ -158,19 +158,35 @@
       visit: form.dataset.visit, label: form.dataset.label, at: new Date().toISOString(),
       payload: payloadOf(form, event.submitter)
     };
-    put(item).then(show).then(function () {
-      if (form.dataset.offlineThen) {
-        window.location.href = form.dataset.offlineThen;
-        return;
-      }
-      form.reset();
-      var note = document.createElement("p");
-      note.className = "msg msg-info offline-queued";
-      note.setAttribute("role", "status");
-      note.textContent = status.dataset.queued;
-      form.appendChild(note);
+    put(item).then(function () {
+      // Kept: a draft of this form (static/js/drafts.js) is no longer needed. Said before the
+      // page moves on, so the visit's page opened again later shows an empty form.
+      form.dispatchEvent(new CustomEvent("bz:offline-queued", { bubbles: true }));
+      return show().catch(function () { /* the count is redrawn on the next page */ }).then(function () {
+        if (form.dataset.offlineThen) {
+          window.location.href = form.dataset.offlineThen;
+          return;
+        }
+        form.reset();
+        note(form, "msg msg-info offline-queued", status.dataset.queued);
+      });
+    }, function () {
+      // Not kept (the phone's storage is full or blocked): nothing waits to be sent, so the
+      // form keeps what she filled in (and its draft), and says so.
+      note(form, "msg msg-error offline-failed", status.dataset.queueFailed);
     });
   }, true);
+
+  function note(form, className, text) {
+    Array.prototype.forEach.call(form.querySelectorAll(".offline-queued, .offline-failed"), function (old) {
+      old.remove();
+    });
+    var p = document.createElement("p");
+    p.className = className;
+    p.setAttribute("role", "status");
+    p.textContent = text;
+    form.appendChild(p);
+  }
 
   // My day (online): ask the service worker to keep today's visit pages for a round without
   // a network (their links carry `data-offline-page`).

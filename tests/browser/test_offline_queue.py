@@ -1,6 +1,8 @@
 """A morning round without a network (issue 18): My day and today's visit pages from the phone's
 cache, visits logged offline (as planned, with another duration, with a report), and on
-reconnect exactly those logs on the server with the offline times, once."""
+reconnect exactly those logs on the server with the offline times, once. A log page put in the
+queue leaves no draft behind (static/js/drafts.js); one the phone could not keep stays in the
+form, with its draft."""
 
 import datetime as dt
 import re
@@ -16,6 +18,8 @@ from tests.browser.conftest import log_in, page_check
 from tests.factories import ClientFactory, MembershipFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+DRAFT_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('bz-draft'))"
 
 
 def wait_until(page: Page, script: str, arg: object = None, timeout: float = 10) -> None:
@@ -145,8 +149,16 @@ def test_a_round_with_another_duration_and_a_report_reaches_the_server_once(
     phone_page.locator(f"#visit-{second.public_id}").get_by_role("link", name="Other…").tap()
     phone_page.get_by_role("radio", name="45 min").tap()
     phone_page.locator("[name=deviation_reason]").fill("Stairs, lift out of order")
+    assert phone_page.evaluate(DRAFT_KEYS) == [f"bz-draft:visit-log:{pages[1]}"]
     phone_page.get_by_role("button", name="Save", exact=True).tap()
     expect(phone_page).to_have_url(re.compile(r"/scheduling/$"))
+    expect(status).to_contain_text("2 waiting to send")
+    # and the queue kept it, so no draft of it is left: opened again, its form is empty
+    assert phone_page.evaluate(DRAFT_KEYS) == []
+    phone_page.locator(f"#visit-{second.public_id}").get_by_role("link", name="Other…").tap()
+    expect(phone_page.get_by_role("radio", name="45 min")).not_to_be_checked()
+    expect(phone_page.locator("[name=deviation_reason]")).to_have_value("")
+    phone_page.go_back()
     expect(status).to_contain_text("2 waiting to send")
     # the third: a general note, then the log as planned
     phone_page.locator(f"#visit-{third.public_id}").get_by_role("link", name="Other…").tap()
@@ -158,6 +170,7 @@ def test_a_round_with_another_duration_and_a_report_reaches_the_server_once(
     phone_page.get_by_role("button", name="Save", exact=True).tap()
     expect(status).to_contain_text("4 waiting to send")
     after = timezone.now()
+    assert phone_page.evaluate(DRAFT_KEYS) == []
     assert not Visit.objects.filter(status=VisitStatus.DONE).exists()
     assert not CareReport.objects.exists()
 
@@ -212,3 +225,37 @@ def test_a_round_with_another_duration_and_a_report_reaches_the_server_once(
                  setTimeout(() => form.requestSubmit(), 0); }"""
         )
     wait_until(phone_page, "async () => !(await caches.keys()).some(n => n.startsWith('bz-day-'))")
+
+
+def test_a_log_the_phone_cannot_keep_stays_in_the_form_and_in_its_draft(phone_page: Page) -> None:
+    # given a nurse on her visit's log page who has lost the network and filled it in
+    membership = MembershipFactory(nurse__first_name="Noor")
+    visit = VisitFactory(
+        client=ClientFactory(team=membership.team),
+        nurse=membership.nurse,
+        day=timezone.localdate(),
+        at=earlier_today(1)[0],
+    )
+    url = f"/scheduling/visits/{visit.public_id}/log/"
+    log_in(phone_page, membership.nurse.username)
+    phone_page.goto(url)
+    phone_page.context.set_offline(True)
+    phone_page.get_by_role("radio", name="45 min").tap()
+    phone_page.locator("[name=deviation_reason]").fill("Stairs, lift out of order")
+    # when the phone cannot keep the queue (its storage is full)
+    phone_page.evaluate(
+        """() => { indexedDB.open = () => {
+             throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); }; }"""
+    )
+    phone_page.get_by_role("button", name="Save", exact=True).tap()
+    # then she stays on the page and is told, with what she filled in
+    expect(phone_page.locator(".offline-failed")).to_contain_text(
+        "Could not keep this on the phone"
+    )
+    assert phone_page.url.endswith(url)
+    expect(phone_page.get_by_role("radio", name="45 min")).to_be_checked()
+    expect(phone_page.locator("[name=deviation_reason]")).to_have_value("Stairs, lift out of order")
+    # and the draft is still on the phone, and nothing reached the server
+    assert phone_page.evaluate(DRAFT_KEYS) == [f"bz-draft:visit-log:{url}"]
+    assert not VisitLogKey.objects.exists()
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.PLANNED
