@@ -64,7 +64,8 @@ test: $(STAMP) sysdeps services compilemessages
 
 # Benchmarks (long; not part of `make test`): a fresh bz_bench database filled by
 # `manage.py generate_scale`, then bench/run.py writes bench/results.md. BENCH_REGENERATE=0
-# reuses the database from the last run.
+# reuses the database when it holds generated teams (asked of the database, not of a file in
+# this checkout: other worktrees share it).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bz_bench
 BENCH_TEAMS ?= 1000
 BENCH_REGENERATE ?= 1
@@ -72,7 +73,7 @@ BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL= DJANGO_SETTINGS_MODUL
 
 bench-data: $(STAMP) sysdeps services
 	@set -o pipefail; \
-	if [ "$(BENCH_REGENERATE)" = "1" ] || [ ! -s bench/data/generate.log ]; then \
+	if [ "$(BENCH_REGENERATE)" = "1" ] || ! $(PY) -m bench.resetdb --has-data $(BENCH_DATABASE_URL); then \
 		mkdir -p bench/data && \
 		$(PY) -m bench.resetdb $(BENCH_DATABASE_URL) && \
 		$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0 && \
