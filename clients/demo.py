@@ -197,6 +197,16 @@ def _record(client: Client, nurse: User, problem_set: list, today: dt.date, step
             rated_on += dt.timedelta(days=28)
 
 
+def _fill_key_info(client: Client, nurse: User, key_info: dict[str, str]) -> int:
+    """A demo client made before My day's key-info line (issue 18) has none: give it the key
+    info a new one gets, through the service like any edit. Only a client with no key info at
+    all, so a rerun, or key info a demo user typed, changes nothing. Returns 1 if it filled."""
+    if client.has_key_info or not any(key_info.values()):
+        return 0
+    services.client_update(client=client, actor=nurse, **key_info)
+    return 1
+
+
 def load(stdout: TextIO) -> None:
     insurers = []
     for name, uzovi in DEMO_INSURERS:
@@ -206,7 +216,7 @@ def load(stdout: TextIO) -> None:
         insurers.append(insurer)
     today = timezone.localdate()
     rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
-    created = 0
+    created = filled = 0
     for team_index, (team_name, username, postcodes, streets) in enumerate(DEMO_TEAMS):
         team = Team.objects.filter(name=team_name).first()
         nurse = User.objects.filter(username=username).first()
@@ -220,7 +230,14 @@ def load(stdout: TextIO) -> None:
             # Team Oost gets the even entries, Team Noord the odd ones: sixteen different people.
             person = DEMO_PEOPLE[(i * 2 + team_index) % len(DEMO_PEOPLE)]
             initials, first, prefix, last, sex = person
-            if Client.objects.filter(bsn=bsn).exists():
+            key_info = {
+                "key_safe_note": DEMO_KEY_SAFES[i % len(DEMO_KEY_SAFES)],
+                "allergies": DEMO_ALLERGIES[i % len(DEMO_ALLERGIES)],
+                "alarm_note": DEMO_ALARMS[i % len(DEMO_ALARMS)],
+            }
+            existing = Client.objects.filter(bsn=bsn).first()
+            if existing is not None:
+                filled += _fill_key_info(existing, nurse, key_info)
                 continue
             admitted = today - dt.timedelta(days=20 + 17 * i)
             client = services.client_register(
@@ -241,9 +258,9 @@ def load(stdout: TextIO) -> None:
                 policy_number=f"DEMO-{team_index}{i:03d}-{bsn[-4:]}",
                 gp_name=f"Huisartsenpraktijk {streets[0].split('straat')[0]}",
                 gp_agb=f"0101{team_index}{i:03d}",
-                key_safe_note=DEMO_KEY_SAFES[i % len(DEMO_KEY_SAFES)],
-                allergies=DEMO_ALLERGIES[i % len(DEMO_ALLERGIES)],
-                alarm_note=DEMO_ALARMS[i % len(DEMO_ALARMS)],
+                key_safe_note=key_info["key_safe_note"],
+                allergies=key_info["allergies"],
+                alarm_note=key_info["alarm_note"],
                 admitted_on=admitted,
             )
             assert isinstance(client, Client), "demo BSNs are new: never an intake request"
@@ -275,4 +292,7 @@ def load(stdout: TextIO) -> None:
                 )
             _record(client, nurse, PROBLEM_SETS[i % len(PROBLEM_SETS)], today, i)
             created += 1
-    stdout.write(f"clients: {created} demo clients created ({len(insurers)} demo insurers).\n")
+    stdout.write(
+        f"clients: {created} demo clients created, key info filled in for {filled} "
+        f"({len(insurers)} demo insurers).\n"
+    )
