@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # `make run` is the local, embedded set-up: DEBUG on unless the environment says otherwise.
 export DEBUG ?= true
 
-.PHONY: backup backup-key restore run test sysdeps services migrate demo messages compilemessages lint typecheck check-deploy clean bench loadtest
+.PHONY: backup backup-key restore run test sysdeps services migrate demo messages compilemessages lint typecheck check-deploy clean bench loadtest pagecost
 
 # Python environment: uv (installed into the venv from PyPI) resolves and installs the
 # dependencies listed in pyproject.toml in seconds, from its cache on later runs. It compiles
@@ -100,6 +100,17 @@ loadtest: bench-data
 	$(BENCH_ENV) LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_TIME=$(LOADTEST_TIME) \
 		LOADTEST_BURST_USERS=$(LOADTEST_BURST_USERS) LOADTEST_BURST_TIME=$(LOADTEST_BURST_TIME) \
 		$(PY) -m bench.loadtest
+
+# Page cost: one gunicorn worker (1 thread) serving a copy of the bench database, the nurse
+# pages' CPU per request against a view that does no work. Writes bench/pagecost.md; exits
+# non-zero when a nurse page costs more than PAGECOST_MAX_RATIO times the no-work view.
+PAGECOST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bz_bench_pagecost
+PAGECOST_REQUESTS ?= 200
+# Needs the bench database (`make bench` makes it); never makes or resets it itself.
+pagecost: $(STAMP) services
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) PAGECOST_DATABASE_URL=$(PAGECOST_DATABASE_URL) \
+		PAGECOST_REQUESTS=$(PAGECOST_REQUESTS) $(PY) -m bench.pagecost
 
 # The habits CI holds (.ci/run runs `make lint` before `make test`; .pre-commit-config.yaml runs
 # the same tools): ruff, the layer contracts in .importlinter (when the file exists), and no
