@@ -22,10 +22,11 @@ from coaching.models import (
     SpaceKind,
     Thread,
 )
-from coaching.selectors import unread_total
+from coaching.selectors import _unread_posts, unread_total
 from scheduling.services.rota import rota_notify_gaps
-from teams.services import team_create
+from teams.services import membership_end, team_create
 from tests.factories import (
+    MembershipFactory,
     NeighbourhoodFactory,
     OrganisationSpaceFactory,
     ShiftFactory,
@@ -323,3 +324,35 @@ def test_data_migration_makes_missing_spaces_and_keys_the_latest_rota_thread() -
     old.refresh_from_db()
     assert (new.system_key, new.subject) == ("rota-gaps", "Rota gaps")
     assert old.system_key == ""
+
+
+def test_unread_badge_counts_what_the_orm_query_counts_for_every_reader(access_world) -> None:
+    # given posts in both teams' spaces and the organisation channel, a thread read by one
+    # nurse, a nurse who left team A, and a deactivated nurse of team A
+    space_a = TeamSpaceFactory(team=access_world.team_a)
+    space_b = TeamSpaceFactory(team=access_world.team_b)
+    channel = services.organisation_space()
+    read = services.thread_start(
+        space=space_a, author=access_world.coach_a, subject="Wounds", body="Any news?"
+    )
+    services.post_reply(thread=read, author=access_world.coach_a, body="Please reply.")
+    services.thread_start(space=space_a, author=access_world.coach_a, subject="Rota", body="Tue")
+    services.thread_start(space=space_b, author=access_world.nurse_b, subject="Car", body="Flat")
+    services.thread_start(space=channel, author=access_world.nurse_b, subject="Hi", body="All")
+    services.thread_mark_read(thread=read, person=access_world.nurse_a)
+    leaver = MembershipFactory(team=access_world.team_a, seat=2)
+    membership_end(membership=leaver, ended_on=timezone.localdate())
+    inactive = MembershipFactory(team=access_world.team_a, seat=3).nurse
+    inactive.is_active = False
+    inactive.save()
+    # then the badge (a statement built once per role) agrees with the ORM's count
+    expected = {
+        access_world.nurse_a: 2,  # Rota and the channel; Wounds is read
+        access_world.coach_a: 1,  # the channel (her own posts are read)
+        access_world.nurse_b: 0,  # Car and the channel's post are her own
+        access_world.coach_b: 2,  # Car and the channel
+        leaver.nurse: 1,  # only the channel now
+        inactive: 1,  # only the channel
+    }
+    for reader, count in expected.items():
+        assert unread_total(user=reader) == _unread_posts(user=reader).count() == count, reader
