@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from buurtzorg.forms import form_field
 from clients.models import Client, ClientProblem, Intervention
 from omaha.selectors import rating_scale
-from scheduling.models import CareService, ShiftKind, Visit
+from scheduling.models import CareService, NotDoneReason, ShiftKind, Visit
 from scheduling.selectors import team_nurses
 from teams.models import Team, User
 
@@ -199,6 +199,24 @@ DEVIATION_REASONS = {
     "less-care": _("Less care was needed"),
     "waited": _("Had to wait"),
 }
+
+
+class VisitNotDoneForm(forms.Form):
+    """Why a planned visit was not done (the rules, e.g. "other" needs words, are the
+    service's: `visit_record_not_done`)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why was the visit not done?"),
+        choices=NotDoneReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("In your own words (optional; needed for another reason)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class VisitLogForm(forms.Form):

@@ -251,6 +251,19 @@ class VisitStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+    # The nurse came but gave no care: the client was not home, refused, or is in hospital.
+    # Handled (not "planned and not logged"), never billed (only DONE counts), a missed visit
+    # on the handover. The slot stays hers: she was there at that time.
+    NOT_DONE = "not_done", _("Not done")
+
+
+class NotDoneReason(models.TextChoices):
+    """Why a planned visit was not done; "other" needs her own words."""
+
+    NOT_HOME = "not_home", _("Client not home")
+    REFUSED = "refused", _("Client refused care")
+    IN_HOSPITAL = "in_hospital", _("Client in hospital")
+    OTHER = "other", _("Other reason")
 
 
 # Monday first, in the active language (Django's own translated abbreviations: Mon / ma).
@@ -404,6 +417,9 @@ class Visit(PublicModel):
     )
     log_note = models.CharField(_("note"), max_length=500, blank=True)
     deviation_reason = models.CharField(_("reason for the difference"), max_length=300, blank=True)
+    not_done_reason = models.CharField(
+        _("why not done"), max_length=12, choices=NotDoneReason.choices, blank=True
+    )
     done_interventions = models.ManyToManyField(
         "clients.Intervention", related_name="done_visits", blank=True
     )
@@ -441,6 +457,20 @@ class Visit(PublicModel):
                 | Q(logged_minutes__isnull=False, logged_at__isnull=False),
                 name="visit_done_is_logged",
                 violation_error_message=_("A done visit needs its logged minutes."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=VisitStatus.NOT_DONE)
+                    & ~Q(not_done_reason="")
+                    & Q(logged_minutes__isnull=True, logged_at__isnull=False)
+                    & (~Q(not_done_reason=NotDoneReason.OTHER) | ~Q(log_note=""))
+                )
+                | (~Q(status=VisitStatus.NOT_DONE) & Q(not_done_reason="")),
+                name="visit_not_done_has_reason",
+                violation_error_message=_(
+                    "A visit not done needs its reason (and, for another reason, a few words), "
+                    "and no minutes."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(logged_minutes__isnull=True) | Q(logged_minutes__lte=24 * 60),

@@ -153,6 +153,14 @@ def visit_log_form_open(*, actor: User, public_id: UUID) -> Visit:
 
 
 @transaction.atomic
+def visit_not_done_form_open(*, actor: User, public_id: UUID) -> Visit:
+    """Her own visit on the "not done" form: 404 for anyone else's."""
+    visit = visit_get_own(user=actor, public_id=public_id)
+    _log_visit_read(actor, visit, part="visit-not-done")
+    return visit
+
+
+@transaction.atomic
 def visit_form_reshown(*, actor: User, visit: Visit, part: str) -> Visit:
     """A visit's form shown again after its write service refused the change.
 

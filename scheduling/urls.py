@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/<uuid:public_id>/start/", visits.visit_start_page, name="visit-start"),
     path("visits/<uuid:public_id>/done/", visits.visit_done_page, name="visit-done"),
     path("visits/<uuid:public_id>/log/", visits.visit_log_page, name="visit-log"),
+    path("visits/<uuid:public_id>/not-done/", visits.visit_not_done_page, name="visit-not-done"),
     path("visits/unplanned/", visits.visit_unplanned_page, name="visit-unplanned"),
     path("planning/", visits.planning_page, name="planning"),
     path("visits/new/", visits.visit_create_page, name="visit-create"),

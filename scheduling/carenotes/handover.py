@@ -141,14 +141,16 @@ def problem_changes(*, team: Team, since: dt.datetime, user: User) -> Iterable[H
 def visits_missed_or_cancelled(
     *, team: Team, since: dt.datetime, user: User
 ) -> Iterable[HandoverItem]:
-    """Visits of the team cancelled since then, and planned visits whose time has passed
-    without being started or logged (missed)."""
+    """Visits of the team cancelled since then, planned visits whose time has passed
+    without being started or logged (missed), and visits recorded as not done since then
+    (missed too, with the reason)."""
     now = timezone.now()
     visits = (
         Visit.objects.filter(team=team, corrects__isnull=True)
         .filter(
             Q(status=VisitStatus.CANCELLED, updated_at__gte=since)
             | Q(status=VisitStatus.PLANNED, ends_at__gte=since, ends_at__lt=now)
+            | Q(status=VisitStatus.NOT_DONE, logged_at__gte=since)
         )
         .select_related("client", "nurse")
         .order_by("-starts_at")[:SOURCE_LIMIT]
@@ -156,12 +158,18 @@ def visits_missed_or_cancelled(
     for v in visits:
         cancelled = v.status == VisitStatus.CANCELLED
         what = gettext("Visit cancelled") if cancelled else gettext("Visit missed (not logged)")
+        when, key = (v.updated_at, "cancelled") if cancelled else (v.ends_at, "missed")
+        if v.status == VisitStatus.NOT_DONE:  # she came, but gave no care: missed, with why
+            what = gettext("Visit missed (not done: %(reason)s)") % {
+                "reason": v.get_not_done_reason_display()
+            }
+            when, key = v.logged_at or v.ends_at, "not-done"
         local = timezone.localtime(v.starts_at)
         yield HandoverItem(
             kind="visit",
             client=v.client,
-            when=v.updated_at if cancelled else v.ends_at,
+            when=when,
             text=f"{what}: {local:%d-%m %H:%M}, {v.nurse or gettext('nobody')}",
             url=reverse("scheduling:visit-edit", args=[v.public_id]),
-            key=f"visit-{'cancelled' if cancelled else 'missed'}:{v.public_id}",
+            key=f"visit-{key}:{v.public_id}",
         )

@@ -32,6 +32,7 @@ from scheduling.models import (
     CalendarToken,
     CareService,
     CoverArrangement,
+    NotDoneReason,
     Visit,
     VisitLogKey,
     VisitSeries,
@@ -75,6 +76,11 @@ CORRECTION_NEEDS_REASON = _("Say why the billed visit is corrected.")
 DONE_BEFORE_START = _(
     "This visit starts at {start}; it cannot be logged as done before it has started."
 )
+NOT_DONE_BEFORE_START = _(
+    "This visit starts at {start}; it can be recorded as not done once its time has come."
+)
+NOT_DONE_NEEDS_REASON = _("Choose why the visit was not done.")
+NOT_DONE_OTHER_NEEDS_WORDS = _("Say in a few words why the visit was not done.")
 LOGGED_IN_FUTURE = _("{when} is in the future; a visit is logged once it has happened.")
 # Offline logs (issue 18): the phone's clock may run a little ahead of the server's.
 OFFLINE_CLOCK_SLACK = dt.timedelta(minutes=5)
@@ -586,6 +592,7 @@ def _visit_log(
     visit.log_note = note.strip()
     visit.deviation_reason = deviation_reason.strip() if minutes != visit.planned_minutes else ""
     visit.status = VisitStatus.DONE
+    visit.not_done_reason = ""  # (she recorded it as not done, then could give the care after all)
     if service is not None:
         visit.service = service
     visit.full_clean(exclude=["series", "occurrence_date"])
@@ -597,6 +604,59 @@ def _visit_log(
     _save_visit(visit)
     visit.done_interventions.set(done)
     _set_services(visit, minutes, visit.service)
+    return visit
+
+
+@transaction.atomic
+def visit_record_not_done(
+    *,
+    visit: Visit,
+    actor: User,
+    reason: str,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Visit:
+    """She came, but gave no care: the client was not home, refused, is in hospital (or
+    another reason, in her words). Not a cancel (that is the planner's, before the time) and
+    not a log: no minutes, so billing never counts it (only DONE visits count), the pre-flight
+    sees it handled, and the handover shows it as missed with the reason. Only her own
+    planned or started visit, once its time has come; the visit row is locked, like a log.
+    She may still log it as done afterwards (the client came home after all)."""
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("client", "service")
+        .get(pk=visit.pk)
+    )
+    _check_own(visit, actor)
+    _check_not_billed(visit)
+    if visit.status not in (VisitStatus.PLANNED, VisitStatus.IN_PROGRESS):
+        raise ValidationError(VISIT_NOT_OPEN.format(status=visit.get_status_display().lower()))
+    now = utc(now or timezone.now())
+    if visit.started_at is None and visit.starts_at > now + done_tolerance():
+        raise ValidationError(str(NOT_DONE_BEFORE_START).format(start=_fmt(visit.starts_at)))
+    if reason not in NotDoneReason.values:
+        raise ValidationError({"reason": [NOT_DONE_NEEDS_REASON]})
+    note = note.strip()
+    if reason == NotDoneReason.OTHER and not note:
+        raise ValidationError({"note": [NOT_DONE_OTHER_NEEDS_WORDS]})
+    visit.status = VisitStatus.NOT_DONE
+    visit.not_done_reason = reason
+    visit.log_note = note
+    visit.logged_minutes = None
+    visit.logged_at = now
+    visit.logged_by = actor
+    visit.deviation_reason = ""
+    visit.full_clean(exclude=["series", "occurrence_date"])
+    _save_visit(visit)
+    visit.done_interventions.clear()
+    visit.services.all().delete()
+    _log_change(
+        actor,
+        Action.UPDATE,
+        visit.client,
+        f"visit {visit.public_id} not done: {reason}",
+        part="visit-not-done",
+    )
     return visit
 
 

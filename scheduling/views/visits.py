@@ -29,6 +29,7 @@ from scheduling.forms import (
     VisitEditForm,
     VisitForm,
     VisitLogForm,
+    VisitNotDoneForm,
 )
 from scheduling.medication.reads import visit_doses_part
 from scheduling.models import CalendarToken, Visit, VisitStatus
@@ -229,6 +230,37 @@ def visit_log_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
     return render(
         request, "scheduling/visit_log.html", {"form": form, "visit": visit, "visit_doses": doses}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def visit_not_done_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """She came, but the client was not home, refused care or is in hospital: the visit is
+    recorded as not done with the reason. Works without JS; a refused save keeps her input."""
+    if request.method == "POST":
+        visit = visit_get_own(user=request.user, public_id=public_id)
+    else:
+        visit = reads.visit_not_done_form_open(actor=request.user, public_id=public_id)
+    form = VisitNotDoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record_not_done(
+                visit=visit,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Visit to %(client)s recorded as not done.") % {"client": visit.client},
+            )
+            return _done(request, reverse("scheduling:my-day"))
+    if request.method == "POST":
+        reads.visit_form_reshown(actor=request.user, visit=visit, part="visit-not-done")
+    return render(request, "scheduling/visit_not_done.html", {"form": form, "visit": visit})
 
 
 @require_http_methods(["GET", "POST"])

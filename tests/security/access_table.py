@@ -207,6 +207,11 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"public_id": w.visit_a.public_id},
         audited=True,
     ),
+    "scheduling:visit-not-done": Row(
+        "302 200 404 404 404 404 404",
+        kwargs=lambda w: {"public_id": w.visit_a.public_id},
+        audited=True,
+    ),
     "scheduling:visit-unplanned": Row("302 200 200 404 404 404 404", audited=True),
     "scheduling:planning": Row("302 200 200 200 200 404 404", audited=True),
     "scheduling:visit-create": Row("302 200 200 404 404 404 404", audited=True),
