@@ -364,7 +364,20 @@ class ScaleGenerator:
                     if service.is_billable:
                         rate = Decimal(self.rng.choice([68, 72, 75, 79, 84])) + Decimal("0.50")
                         tariff_set(
-                            contract=contract, service=service, hourly_rate=rate, actor=actor
+                            contract=contract,
+                            service=service,
+                            hourly_rate=rate,
+                            valid_from=dt.date(year, 1, 1),
+                            actor=actor,
+                        )
+                        # Insurers change rates during a year too: a new rate from 1 July
+                        # (billing prices each visit at the tariff of its date of service).
+                        tariff_set(
+                            contract=contract,
+                            service=service,
+                            hourly_rate=rate + Decimal("1.25"),
+                            valid_from=dt.date(year, 7, 1),
+                            actor=actor,
                         )
 
     # ---- one chunk of teams --------------------------------------------------------------

@@ -17,7 +17,7 @@ from teams.models import User
 
 class TariffInline(ReadOnlyInline):
     model = Tariff
-    fields = ["service", "hourly_rate", "set_by"]
+    fields = ["service", "hourly_rate", "valid_from", "valid_until", "set_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tariff]:
         return super().get_queryset(request).select_related("service", "set_by")
@@ -50,15 +50,24 @@ class ContractAdmin(ServiceAdmin):
 
 @admin.register(Tariff)
 class TariffAdmin(ServiceAdmin):
-    """Set through `tariff_set`: on change only the rate can be edited."""
+    """Set through `tariff_set`: on change only the rate and the end can be edited (a new
+    rate from another day is a new tariff)."""
 
-    fields = ["contract", "service", "hourly_rate"]
-    list_display = ["contract", "service", "hourly_rate", "set_by", "updated_at"]
+    fields = ["contract", "service", "hourly_rate", "valid_from", "valid_until"]
+    list_display = [
+        "contract",
+        "service",
+        "hourly_rate",
+        "valid_from",
+        "valid_until",
+        "set_by",
+        "updated_at",
+    ]
     list_filter = ["contract__year"]
     list_select_related = ["contract__insurer", "service", "set_by"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["contract", "service"] if obj is not None else []
+        return ["contract", "service", "valid_from"] if obj is not None else []
 
     def service_save(
         self, request: HttpRequest, obj: Any, data: dict[str, Any], change: bool
@@ -67,6 +76,8 @@ class TariffAdmin(ServiceAdmin):
             contract=obj.contract if change else data["contract"],
             service=obj.service if change else data["service"],
             hourly_rate=data["hourly_rate"],
+            valid_from=obj.valid_from if change else data["valid_from"],
+            valid_until=data.get("valid_until"),
             actor=cast(User, request.user),  # the admin site lets only signed-in staff in
         )
 

@@ -1,8 +1,16 @@
-"""The month's minutes per client and service, added up by the database.
+"""The month's minutes per client, service and tariff, added up by the database.
 
-One GROUP BY over VisitService (joined to Visit and Client) gives a row per client and
-service with the summed minutes and the list of visits; Python then only walks those groups
-(about one or two per client), never the visits themselves.
+One GROUP BY over VisitService (joined to Visit and Client) gives a row per client, service
+and hourly rate with the summed minutes and the list of visits; Python then only walks those
+groups (about one or two per client), never the visits themselves.
+
+Each visit is priced with the tariff valid ON ITS DATE OF SERVICE (the local date it started),
+not the date of the run: the query joins the client's insurer's contract for the year of care
+and the service's tariff whose validity covers that date (`_with_tariff`). A month in which
+the rate changed gives two groups for one client and service, one per rate; a visit whose date
+no tariff covers lands in a group without a rate (left out and counted as unpriced; the
+pre-flight names the visit). The join is a hash join on a table of a few dozen rows: it costs
+a national month next to nothing, where a subquery per visit would run a million times.
 
 Which visits count:
 - effective visits, `Visit.objects.effective()` (the one definition, shared with the
@@ -19,6 +27,7 @@ Which visits count:
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +36,8 @@ from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Exists,
+    F,
+    FilteredRelation,
     JSONField,
     Max,
     OuterRef,
@@ -34,9 +45,10 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.functions import TruncDate
 
 from clients.models import Insurer
-from scheduling.billing.models import BillingRun, InvoiceLine, LineKind, Rejection, RunStatus
+from scheduling.billing.models import BillingRun, InvoiceLine, Rejection, RunStatus
 from scheduling.models import Visit, VisitService
 
 
@@ -80,7 +92,8 @@ def scope_filter(insurer: Insurer | None, prefix: str = "") -> Q:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A client's minutes for one service in one month: a future invoice line."""
+    """A client's minutes for one service in one month at one hourly rate: a future invoice
+    line. `hourly_rate` is None when no tariff covers the visits' dates (left unpriced)."""
 
     client_id: int
     insurer_id: int
@@ -91,6 +104,7 @@ class Group:
     period: dt.date
     minutes: int
     visit_ids: tuple[int, ...]
+    hourly_rate: Decimal | None = None
 
 
 GROUP_FIELDS = (
@@ -100,7 +114,41 @@ GROUP_FIELDS = (
     "visit__client__policy_number",
     "service_id",
     "service__code",
+    "tariff__hourly_rate",
 )
+
+
+def service_day() -> TruncDate:
+    """The date of service of a VisitService row: the local date its visit started."""
+    return TruncDate("visit__starts_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _with_tariff(rows: QuerySet[VisitService], *, year: int) -> QuerySet[VisitService]:
+    """`rows` with `tariff`: the tariff valid on each row's date of service, in the contract
+    of the client's insurer for `year` (the year of care), through two LEFT JOINs.
+
+    The tariffs of one service in one contract never overlap (exclusion constraint), so at
+    most one matches and the join never multiplies a row.
+    """
+    return rows.annotate(
+        service_day=service_day(),
+        contract=FilteredRelation(
+            "visit__client__insurer__contracts",
+            condition=Q(visit__client__insurer__contracts__year=year),
+        ),
+    ).annotate(
+        tariff=FilteredRelation(
+            "service__tariffs",
+            condition=Q(
+                service__tariffs__contract_id=F("contract__id"),
+                service__tariffs__valid_from__lte=F("service_day"),
+            )
+            & (
+                Q(service__tariffs__valid_until__isnull=True)
+                | Q(service__tariffs__valid_until__gte=F("service_day"))
+            ),
+        ),
+    )
 
 
 def _groups(rows: QuerySet, period: dt.date) -> list[Group]:
@@ -117,7 +165,7 @@ def _groups(rows: QuerySet, period: dt.date) -> list[Group]:
         if len(cursor.description) != len(GROUP_FIELDS) + 2:
             raise RuntimeError("billing groups: unexpected columns")
         while chunk := cursor.fetchmany(5000):
-            for client_id, insurer_id, bsn, policy, service_id, code, minutes, ids in chunk:
+            for client_id, insurer_id, bsn, policy, service_id, code, rate, minutes, ids in chunk:
                 if isinstance(ids, str):
                     ids = json.loads(ids)
                 groups.append(
@@ -133,6 +181,7 @@ def _groups(rows: QuerySet, period: dt.date) -> list[Group]:
                         period=period,
                         minutes=minutes or 0,
                         visit_ids=tuple(sorted(set(ids or []))),
+                        hourly_rate=rate,
                     )
                 )
     return groups
@@ -151,14 +200,17 @@ def month_groups(*, period: dt.date, insurer: Insurer | None) -> list[Group]:
     _roomy_sort_memory()
     start, end = month_bounds(period)
     rows = (
-        VisitService.objects.filter(
-            visit__in=Visit.objects.effective().filter(
-                scope_filter(insurer),
-                starts_at__gte=start,
-                starts_at__lt=end,
-                billed_at__isnull=True,
+        _with_tariff(
+            VisitService.objects.filter(
+                visit__in=Visit.objects.effective().filter(
+                    scope_filter(insurer),
+                    starts_at__gte=start,
+                    starts_at__lt=end,
+                    billed_at__isnull=True,
+                ),
+                service__is_billable=True,
             ),
-            service__is_billable=True,
+            year=period.year,
         )
         .values(*GROUP_FIELDS)
         .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
@@ -253,11 +305,14 @@ def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
     for month, client_ids in sorted(by_month.items()):
         start, end = month_bounds(month)
         rows = (
-            VisitService.objects.filter(
-                visit__in=Visit.objects.effective().filter(
-                    client_id__in=client_ids, starts_at__gte=start, starts_at__lt=end
+            _with_tariff(
+                VisitService.objects.filter(
+                    visit__in=Visit.objects.effective().filter(
+                        client_id__in=client_ids, starts_at__gte=start, starts_at__lt=end
+                    ),
+                    service__is_billable=True,
                 ),
-                service__is_billable=True,
+                year=month.year,
             )
             .values(*GROUP_FIELDS)
             .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
@@ -269,7 +324,8 @@ def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
 
 @dataclass(frozen=True, slots=True)
 class BilledNet:
-    """What is billed so far, net, for one client, service and month (to be credited)."""
+    """What is billed so far, net, for one client, service and month at one hourly rate (to
+    be credited: a month billed at two rates is credited in two lines, each at its rate)."""
 
     client_id: int
     insurer_id: int
@@ -285,7 +341,8 @@ class BilledNet:
 
 
 def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
-    """Net finalised lines per client, service and month for the given pairs (one query)."""
+    """Net finalised lines per client, service, month and rate for the given pairs (one
+    query). A credit line has the rate of the debit it reverses, so it nets out there."""
     if not pairs:
         return []
     condition = Q()
@@ -296,19 +353,18 @@ def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
         # A line the insurer rejected was never accepted: nothing of it is billed to credit
         # (scheduling.billing.vektis.returns).
         .exclude(Exists(Rejection.objects.filter(line=OuterRef("pk"))))
-        .values("client_id", "service_id", "period")
+        .values("client_id", "service_id", "period", "hourly_rate")
         .annotate(
             minutes=Sum("minutes"),
             units=Sum("units"),
             amount=Sum("amount"),
-            hourly_rate=Max("hourly_rate", filter=Q(kind=LineKind.DEBIT)),
             # (not named insurer_id: an annotation may not take a field's name)
             line_insurer_id=Max("insurer_id"),
             bsn=Max("bsn"),
             policy_number=Max("policy_number"),
             visit_lists=IdList("visit_ids"),
         )
-        .order_by("client_id", "period", "service_id")
+        .order_by("client_id", "period", "service_id", "hourly_rate")
     )
     result = []
     for row in rows:

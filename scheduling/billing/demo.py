@@ -1,7 +1,9 @@
 """Demo billing data: a contract per demo insurer for last year and this year, with an hourly
 tariff for each billable service. The tariffs are round EXAMPLE figures, not real contract
-prices, and the service codes are the scheduling demo's example codes."""
+prices, and the service codes are the scheduling demo's example codes. This year's rates change
+on 1 July (insurers change rates during a year too), so the contract page shows a history."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +21,7 @@ EXAMPLE_RATES = {
     "EX-IN": Decimal("80.25"),
 }
 DEFAULT_RATE = Decimal("70.00")
+MID_YEAR_RISE = Decimal("1.50")
 
 
 def load(stdout: Any = None) -> None:
@@ -34,11 +37,26 @@ def load(stdout: Any = None) -> None:
                 defaults={"reference": f"EXAMPLE-{insurer.uzovi}-{contract_year}"},
             )
             for service in services:
-                _, made = Tariff.objects.get_or_create(
+                if contract.tariffs.filter(service=service).exists():
+                    continue
+                rate = EXAMPLE_RATES.get(service.code, DEFAULT_RATE)
+                july = dt.date(contract_year, 7, 1)
+                changes = contract_year == year
+                Tariff.objects.create(
                     contract=contract,
                     service=service,
-                    defaults={"hourly_rate": EXAMPLE_RATES.get(service.code, DEFAULT_RATE)},
+                    hourly_rate=rate,
+                    valid_from=dt.date(contract_year, 1, 1),
+                    valid_until=july - dt.timedelta(days=1) if changes else None,
                 )
-                created += made
+                created += 1
+                if changes:
+                    Tariff.objects.create(
+                        contract=contract,
+                        service=service,
+                        hourly_rate=rate + MID_YEAR_RISE,
+                        valid_from=july,
+                    )
+                    created += 1
     if stdout is not None:
         stdout.write(f"billing: {created} example tariffs added")

@@ -9,6 +9,8 @@ from clients.models import Insurer
 from scheduling.billing.models import PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR, period_out_of_range
 from scheduling.models import CareService
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class MonthField(forms.DateField):
     """An <input type="month"> ("2026-10") read as the first day of that month.
@@ -56,6 +58,17 @@ class TariffForm(forms.Form):
     )
     # No min_value here: the service gives the plain-language message for 0 and below.
     hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, label=_("Hourly tariff (EUR)"))
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        widget=DATE,
+        help_text=_("The tariff in force on this day ends the day before."),
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: until the next tariff starts, or until further notice."),
+    )
 
 
 RETURN_FILE_MAX_BYTES = 50 * 1024 * 1024

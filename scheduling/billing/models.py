@@ -1,14 +1,15 @@
 """Insurer billing: contracts, tariffs, billing runs, invoice lines and the files of a run.
 
-Rules the database holds whatever path writes: one contract per insurer and year, one tariff
-per service in a contract and an hourly rate above zero, one billing run per month and insurer
+Rules the database holds whatever path writes: one contract per insurer and year, tariffs of
+one service in a contract that never overlap in time (an exclusion constraint, migration 0010)
+and an hourly rate above zero, one billing run per month and insurer
 (and one for "all insurers"), one line per client, service, month of care and kind in a run,
 debit lines positive and credit lines negative.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from clients.models import Client, Insurer
 from scheduling.models import CareService
 
 TARIFF_NOT_POSITIVE = _("The hourly tariff must be more than 0.")
+TARIFF_ENDS_BEFORE_START = _("The end date cannot be before the start date.")
 # Billing periods and contract years: anything outside is a typo ("0353-01" for "2025-03").
 PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR = 2000, 2100
 PERIOD_OUT_OF_RANGE = _("Choose a month between {first} and {last}.")
@@ -64,33 +66,46 @@ class Contract(PublicModel):
 
 
 class Tariff(PublicModel):
-    """The hourly rate of one service in one contract. `set_by` set the current rate, at
-    `updated_at`: a rate is money, so who changed it is kept with it."""
+    """The hourly rate of one service in one contract from `valid_from` up to and including
+    `valid_until` (empty: until further notice). Insurers change rates per year and during
+    one: a new rate is a new row and the previous one ends the day before
+    (`services.tariff_set`), so the rate a visit was priced at stays on record. A visit is
+    priced at the tariff valid on its date of service. `set_by` set the rate: a rate is money,
+    so who set it is kept with it.
+
+    No two tariffs of one service in one contract overlap: PostgreSQL holds that with an
+    exclusion constraint (`tariff_no_overlap`, migration 0010; btree_gist), `tariff_set`
+    checks it first under the contract lock and gives the field message.
+    """
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tariffs")
     service = models.ForeignKey(CareService, on_delete=models.PROTECT, related_name="tariffs")
     hourly_rate = models.DecimalField(_("hourly tariff (EUR)"), max_digits=8, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Empty: until further notice")
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
-        help_text=_("Who set the current rate; empty for rates set before this was recorded"),
+        help_text=_("Who set the rate; empty for rates set before this was recorded"),
     )
 
     class Meta:
-        ordering = ["contract", "service__code"]
+        ordering = ["contract", "service__code", "valid_from"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "service"],
-                name="tariff_one_per_service",
-                violation_error_message=_("This contract already has a tariff for that service."),
-            ),
             models.CheckConstraint(
                 condition=Q(hourly_rate__gt=0),
                 name="tariff_hourly_rate_positive",
                 violation_error_message=TARIFF_NOT_POSITIVE,
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="tariff_until_after_from",
+                violation_error_message=TARIFF_ENDS_BEFORE_START,
             ),
         ]
 
@@ -248,7 +263,8 @@ class LineKind(models.TextChoices):
 
 
 class InvoiceLine(TimeStampedModel):
-    """One client, one service, one month of care, debit or credit, in one run.
+    """One client, one service, one month of care at one hourly rate, debit or credit, in one
+    run.
 
     BSN, policy number, name and service code are copied at billing time: the file sent must
     be reproducible even if the client record changes later. `visit_ids` are the visits the
@@ -287,8 +303,10 @@ class InvoiceLine(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["run", "insurer", "line_number"], name="invoiceline_number_unique"
             ),
+            # One line per rate: a month in which the tariff changed is billed in a line per
+            # rate, each visit at the tariff valid on its date of service.
             models.UniqueConstraint(
-                fields=["run", "client", "service", "period", "kind"],
+                fields=["run", "client", "service", "period", "kind", "hourly_rate"],
                 name="invoiceline_no_duplicate",
             ),
             models.CheckConstraint(

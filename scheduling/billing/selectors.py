@@ -8,10 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Length, TruncDate
+from django.db.models.functions import ExtractYear, Length, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -122,6 +123,13 @@ def contract_list_visible(*, user: User) -> QuerySet[Contract]:
 
 def contract_get_visible(*, user: User, public_id: UUID | str) -> Contract:
     return get_object_or_404(contract_list_visible(user=user), public_id=public_id)
+
+
+def contract_tariff_history(*, contract: Contract) -> QuerySet[Tariff]:
+    """Every tariff of the contract, old ones too: per service, in the order they applied."""
+    return contract.tariffs.select_related("service", "set_by").order_by(
+        "service__code", "valid_from"
+    )
 
 
 def run_service_summary(*, run: BillingRun) -> list[dict]:
@@ -277,7 +285,8 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
 
     # 2. Contracts and tariffs for every insurer and service billed, per year of care: a
     #    January run that redoes a closed December prices those lines with last year's
-    #    contract, so that contract must hold a tariff for each service too.
+    #    contract, so that contract must hold a tariff for each service too, valid on the
+    #    date of each visit.
     needed: dict[int, set[tuple[int, int]]] = {
         year: set(
             VisitService.objects.filter(visit__in=visits, service__is_billable=True)
@@ -285,7 +294,10 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             .distinct()
         )
     }
-    for earlier_year, months in _correction_months_by_year(run).items():
+    redone = _correction_months_by_year(run)
+    for earlier_year, months in redone.items():
+        if earlier_year == year:
+            continue
         needed.setdefault(earlier_year, set()).update(
             VisitService.objects.filter(
                 months,
@@ -296,17 +308,11 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             .distinct()
         )
     years = sorted(needed)
-    tariffs = set(
-        Tariff.objects.filter(contract__year__in=years).values_list(
-            "contract__year", "contract__insurer_id", "service_id"
-        )
-    )
     contracts = {
         (c.year, c.insurer_id): c
         for c in Contract.objects.filter(year__in=years).select_related("insurer")
     }
     insurers = Insurer.objects.in_bulk({i for pairs in needed.values() for i, _ in pairs})
-    services = CareService.objects.in_bulk()
     for care_year in years:
         for insurer_id in sorted({i for i, _ in needed[care_year]}):
             if (care_year, insurer_id) in contracts or insurer_id not in insurers:
@@ -325,25 +331,8 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
                     link_label=gettext("Add contract"),
                 )
             )
-        for insurer_id, service_id in sorted(needed[care_year]):
-            contract = contracts.get((care_year, insurer_id))
-            if contract is None or (care_year, insurer_id, service_id) in tariffs:
-                continue
-            problems.append(
-                Problem(
-                    code="no_tariff",
-                    message=gettext(
-                        "The %(year)s contract with %(insurer)s has no tariff for %(service)s."
-                    )
-                    % {
-                        "year": care_year,
-                        "insurer": contract.insurer.name,
-                        "service": services[service_id],
-                    },
-                    link=contract.get_absolute_url(),
-                    link_label=gettext("Set tariff"),
-                )
-            )
+
+    problems += _visits_without_tariff(visits, redone)
 
     # 3. Visits that cannot be billed as they are.
     without_service = (
@@ -643,11 +632,10 @@ def _logging_problems(
 
 
 def _correction_months_by_year(run: BillingRun) -> dict[int, Q]:
-    """Closed months of earlier years this run redoes, as a VisitService filter per year."""
+    """Closed months this run redoes, as a VisitService filter per year of care."""
     clients_by_month: dict[dt.date, list[int]] = {}
     for client_id, month in aggregation.correction_pairs(period=run.period, insurer=run.insurer):
-        if month.year != run.period.year:
-            clients_by_month.setdefault(month, []).append(client_id)
+        clients_by_month.setdefault(month, []).append(client_id)
     by_year: dict[int, Q] = {}
     for month, client_ids in sorted(clients_by_month.items()):
         start, end = aggregation.month_bounds(month)
@@ -656,6 +644,72 @@ def _correction_months_by_year(run: BillingRun) -> dict[int, Q]:
         )
         by_year[month.year] = by_year.get(month.year, Q()) | condition
     return by_year
+
+
+def _visits_without_tariff(visits: QuerySet[Visit], redone_months: dict[int, Q]) -> list[Problem]:
+    """Visits (of the month, and of the closed months the run redoes) with a billable service
+    that no tariff prices: the contract of the client's insurer for the year of care exists,
+    but none of its tariffs for the service is valid on the visit's date of service. Billing
+    would leave that time out (aggregation prices each visit at the tariff of its date).
+    Two queries, whatever the size of the month: PostgreSQL answers both EXISTS as hash
+    (anti) joins on a few dozen tariffs."""
+    redone = Q()
+    for condition in redone_months.values():
+        redone |= condition
+    scope = Q(visit__in=visits)
+    if redone:
+        scope |= Q(redone, visit__in=Visit.objects.effective())
+    tz = ZoneInfo(settings.TIME_ZONE)
+    insurer, day, year = OuterRef("visit__client__insurer_id"), OuterRef("day"), OuterRef("year")
+    valid = Tariff.objects.filter(
+        contract__insurer=insurer,
+        contract__year=year,
+        service=OuterRef("service_id"),
+        valid_from__lte=day,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    unpriced = (
+        VisitService.objects.filter(scope, service__is_billable=True)
+        .annotate(
+            day=aggregation.service_day(),
+            year=ExtractYear("visit__starts_at", tzinfo=tz),
+        )
+        # without any contract that year, "no contract" above says it once per insurer
+        .filter(Exists(Contract.objects.filter(insurer=insurer, year=year)))
+        .exclude(Exists(valid))
+        .select_related("visit__client__insurer", "service")
+        .order_by("visit__starts_at", "service__code")
+    )
+    total = unpriced.count()
+    if not total:
+        return []
+    examples = list(unpriced[:EXAMPLES_PER_CHECK])
+    contracts = {
+        (c.insurer_id, c.year): c
+        for c in Contract.objects.filter(year__in={row.day.year for row in examples})
+    }
+    problems = []
+    for row in examples:
+        visit, care_day = row.visit, row.day
+        contract = contracts.get((visit.client.insurer_id, care_day.year))
+        problems.append(
+            Problem(
+                code="no_tariff",
+                message=gettext(
+                    "The visit to %(client)s on %(when)s has no tariff for %(service)s valid on "
+                    "that day in the %(year)s contract with %(insurer)s."
+                )
+                % {
+                    "client": visit.client.full_name,
+                    "when": _fmt_day(visit.starts_at),
+                    "service": row.service,
+                    "year": care_day.year,
+                    "insurer": visit.client.insurer.name,
+                },
+                link=contract.get_absolute_url() if contract else reverse("billing:contract-list"),
+                link_label=gettext("Set tariff"),
+            )
+        )
+    return problems + _more("no_tariff", total, gettext("visits without a valid tariff"))
 
 
 def _visit_problems(

@@ -34,6 +34,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.dbrouter import replica_reads
+from buurtzorg.money import format_money
 from buurtzorg.tasks import RETRYABLE_ERRORS
 from clients.models import Client, Insurer
 from scheduling.billing import aggregation
@@ -56,6 +57,7 @@ from scheduling.billing.models import (
     CREDIT_NOTE_MAX_SEQUENCE,
     PERIOD_FIRST_YEAR,
     PERIOD_LAST_YEAR,
+    TARIFF_ENDS_BEFORE_START,
     TARIFF_NOT_POSITIVE,
     BillingRun,
     Contract,
@@ -106,6 +108,15 @@ UNKNOWN_UZOVI = _("No insurer has UZOVI code {uzovi}.")
 CONTRACT_EXISTS = _("{insurer} already has a contract for {year}.")
 TARIFF_ZERO_OR_NEGATIVE = TARIFF_NOT_POSITIVE
 SERVICE_NOT_BILLABLE = _("{service} is not billable; mark it billable before giving it a tariff.")
+TARIFF_NEEDS_START = _("Give the date from which the tariff is valid.")
+TARIFF_OUTSIDE_CONTRACT_YEAR = _("Choose a date in {year}, the year of the contract.")
+TARIFF_OVERLAPS = _(
+    "This period overlaps the tariff of {rate} {span}. A new rate ends the tariff in force "
+    "on its start date the day before; choose dates that leave no other tariff overlapping."
+)
+TARIFF_OVERLAPS_ANOTHER = _("This period overlaps another tariff of the service.")
+TARIFF_SPAN = _("valid from {start} until {end}")
+TARIFF_SPAN_OPEN = _("valid from {start} until further notice")
 ORGANISATION_NAME = "Buurtzorg"
 
 
@@ -144,25 +155,130 @@ def contract_create(*, insurer: Insurer, year: int, reference: str = "", actor: 
     return contract
 
 
+def _tariff_span(tariff: Tariff) -> str:
+    start = formats.date_format(tariff.valid_from, "DATE_FORMAT")
+    if tariff.valid_until is None:
+        return str(TARIFF_SPAN_OPEN).format(start=start)
+    end = formats.date_format(tariff.valid_until, "DATE_FORMAT")
+    return str(TARIFF_SPAN).format(start=start, end=end)
+
+
+def _tariff_overlap_message(tariff: Tariff) -> str:
+    return str(TARIFF_OVERLAPS).format(
+        rate=format_money(tariff.hourly_rate), span=_tariff_span(tariff)
+    )
+
+
+def _tariff_input_errors(
+    *,
+    contract: Contract,
+    service: CareService,
+    hourly_rate: Decimal | None,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+) -> dict[str, list[str]]:
+    """What one look at the input can tell, every field at once."""
+    errors: dict[str, list[str]] = {}
+    if hourly_rate is None or hourly_rate <= 0:
+        errors["hourly_rate"] = [str(TARIFF_ZERO_OR_NEGATIVE)]
+    if not service.is_billable:
+        errors["service"] = [str(SERVICE_NOT_BILLABLE).format(service=service)]
+    outside_year = str(TARIFF_OUTSIDE_CONTRACT_YEAR).format(year=contract.year)
+    if valid_from is None:
+        errors["valid_from"] = [str(TARIFF_NEEDS_START)]
+    elif valid_from.year != contract.year:
+        errors["valid_from"] = [outside_year]
+    if valid_until is not None:
+        if valid_until.year != contract.year:
+            errors["valid_until"] = [outside_year]
+        elif valid_from is not None and valid_until < valid_from:
+            errors["valid_until"] = [str(TARIFF_ENDS_BEFORE_START)]
+    return errors
+
+
 @transaction.atomic
 def tariff_set(
-    *, contract: Contract, service: CareService, hourly_rate: Decimal, actor: User
+    *,
+    contract: Contract,
+    service: CareService,
+    hourly_rate: Decimal,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    actor: User,
 ) -> Tariff:
-    """Create or change the tariff of `service` in `contract`, recording who set the rate.
+    """Set the hourly rate of `service` in `contract` from `valid_from` on, recording who set it.
 
-    Zero or negative is refused. The contract row is locked, so two people setting the same
-    tariff at once cannot both create it."""
-    if hourly_rate is None or hourly_rate <= 0:
-        raise ValidationError({"hourly_rate": [TARIFF_ZERO_OR_NEGATIVE]})
-    if not service.is_billable:
-        raise ValidationError({"service": [SERVICE_NOT_BILLABLE.format(service=service)]})
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    tariff = Tariff.objects.filter(contract=contract, service=service).first() or Tariff(
-        contract=contract, service=service
+    Insurers change rates per year and during one, and billing prices each visit at the
+    tariff valid on its date of service, so a new rate never overwrites an old one:
+    - the tariff in force on `valid_from` (started earlier) ends the day before;
+    - without `valid_until` the new tariff runs until the next one starts, or until further
+      notice when there is none;
+    - a tariff that starts on the same day gets the new rate (a correction of that rate).
+    Refused with a message at the field, nothing stored: a rate of 0 or less, a date outside
+    the contract's year, an end before the start, and a period that overlaps another tariff
+    (which includes an end date before the end of the tariff it would replace: the time
+    after it would lose its rate).
+
+    The contract row is locked first, so two people changing the same service's rates at once
+    are serialised; the exclusion constraint `tariff_no_overlap` is the backstop whatever
+    path writes.
+    """
+    errors = _tariff_input_errors(
+        contract=contract,
+        service=service,
+        hourly_rate=hourly_rate,
+        valid_from=valid_from,
+        valid_until=valid_until,
     )
-    tariff.hourly_rate, tariff.set_by = hourly_rate, actor
+    if errors:
+        raise ValidationError(errors)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    existing = list(
+        Tariff.objects.filter(contract=contract, service=service).order_by("valid_from")
+    )
+    same_start = next((t for t in existing if t.valid_from == valid_from), None)
+    previous = next(
+        (
+            t
+            for t in existing
+            if t.valid_from < valid_from and (t.valid_until is None or t.valid_until >= valid_from)
+        ),
+        None,
+    )
+    end = valid_until
+    if end is None:
+        later = [t.valid_from for t in existing if t.valid_from > valid_from]
+        end = min(later) - dt.timedelta(days=1) if later else None
+    if (
+        previous is not None
+        and end is not None
+        and (previous.valid_until is None or previous.valid_until > end)
+    ):
+        # It would go on after the new tariff ends: closing it would leave that time unpriced.
+        raise ValidationError({"valid_until": [_tariff_overlap_message(previous)]})
+    for other in existing:
+        if other in (same_start, previous):
+            continue
+        if (
+            other.valid_from <= (end or dt.date.max)
+            and (other.valid_until or dt.date.max) >= valid_from
+        ):
+            field = "valid_until" if other.valid_from > valid_from else "valid_from"
+            raise ValidationError({field: [_tariff_overlap_message(other)]})
+    if previous is not None:
+        previous.valid_until = valid_from - dt.timedelta(days=1)
+        previous.full_clean()
+        previous.save(update_fields=["valid_until", "updated_at"])
+    tariff = same_start or Tariff(contract=contract, service=service, valid_from=valid_from)
+    tariff.hourly_rate, tariff.valid_until, tariff.set_by = hourly_rate, end, actor
     tariff.full_clean()
-    tariff.save()
+    try:
+        with transaction.atomic():
+            tariff.save()
+    except IntegrityError as exc:  # the exclusion constraint: a write outside this service
+        if "tariff_no_overlap" not in str(exc):
+            raise
+        raise ValidationError({"valid_from": [str(TARIFF_OVERLAPS_ANOTHER)]}) from exc
     return tariff
 
 
@@ -343,14 +459,10 @@ def _price(
     correction_groups: list[aggregation.Group],
     credits: list[aggregation.BilledNet],
 ) -> tuple[list[LineData], int]:
-    """Invoice lines (unsaved, numbered in file order) and the number of unpriced groups."""
-    years = {g.period.year for g in groups + correction_groups}
-    tariffs = {
-        (insurer_id, year, service_id): rate
-        for insurer_id, year, service_id, rate in Tariff.objects.filter(
-            contract__year__in=years
-        ).values_list("contract__insurer_id", "contract__year", "service_id", "hourly_rate")
-    }
+    """Invoice lines (unsaved, numbered in file order) and the number of unpriced groups.
+
+    Each group comes priced: the aggregation joined the tariff valid on its visits' date of
+    service (a month with a rate change gives a group per rate)."""
     client_ids = {g.client_id for g in groups + correction_groups} | {c.client_id for c in credits}
     # A national month touches most clients: read them all in one stream rather than send a
     # 100,000-id IN list.
@@ -392,7 +504,8 @@ def _price(
             )
         )
     for group in groups + correction_groups:
-        rate = tariffs.get((group.insurer_id, group.period.year, group.service_id))
+        # The tariff valid on the visits' date of service, joined by the aggregation.
+        rate = group.hourly_rate
         units = minutes_to_units(group.minutes)
         if rate is None:
             unpriced += 1
@@ -512,8 +625,13 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                         visit_count=len(ln.visit_ids),
                         reference=line_reference(number, ln.line_number),
                         reverses=(
-                            reversed_refs if ln.kind == LineKind.CREDIT else redeclared_refs
-                        ).get((ln.client_id, ln.service_id, ln.period), ""),
+                            reversed_refs.get(
+                                (ln.client_id, ln.service_id, ln.period, Decimal(ln.hourly_rate)),
+                                "",
+                            )
+                            if ln.kind == LineKind.CREDIT
+                            else redeclared_refs.get((ln.client_id, ln.service_id, ln.period), "")
+                        ),
                     )
                     for ln in insurer_lines
                 ],

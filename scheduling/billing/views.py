@@ -1,5 +1,6 @@
 """Back-office billing pages: runs (start, progress, pre-flight, finalise, download), contracts."""
 
+import datetime as dt
 from uuid import UUID
 
 from django.contrib import messages
@@ -189,7 +190,7 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(*selectors.CATALOGUE_ROLES)
 def contract_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     contract = selectors.contract_get_visible(user=request.user, public_id=public_id)
-    form = TariffForm(request.POST or None)
+    form = TariffForm(request.POST or None, initial={"valid_from": dt.date(contract.year, 1, 1)})
     if request.method == "POST" and form.is_valid():
         try:
             tariff = services.tariff_set(contract=contract, actor=request.user, **form.cleaned_data)
@@ -204,7 +205,11 @@ def contract_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
     return render(
         request,
         template,
-        {"contract": contract, "form": form, "tariffs": contract.tariffs.select_related("service")},
+        {
+            "contract": contract,
+            "form": form,
+            "tariffs": selectors.contract_tariff_history(contract=contract),
+        },
     )
 
 

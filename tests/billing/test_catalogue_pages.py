@@ -133,15 +133,27 @@ def test_contracts_api_adds_a_contract_and_sets_a_tariff(client) -> None:
     assert "already has a contract for 2027" in again.json()["year"][0]
     # and its tariffs are set through the same service as the page's (0 refused)
     detail = reverse("api-billing-contract-detail", args=[created.json()["id"]])
-    zero = client.post(detail, {"service_code": "1004", "hourly_rate": "0"}, "application/json")
+    start = "2027-01-01"
+    zero = client.post(
+        detail,
+        {"service_code": "1004", "hourly_rate": "0", "valid_from": start},
+        "application/json",
+    )
     assert zero.status_code == 400
     assert zero.json()["hourly_rate"] == ["The hourly tariff must be more than 0."]
-    unknown = client.post(detail, {"service_code": "ZZZ", "hourly_rate": "80"}, "application/json")
+    unknown = client.post(
+        detail,
+        {"service_code": "ZZZ", "hourly_rate": "80", "valid_from": start},
+        "application/json",
+    )
     assert unknown.json()["service_code"] == ["There is no care service with this code."]
     saved = client.post(
-        detail, {"service_code": "1004", "hourly_rate": "80.50"}, "application/json"
+        detail,
+        {"service_code": "1004", "hourly_rate": "80.50", "valid_from": start},
+        "application/json",
     )
     assert saved.status_code == 200
     assert saved.json()["tariffs"][0]["hourly_rate"] == "80.50"
+    assert saved.json()["tariffs"][0]["valid_from"] == start
     assert saved.json()["insurer"]["uzovi"] == insurer.uzovi
     assert client.get(reverse("billing:contract-list")).status_code == 200  # admins too

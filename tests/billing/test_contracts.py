@@ -1,6 +1,7 @@
 """Contracts and tariffs keep who made them: the actor the services take is recorded, whichever
 way they are called (page, Django admin, service)."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -51,7 +52,8 @@ def test_a_tariff_keeps_who_set_its_current_rate(client, access_world, billing_w
     client.force_login(access_world.back_office)
     # when: one back-office worker sets the rate on the page, a colleague changes it later
     response = client.post(
-        contract.get_absolute_url(), {"service": billing_world.nursing.pk, "hourly_rate": "80.00"}
+        contract.get_absolute_url(),
+        {"service": billing_world.nursing.pk, "hourly_rate": "80.00", "valid_from": "2027-01-01"},
     )
     first = Tariff.objects.get(contract=contract, service=billing_world.nursing)
     first_by = first.set_by
@@ -59,9 +61,11 @@ def test_a_tariff_keeps_who_set_its_current_rate(client, access_world, billing_w
         contract=contract,
         service=billing_world.nursing,
         hourly_rate=Decimal("82.50"),
+        valid_from=dt.date(2027, 1, 1),
         actor=colleague,
     )
-    # then: still one tariff, with the new rate and its setter
+    # then: still one tariff (the same start: a correction of the rate), with the new rate and
+    # its setter
     assert response.status_code == 302
     assert first_by == access_world.back_office
     tariff = Tariff.objects.get(contract=contract, service=billing_world.nursing)
@@ -79,6 +83,7 @@ def test_a_refused_rate_leaves_the_setter_as_it_was(access_world, billing_world)
         contract=contract,
         service=billing_world.nursing,
         hourly_rate=Decimal("80.00"),
+        valid_from=dt.date(2027, 1, 1),
         actor=access_world.back_office,
     )
     # when / then
@@ -87,6 +92,7 @@ def test_a_refused_rate_leaves_the_setter_as_it_was(access_world, billing_world)
             contract=contract,
             service=billing_world.nursing,
             hourly_rate=Decimal("0"),
+            valid_from=dt.date(2027, 1, 1),
             actor=BackOfficeFactory(),
         )
     tariff = Tariff.objects.get(contract=contract, service=billing_world.nursing)

@@ -261,7 +261,12 @@ def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
     w = billing_world
     december, january = dt.date(2025, 12, 1), dt.date(2026, 1, 1)
     contract_2025 = ContractFactory(insurer=w.zilveren, year=2025)
-    Tariff.objects.create(contract=contract_2025, service=w.nursing, hourly_rate=Decimal("75"))
+    Tariff.objects.create(
+        contract=contract_2025,
+        service=w.nursing,
+        hourly_rate=Decimal("75"),
+        valid_from=dt.date(2025, 1, 1),
+    )
     CareIndicationFactory(  # until the day before her 2026 indication (no overlap)
         client=w.anna, valid_from=dt.date(2025, 11, 1), valid_until=dt.date(2026, 1, 4)
     )
@@ -275,10 +280,12 @@ def test_a_january_run_redoing_december_is_checked_against_last_years_contract(
     run = run_now(period=january).run
     problems = billing_run_preflight(run=run)
 
-    # then: December's personal care has no 2025 tariff, which blocks finalising
+    # then: December's personal care has no 2025 tariff, which blocks finalising; the
+    # pre-flight names the visit
     missing = [p for p in problems if p.code == "no_tariff"]
     assert [p.message for p in missing] == [
-        "The 2025 contract with Zorgverzekeraar Een has no tariff for 1000 Personal care (example)."
+        "The visit to Anna Jansen on 15 Dec 2025 10:00 has no tariff for 1000 Personal care "
+        "(example) valid on that day in the 2025 contract with Zorgverzekeraar Een."
     ]
     assert missing[0].blocking
     assert missing[0].link == contract_2025.get_absolute_url()
@@ -307,12 +314,18 @@ def test_tariff_must_be_above_zero(billing_world, access_world) -> None:
                 contract=contract,
                 service=billing_world.nursing,
                 hourly_rate=bad,
+                valid_from=dt.date(2027, 1, 1),
                 actor=access_world.back_office,
             )
         assert exc.value.message_dict["hourly_rate"] == [services.TARIFF_ZERO_OR_NEGATIVE]
     # the database refuses it too, whatever path writes
     with pytest.raises(IntegrityError, match="tariff_hourly_rate_positive"), transaction.atomic():
-        Tariff.objects.create(contract=contract, service=billing_world.nursing, hourly_rate=0)
+        Tariff.objects.create(
+            contract=contract,
+            service=billing_world.nursing,
+            hourly_rate=0,
+            valid_from=dt.date(2027, 1, 1),
+        )
     assert not contract.tariffs.exists()
 
 

@@ -212,7 +212,8 @@ def test_tariff_form_refuses_zero_with_the_service_message(client, access_world,
     contract = ContractFactory(insurer=billing_world.zilveren, year=2027)
     client.force_login(access_world.back_office)
     response = client.post(
-        contract.get_absolute_url(), {"service": billing_world.nursing.pk, "hourly_rate": "0"}
+        contract.get_absolute_url(),
+        {"service": billing_world.nursing.pk, "hourly_rate": "0", "valid_from": "2027-01-01"},
     )
     assert response.status_code == 200
     assert str(services.TARIFF_ZERO_OR_NEGATIVE) in response.content.decode()

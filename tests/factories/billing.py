@@ -25,11 +25,13 @@ class ContractFactory(factory.django.DjangoModelFactory):
 class TariffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Tariff
-        django_get_or_create = ["contract", "service"]
+        django_get_or_create = ["contract", "service", "valid_from"]
 
     contract = factory.SubFactory(ContractFactory)
     service = None
     hourly_rate = Decimal("78.35")
+    # The contract's whole year unless told otherwise.
+    valid_from = factory.LazyAttribute(lambda t: dt.date(t.contract.year, 1, 1))
 
 
 def billed_visit(

@@ -747,12 +747,17 @@ WRITES: list[Write] = [
     Write(
         "api-billing-contract-detail",
         "post",
-        payload=lambda w: {"service_code": w.care_service.code, "hourly_rate": "81.25"},
+        payload=lambda w: {
+            "service_code": w.care_service.code,
+            "hourly_rate": "81.25",
+            "valid_from": f"{w.contract.year}-07-01",
+        },
         effect=lambda w, role, body: _exists(
             "billing.Tariff",
             contract=w.contract,
             service=w.care_service,
             hourly_rate=Decimal("81.25"),
+            valid_from=dt.date(w.contract.year, 7, 1),
         ),
         allowed=("back_office", "admin"),
         why="CataloguePermission: back office and administrators",

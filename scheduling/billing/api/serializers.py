@@ -203,7 +203,15 @@ class TariffOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Tariff
-        fields = ["service_code", "service_name", "hourly_rate", "set_by", "updated_at"]
+        fields = [
+            "service_code",
+            "service_name",
+            "hourly_rate",
+            "valid_from",
+            "valid_until",
+            "set_by",
+            "updated_at",
+        ]
 
 
 class ContractOutput(serializers.ModelSerializer):
@@ -223,7 +231,15 @@ class ContractInput(serializers.Serializer):
 
 
 class TariffInput(serializers.Serializer):
-    """Set (create or change) the hourly tariff of one service in the contract."""
+    """Set the hourly tariff of one service in the contract from a date: the tariff in force
+    on that day ends the day before (see services.tariff_set)."""
 
     service_code = serializers.CharField(max_length=20)
     hourly_rate = serializers.DecimalField(max_digits=8, decimal_places=2)
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Empty: until the next tariff starts, or until further notice.",
+    )

@@ -300,8 +300,10 @@ class ContractListApi(generics.ListAPIView):
 
 
 class ContractDetailApi(generics.RetrieveAPIView):
-    """One contract with its tariffs. POST sets the hourly tariff of a service (creates or
-    changes it; 400 for 0 or less, or a service that is not billable)."""
+    """One contract with its tariffs (their history: each with its validity dates). POST sets
+    the hourly tariff of a service from a date, ending the tariff in force then the day before
+    (400 for 0 or less, a service that is not billable, a date outside the contract's year,
+    an end before the start, or a period that overlaps another tariff)."""
 
     serializer_class = ContractOutput
     permission_classes = [CataloguePermission]
@@ -325,6 +327,8 @@ class ContractDetailApi(generics.RetrieveAPIView):
             contract=contract,
             service=service,
             hourly_rate=data.validated_data["hourly_rate"],
+            valid_from=data.validated_data["valid_from"],
+            valid_until=data.validated_data["valid_until"],
             actor=_user(request),
         )
         # Read again with the new rate (one query per relation, as the list does).

@@ -9,6 +9,7 @@
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from clients.models import Client
@@ -56,12 +57,17 @@ def insured_people(client_ids: Iterable[int]) -> dict[int, InsuredPerson]:
 
 def reversed_references(
     lines: Iterable[Any], *, number_for: Callable[..., str]
-) -> dict[tuple[int, int, dt.date], str]:
-    """(client id, service id, month of care) -> reference of the debit a credit reverses."""
-    keys = {(ln.client_id, ln.service_id, ln.period) for ln in lines if ln.kind == LineKind.CREDIT}
+) -> dict[tuple[int, int, dt.date, Decimal], str]:
+    """(client id, service id, month of care, hourly rate) -> reference of the debit a credit
+    reverses (a month billed at two rates has a debit, and so a credit, per rate)."""
+    keys = {
+        (ln.client_id, ln.service_id, ln.period, Decimal(ln.hourly_rate))
+        for ln in lines
+        if ln.kind == LineKind.CREDIT
+    }
     if not keys:
         return {}
-    found: dict[tuple[int, int, dt.date], str] = {}
+    found: dict[tuple[int, int, dt.date, Decimal], str] = {}
     rows = (
         InvoiceLine.objects.filter(
             kind=LineKind.DEBIT,
@@ -71,11 +77,17 @@ def reversed_references(
         )
         .order_by("run__finalised_at", "line_number")
         .values_list(
-            "client_id", "service_id", "period", "run__period", "insurer__uzovi", "line_number"
+            "client_id",
+            "service_id",
+            "period",
+            "hourly_rate",
+            "run__period",
+            "insurer__uzovi",
+            "line_number",
         )
     )
-    for client_id, service_id, period, run_period, uzovi, line_number in rows:
-        key = (client_id, service_id, period)
+    for client_id, service_id, period, rate, run_period, uzovi, line_number in rows:
+        key = (client_id, service_id, period, rate)
         if key in keys:  # the latest one wins
             found[key] = line_reference(number_for(period=run_period, uzovi=uzovi), line_number)
     return found
