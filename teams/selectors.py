@@ -67,3 +67,10 @@ def organisation_details() -> Organisation:
     """The organisation's own details (one row); an unsaved blank one before the first save,
     so callers never handle None and every "not set" shows as an empty field."""
     return Organisation.objects.select_related("updated_by").first() or Organisation()
+
+
+def organisation_document_author() -> str:
+    """The organisation's name as the author of the PDFs the app makes ("" while not set).
+    Registered in settings.DOCUMENT_AUTHOR_PROVIDER: the kernel's PDF template tag calls it
+    without importing teams."""
+    return organisation_details().name

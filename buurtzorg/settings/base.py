@@ -521,6 +521,10 @@ ORGANISATION_AGB = env("ORGANISATION_AGB", default="") or "00000000"
 # The organisation's name in declarations; empty means not set yet (billing then writes its
 # default name).
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="")
+# Called as f() by the kernel's {% pdf_author %} tag (buurtzorg/templatetags/documents.py):
+# the organisation's own name (teams.Organisation) as the author in every PDF's metadata, for
+# PDFs whose caller does not pass one in (the billing documents carry theirs).
+DOCUMENT_AUTHOR_PROVIDER = "teams.selectors.organisation_document_author"
 # How many minutes before its planned start a visit may be logged as done (clocks differ).
 VISIT_DONE_TOLERANCE_MINUTES = env.int("VISIT_DONE_TOLERANCE_MINUTES", default=15)
 

@@ -166,6 +166,8 @@ def invoice_pdf_context(invoice: InsurerInvoice) -> dict[str, Any]:
     ]
     return {
         "invoice": invoice,
+        # the PDF's metadata author: the organisation the invoice was made for ({% pdf_author %})
+        "document_author": invoice.organisation_name,
         "summary": invoice.summary_by_service(),
         "total_debit": invoice.total_debit,
         "total_credit": invoice.total_credit,

@@ -133,3 +133,20 @@ def test_a_run_whose_balance_is_negative_makes_a_credit_note(
     april = run_now(APRIL)
     assert april.files.get(insurer=w.zilveren, kind=FileKind.PDF).invoice_number == ("CR-2026-0001")
     assert CreditNote.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_runs_invoice_pdf_names_the_organisation_as_its_author(
+    billing_world, django_capture_on_commit_callbacks
+) -> None:
+    # given: the organisation's details as kept on its page (OrganisationFactory)
+    # when: March is billed
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.billing_run_request(period=MARCH, insurer=None, actor=None).run
+    run.refresh_from_db()
+    # then: each stored invoice PDF has the organisation's own name as its metadata author
+    pdfs = run.files.filter(kind=FileKind.PDF)
+    assert pdfs.count() == 2
+    for row in pdfs:
+        with row.file.open("rb") as handle:
+            assert pypdf.PdfReader(io.BytesIO(handle.read())).metadata.author == "Wijkzorg West"
