@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from buurtzorg.forms import form_field
+from buurtzorg.forms import PlainCheckboxSelectMultiple, PlainRadioSelect, form_field
 from clients.models import Client, ClientProblem, Intervention
 from omaha.selectors import rating_scale
 from scheduling.models import CareService, NotDoneReason, ShiftKind, Visit
@@ -109,7 +109,7 @@ def _intervention_choices(client: Client) -> QuerySet[Intervention]:
 
 
 class InterventionField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    widget = PlainCheckboxSelectMultiple
 
     def label_from_instance(self, obj: Intervention) -> str:
         # `str(obj)` is already "category - target": naming the category again doubled it.
@@ -269,7 +269,7 @@ class VisitLogForm(forms.Form):
                     coerce=int,
                     empty_value=None,
                     required=False,
-                    widget=forms.RadioSelect,
+                    widget=PlainRadioSelect,
                 )
 
     def clean(self) -> dict[str, Any]:
