@@ -336,6 +336,13 @@ def main() -> int:
     if db_url != source_url:
         copy_database(source_url, db_url, fresh=os.environ.get("PAGECOST_FRESH_COPY") == "1")
         os.environ["DATABASE_URL"] = db_url
+        # the copy follows the code measured (main may have added a migration since)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+            check=True,
+        )
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     urls = choose()
     from bench.scale import PASSWORD  # after django.setup() in choose()
