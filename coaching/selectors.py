@@ -178,15 +178,16 @@ def space_list_with_unread(*, user: User) -> QuerySet[Space]:
     )
 
 
-def unread_per_space(*, user: User) -> list[tuple[int | None, int]]:
-    """(team id, unread posts) of each space `user` sees (None: the organisation-wide one).
+def unread_per_space(*, user: User) -> list[tuple[int | None, UUID, int]]:
+    """(team id, space public id, unread posts) of each space `user` sees (team id None: the
+    organisation-wide one).
 
-    The coach dashboard's badges, without the space list's thread counts and model rows.
+    The coach dashboard's badges and links, without the space list's thread counts and rows.
     """
     return list(
         space_list_visible(user=user)
         .annotate(unread=_unread_in_space(user=user))
-        .values_list("team_id", "unread")
+        .values_list("team_id", "public_id", "unread")
         .order_by()
     )
 

@@ -2,6 +2,7 @@
 gate (`incident_list_visible`), one access row, the data, in one transaction."""
 
 import datetime as dt
+from collections.abc import Sequence
 from uuid import UUID
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from coaching.incidents.selectors import (
     incident_list_visible,
     incident_trends,
 )
-from teams.models import User
+from teams.models import Team, User
 
 
 @transaction.atomic
@@ -41,9 +42,11 @@ def incident_open(*, actor: User, public_id: UUID) -> Incident:
     return incident
 
 
-def incident_trends_read(*, actor: User, today: dt.date, months: int = 6) -> list[dict]:
-    """Counts only (no client data), so no access row."""
-    return incident_trends(user=actor, months=months, today=today)
+def incident_trends_read(
+    *, actor: User, today: dt.date, months: int = 6, teams: Sequence[Team] | None = None
+) -> list[dict]:
+    """Counts only (no client data), so no access row. `teams`: see `incident_trends`."""
+    return incident_trends(user=actor, months=months, today=today, teams=teams)
 
 
 @transaction.atomic

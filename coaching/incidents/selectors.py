@@ -3,6 +3,7 @@ see `incident_trends`; back office and administrators nothing: 404)."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from uuid import UUID
 
 from django.db.models import Count, QuerySet
@@ -30,12 +31,25 @@ def incident_get_visible(*, user: User, public_id: UUID, for_update: bool = Fals
     return get_object_or_404(incidents, public_id=public_id)
 
 
-def incident_trends(*, user: User, months: int = 6, today: dt.date) -> list[dict]:
+def incident_trends(
+    *, user: User, months: int = 6, today: dt.date, teams: Sequence[Team] | None = None
+) -> list[dict]:
     """Per team the coach coaches: counts per month and kind for the last `months` months, and
-    the open count. Counts only, no client or author; one query for the counts."""
+    the open count. Counts only, no client or author; one query for the counts.
+
+    `teams`: her teams as the caller has already read them (the coach dashboard), which saves
+    reading them again; the counts stay limited to the teams she coaches all the same, so a team
+    passed in that is not hers shows only zeros."""
     if user.role != Role.COACH:
         return []
-    teams = list(Team.objects.visible_to(user).order_by("name"))
+    visible = Team.objects.visible_to(user)
+    if teams is None:
+        teams = list(visible.order_by("name"))
+        counted = Incident.objects.filter(team__in=teams)
+    else:
+        counted = Incident.objects.filter(team_id__in=[t.pk for t in teams]).filter(
+            team_id__in=visible.values("id")
+        )
     first = today.replace(day=1)
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
@@ -46,7 +60,7 @@ def incident_trends(*, user: User, months: int = 6, today: dt.date) -> list[dict
     counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
     open_counts: dict[int, int] = defaultdict(int)
     rows = (
-        Incident.objects.filter(team__in=teams, occurred_on__gte=first)
+        counted.filter(occurred_on__gte=first)
         .annotate(month=TruncMonth("occurred_on"))
         .order_by()
         .values_list("team_id", "month", "kind", "status")
@@ -57,6 +71,7 @@ def incident_trends(*, user: User, months: int = 6, today: dt.date) -> list[dict
         counts[team_id][month] += n
         if status == "open":
             open_counts[team_id] += n
+    choices = IncidentKind.choices  # (a list built on each access: once, not per team)
     return [
         {
             "team": team,
@@ -65,10 +80,10 @@ def incident_trends(*, user: User, months: int = 6, today: dt.date) -> list[dict
                 {
                     "month": m,
                     "total": counts[team.pk][m],
-                    "kinds": {k: counts[team.pk][(m, k)] for k in IncidentKind.values},
+                    "kinds": {k: counts[team.pk][(m, k)] for k, _label in choices},
                     "kind_counts": [
                         (label, counts[team.pk][(m, value)])
-                        for value, label in IncidentKind.choices
+                        for value, label in choices
                         if counts[team.pk][(m, value)]
                     ],
                 }
