@@ -163,6 +163,26 @@ def test_coach_sees_counts_per_team_without_client_details(client, access_world)
     assert team_a["months"][-1]["kinds"]["fall"] == 2
 
 
+def test_counts_for_teams_passed_in_stay_limited_to_the_coachs_own_teams(access_world) -> None:
+    # given a report in team A and one in team B; coach A coaches team A only
+    for team, nurse in (
+        (access_world.team_a, access_world.nurse_a),
+        (access_world.team_b, access_world.nurse_b),
+    ):
+        IncidentFactory(team=team, reported_by=nurse, occurred_on=timezone.localdate())
+    # when the counts are asked for both teams, as the dashboard passes the teams it has read
+    trends = reads.incident_trends_read(
+        actor=access_world.coach_a,
+        today=timezone.localdate(),
+        months=3,
+        teams=[access_world.team_a, access_world.team_b],
+    )
+    # then team A's report is counted and team B's is not
+    totals = {t["team"].pk: sum(m["total"] for m in t["months"]) for t in trends}
+    assert totals == {access_world.team_a.pk: 1, access_world.team_b.pk: 0}
+    assert {t["team"].pk: t["open"] for t in trends}[access_world.team_b.pk] == 0
+
+
 def test_coachs_dashboard_shows_each_teams_incident_counts_without_client_details(
     client, access_world
 ) -> None:
