@@ -141,6 +141,7 @@ class VisitOutput(serializers.ModelSerializer):
             "logged_at",
             "log_note",
             "deviation_reason",
+            "not_done_reason",
             "billed_at",
             "corrects",
         ]

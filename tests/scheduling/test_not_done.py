@@ -141,6 +141,18 @@ def test_the_database_refuses_not_done_without_a_reason_or_with_minutes(world) -
                 Visit.objects.filter(pk=visit.pk).update(**change)
 
 
+def test_the_api_gives_the_status_and_the_reason(client, world) -> None:
+    visit = plan(world)
+    services.visit_record_not_done(visit=visit, actor=world.nurse, reason=NotDoneReason.NOT_HOME)
+    client.force_login(world.nurse)
+    body = client.get(reverse("api-visit-detail", kwargs={"id": visit.public_id})).json()
+    assert (body["status"], body["not_done_reason"], body["logged_minutes"]) == (
+        "not_done",
+        "not_home",
+        None,
+    )
+
+
 # --- the handover --------------------------------------------------------------------------------
 
 
