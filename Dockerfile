@@ -22,4 +22,4 @@ RUN useradd --system --uid 1000 app && mkdir -p /data/media /data/beat \
  && chown -R app /data
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "buurtzorg.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "buurtzorg.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
