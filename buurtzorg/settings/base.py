@@ -484,6 +484,7 @@ CELERY_BEAT_SCHEDULE["medication-overdue-notice"] = {
 MY_DAY_VISIT_ANNOTATIONS = ["scheduling.carenotes.selectors.my_day_annotate_new_reports"]
 # The handover page's sources (scheduling.carenotes.handover): f(team=, since=, user=) returning
 # items (kind, client, when, text, url[, key]) about the team's clients. Add yours to the list.
+# Those that are clients.handover.HandoverQuery objects are read together in one query.
 HANDOVER_SOURCES = [
     "scheduling.carenotes.handover.reports_for_handover",
     "scheduling.carenotes.handover.care_plan_changes",

@@ -7,27 +7,29 @@ Other apps plug their own in (unsigned doses, out-of-range measurements) by addi
 path to the setting: this module need not change. `scheduling.carenotes.reads.handover_read`
 gates the team, keeps only items about the team's clients, and logs the read.
 
-Each source below is one query, limited to `SOURCE_LIMIT` rows: the page stays bounded
-whatever a team wrote.
+The sources below are `clients.handover.HandoverQuery`s: the page reads them all in one UNION
+ALL query (each its newest `SOURCE_LIMIT` rows), so the page costs the same few queries
+whatever a team wrote and however many such sources there are.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clients.handover import HandoverQuery, HandoverRow, detail_time
 from clients.models import Client, ClientProblem, Intervention, ProblemStatus
 from scheduling.carenotes.models import CareReport
 from scheduling.models import Visit, VisitStatus
 from teams.models import Team, User
-
-SOURCE_LIMIT = 100
+from teams.names import name_display
 
 KIND_LABELS = {
     "report": _("Report"),
@@ -71,105 +73,191 @@ def _timeline_url(client: Client) -> str:
     return reverse("carenotes:timeline", args=[client.public_id])
 
 
-def reports_for_handover(*, team: Team, since: dt.datetime, user: User) -> Iterable[HandoverItem]:
-    """Reports marked "for handover" (their newest version) about the team's clients."""
-    reports = (
+def _person(prefix: str) -> JSONObject:
+    """A user's name parts in a row's `detail` (`prefix` is the lookup path to the user)."""
+    return JSONObject(
+        username=F(f"{prefix}__username"),
+        first_name=F(f"{prefix}__first_name"),
+        name_prefix=F(f"{prefix}__name_prefix"),
+        last_name=F(f"{prefix}__last_name"),
+    )
+
+
+def _person_name(person: Mapping[str, Any] | None) -> str:
+    """What `str(user)` shows (her name, else her username), from `_person`'s parts."""
+    if not person or person.get("username") is None:
+        return ""
+    name = name_display(person["first_name"], person["name_prefix"], person["last_name"])
+    return name or person["username"]
+
+
+# --- reports marked "for handover" ----------------------------------------------------------
+
+
+def _report_rows(*, team: Team, since: dt.datetime, user: User) -> QuerySet[CareReport]:
+    return (
         CareReport.objects.filter(
             client__team=team, for_handover=True, written_at__gte=since, replaced_by__isnull=True
         )
-        .select_related("client", "author", "client_problem__problem")
-        .order_by("-written_at")[:SOURCE_LIMIT]
-    )
-    for r in reports:
-        about = r.client_problem.problem.name if r.client_problem else gettext("General")
-        yield HandoverItem(
-            kind="report",
-            client=r.client,
-            when=r.written_at,
-            text=f"{about} ({r.author.get_full_name() or r.author}): {r.text}",
-            url=_timeline_url(r.client) + f"#report-{r.public_id}",
-            key=f"report:{r.public_id}",
+        .order_by("-written_at")
+        .annotate(
+            h_at=F("written_at"),
+            h_object=F("public_id"),
+            h_detail=JSONObject(
+                problem=F("client_problem__problem__name"), text=F("text"), author=_person("author")
+            ),
         )
+    )
 
 
-def care_plan_changes(*, team: Team, since: dt.datetime, user: User) -> Iterable[HandoverItem]:
-    """Interventions added to, or stopped in, the care plans of the team's clients."""
-    interventions = (
+def _report_item(row: HandoverRow) -> HandoverItem:
+    about = row.detail["problem"] or gettext("General")
+    author = _person_name(row.detail["author"])
+    return HandoverItem(
+        kind="report",
+        client=row.client,
+        when=row.at,
+        text=f"{about} ({author}): {row.detail['text']}",
+        url=_timeline_url(row.client) + f"#report-{row.object_id}",
+        key=f"report:{row.object_id}",
+    )
+
+
+reports_for_handover = HandoverQuery(rows=_report_rows, client="client", item=_report_item)
+"""Reports marked "for handover" (their newest version) about the team's clients."""
+
+
+# --- care-plan changes ----------------------------------------------------------------------
+
+
+def _intervention_rows(*, team: Team, since: dt.datetime, user: User) -> QuerySet[Intervention]:
+    return (
         Intervention.objects.filter(client_problem__client__team=team)
         .filter(Q(created_at__gte=since) | Q(is_active=False, updated_at__gte=since))
-        .select_related("client_problem__client", "client_problem__problem", "target")
-        .order_by("-updated_at")[:SOURCE_LIMIT]
-    )
-    for iv in interventions:
-        stopped = not iv.is_active
-        what = gettext("Intervention stopped") if stopped else gettext("Intervention added")
-        client = iv.client_problem.client
-        yield HandoverItem(
-            kind="care-plan",
-            client=client,
-            when=iv.updated_at if stopped else iv.created_at,
-            text=f"{what}: {iv.client_problem.problem.name}, "
-            f"{iv.target_other_text or iv.target.name}: {iv.description}",
-            url=client.get_absolute_url(),
-            key=f"intervention-{'stopped' if stopped else 'added'}:{iv.public_id}",
+        .order_by("-updated_at")
+        .annotate(
+            h_at=Case(When(is_active=False, then=F("updated_at")), default=F("created_at")),
+            h_object=F("public_id"),
+            h_detail=JSONObject(
+                active=F("is_active"),
+                problem=F("client_problem__problem__name"),
+                other=F("target_other_text"),
+                target=F("target__name"),
+                description=F("description"),
+            ),
         )
+    )
 
 
-def problem_changes(*, team: Team, since: dt.datetime, user: User) -> Iterable[HandoverItem]:
-    """Problems newly identified, or resolved, for the team's clients."""
-    problems = (
+def _intervention_item(row: HandoverRow) -> HandoverItem:
+    detail = row.detail
+    stopped = not detail["active"]
+    what = gettext("Intervention stopped") if stopped else gettext("Intervention added")
+    return HandoverItem(
+        kind="care-plan",
+        client=row.client,
+        when=row.at,
+        text=f"{what}: {detail['problem']}, "
+        f"{detail['other'] or detail['target']}: {detail['description']}",
+        url=row.client.get_absolute_url(),
+        key=f"intervention-{'stopped' if stopped else 'added'}:{row.object_id}",
+    )
+
+
+care_plan_changes = HandoverQuery(
+    rows=_intervention_rows, client="client_problem__client", item=_intervention_item
+)
+"""Interventions added to, or stopped in, the care plans of the team's clients."""
+
+
+# --- problems identified or resolved --------------------------------------------------------
+
+
+def _problem_rows(*, team: Team, since: dt.datetime, user: User) -> QuerySet[ClientProblem]:
+    resolved = ~Q(status=ProblemStatus.ACTIVE)
+    return (
         ClientProblem.objects.filter(client__team=team)
-        .filter(
-            Q(created_at__gte=since) | (~Q(status=ProblemStatus.ACTIVE) & Q(updated_at__gte=since))
+        .filter(Q(created_at__gte=since) | (resolved & Q(updated_at__gte=since)))
+        .order_by("-updated_at")
+        .annotate(
+            h_at=Case(When(resolved, then=F("updated_at")), default=F("created_at")),
+            h_object=F("public_id"),
+            h_detail=JSONObject(status=F("status"), problem=F("problem__name")),
         )
-        .select_related("client", "problem")
-        .order_by("-updated_at")[:SOURCE_LIMIT]
     )
-    for cp in problems:
-        resolved = cp.status != ProblemStatus.ACTIVE
-        what = gettext("Problem resolved") if resolved else gettext("New problem")
-        yield HandoverItem(
-            kind="problem",
-            client=cp.client,
-            when=cp.updated_at if resolved else cp.created_at,
-            text=f"{what}: {cp.problem.name}",
-            url=cp.client.get_absolute_url(),
-            key=f"problem-{'resolved' if resolved else 'new'}:{cp.public_id}",
-        )
 
 
-def visits_missed_or_cancelled(
-    *, team: Team, since: dt.datetime, user: User
-) -> Iterable[HandoverItem]:
-    """Visits of the team cancelled since then, planned visits whose time has passed
-    without being started or logged (missed), and visits recorded as not done since then
-    (missed too, with the reason)."""
-    now = timezone.now()
-    visits = (
+def _problem_item(row: HandoverRow) -> HandoverItem:
+    resolved = row.detail["status"] != ProblemStatus.ACTIVE
+    what = gettext("Problem resolved") if resolved else gettext("New problem")
+    return HandoverItem(
+        kind="problem",
+        client=row.client,
+        when=row.at,
+        text=f"{what}: {row.detail['problem']}",
+        url=row.client.get_absolute_url(),
+        key=f"problem-{'resolved' if resolved else 'new'}:{row.object_id}",
+    )
+
+
+problem_changes = HandoverQuery(rows=_problem_rows, client="client", item=_problem_item)
+"""Problems newly identified, or resolved, for the team's clients."""
+
+
+# --- visits missed or cancelled -------------------------------------------------------------
+
+
+def _visit_rows(*, team: Team, since: dt.datetime, user: User) -> QuerySet[Visit]:
+    cancelled = Q(status=VisitStatus.CANCELLED)
+    not_done = Q(status=VisitStatus.NOT_DONE)
+    return (
         Visit.objects.filter(team=team, corrects__isnull=True)
         .filter(
-            Q(status=VisitStatus.CANCELLED, updated_at__gte=since)
-            | Q(status=VisitStatus.PLANNED, ends_at__gte=since, ends_at__lt=now)
-            | Q(status=VisitStatus.NOT_DONE, logged_at__gte=since)
+            (cancelled & Q(updated_at__gte=since))
+            | Q(status=VisitStatus.PLANNED, ends_at__gte=since, ends_at__lt=timezone.now())
+            | (not_done & Q(logged_at__gte=since))
         )
-        .select_related("client", "nurse")
-        .order_by("-starts_at")[:SOURCE_LIMIT]
+        .order_by("-starts_at")
+        .annotate(
+            h_at=Case(
+                When(cancelled, then=F("updated_at")),
+                When(not_done, then=Coalesce(F("logged_at"), F("ends_at"))),
+                default=F("ends_at"),
+            ),
+            h_object=F("public_id"),
+            h_detail=JSONObject(
+                status=F("status"),
+                reason=F("not_done_reason"),
+                starts_at=F("starts_at"),
+                nurse=_person("nurse"),
+            ),
+        )
     )
-    for v in visits:
-        cancelled = v.status == VisitStatus.CANCELLED
-        what = gettext("Visit cancelled") if cancelled else gettext("Visit missed (not logged)")
-        when, key = (v.updated_at, "cancelled") if cancelled else (v.ends_at, "missed")
-        if v.status == VisitStatus.NOT_DONE:  # she came, but gave no care: missed, with why
-            what = gettext("Visit missed (not done: %(reason)s)") % {
-                "reason": v.get_not_done_reason_display()
-            }
-            when, key = v.logged_at or v.ends_at, "not-done"
-        local = timezone.localtime(v.starts_at)
-        yield HandoverItem(
-            kind="visit",
-            client=v.client,
-            when=when,
-            text=f"{what}: {local:%d-%m %H:%M}, {v.nurse or gettext('nobody')}",
-            url=reverse("scheduling:visit-edit", args=[v.public_id]),
-            key=f"visit-{key}:{v.public_id}",
-        )
+
+
+def _visit_item(row: HandoverRow) -> HandoverItem:
+    status = row.detail["status"]
+    if status == VisitStatus.CANCELLED:
+        what, key = gettext("Visit cancelled"), "cancelled"
+    elif status == VisitStatus.NOT_DONE:  # she came, but gave no care: missed, with why
+        reason = Visit(not_done_reason=row.detail["reason"]).get_not_done_reason_display()
+        what = gettext("Visit missed (not done: %(reason)s)") % {"reason": reason}
+        key = "not-done"
+    else:
+        what, key = gettext("Visit missed (not logged)"), "missed"
+    local = timezone.localtime(detail_time(row.detail["starts_at"]))
+    nurse = _person_name(row.detail["nurse"]) or gettext("nobody")
+    return HandoverItem(
+        kind="visit",
+        client=row.client,
+        when=row.at,
+        text=f"{what}: {local:%d-%m %H:%M}, {nurse}",
+        url=reverse("scheduling:visit-edit", args=[row.object_id]),
+        key=f"visit-{key}:{row.object_id}",
+    )
+
+
+visits_missed_or_cancelled = HandoverQuery(rows=_visit_rows, client="client", item=_visit_item)
+"""Visits of the team cancelled since then, planned visits whose time has passed without
+being started or logged (missed), and visits recorded as not done since then (missed too,
+with the reason)."""

@@ -8,8 +8,9 @@ nurse's page: her own team's.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from django.utils.module_loading import import_string
 
 from buurtzorg.audit.models import Action
 from buurtzorg.audit.services import access_log_write
+from clients.handover import HandoverQuery, handover_query_rows, row_team_id, row_time
 from clients.models import Client, ClientProblem
 from clients.reads import access_detail
 from clients.selectors import client_get_clinical
@@ -239,6 +241,16 @@ def handover_sources() -> list[Callable[..., Any]]:
     return [import_string(path) for path in settings.HANDOVER_SOURCES]
 
 
+def _item_of_row(
+    query: HandoverQuery, raw: Mapping[str, Any], clients: dict[int, Client]
+) -> HandoverItem:
+    return as_item(query.make(raw, clients))
+
+
+def _same(item: HandoverItem) -> HandoverItem:
+    return item
+
+
 @transaction.atomic
 def handover_read(*, actor: User, since: str = "shift", now: dt.datetime | None = None) -> Handover:
     """The handover of the nurse's own team: every source's items since `since`, newest first,
@@ -252,15 +264,28 @@ def handover_read(*, actor: User, since: str = "shift", now: dt.datetime | None 
     team, shift_start, read = handover_team(nurse=actor, now=now)
     choice = since if since in SINCE_CHOICES else "shift"
     start, shift_found = handover_since(choice=choice, now=now, shift_start=shift_start)
-    items: list[HandoverItem] = []
-    for source in handover_sources():
+    # Every HandoverQuery source comes from one query, as rows: only the rows shown become
+    # items. Other sources (overdue doses) are called and give their items.
+    sources = handover_sources()
+    queries = [source for source in sources if isinstance(source, HandoverQuery)]
+    query_rows = iter(handover_query_rows(queries, team=team, since=start, user=actor))
+    clients: dict[int, Client] = {}
+    found: list[tuple[dt.datetime, Callable[[], HandoverItem]]] = []
+    for source in sources:
+        if isinstance(source, HandoverQuery):
+            found += [
+                (row_time(raw), partial(_item_of_row, source, raw, clients))
+                for raw in next(query_rows)
+                if row_team_id(raw) == team.pk
+            ]
+            continue
         for raw in source(team=team, since=start, user=actor):
             item = as_item(raw)
             if item.client is not None and item.client.team_id == team.pk:
-                items.append(item)
-    items.sort(key=lambda item: item.when, reverse=True)
-    total = len(items)
-    items = items[:HANDOVER_MAX_ITEMS]
+                found.append((item.when, partial(_same, item)))
+    found.sort(key=lambda pair: pair[0], reverse=True)  # stable: sources keep their order
+    total = len(found)
+    items = [make() for _, make in found[:HANDOVER_MAX_ITEMS]]
     access_log_write(
         actor=actor,
         action=Action.LIST,
