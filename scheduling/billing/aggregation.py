@@ -1,13 +1,14 @@
-"""The month's minutes per client, service and tariff, added up by the database.
+"""The month's minutes per client, service and DATE of care, added up by the database.
 
 One GROUP BY over VisitService (joined to Visit and Client) gives a row per client, service
-and hourly rate with the summed minutes and the list of visits; Python then only walks those
-groups (about one or two per client), never the visits themselves.
+and day of care (the visit's local date) with its hourly rate, the summed minutes and the
+list of visits: the declaration's service record (04) is per day of care
+(docs/declaration-file.md).
 
 Each visit is priced with the tariff valid ON ITS DATE OF SERVICE (the local date it started),
 not the date of the run: the query joins the client's insurer's contract for the year of care
 and the service's tariff whose validity covers that date (`_with_tariff`). A month in which
-the rate changed gives two groups for one client and service, one per rate; a visit whose date
+the rate changed gives its days before and after at their own rates; a visit whose date
 no tariff covers lands in a group without a rate (left out and counted as unpriced; the
 pre-flight names the visit). The join is a hash join on a table of a few dozen rows: it costs
 a national month next to nothing, where a subquery per visit would run a million times.
@@ -92,8 +93,8 @@ def scope_filter(insurer: Insurer | None, prefix: str = "") -> Q:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A client's minutes for one service in one month at one hourly rate: a future invoice
-    line. `hourly_rate` is None when no tariff covers the visits' dates (left unpriced)."""
+    """A client's minutes for one service on one day: a future invoice line. `hourly_rate`
+    is None when no tariff covers that date (left unpriced)."""
 
     client_id: int
     insurer_id: int
@@ -102,6 +103,7 @@ class Group:
     service_id: int
     service_code: str
     period: dt.date
+    service_date: dt.date
     minutes: int
     visit_ids: tuple[int, ...]
     hourly_rate: Decimal | None = None
@@ -115,6 +117,7 @@ GROUP_FIELDS = (
     "service_id",
     "service__code",
     "tariff__hourly_rate",
+    "service_day",
 )
 
 
@@ -165,7 +168,8 @@ def _groups(rows: QuerySet, period: dt.date) -> list[Group]:
         if len(cursor.description) != len(GROUP_FIELDS) + 2:
             raise RuntimeError("billing groups: unexpected columns")
         while chunk := cursor.fetchmany(5000):
-            for client_id, insurer_id, bsn, policy, service_id, code, rate, minutes, ids in chunk:
+            for row in chunk:
+                client_id, insurer_id, bsn, policy, service_id, code, rate, day, minutes, ids = row
                 if isinstance(ids, str):
                     ids = json.loads(ids)
                 groups.append(
@@ -179,6 +183,7 @@ def _groups(rows: QuerySet, period: dt.date) -> list[Group]:
                         service_id=service_id,
                         service_code=code,
                         period=period,
+                        service_date=day,
                         minutes=minutes or 0,
                         visit_ids=tuple(sorted(set(ids or []))),
                         hourly_rate=rate,
@@ -214,7 +219,7 @@ def month_groups(*, period: dt.date, insurer: Insurer | None) -> list[Group]:
         )
         .values(*GROUP_FIELDS)
         .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
-        .order_by("visit__client_id", "service__code")
+        .order_by("visit__client_id", "service__code", "service_day")
     )
     return _groups(rows, period)
 
@@ -316,7 +321,7 @@ def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
             )
             .values(*GROUP_FIELDS)
             .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
-            .order_by("visit__client_id", "service__code")
+            .order_by("visit__client_id", "service__code", "service_day")
         )
         groups += _groups(rows, month)
     return groups
@@ -324,8 +329,9 @@ def correction_groups(*, pairs: list[tuple[int, dt.date]]) -> list[Group]:
 
 @dataclass(frozen=True, slots=True)
 class BilledNet:
-    """What is billed so far, net, for one client, service and month at one hourly rate (to
-    be credited: a month billed at two rates is credited in two lines, each at its rate)."""
+    """What is billed so far, net, for one client, service and day of care at one hourly rate
+    (to be credited). `service_date` is None for a month line made before lines were per day:
+    its credit is a month line too, citing that month record."""
 
     client_id: int
     insurer_id: int
@@ -333,6 +339,7 @@ class BilledNet:
     policy_number: str
     service_id: int
     period: dt.date
+    service_date: dt.date | None
     minutes: int
     units: int
     amount: Any
@@ -341,7 +348,7 @@ class BilledNet:
 
 
 def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
-    """Net finalised lines per client, service, month and rate for the given pairs (one
+    """Net finalised lines per client, service, day and rate for the given pairs (one
     query). A credit line has the rate of the debit it reverses, so it nets out there."""
     if not pairs:
         return []
@@ -353,7 +360,7 @@ def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
         # A line the insurer rejected was never accepted: nothing of it is billed to credit
         # (scheduling.billing.vektis.returns).
         .exclude(Exists(Rejection.objects.filter(line=OuterRef("pk"))))
-        .values("client_id", "service_id", "period", "hourly_rate")
+        .values("client_id", "service_id", "period", "service_date", "hourly_rate")
         .annotate(
             minutes=Sum("minutes"),
             units=Sum("units"),
@@ -364,7 +371,7 @@ def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
             policy_number=Max("policy_number"),
             visit_lists=IdList("visit_ids"),
         )
-        .order_by("client_id", "period", "service_id", "hourly_rate")
+        .order_by("client_id", "period", "service_id", "service_date", "hourly_rate")
     )
     result = []
     for row in rows:
@@ -382,6 +389,7 @@ def billed_net(*, pairs: list[tuple[int, dt.date]]) -> list[BilledNet]:
                 policy_number=row["policy_number"],
                 service_id=row["service_id"],
                 period=row["period"],
+                service_date=row["service_date"],
                 minutes=row["minutes"],
                 units=row["units"],
                 amount=row["amount"],

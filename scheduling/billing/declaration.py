@@ -5,7 +5,8 @@ The writers never touch the ORM: a billing run turns its stored invoice lines in
 re-export of a finalised period byte-identical, and lets the writers be tested on plain data.
 
 Rounding rule (documented here because three writers and the aggregation rely on it):
-minutes are summed per client, service and calendar month first; the total is then rounded to
+minutes are summed per client, service and DAY of care first (one service record a day, see
+docs/declaration-file.md); the total is then rounded to
 5-minute units, to the NEAREST multiple of 5 (remainder 1-2 rounds down, 3-4 rounds up; integer
 minutes have no ties). `units = (minutes + 2) // 5`. The amount of a line is
 `units * 5 / 60 * hourly tariff`, rounded half-up to whole cents. Totals are sums of the line
@@ -41,7 +42,8 @@ class LineKind:
 
 @dataclass(frozen=True, slots=True)
 class DeclarationLine:
-    """One service line: one client, one service, one month of care.
+    """One service line: one client, one service, one day of care (a month for a line made
+    before lines were per day: `service_date` None).
 
     `units` and `amount` are positive for a debit and negative for a credit, so plain sums
     give the net total.
@@ -56,6 +58,7 @@ class DeclarationLine:
     service_code: str
     service_name: str
     period: dt.date  # first day of the month the care was given in
+    service_date: dt.date | None  # the day of care; None: a month line (before per-day lines)
     minutes: int
     units: int
     hourly_rate: Decimal
@@ -69,10 +72,20 @@ class DeclarationLine:
 
     @property
     def last_day(self) -> dt.date:
-        """Last day of the month of care (the service record's end date)."""
+        """Last day of the month of care."""
         return (self.period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
             days=1
         )
+
+    @property
+    def begin(self) -> dt.date:
+        """The service record's begin date: the day of care (a month line: the 1st)."""
+        return self.service_date or self.period
+
+    @property
+    def end(self) -> dt.date:
+        """The service record's end date: the day of care (a month line: the last day)."""
+        return self.service_date or self.last_day
 
     @property
     def hours(self) -> Decimal:

@@ -18,8 +18,9 @@ What goes where:
 - 02: one per client, before that client's 04 records: BSN, UZOVI, policy number, date of
   birth, sex (COD046), last name with its prefix separately, initials, postcode and house
   number;
-- 04: one per client, service code and month of care: begin and end date of the care
-  (first and last day of that month), code list and service code, number of 5-minute units
+- 04: one per client, service code and DAY of care: begin date = end date = that day (a month
+  line made before lines were per day: first and last day of its month), code list and
+  service code, number of 5-minute units of that day
   (unit 5 minutes), hourly tariff and amount in cents with D or C, and the record's reference
   (invoice number + line number); a credit names the reference of the debit it reverses;
 - 99: counts of 02/03/04/98 records, detail records, the net total with D or C.
@@ -203,7 +204,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
                     house_addition=person.house_addition,
                     country="NL",
                 )
-            key = (line.service_code, line.period.year)
+            key = (line.service_code, line.begin.year)
             if key not in code_cache:
                 code_cache[key] = codes.service_code_for(*key)
             listed = code_cache[key]
@@ -217,8 +218,8 @@ class DutchDistrictNursingExporter(DeclarationExporter):
                 bsn=bsn,
                 uzovi=uzovi,
                 policy_number=_fit_policy_number(line.policy_number),
-                service_start=line.period,
-                service_end=_last_day(line.period),
+                service_start=line.begin,
+                service_end=line.end,
                 # a code outside the table keeps list 0: the pre-flight names it
                 code_list=listed.code_list if listed else 0,
                 service_code=line.service_code,
@@ -282,4 +283,10 @@ class DutchDistrictNursingExporter(DeclarationExporter):
 
 def line_sort_key(line: DeclarationLine) -> tuple:
     """File order: per client, credits before debits (credit first, then resubmit)."""
-    return (line.client_ref, line.kind != LineKind.CREDIT, line.period, line.service_code)
+    return (
+        line.client_ref,
+        line.kind != LineKind.CREDIT,
+        line.period,
+        line.service_code,
+        line.service_date or dt.date.min,
+    )

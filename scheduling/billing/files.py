@@ -1,7 +1,9 @@
 """CSV and PDF writers for one insurer's invoice. Pure functions of `InsurerInvoice`."""
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ CSV_HEADER = [
     "date_of_birth",
     "client_name",
     "care_period",
+    "care_date",
     "service_code",
     "service_name",
     "minutes",
@@ -36,25 +39,31 @@ CSV_HEADER = [
     "visits",
 ]
 
-# The appendix is set in a monospaced font, a line of fixed-width columns per invoice line,
-# not as an HTML table: WeasyPrint lays out every table cell as its own box (nine a line),
-# which made a 50-page appendix take ~15 s; one text line a row renders it in ~3 s. Each
-# page is a block of APPENDIX_ROWS_PER_PAGE lines under its own column header.
+# The appendix summarises the service lines (one a day) for the reader: one row per client,
+# kind, month, service and tariff, with the range of its line numbers (a client's days of one
+# service are consecutive lines, see services.line_order), the number of days, and the sums of
+# units and amounts, so its rows add up to the same total as the CSV and the declaration.
+# It is set in a monospaced font, a line of fixed-width columns per row, not as an HTML
+# table: WeasyPrint lays out every table cell as its own box (nine a line), which made a
+# 50-page appendix take ~15 s; one text line a row renders it in ~3 s. Each page is a block
+# of APPENDIX_ROWS_PER_PAGE lines under its own column header.
 APPENDIX_ROWS_PER_PAGE = 50
-# (header, width, alignment) of each appendix column: 101 characters, 171 mm at 8 pt
+# (header, width, alignment) of each appendix column: 102 characters, 172 mm at 8 pt
 APPENDIX_COLUMNS = (
-    (pgettext_lazy("invoice appendix", "Line"), 6, ">"),
+    (pgettext_lazy("invoice appendix", "Lines"), 11, ">"),
     (pgettext_lazy("invoice appendix", "BSN"), 9, "<"),
     (pgettext_lazy("invoice appendix", "Policy"), 15, "<"),
-    (pgettext_lazy("invoice appendix", "Client"), 22, "<"),
+    (pgettext_lazy("invoice appendix", "Client"), 16, "<"),
     (pgettext_lazy("invoice appendix", "Month"), 7, "<"),
     (pgettext_lazy("invoice appendix", "Service"), 11, "<"),
+    (pgettext_lazy("invoice appendix", "Days"), 4, ">"),
     (pgettext_lazy("invoice appendix", "Units"), 6, ">"),
     (pgettext_lazy("invoice appendix", "Tariff"), 7, ">"),
     (pgettext_lazy("invoice appendix", "Amount"), 10, ">"),
 )
-# Past this many lines the PDF names the CSV for the per-client detail instead of printing a
-# book: the insurer reads the declaration file and the CSV, the PDF is the human summary.
+# Past this many appendix rows the PDF names the CSV for the per-client detail instead of
+# printing a book: the insurer reads the declaration file and the CSV, the PDF is the human
+# summary.
 APPENDIX_MAX_LINES = 2_500  # 50 pages
 
 
@@ -81,6 +90,7 @@ def invoice_csv_rows(invoice: InsurerInvoice) -> Iterator[str]:
                 ln.date_of_birth.isoformat() if ln.date_of_birth else "",
                 ln.client_name,
                 f"{ln.period:%Y-%m}",
+                ln.service_date.isoformat() if ln.service_date else "",
                 ln.service_code,
                 ln.service_name,
                 ln.minutes,
@@ -95,6 +105,7 @@ def invoice_csv_rows(invoice: InsurerInvoice) -> Iterator[str]:
             period,
             "",
             "total",
+            "",
             "",
             "",
             "",
@@ -159,8 +170,9 @@ def local_url_fetcher(url: str) -> Any:
 def invoice_pdf_context(invoice: InsurerInvoice) -> dict[str, Any]:
     """What the PDF template shows. Tests compare these totals with the CSV and declaration."""
     lines = invoice.lines
-    show_appendix = len(lines) <= APPENDIX_MAX_LINES
-    rows = [appendix_row(ln) for ln in lines] if show_appendix else []
+    groups = appendix_groups(lines)
+    show_appendix = len(groups) <= APPENDIX_MAX_LINES
+    rows = [appendix_row(group) for group in groups] if show_appendix else []
     pages = [
         rows[i : i + APPENDIX_ROWS_PER_PAGE] for i in range(0, len(rows), APPENDIX_ROWS_PER_PAGE)
     ]
@@ -191,20 +203,57 @@ def _columns(values: list[str]) -> str:
     return " ".join(cells)
 
 
-def appendix_row(line: DeclarationLine) -> str:
-    """An invoice line as a line of the PDF appendix (the CSV has every field in full)."""
+@dataclass(frozen=True, slots=True)
+class AppendixGroup:
+    """Consecutive lines of one client, kind, month, service and tariff (one appendix row)."""
+
+    first: DeclarationLine
+    last_number: int
+    days: int
+    units: int
+    amount: Decimal
+
+
+def appendix_groups(lines: list[DeclarationLine]) -> list[AppendixGroup]:
+    """The lines (in file order) summarised per client, kind, month, service and tariff."""
+
+    def key(ln: DeclarationLine) -> tuple:
+        return (ln.client_ref, ln.kind, ln.period, ln.service_code, ln.hourly_rate)
+
+    groups = []
+    for _, run in itertools.groupby(lines, key=key):
+        members = list(run)
+        groups.append(
+            AppendixGroup(
+                first=members[0],
+                last_number=members[-1].line_number,
+                days=len(members),
+                units=sum(ln.units for ln in members),
+                amount=sum((ln.amount for ln in members), Decimal("0")),
+            )
+        )
+    return groups
+
+
+def appendix_row(group: AppendixGroup) -> str:
+    """An appendix group as a line of the PDF (the CSV has every line in full)."""
+    line = group.first
     credit = line.kind == LineKind.CREDIT
+    numbers = str(line.line_number)
+    if group.last_number != line.line_number:
+        numbers += f"-{group.last_number}"
     return _columns(
         [
-            str(line.line_number),
+            numbers,
             line.bsn,
             line.policy_number,
             line.client_name,
             f"{line.period.year:04d}-{line.period.month:02d}",
             _service_column(line.service_code, credit=credit),
-            str(line.units),
+            str(group.days),
+            str(group.units),
             _decimal(line.hourly_rate),
-            _decimal(line.amount),
+            _decimal(group.amount),
         ]
     )
 

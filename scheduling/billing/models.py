@@ -3,8 +3,9 @@
 Rules the database holds whatever path writes: one contract per insurer and year, tariffs of
 one service in a contract that never overlap in time (an exclusion constraint, migration 0010)
 and an hourly rate above zero, one billing run per month and insurer
-(and one for "all insurers"), one line per client, service, month of care and kind in a run,
-debit lines positive and credit lines negative.
+(and one for "all insurers"), one line per client, service, DATE of care, kind and rate in a
+run (the declaration's service record is per day of care), debit lines positive and credit
+lines negative.
 """
 
 from django.conf import settings
@@ -263,7 +264,7 @@ class LineKind(models.TextChoices):
 
 
 class InvoiceLine(TimeStampedModel):
-    """One client, one service, one month of care at one hourly rate, debit or credit, in one
+    """One client, one service, one DATE of care at one hourly rate, debit or credit, in one
     run.
 
     BSN, policy number, name and service code are copied at billing time: the file sent must
@@ -290,6 +291,14 @@ class InvoiceLine(TimeStampedModel):
     )
     service_code = models.CharField(max_length=20)
     period = models.DateField(help_text=_("First day of the month the care was given in"))
+    # The day of care: one line (one 04 service record) per client, service and day. Empty on
+    # a month line made before lines were per day (migration 0011): those stay month records,
+    # so a finalised run re-exports byte for byte; a credit of one is a month line too.
+    service_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("Date of care; empty on a month line made before lines were per day"),
+    )
     kind = models.CharField(max_length=6, choices=LineKind.choices, default=LineKind.DEBIT)
     minutes = models.IntegerField()
     units = models.IntegerField(help_text=_("5-minute units; negative on a credit line"))
@@ -303,11 +312,20 @@ class InvoiceLine(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["run", "insurer", "line_number"], name="invoiceline_number_unique"
             ),
-            # One line per rate: a month in which the tariff changed is billed in a line per
-            # rate, each visit at the tariff valid on its date of service.
+            # One line per day of care (and rate: a day has one, the tariff valid on it).
             models.UniqueConstraint(
-                fields=["run", "client", "service", "period", "kind", "hourly_rate"],
+                fields=[
+                    "run",
+                    "client",
+                    "service",
+                    "period",
+                    "service_date",
+                    "kind",
+                    "hourly_rate",
+                ],
                 name="invoiceline_no_duplicate",
+                # a month line (no date) is unique too
+                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=LineKind.values), name="invoiceline_kind_known"
@@ -321,6 +339,11 @@ class InvoiceLine(TimeStampedModel):
                 condition=Q(hourly_rate__gt=0), name="invoiceline_rate_positive"
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="invoiceline_period_is_month"),
+            models.CheckConstraint(
+                condition=Q(service_date__isnull=True)
+                | Q(service_date__year=F("period__year"), service_date__month=F("period__month")),
+                name="invoiceline_date_in_period",
+            ),
         ]
         indexes = [
             models.Index(fields=["client", "period", "service"], name="invoiceline_client_period"),

@@ -382,18 +382,20 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
 
     problems += _logging_problems(run, visits, clients)
 
-    # 4. Lines billed twice: the same client, service and month debited in another run
-    #    (draft or finalised) without a credit in this run.
+    # 4. Lines billed twice: the same client, service and day (or month line) debited in
+    #    another run (draft or finalised) without a credit in this run.
     if run.status in (RunStatus.DRAFT, RunStatus.FINALISED):
         other = InvoiceLine.objects.filter(
             client=OuterRef("client"),
             service=OuterRef("service"),
             period=OuterRef("period"),
+            service_date=OuterRef("service_date"),
             kind=LineKind.DEBIT,
             run__status__in=(RunStatus.DRAFT, RunStatus.FINALISED),
             # a line the insurer rejected is not billed: declaring it again is no duplicate
             rejections__isnull=True,
         ).exclude(run=run)
+        # a correction credits the month's billed lines and bills its days again
         credited = InvoiceLine.objects.filter(
             run=run,
             client=OuterRef("client"),
@@ -413,14 +415,18 @@ def billing_run_preflight(*, run: BillingRun) -> list[Problem]:
             Problem(
                 code="duplicate_line",
                 message=gettext(
-                    "Line %(line)s bills %(service)s for %(client)s in %(month)s, which "
+                    "Line %(line)s bills %(service)s for %(client)s on %(when)s, which "
                     "another run bills too."
                 )
                 % {
                     "line": ln.line_number,
                     "service": ln.service_code,
                     "client": ln.client.full_name,
-                    "month": formats.date_format(ln.period, "YEAR_MONTH_FORMAT"),
+                    "when": (
+                        formats.date_format(ln.service_date)
+                        if ln.service_date
+                        else formats.date_format(ln.period, "YEAR_MONTH_FORMAT")
+                    ),
                 },
                 link=_client_link(ln.client.public_id),
                 link_label=gettext("Open client"),

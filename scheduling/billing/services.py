@@ -73,7 +73,7 @@ from scheduling.billing.models import (
 )
 from scheduling.billing.selectors import billing_run_preflight
 from scheduling.billing.vektis.checks import declaration_final_problems
-from scheduling.billing.vektis.data import insured_people, reversed_references
+from scheduling.billing.vektis.data import insured_people, line_key, reversed_references
 from scheduling.billing.vektis.returns import (
     redeclare_rows,
     redeclared_references,
@@ -437,6 +437,7 @@ class LineData:
     service_id: int
     service_code: str
     period: dt.date
+    service_date: dt.date | None
     kind: str
     minutes: int
     units: int
@@ -495,6 +496,7 @@ def _price(
                 service_id=credit.service_id,
                 service_code=codes[credit.service_id],
                 period=credit.period,
+                service_date=credit.service_date,
                 kind=LineKind.CREDIT,
                 minutes=-credit.minutes,
                 units=-credit.units,
@@ -525,6 +527,7 @@ def _price(
                 service_id=group.service_id,
                 service_code=group.service_code,
                 period=group.period,
+                service_date=group.service_date,
                 kind=LineKind.DEBIT,
                 minutes=group.minutes,
                 units=units,
@@ -534,26 +537,29 @@ def _price(
             )
         )
     # Rejected records back office has fixed are declared again (scheduling.billing.vektis).
-    covered = {
-        (ln.client_id, ln.service_id, ln.period) for ln in lines if ln.kind == LineKind.DEBIT
-    }
+    covered = {line_key(ln) for ln in lines if ln.kind == LineKind.DEBIT}
     lines += [LineData(**row) for row in redeclare_rows(run, covered)]
-    # File order per insurer: client by BSN, credits first, month of care, service code.
-    lines.sort(
-        key=lambda ln: (
-            ln.insurer_id,
-            ln.bsn,
-            ln.client_id,
-            ln.kind != LineKind.CREDIT,
-            ln.period,
-            ln.service_code,
-        )
-    )
+    lines.sort(key=line_order)
     counters: dict[int, int] = defaultdict(int)
     for line in lines:
         counters[line.insurer_id] += 1
         line.line_number = counters[line.insurer_id]
     return lines, unpriced
+
+
+def line_order(ln: Any) -> tuple:
+    """File order within an insurer: client by BSN, credits first, month of care, service
+    code, day of care. A client's days of one service and month are consecutive records, so
+    the invoice's appendix can summarise them as one row (files.appendix_rows)."""
+    return (
+        ln.insurer_id,
+        ln.bsn,
+        ln.client_id,
+        ln.kind != LineKind.CREDIT,
+        ln.period,
+        ln.service_code,
+        ln.service_date or dt.date.min,
+    )
 
 
 def _attach_handled_visits(
@@ -617,6 +623,7 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                         service_code=ln.service_code,
                         service_name=service_names.get(ln.service_id, ln.service_code),
                         period=ln.period,
+                        service_date=ln.service_date,
                         minutes=ln.minutes,
                         units=ln.units,
                         hourly_rate=Decimal(ln.hourly_rate),
@@ -625,12 +632,9 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                         visit_count=len(ln.visit_ids),
                         reference=line_reference(number, ln.line_number),
                         reverses=(
-                            reversed_refs.get(
-                                (ln.client_id, ln.service_id, ln.period, Decimal(ln.hourly_rate)),
-                                "",
-                            )
+                            reversed_refs.get((line_key(ln), Decimal(ln.hourly_rate)), "")
                             if ln.kind == LineKind.CREDIT
-                            else redeclared_refs.get((ln.client_id, ln.service_id, ln.period), "")
+                            else redeclared_refs.get(line_key(ln), "")
                         ),
                     )
                     for ln in insurer_lines

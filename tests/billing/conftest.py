@@ -22,12 +22,14 @@ from tests.factories import (
 MARCH = dt.date(2026, 3, 1)
 APRIL = dt.date(2026, 4, 1)
 
-# By hand (tariffs V1 78.35/h, P1 60.00/h; minutes summed per client and service, then
-# rounded to the nearest 5 minutes):
-#   Anna V1 60+67=127 -> 25 units -> 125*78.35/60 = 163.229 -> 163.23
-#   Anna P1 50+43= 93 -> 19 units ->  95*60.00/60 =  95.00
-#   Bram V1 31        ->  6 units ->  30*78.35/60 =  39.175 -> 39.18
-#   Cees V1 44 (other insurer) -> 9 units -> 45*78.35/60 = 58.7625 -> 58.76
+# By hand (tariffs V1 78.35/h, P1 60.00/h; minutes summed per client, service and DAY, then
+# rounded to the nearest 5 minutes; one line a day):
+#   Anna V1 03-03 60 -> 12 units ->  60*78.35/60 =  78.35
+#   Anna V1 03-10 67 -> 13 units ->  65*78.35/60 =  84.879 -> 84.88
+#   Anna P1 03-03 50 -> 10 units ->  50*60.00/60 =  50.00
+#   Anna P1 03-10 43 ->  9 units ->  45*60.00/60 =  45.00
+#   Bram V1 03-05 31 ->  6 units ->  30*78.35/60 =  39.175 -> 39.18
+#   Cees V1 03-06 44 (other insurer) -> 9 units -> 45*78.35/60 = 58.7625 -> 58.76
 HAND_TOTALS = {"3311": Decimal("297.41"), "7029": Decimal("58.76")}
 
 

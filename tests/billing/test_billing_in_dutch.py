@@ -34,7 +34,7 @@ def test_invoice_pdf_is_in_the_organisations_language_whoever_renders_it() -> No
     assert "Factuurdatum 1 apr. 2026" in text
     assert "Totaal te betalen 47 €\xa0277,82" in text  # buurtzorg.money in Dutch
     assert "Credit €\xa0-78,35" in text  # the credit lines' total
-    assert "Regel BSN       Polisnr." in text  # the appendix header
+    assert "Regels BSN       Polisnr." in text  # the appendix header
     assert "2026-02 V1 credit" in text
     assert "78,35     -78,35" in text
     assert "1 / 2" in text  # the page counter has no English words

@@ -61,19 +61,22 @@ UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def hand_computed_invoice() -> InsurerInvoice:
-    """Two clients; the second has a credit for an earlier month and a resubmission.
+    """Two clients, one line per client, service and DAY of care; the second client has a
+    correction of a day in an earlier month: a credit of what was billed for that day, then
+    the day billed again.
 
     By hand (tariffs: V1 = 78.35/h, P1 = 60.00/h):
-      Anna  V1  2026-03  127 min -> 25 units -> 125 min * 78.35 / 60 = 163.229.. -> 163.23
-      Anna  P1  2026-03   93 min -> 19 units ->  95 min * 60.00 / 60 =  95.00
-      Bram  V1  2026-02 credit  -60 min -> -12 units -> -78.35
-      Bram  V1  2026-02 debit    44 min ->   9 units ->  45 * 78.35 / 60 = 58.7625 -> 58.76
-      Bram  V1  2026-03   31 min ->  6 units ->  30 * 78.35 / 60 = 39.175 -> 39.18
-    debit = 163.23 + 95.00 + 58.76 + 39.18 = 356.17; credit = -78.35; total = 277.82
+      Anna  P1  2026-03-03   93 min -> 19 units ->  95 min * 60.00 / 60 =  95.00
+      Anna  V1  2026-03-03   60 min -> 12 units ->  60 min * 78.35 / 60 =  78.35
+      Anna  V1  2026-03-10   67 min -> 13 units ->  65 min * 78.35 / 60 =  84.879.. -> 84.88
+      Bram  V1  2026-02-11 credit  -60 min -> -12 units -> -78.35
+      Bram  V1  2026-02-11 debit    44 min ->   9 units ->  45 * 78.35 / 60 = 58.7625 -> 58.76
+      Bram  V1  2026-03-05   31 min ->  6 units ->  30 * 78.35 / 60 = 39.175 -> 39.18
+    debit = 95.00 + 78.35 + 84.88 + 58.76 + 39.18 = 356.17; credit = -78.35; total = 277.82
     """
     v1, p1 = Decimal("78.35"), Decimal("60.00")
 
-    def line(n, ref, bsn, name, code, period, minutes, rate, kind=LineKind.DEBIT):
+    def line(n, ref, bsn, name, code, day, minutes, rate, kind=LineKind.DEBIT):
         units = minutes_to_units(abs(minutes)) * (-1 if kind == LineKind.CREDIT else 1)
         amount = line_amount(units=abs(units), hourly_rate=rate) * (1 if units >= 0 else -1)
         return DeclarationLine(
@@ -85,32 +88,37 @@ def hand_computed_invoice() -> InsurerInvoice:
             client_name=name,
             service_code=code,
             service_name={"V1": "Nursing", "P1": "Personal care"}[code],
-            period=period,
+            period=day.replace(day=1),
+            service_date=day,
             minutes=minutes,
             units=units,
             hourly_rate=rate,
             amount=amount,
             kind=kind,
-            visit_count=3,
+            visit_count=1,
             reference=f"ref-{n}",
             reverses="ref-old" if kind == LineKind.CREDIT else "",
         )
 
-    march, feb = dt.date(2026, 3, 1), dt.date(2026, 2, 1)
+    def march(day):
+        return dt.date(2026, 3, day)
+
+    feb_11 = dt.date(2026, 2, 11)
     return InsurerInvoice(
         organisation_name="Buurtzorg test",
         sender_agb="12345678",
         insurer_name="Zorgverzekeraar Één",
         uzovi="3311",
-        period=march,
+        period=march(1),
         invoice_number="202603-3311",
         invoice_date=dt.date(2026, 4, 1),
         lines=[
-            line(1, "a", "111222333", "Jansen A.", "V1", march, 127, v1),
-            line(2, "a", "111222333", "Jansen A.", "P1", march, 93, p1),
-            line(3, "b", "999888777", "Bakker B.", "V1", feb, -60, v1, LineKind.CREDIT),
-            line(4, "b", "999888777", "Bakker B.", "V1", feb, 44, v1),
-            line(5, "b", "999888777", "Bakker B.", "V1", march, 31, v1),
+            line(1, "a", "111222333", "Jansen A.", "P1", march(3), 93, p1),
+            line(2, "a", "111222333", "Jansen A.", "V1", march(3), 60, v1),
+            line(3, "a", "111222333", "Jansen A.", "V1", march(10), 67, v1),
+            line(4, "b", "999888777", "Bakker B.", "V1", feb_11, -60, v1, LineKind.CREDIT),
+            line(5, "b", "999888777", "Bakker B.", "V1", feb_11, 44, v1),
+            line(6, "b", "999888777", "Bakker B.", "V1", march(5), 31, v1),
         ],
         insured={
             "a": InsuredPerson("Jansen", "", "A.", "2", "1234AB", 12, "a"),
@@ -122,8 +130,9 @@ def hand_computed_invoice() -> InsurerInvoice:
 def test_hand_computed_totals() -> None:
     invoice = hand_computed_invoice()
     assert [ln.amount for ln in invoice.lines] == [
-        Decimal("163.23"),
         Decimal("95.00"),
+        Decimal("78.35"),
+        Decimal("84.88"),
         Decimal("-78.35"),
         Decimal("58.76"),
         Decimal("39.18"),
@@ -145,7 +154,7 @@ def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     data = exporter.render(invoice)
     # then: structure, every record 310 positions
     records = data.decode("iso-8859-1").split("\r\n")[:-1]
-    assert [r[:2] for r in records] == ["01", "02", "04", "04", "02", "04", "04", "04", "99"]
+    assert [r[:2] for r in records] == ["01", "02", "04", "04", "04", "02", "04", "04", "04", "99"]
     assert all(len(r) == 310 for r in records)
     lead = records[0]
     assert _at(lead, "institution_agb") == "12345678"
@@ -154,7 +163,7 @@ def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     assert _at(lead, "invoice_date") == "20260401"
     assert _at(lead, "currency") == "EUR"
     # the insured record: name split, sex, address
-    bakker = records[4]
+    bakker = records[5]
     assert _at(bakker, "last_name").strip() == "Bakker"
     assert _at(bakker, "name_prefix").strip() == "de"
     assert _at(bakker, "initials").strip() == "BJ"
@@ -163,18 +172,24 @@ def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     # then: the closing record adds up and equals the hand-computed totals
     assert DutchDistrictNursingExporter.check(data) == []
     closing = DutchDistrictNursingExporter.parse_closing(data)
-    assert (closing.insured_records, closing.line_records, closing.total_records) == (2, 5, 9)
+    assert (closing.insured_records, closing.line_records, closing.total_records) == (2, 6, 10)
     assert closing.debit_cents == 35617
     assert closing.credit_cents == 7835
     assert (closing.net_cents, closing.net_sign) == (27782, "D")
-    # the credit line: care in Feb (first to last day), C flag, 12 units, 78.35 tariff,
-    # its own reference and the reference of the record it reverses
-    credit = records[5]
-    assert (_at(credit, "service_start"), _at(credit, "service_end")) == ("20260201", "20260228")
+    # one service record per client, service and day: begin date = end date = the day
+    assert [(_at(r, "service_start"), _at(r, "service_end")) for r in records[2:5]] == [
+        ("20260303", "20260303"),
+        ("20260303", "20260303"),
+        ("20260310", "20260310"),
+    ]
+    # the credit line: the corrected day in Feb, C flag, 12 units, 78.35 tariff, its own
+    # reference and the reference of the record it reverses
+    credit = records[6]
+    assert (_at(credit, "service_start"), _at(credit, "service_end")) == ("20260211", "20260211")
     assert _at(credit, "amount_sign") == "C"
     assert _at(credit, "quantity") == "0012"
     assert _at(credit, "tariff") == "00007835"
-    assert _at(credit, "reference").strip() == "ref-3"
+    assert _at(credit, "reference").strip() == "ref-4"
     assert _at(credit, "previous_reference").strip() == "ref-old"
 
 
@@ -212,7 +227,7 @@ def _tampered(offset_in_closing: int, byte: str) -> bytes:
 def test_validator_names_the_record_and_field_of_a_tampered_total() -> None:
     data = _tampered(40, "9")  # inside TOTAAL DECLARATIEBEDRAG
     assert DutchDistrictNursingExporter.check(data) == [
-        "record 9 (99 sluitrecord), field total: says 29782, the file has 27782"
+        "record 10 (99 sluitrecord), field total: says 29782, the file has 27782"
     ]
 
 
@@ -240,7 +255,7 @@ def test_a_file_that_fails_the_validator_is_never_returned() -> None:
     invoice = hand_computed_invoice()
     insured = {**invoice.insured, "b": InsuredPerson("Bakker", "de", "B.", "1", "", 3)}
     # when / then
-    with pytest.raises(DeclarationInvalid, match=r"record 5 \(02 verzekerdenrecord\), field post"):
+    with pytest.raises(DeclarationInvalid, match=r"record 6 \(02 verzekerdenrecord\), field post"):
         get_exporter().render(dataclasses.replace(invoice, insured=insured))
 
 
@@ -255,11 +270,19 @@ def test_csv_totals_agree_with_the_declaration_and_the_hand_computation() -> Non
     invoice = hand_computed_invoice()
     rows = list(csv.DictReader(io.StringIO(invoice_csv_bytes(invoice).decode("utf-8"))))
     lines, total = rows[:-1], rows[-1]
-    assert len(lines) == 5
+    assert len(lines) == 6
     assert sum(Decimal(r["amount"]) for r in lines) == Decimal("277.82")
     assert total["kind"] == "total"
     assert Decimal(total["amount"]) == Decimal("277.82")
-    assert sum(int(r["units_5_min"]) for r in lines) == 25 + 19 - 12 + 9 + 6
+    assert sum(int(r["units_5_min"]) for r in lines) == 19 + 12 + 13 - 12 + 9 + 6
+    assert [r["care_date"] for r in lines] == [
+        "2026-03-03",
+        "2026-03-03",
+        "2026-03-10",
+        "2026-02-11",
+        "2026-02-11",
+        "2026-03-05",
+    ]
     assert [r["kind"] for r in lines].count("credit") == 1
 
 
@@ -292,7 +315,7 @@ def test_pdf_appendix_is_pages_of_fixed_width_lines() -> None:
         for n in range(1, 102)
     ]
     many[100] = dataclasses.replace(
-        invoice.lines[2], line_number=101, client_name="Van Oldenbarnevelt-Tjarda A.B.C."
+        invoice.lines[3], line_number=101, client_name="Van Oldenbarnevelt-Tjarda A.B.C."
     )
     # when
     context = invoice_pdf_context(InsurerInvoice(**{**invoice.__dict__, "lines": many}))
@@ -306,13 +329,41 @@ def test_pdf_appendix_is_pages_of_fixed_width_lines() -> None:
     credit = pages[2][0]
     first = many[100]
     assert credit.split()[:3] == ["101", first.bsn, first.policy_number]
-    assert "Van Oldenbarnevelt-Tj\u2026" in credit
+    assert "Van Oldenbarnev\u2026" in credit
     assert f"{first.service_code} credit" in credit
     assert credit.rstrip().endswith(
         f"{first.units} {first.hourly_rate:>7.2f} {first.amount:>10.2f}"
     )
     html = invoice_pdf_html(InsurerInvoice(**{**invoice.__dict__, "lines": many}))
     assert html.count('<div class="appendix-page">') == 3
+
+
+def test_pdf_appendix_sums_a_clients_days_per_service_and_month() -> None:
+    # given: Anna's two V1 days in March are lines 2 and 3
+    invoice = hand_computed_invoice()
+    # when
+    rows = invoice_pdf_context(invoice)["appendix_pages"][0]
+    # then: one row per client, kind, month and service, with its line range and day count
+    assert len(rows) == 5
+    anna_v1 = rows[1].split()
+    assert anna_v1[0] == "2-3"
+    assert anna_v1[-4:] == ["2", "25", "78.35", "163.23"]
+    # and the rows add up to the invoice total, which is the file's total
+    total = sum(Decimal(row.split()[-1]) for row in rows)
+    assert total == invoice.total == Decimal("277.82")
+
+
+def test_a_month_line_made_before_per_day_lines_keeps_its_month() -> None:
+    # given: a credit of a month line (no day of care: declared before lines were per day)
+    invoice = hand_computed_invoice()
+    month_credit = dataclasses.replace(invoice.lines[3], service_date=None)
+    lines = [*invoice.lines[:3], month_credit, *invoice.lines[4:]]
+    # when
+    data = get_exporter().render(dataclasses.replace(invoice, lines=lines))
+    # then: its record still covers the whole month, as the record it reverses did
+    credit = data.decode("iso-8859-1").split("\r\n")[6]
+    assert (_at(credit, "service_start"), _at(credit, "service_end")) == ("20260201", "20260228")
+    assert DutchDistrictNursingExporter.check(data) == []
 
 
 def test_pdf_prints_each_appendix_block_on_a_page_of_its_own() -> None:

@@ -57,18 +57,28 @@ def test_totals_in_csv_pdf_and_declaration_agree_with_the_hand_computation(
     # then: the run is a draft with the hand-computed lines
     assert run.status == RunStatus.DRAFT, run.error
     assert run.total_amount == sum(HAND_TOTALS.values())
-    assert run.line_count == 4
+    assert run.line_count == 6
     assert run.client_count == 3
     lines = {
-        (ln.client.first_name, ln.service_code): (ln.minutes, ln.units, ln.amount)
+        (ln.client.first_name, ln.service_code, ln.service_date.day): (
+            ln.minutes,
+            ln.units,
+            ln.amount,
+        )
         for ln in run.lines.select_related("client")
     }
     assert lines == {
-        ("Anna", "1001"): (127, 25, Decimal("163.23")),
-        ("Anna", "1000"): (93, 19, Decimal("95.00")),
-        ("Bram", "1001"): (31, 6, Decimal("39.18")),
-        ("Cees", "1001"): (44, 9, Decimal("58.76")),
+        ("Anna", "1001", 3): (60, 12, Decimal("78.35")),
+        ("Anna", "1001", 10): (67, 13, Decimal("84.88")),
+        ("Anna", "1000", 3): (50, 10, Decimal("50.00")),
+        ("Anna", "1000", 10): (43, 9, Decimal("45.00")),
+        ("Bram", "1001", 5): (31, 6, Decimal("39.18")),
+        ("Cees", "1001", 6): (44, 9, Decimal("58.76")),
     }
+    # one service record a day: begin date = end date = the day of care
+    records = _file(run, "3311", FileKind.DECLARATION).decode("iso-8859-1").split("\r\n")
+    days = sorted(r[105:121] for r in records if r[:2] == "04")
+    assert days == sorted(["2026030320260303", "2026031020260310"] * 2 + ["2026030520260305"])
     invoices = {
         inv.uzovi: inv
         for inv in services.invoices_from_lines(run, list(run.lines.order_by("line_number")))
@@ -106,9 +116,9 @@ def test_starting_the_same_run_twice_does_not_double_anything(
     callbacks[0]()
     # when: the same task is delivered again after it finished
     services.billing_run_build(billing_run_id=first.run.pk)
-    # then: still one run with four lines
+    # then: still one run with its six lines
     assert BillingRun.objects.count() == 1
-    assert InvoiceLine.objects.count() == 4
+    assert InvoiceLine.objects.count() == 6
 
 
 def test_rerunning_a_draft_replaces_it_with_identical_lines_and_files(
@@ -232,22 +242,42 @@ def test_a_correction_after_closing_gives_credit_then_debit_in_the_next_run(
     billed_visit(w.anna, dt.date(2026, 3, 3), {w.nursing: 30, w.care: 50}, corrects=w.anna_visit_1)
     # when: the April run
     april = run_now(period=APRIL).run
-    # then: Anna's March is credited in full and billed again; credits come first
+    # then: Anna's March is credited in full, day by day, and billed again; credits first
     anna = list(april.lines.filter(client=w.anna).order_by("line_number"))
-    assert [(ln.kind, ln.period, ln.service_code, ln.units, ln.amount) for ln in anna] == [
-        (LineKind.CREDIT, MARCH, "1000", -19, Decimal("-95.00")),
-        (LineKind.CREDIT, MARCH, "1001", -25, Decimal("-163.23")),
-        # 30 + 67 = 97 min -> 19 units -> 95 * 78.35 / 60 = 124.054 -> 124.05
-        (LineKind.DEBIT, MARCH, "1000", 19, Decimal("95.00")),
-        (LineKind.DEBIT, MARCH, "1001", 19, Decimal("124.05")),
+    assert [(ln.kind, ln.service_date, ln.service_code, ln.units, ln.amount) for ln in anna] == [
+        (LineKind.CREDIT, dt.date(2026, 3, 3), "1000", -10, Decimal("-50.00")),
+        (LineKind.CREDIT, dt.date(2026, 3, 10), "1000", -9, Decimal("-45.00")),
+        (LineKind.CREDIT, dt.date(2026, 3, 3), "1001", -12, Decimal("-78.35")),
+        (LineKind.CREDIT, dt.date(2026, 3, 10), "1001", -13, Decimal("-84.88")),
+        (LineKind.DEBIT, dt.date(2026, 3, 3), "1000", 10, Decimal("50.00")),
+        (LineKind.DEBIT, dt.date(2026, 3, 10), "1000", 9, Decimal("45.00")),
+        # the corrected day: 30 min -> 6 units -> 30 * 78.35 / 60 = 39.175 -> 39.18
+        (LineKind.DEBIT, dt.date(2026, 3, 3), "1001", 6, Decimal("39.18")),
+        (LineKind.DEBIT, dt.date(2026, 3, 10), "1001", 13, Decimal("84.88")),
         # April's own visit: 20 min -> 4 units -> 26.12 (26.1166..)
-        (LineKind.DEBIT, APRIL, "1001", 4, Decimal("26.12")),
+        (LineKind.DEBIT, dt.date(2026, 4, 2), "1001", 4, Decimal("26.12")),
     ]
-    assert april.credit_line_count == 2
+    assert april.credit_line_count == 4
     declaration = april.files.get(insurer=w.zilveren, kind=FileKind.DECLARATION)
-    closing = DutchDistrictNursingExporter.parse_closing(declaration.file.open("rb").read())
-    assert closing.credit_cents == 9500 + 16323
-    assert closing.debit_cents == 9500 + 12405 + 2612
+    data = declaration.file.open("rb").read()
+    closing = DutchDistrictNursingExporter.parse_closing(data)
+    assert closing.credit_cents == 5000 + 4500 + 7835 + 8488
+    assert closing.debit_cents == 5000 + 4500 + 3918 + 8488 + 2612
+    # each credit record cites the reference of the March record of the same day it reverses
+    march_v1_day_3 = march.lines.get(
+        client=w.anna, service_code="1001", service_date=MARCH.replace(day=3)
+    )
+    records = data.decode("iso-8859-1").split("\r\n")
+    credit = next(
+        r
+        for r in records
+        if r[:2] == "04"
+        and r[193] == "C"
+        and r[105:113] == "20260303"
+        and r[124:129].strip() == "1001"
+    )
+    march_number = services.invoice_number(period=MARCH, uzovi="3311")
+    assert credit[214:234].strip() == f"{march_number}{march_v1_day_3.line_number:08d}"
     # and after finalising April nothing is pending any more
     services.billing_run_finalise(run=april, actor=access_world.back_office)
     assert not Visit.objects.filter(status="done", billed_at__isnull=True).exists()

@@ -220,14 +220,16 @@ def test_each_visit_is_priced_at_the_tariff_of_its_date_across_a_mid_month_chang
     )
     # when March is billed (after the change: the run date plays no part)
     run = run_now()
-    # then: Anna's nursing is two lines, one per rate, each visit at the rate of its date
+    # then: each day is a line (one service record a day), each at the rate of its date
     assert run.status == RunStatus.DRAFT, run.error
     lines = sorted(
         (ln.client.first_name, ln.service_code, ln.hourly_rate, ln.minutes, ln.units, ln.amount)
         for ln in run.lines.select_related("client")
     )
     assert lines == [
-        ("Anna", "1000", Decimal("60.00"), 93, 19, Decimal("95.00")),
+        # personal care on 10 March (43 min) and 3 March (50 min)
+        ("Anna", "1000", Decimal("60.00"), 43, 9, Decimal("45.00")),
+        ("Anna", "1000", Decimal("60.00"), 50, 10, Decimal("50.00")),
         # 60 min -> 12 units -> 60 * 78.35 / 60
         ("Anna", "1001", Decimal("78.35"), 60, 12, Decimal("78.35")),
         # 67 min -> 13 units -> 65 * 90.00 / 60

@@ -153,6 +153,12 @@ class RejectionOutput(serializers.Serializer):
     client_name = serializers.CharField(source="rejection.line.client.full_name")
     service_code = serializers.CharField(source="rejection.line.service_code")
     period = serializers.DateField(source="rejection.line.period")
+    service_date = serializers.DateField(
+        source="rejection.line.service_date",
+        allow_null=True,
+        help_text="The day of care of the rejected record; null for a month record made "
+        "before records were per day.",
+    )
     amount = serializers.DecimalField(
         source="rejection.line.amount", max_digits=12, decimal_places=2
     )

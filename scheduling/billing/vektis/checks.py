@@ -38,13 +38,17 @@ def rejections_preflight(run: BillingRun, problem: Any) -> list:
             problem(
                 code="rejected_by_insurer",
                 message=gettext(
-                    "The insurer rejected %(service)s for %(client)s in %(month)s (reference "
+                    "The insurer rejected %(service)s for %(client)s on %(when)s (reference "
                     "%(reference)s): %(reasons)s Fix it, then mark it fixed to declare it again."
                 )
                 % {
                     "service": line.service_code,
                     "client": line.client.full_name,
-                    "month": formats.date_format(line.period, "YEAR_MONTH_FORMAT"),
+                    "when": (
+                        formats.date_format(line.service_date)
+                        if line.service_date
+                        else formats.date_format(line.period, "YEAR_MONTH_FORMAT")
+                    ),
                     "reference": rejection.reference,
                     "reasons": reasons,
                 },

@@ -3,7 +3,8 @@
 - the insured record's data of each client (name split, sex, address): one row per client,
   never per line, so a national month keeps ~100,000 small tuples, not 160,000 copies;
 - for each credit line, the reference of the debit record it reverses: the latest debit
-  line of the same client, service and month of care in a finalised run.
+  line of the same client, service, day of care (a month line: the same month line) and rate
+  in a finalised run.
 """
 
 import datetime as dt
@@ -55,39 +56,43 @@ def insured_people(client_ids: Iterable[int]) -> dict[int, InsuredPerson]:
     return people
 
 
+LineKey = tuple[int, int, dt.date, dt.date | None]  # client, service, month, day (None: month)
+
+
+def line_key(line: Any) -> LineKey:
+    return (line.client_id, line.service_id, line.period, line.service_date)
+
+
 def reversed_references(
     lines: Iterable[Any], *, number_for: Callable[..., str]
-) -> dict[tuple[int, int, dt.date, Decimal], str]:
-    """(client id, service id, month of care, hourly rate) -> reference of the debit a credit
-    reverses (a month billed at two rates has a debit, and so a credit, per rate)."""
-    keys = {
-        (ln.client_id, ln.service_id, ln.period, Decimal(ln.hourly_rate))
-        for ln in lines
-        if ln.kind == LineKind.CREDIT
-    }
+) -> dict[tuple[LineKey, Decimal], str]:
+    """(client, service, month, day of care; hourly rate) -> reference of the debit record a
+    credit reverses: the latest finalised debit of that day (a month line: that month line)."""
+    keys = {(line_key(ln), Decimal(ln.hourly_rate)) for ln in lines if ln.kind == LineKind.CREDIT}
     if not keys:
         return {}
-    found: dict[tuple[int, int, dt.date, Decimal], str] = {}
+    found: dict[tuple[LineKey, Decimal], str] = {}
     rows = (
         InvoiceLine.objects.filter(
             kind=LineKind.DEBIT,
             run__status=RunStatus.FINALISED,
-            client_id__in={k[0] for k in keys},
-            period__in={k[2] for k in keys},
+            client_id__in={k[0][0] for k in keys},
+            period__in={k[0][2] for k in keys},
         )
         .order_by("run__finalised_at", "line_number")
         .values_list(
             "client_id",
             "service_id",
             "period",
+            "service_date",
             "hourly_rate",
             "run__period",
             "insurer__uzovi",
             "line_number",
         )
     )
-    for client_id, service_id, period, rate, run_period, uzovi, line_number in rows:
-        key = (client_id, service_id, period, rate)
+    for client_id, service_id, period, day, rate, run_period, uzovi, line_number in rows:
+        key = ((client_id, service_id, period, day), rate)
         if key in keys:  # the latest one wins
             found[key] = line_reference(number_for(period=run_period, uzovi=uzovi), line_number)
     return found

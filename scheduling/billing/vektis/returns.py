@@ -9,7 +9,7 @@ Life of a rejected record:
 2. back office fixes the cause (client data, contract, tariff) and marks it fixed
    (`rejection_mark_ready`, READY).
 3. the insurer's next billing run declares it again (`redeclare_rows`): a NEW debit with the
-   client's current BSN and policy number, same service, month, units and amount, whose
+   client's current BSN and policy number, same service, day of care, units and amount, whose
    "previous reference" cites the rejected record. No credit: the insurer never accepted the
    rejected record, so there is nothing to reverse; in our own books the rejected line no
    longer counts as billed (aggregation.billed_net leaves rejected lines out), so a later
@@ -17,7 +17,6 @@ Life of a rejected record:
 4. finalising that run marks it REDECLARED, naming the run (`rejections_mark_redeclared`).
 """
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from scheduling.billing.models import (
     RunStatus,
 )
 from scheduling.billing.vektis.codes import ACCEPTED
+from scheduling.billing.vektis.data import LineKey, line_key
 from scheduling.billing.vektis.layout import AW320, RETURN_CODE_FIELDS
 from scheduling.billing.vektis.records import read_records
 from teams.models import User
@@ -239,9 +239,9 @@ def ready_rejections(run: BillingRun) -> QuerySet[Rejection]:
     )
 
 
-def redeclare_rows(run: BillingRun, covered: set[tuple[int, int, dt.date]]) -> list[dict[str, Any]]:
+def redeclare_rows(run: BillingRun, covered: set[LineKey]) -> list[dict[str, Any]]:
     """Debit lines (as LineData keyword dicts, unnumbered) that declare READY rejections
-    again. A (client, service, month) the run already bills (a correction redoes that month
+    again. A (client, service, day) the run already bills (a correction redoes that month
     from its visits) is left out: that debit is the re-declaration."""
     rows: list[dict[str, Any]] = []
     seen = set(covered)
@@ -249,7 +249,7 @@ def redeclare_rows(run: BillingRun, covered: set[tuple[int, int, dt.date]]) -> l
         (r.line, r.line.client)
         for r in ready_rejections(run).select_related("line__client").order_by("pk")
     ):
-        key = (line.client_id, line.service_id, line.period)
+        key = line_key(line)
         if key in seen:
             continue
         seen.add(key)
@@ -265,6 +265,7 @@ def redeclare_rows(run: BillingRun, covered: set[tuple[int, int, dt.date]]) -> l
                 "service_id": line.service_id,
                 "service_code": line.service_code,
                 "period": line.period,
+                "service_date": line.service_date,
                 "kind": LineKind.DEBIT,
                 "minutes": line.minutes,
                 "units": line.units,
@@ -278,32 +279,41 @@ def redeclare_rows(run: BillingRun, covered: set[tuple[int, int, dt.date]]) -> l
 
 def redeclared_references(
     run: BillingRun, lines: Iterable[Any], *, number_for: Any
-) -> dict[tuple[int, int, dt.date], str]:
-    """(client, service, month) of a re-declaring debit -> the rejected record's reference."""
-    keys = {(ln.client_id, ln.service_id, ln.period) for ln in lines if ln.kind == LineKind.DEBIT}
-    found: dict[tuple[int, int, dt.date], str] = {}
+) -> dict[LineKey, str]:
+    """(client, service, month, day) of a re-declaring debit -> the rejected record's
+    reference."""
+    keys = {line_key(ln) for ln in lines if ln.kind == LineKind.DEBIT}
+    found: dict[LineKey, str] = {}
     rejections = (
         Rejection.objects.filter(_scope(run))
         .filter(
             Q(status=RejectionStatus.READY, line__run__period__lt=run.period)
             | Q(status=RejectionStatus.REDECLARED, redeclared_in=run)
         )
-        .values_list("line__client_id", "line__service_id", "line__period", "reference")
+        .values_list(
+            "line__client_id",
+            "line__service_id",
+            "line__period",
+            "line__service_date",
+            "reference",
+        )
         .order_by("pk")
     )
-    for client_id, service_id, period, reference in rejections:
-        key = (client_id, service_id, period)
+    for client_id, service_id, period, day, reference in rejections:
+        key = (client_id, service_id, period, day)
         if key in keys:
             found.setdefault(key, reference)
     return found
 
 
 def rejections_mark_redeclared(run: BillingRun) -> int:
-    """On finalising `run`: rejections of the months it bills again become REDECLARED.
+    """On finalising `run`: rejections of the records it bills again become REDECLARED.
 
     An OPEN one counts too when the run redoes its month anyway (a correction)."""
     keys = set(
-        run.lines.filter(kind=LineKind.DEBIT).values_list("client_id", "service_id", "period")
+        run.lines.filter(kind=LineKind.DEBIT).values_list(
+            "client_id", "service_id", "period", "service_date"
+        )
     )
     now = timezone.now()
     done = []
@@ -314,7 +324,7 @@ def rejections_mark_redeclared(run: BillingRun) -> int:
         .select_related("line")
     ):
         line = rejection.line
-        if (line.client_id, line.service_id, line.period) in keys:
+        if line_key(line) in keys:
             rejection.status, rejection.redeclared_in = RejectionStatus.REDECLARED, run
             rejection.ready_at = rejection.ready_at or now
             rejection.updated_at = now
