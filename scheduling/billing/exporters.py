@@ -27,10 +27,12 @@ What goes where:
 """
 
 import datetime as dt
+import io
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -52,11 +54,13 @@ from scheduling.billing.vektis.layout import (
     field,
 )
 from scheduling.billing.vektis.records import (
+    AW319_DRAFT_VALIDATOR,
     AW319_VALIDATOR,
+    DeclarationInvalid,
     FieldOverflow,
+    FileCheck,
     FileProblem,
     RecordWriter,
-    validate_declaration,
 )
 
 __all__ = ["FieldOverflow", "FileProblem"]
@@ -75,6 +79,11 @@ class DeclarationExporter(ABC):
     @abstractmethod
     def render(self, invoice: InsurerInvoice) -> bytes:
         """The complete file. Same invoice in, same bytes out."""
+
+    def write(self, invoice: InsurerInvoice, out: BinaryIO) -> None:
+        """Write the file to `out` (the same bytes as `render`). Exporters whose files get
+        big write them in blocks; this default renders them whole."""
+        out.write(self.render(invoice))
 
     def filename(self, invoice: InsurerInvoice) -> str:
         return f"declaration-{invoice.uzovi}-{invoice.period:%Y%m}.{self.file_extension}"
@@ -115,6 +124,9 @@ def get_exporter(code: str | None = None) -> DeclarationExporter:
 
 # --- the Dutch AW319 exporter ------------------------------------------------------------------
 
+# Records written (and checked) per block: ~3 MB of text, so a national file never sits in
+# memory whole.
+WRITE_BLOCK = 10_000
 PAYEE_PROVIDER = 3  # IDENTIFICATIECODE BETALING AAN: the care provider (unverified code)
 UNIT_MINUTES = 5
 _lead = RecordWriter(AW319, "01")
@@ -242,13 +254,38 @@ class DutchDistrictNursingExporter(DeclarationExporter):
         )
 
     def render(self, invoice: InsurerInvoice) -> bytes:
-        """The file, checked against its layout (DeclarationInvalid when it fails).
+        """The file, checked against its layout (DeclarationInvalid when it fails)."""
+        out = io.BytesIO()
+        self.write(invoice, out)
+        return out.getvalue()
+
+    def write(self, invoice: InsurerInvoice, out: BinaryIO) -> None:
+        """Write the file in blocks of WRITE_BLOCK records, each checked as it is written.
 
         Checked as a draft (records.DRAFT_TOLERATED): finalising checks the stored file
-        again with every mandatory field (vektis.checks.declaration_final_problems)."""
-        data = "".join(self.records(invoice)).encode(ENCODING)
-        validate_declaration(data, draft=True)
-        return data
+        again with every mandatory field (vektis.checks.declaration_final_problems). When the
+        check fails, DeclarationInvalid is raised after the last record: what was written to
+        `out` must then be thrown away (the caller writes to a temporary file)."""
+        check = AW319_DRAFT_VALIDATOR.start()
+        block: list[str] = []
+        for record in self.records(invoice):
+            block.append(record)
+            if len(block) >= WRITE_BLOCK:
+                self._write_block(block, out, check)
+                block = []
+        self._write_block(block, out, check)
+        problems = check.finish()
+        if problems:
+            raise DeclarationInvalid(problems)
+
+    @staticmethod
+    def _write_block(block: list[str], out: BinaryIO, check: FileCheck) -> None:
+        if not block:
+            return
+        text = "".join(block)
+        out.write(text.encode(ENCODING))
+        if not check.full:
+            check.feed(text[: -len(NEWLINE)].split(NEWLINE))
 
     @staticmethod
     def parse_closing(data: bytes) -> ParsedClosing:

@@ -14,15 +14,17 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import (
     IntegrityError,
@@ -52,6 +54,7 @@ from scheduling.billing.files import (
     default_invoice_date,
     invoice_csv_bytes,
     invoice_pdf_bytes,
+    write_invoice_csv,
 )
 from scheduling.billing.models import (
     CREDIT_NOTE_MAX_SEQUENCE,
@@ -574,6 +577,12 @@ def _attach_handled_visits(
 
 def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoice]:
     """Plain invoices (one per insurer, by UZOVI) from stored or freshly priced lines."""
+    return list(iter_invoices(run, lines))
+
+
+def iter_invoices(run: BillingRun, lines: list[Any]) -> Iterator[InsurerInvoice]:
+    """The invoices one at a time, by UZOVI: a build writes one insurer's files and lets its
+    invoice go before the next is made (a national month has 1.5 million lines)."""
     insurers = Insurer.objects.in_bulk({ln.insurer_id for ln in lines})
     service_names = dict(CareService.objects.values_list("pk", "name"))
     by_insurer: dict[int, list[Any]] = defaultdict(list)
@@ -591,16 +600,16 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
         payment_term_days=organisation.payment_term_days,
     )
     credit_numbers = dict(CreditNote.objects.filter(run=run).values_list("insurer_id", "number"))
-    invoices = []
     # The insured records' data and the references credits reverse (scheduling.billing.vektis)
     insured = insured_people({ln.client_id for ln in lines})
     reversed_refs = reversed_references(lines, number_for=invoice_number)
     redeclared_refs = redeclared_references(run, lines, number_for=invoice_number)
-    for insurer_id, insurer_lines in by_insurer.items():
+    for insurer_id in sorted(by_insurer, key=lambda pk: insurers[pk].uzovi):
         insurer = insurers[insurer_id]
+        insurer_lines = by_insurer.pop(insurer_id)
         insurer_lines.sort(key=lambda ln: ln.line_number)
         number = invoice_number(period=run.period, uzovi=insurer.uzovi)
-        invoices.append(
+        yield (
             InsurerInvoice(
                 organisation_name=organisation.name or ORGANISATION_NAME,
                 sender_agb=agb,
@@ -641,8 +650,6 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
                 ],
             )
         )
-    invoices.sort(key=lambda inv: inv.uzovi)
-    return invoices
 
 
 @dataclass(frozen=True)
@@ -697,6 +704,89 @@ def render_invoice_files(invoice: InsurerInvoice) -> list[RenderedFile]:
     ]
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file of a run, written to storage (see `store_invoice_files`)."""
+
+    kind: str
+    filename: str
+    content_type: str
+    name: str  # its name in default_storage
+    size: int
+    sha256: str
+    invoice_number: str
+    total: Decimal
+
+
+class _Counting:
+    """Writes to `out` while counting the bytes and hashing them (sha256)."""
+
+    def __init__(self, out: BinaryIO):
+        self.out, self.size, self.digest = out, 0, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.out.write(data)
+        self.size += len(data)
+        self.digest.update(data)
+        return len(data)
+
+
+def _store(path: str, write: Callable[[BinaryIO], None]) -> tuple[str, int, str]:
+    """Write a file through a temporary file on disk into default_storage at `path`.
+
+    Nothing is stored when `write` raises (a declaration that fails its check)."""
+    with tempfile.TemporaryFile() as tmp:
+        counting = _Counting(tmp)
+        write(counting)  # type: ignore[arg-type]  # duck-typed: only write() is called
+        tmp.seek(0)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        name = default_storage.save(path, File(tmp))
+    return name, counting.size, counting.digest.hexdigest()
+
+
+def store_invoice_files(invoice: InsurerInvoice, folder: str) -> list[StoredFile]:
+    """The three files of one insurer's invoice written to storage under `folder`, in blocks
+    (the same bytes as `render_invoice_files`, never a whole national file in memory)."""
+    exporter = get_exporter()
+    stem = f"{invoice.invoice_number}-{invoice.uzovi}"
+    pdf_stem = f"{invoice.document_number}-{invoice.uzovi}"
+
+    def write_pdf(out: BinaryIO) -> None:
+        out.write(invoice_pdf_bytes(invoice))
+
+    specs: list[tuple[str, str, str, Callable[[BinaryIO], None], str]] = [
+        (
+            FileKind.CSV,
+            f"{stem}.csv",
+            "text/csv; charset=utf-8",
+            lambda out: write_invoice_csv(invoice, out),
+            invoice.invoice_number,
+        ),
+        (
+            FileKind.DECLARATION,
+            exporter.filename(invoice),
+            exporter.content_type,
+            lambda out: exporter.write(invoice, out),
+            invoice.invoice_number,
+        ),
+        (
+            FileKind.PDF,
+            f"{pdf_stem}.pdf",
+            "application/pdf",
+            write_pdf,
+            invoice.document_number,
+        ),
+    ]
+    stored = []
+    for kind, filename, content_type, write, number in specs:
+        name, size, sha256 = _store(f"{folder}/{filename}", write)
+        stored.append(
+            StoredFile(kind, filename, content_type, name, size, sha256, number, invoice.total)
+        )
+    return stored
+
+
 CREDIT_NOTE_SERIES_FULL = _("The credit note series of {year} is full (9999 numbers).")
 
 
@@ -728,22 +818,13 @@ def credit_note_number_assign(*, run: BillingRun, insurer: Insurer, year: int) -
     raise RuntimeError(f"No credit note number for run {run.pk} after 20 attempts")
 
 
-def _number_credit_notes(run: BillingRun, invoices: list[InsurerInvoice]) -> list[InsurerInvoice]:
-    """Give each invoice with a negative balance its credit note number."""
-    negative = [inv for inv in invoices if inv.is_credit_note and not inv.credit_note_number]
-    if not negative:
-        return invoices
-    insurers = Insurer.objects.in_bulk([inv.uzovi for inv in negative], field_name="uzovi")
-    numbered = {
-        inv.uzovi: dataclasses.replace(
-            inv,
-            credit_note_number=credit_note_number_assign(
-                run=run, insurer=insurers[inv.uzovi], year=inv.invoice_date.year
-            ),
-        )
-        for inv in negative
-    }
-    return [numbered.get(inv.uzovi, inv) for inv in invoices]
+def _number_credit_notes_of(run: BillingRun, insurer_ids: list[int]) -> list[int]:
+    """Give each insurer with a negative balance in `run` its credit note number (kept in
+    CreditNote, where `iter_invoices` finds it); returns those insurers' ids."""
+    year = default_invoice_date(run.period).year
+    for insurer in Insurer.objects.filter(pk__in=insurer_ids):
+        credit_note_number_assign(run=run, insurer=insurer, year=year)
+    return insurer_ids
 
 
 def billing_run_build(*, billing_run_id: int) -> BillingRun | None:
@@ -795,34 +876,33 @@ def _build(run: BillingRun) -> BillingRun:
     lines, unpriced = _price(run, groups, correction_groups, credits)
     del groups, correction_groups, credits  # the lines carry everything from here on
     _attach_handled_visits(lines, handled)
-    invoices = _number_credit_notes(run, invoices_from_lines(run, lines))
+    balances: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        balances[line.insurer_id] += line.amount
+    negative = _number_credit_notes_of(run, [pk for pk, total in balances.items() if total < 0])
     lap("pricing")
-    _progress(run.pk, stage=RunStage.FILES, files_total=3 * len(invoices), files_done=0)
+    _progress(run.pk, stage=RunStage.FILES, files_total=3 * len(balances), files_done=0)
     # Files go to attempt-specific paths: the previous draft's files stay untouched until
     # the new rows commit, and an interrupted attempt's files are never referenced.
     folder = f"billing/{run.public_id}/{run.attempts}"
     file_rows = []
     done = 0
-    insurers = Insurer.objects.in_bulk([i.uzovi for i in invoices], field_name="uzovi")
-    for invoice in invoices:
+    insurers = {i.uzovi: i for i in Insurer.objects.filter(pk__in=list(balances))}
+    for invoice in iter_invoices(run, lines):
         insurer = insurers[invoice.uzovi]
-        for rendered in render_invoice_files(invoice):
-            path = f"{folder}/{rendered.filename}"
-            if default_storage.exists(path):
-                default_storage.delete(path)
-            stored = default_storage.save(path, ContentFile(rendered.content))
+        for stored in store_invoice_files(invoice, folder):
             file_rows.append(
                 RunFile(
                     run=run,
                     insurer=insurer,
-                    kind=rendered.kind,
-                    file=stored,
-                    filename=rendered.filename,
-                    content_type=rendered.content_type,
-                    size=len(rendered.content),
-                    sha256=rendered.sha256,
-                    invoice_number=rendered.invoice_number,
-                    total_amount=rendered.total,
+                    kind=stored.kind,
+                    file=stored.name,
+                    filename=stored.filename,
+                    content_type=stored.content_type,
+                    size=stored.size,
+                    sha256=stored.sha256,
+                    invoice_number=stored.invoice_number,
+                    total_amount=stored.total,
                 )
             )
             done += 1
@@ -839,9 +919,7 @@ def _build(run: BillingRun) -> BillingRun:
         locked.lines.all().delete()
         # A credit note number this build does not use (the balance is no longer negative)
         # goes back to the series.
-        locked.credit_notes.exclude(
-            insurer__uzovi__in=[inv.uzovi for inv in invoices if inv.is_credit_note]
-        ).delete()
+        locked.credit_notes.exclude(insurer_id__in=negative).delete()
         _store_lines(locked, lines)
         RunFile.objects.bulk_create(file_rows)
         locked.status, locked.stage = RunStatus.DRAFT, RunStage.DONE
@@ -851,7 +929,7 @@ def _build(run: BillingRun) -> BillingRun:
         locked.credit_line_count = sum(1 for ln in lines if ln.kind == LineKind.CREDIT)
         locked.visit_count = len({v for ln in lines for v in ln.visit_ids})
         locked.unpriced_count = unpriced
-        locked.total_amount = sum((inv.total for inv in invoices), Decimal("0"))
+        locked.total_amount = sum(balances.values(), Decimal("0"))
         locked.error = ""
         locked.summary = _summary_rows(lines)
         locked.preflight, locked.preflight_at = [], None  # checked next, by its own task

@@ -38,7 +38,7 @@ from scheduling.billing.files import (
     local_url_fetcher,
 )
 from scheduling.billing.vektis.layout import AW319, field
-from scheduling.billing.vektis.records import DeclarationInvalid
+from scheduling.billing.vektis.records import AW319_VALIDATOR, DeclarationInvalid
 
 
 @pytest.mark.parametrize(
@@ -428,3 +428,29 @@ def test_other_countries_can_register_an_exporter() -> None:
     assert get_exporter("xx-test").render(hand_computed_invoice()) == b"3311;277.82"
     with pytest.raises(LookupError, match="No declaration exporter 'nope'"):
         get_exporter("nope")
+
+
+@pytest.mark.parametrize("block", [1, 311, 1000, 1 << 20])
+def test_the_validator_reads_a_stored_file_in_blocks_with_the_same_verdict(block: int) -> None:
+    # given: a good file and the same file with a wrong total in its closing record
+    good = get_exporter().render(hand_computed_invoice())
+    bad = _tampered(40, "9")
+    # when: read in blocks of any size (a record split over two blocks included)
+    # then: the same problems as the whole-file check, naming the record and field
+    assert AW319_VALIDATOR.validate_stream(io.BytesIO(good), block=block) == []
+    assert AW319_VALIDATOR.validate_stream(io.BytesIO(bad), block=block) == (
+        AW319_VALIDATOR.validate(bad)
+    )
+    assert AW319_VALIDATOR.validate_stream(io.BytesIO(good[:-2]), block=block)[0].message == (
+        "does not end with CR LF after its last record"
+    )
+
+
+def test_the_declaration_is_written_in_checked_blocks(monkeypatch) -> None:
+    # given: blocks of two records, so the file is written and checked in five pieces
+    monkeypatch.setattr("scheduling.billing.exporters.WRITE_BLOCK", 2)
+    out = io.BytesIO()
+    # when
+    get_exporter().write(hand_computed_invoice(), out)
+    # then: the same bytes as the golden file
+    assert out.getvalue() == GOLDEN.read_bytes()

@@ -117,7 +117,7 @@ def declaration_final_problems(run: BillingRun) -> list[str]:
         return []  # another country's exporter has its own rules
     problems: list[str] = []
     for row in run.files.filter(kind=FileKind.DECLARATION).order_by("filename"):
-        with row.file.open("rb") as handle:
-            found = AW319_VALIDATOR.validate(handle.read())
+        with row.file.open("rb") as handle:  # read in blocks: a national file is ~470 MB
+            found = AW319_VALIDATOR.validate_stream(handle)
         problems += [f"{row.filename}: {problem}" for problem in found]
     return problems

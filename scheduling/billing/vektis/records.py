@@ -12,9 +12,9 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from scheduling.billing.vektis.layout import (
     AW319,
@@ -26,6 +26,12 @@ from scheduling.billing.vektis.layout import (
 )
 
 Layout = dict[str, tuple[Field, ...]]
+
+
+class Readable(Protocol):
+    """Anything with read(n) -> bytes: an open file, a stored FieldFile."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
 
 
 class FieldOverflow(ValueError):
@@ -197,75 +203,40 @@ class Validator:
         flag, serial numbers of the detail records, the 04 records' BSN against their 02,
         and the counts and total of the closing record.
         """
-        problems: list[FileProblem] = []
-
-        def add(*found: FileProblem) -> bool:
-            problems.extend(found)
-            return len(problems) >= self.MAX_PROBLEMS
-
         try:
             text = data.decode(ENCODING)
         except UnicodeDecodeError:
             return [FileProblem(0, "", "", "is not ISO-8859-1 text")]
         if not text.endswith(NEWLINE):
             return [FileProblem(0, "", "", "does not end with CR LF after its last record")]
-        records = text[: -len(NEWLINE)].split(NEWLINE)
-        counts = {"02": 0, "03": 0, "04": 0, "98": 0}
-        total_cents = 0
-        insured_bsn = None
-        serial = 0
-        for number, record in enumerate(records, start=1):
-            kind = record[:2]
-            if len(record) != RECORD_LENGTH:
-                if add(
-                    FileProblem(
-                        number, kind, "", f"is {len(record)} characters, not {RECORD_LENGTH}"
-                    )
-                ):
-                    break
+        check = self.start()
+        check.feed(text[: -len(NEWLINE)].split(NEWLINE))
+        return check.finish()
+
+    def start(self) -> "FileCheck":
+        """An incremental check: feed it the records (without CR LF) in order, then finish.
+
+        The file never has to be in memory at once: a national declaration (1.5 million
+        service records, ~470 MB) is checked block by block while it is written."""
+        return FileCheck(self)
+
+    def validate_stream(self, handle: Readable, *, block: int = 1 << 22) -> list[FileProblem]:
+        """`validate` for a file read from `handle` in blocks (a stored declaration)."""
+        check = self.start()
+        rest = b""
+        while chunk := handle.read(block):
+            data = rest + chunk
+            cut = data.rfind(NEWLINE.encode(ENCODING))
+            if cut < 0:
+                rest = data
                 continue
-            if kind not in self.regexes:
-                if add(FileProblem(number, kind, "record_type", f"unknown record type '{kind}'")):
-                    break
-                continue
-            first, last = number == 1, number == len(records)
-            if (kind == "01") != first or (kind == "99") != last:
-                message = "the file must start with one 01 record and end with one 99 record"
-                if add(FileProblem(number, kind, "record_type", message)):
-                    break
-            match = self.regexes[kind].match(record)
-            if match is None:
-                if add(*self._check_fields(number, kind, record)):
-                    break
-                continue
-            bad_dates = self._bad_dates(number, kind, match)
-            if bad_dates and add(*bad_dates):
+            rest = data[cut + len(NEWLINE) :]
+            check.feed(data[:cut].decode(ENCODING).split(NEWLINE))
+            if check.full:
                 break
-            if kind in counts:
-                counts[kind] += 1
-                serial += 1
-                if int(match["serial"]) != serial:
-                    message = (
-                        f"is {int(match['serial'])}, expected {serial} (one up per detail record)"
-                    )
-                    if add(FileProblem(number, kind, "serial", message)):
-                        break
-            if kind == "02":
-                insured_bsn = match["bsn"]
-            elif kind == "04":
-                if match["bsn"] != insured_bsn:
-                    message = "does not follow a 02 record of the same insured person"
-                    if add(FileProblem(number, kind, "bsn", message)):
-                        break
-                sign = match["amount_sign"]
-                if sign not in ("D", "C") or match["calculated_sign"] not in ("D", "C"):
-                    if add(FileProblem(number, kind, "amount_sign", "must be D or C")):
-                        break
-                cents = int(match["amount"])
-                total_cents += -cents if sign == "C" else cents
-            elif kind == "99":
-                problems += self._check_closing(number, match, counts, total_cents)
-        return problems[: self.MAX_PROBLEMS]
+        if rest and not check.full:
+            return [FileProblem(0, "", "", "does not end with CR LF after its last record")]
+        return check.finish()
 
     @staticmethod
     def _check_closing(
@@ -292,6 +263,96 @@ class Validator:
                 )
             )
         return problems
+
+
+class FileCheck:
+    """The state of one file's check (see Validator.start). Each record is checked when the
+    next one arrives (or at `finish`), so "the last record must be the 99" needs no look
+    ahead at the whole file."""
+
+    def __init__(self, validator: Validator):
+        self.v = validator
+        self.problems: list[FileProblem] = []
+        self.counts = {"02": 0, "03": 0, "04": 0, "98": 0}
+        self.total_cents = 0
+        self.insured_bsn: str | None = None
+        self.serial = 0
+        self.number = 0
+        self.held: str | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= self.v.MAX_PROBLEMS
+
+    def feed(self, records: Iterable[str]) -> None:
+        for record in records:
+            if self.full:
+                return
+            if self.held is not None:
+                self._check(self.held, last=False)
+            self.held = record
+
+    def finish(self) -> list[FileProblem]:
+        if self.held is not None and not self.full:
+            self._check(self.held, last=True)
+            self.held = None
+        return self.problems[: self.v.MAX_PROBLEMS]
+
+    def _add(self, *found: FileProblem) -> None:
+        self.problems.extend(found)
+
+    def _check(self, record: str, *, last: bool) -> None:
+        self.number += 1
+        number, kind = self.number, record[:2]
+        if len(record) != RECORD_LENGTH:
+            self._add(
+                FileProblem(number, kind, "", f"is {len(record)} characters, not {RECORD_LENGTH}")
+            )
+            return
+        if kind not in self.v.regexes:
+            self._add(FileProblem(number, kind, "record_type", f"unknown record type '{kind}'"))
+            return
+        if (kind == "01") != (number == 1) or (kind == "99") != last:
+            message = "the file must start with one 01 record and end with one 99 record"
+            self._add(FileProblem(number, kind, "record_type", message))
+            if self.full:
+                return
+        match = self.v.regexes[kind].match(record)
+        if match is None:
+            self._add(*self.v._check_fields(number, kind, record))
+            return
+        bad_dates = self.v._bad_dates(number, kind, match)
+        if bad_dates:
+            self._add(*bad_dates)
+            if self.full:
+                return
+        if kind in self.counts:
+            self.counts[kind] += 1
+            self.serial += 1
+            if int(match["serial"]) != self.serial:
+                message = (
+                    f"is {int(match['serial'])}, expected {self.serial} (one up per detail record)"
+                )
+                self._add(FileProblem(number, kind, "serial", message))
+                if self.full:
+                    return
+        if kind == "02":
+            self.insured_bsn = match["bsn"]
+        elif kind == "04":
+            if match["bsn"] != self.insured_bsn:
+                message = "does not follow a 02 record of the same insured person"
+                self._add(FileProblem(number, kind, "bsn", message))
+                if self.full:
+                    return
+            sign = match["amount_sign"]
+            if sign not in ("D", "C") or match["calculated_sign"] not in ("D", "C"):
+                self._add(FileProblem(number, kind, "amount_sign", "must be D or C"))
+                if self.full:
+                    return
+            cents = int(match["amount"])
+            self.total_cents += -cents if sign == "C" else cents
+        elif kind == "99":
+            self._add(*self.v._check_closing(number, match, self.counts, self.total_cents))
 
 
 AW319_VALIDATOR = Validator(AW319)
