@@ -310,6 +310,27 @@ class TeamDay(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["team", "day"], name="teamday_one_per_team_and_day"),
         ]
+        indexes = [
+            # The dashboards' sums and the cache's stamps read these columns of a coach's teams
+            # over some 12 weeks (4,200 rows for 50 teams): from this index alone, an
+            # index-only scan, instead of ~600 heap pages of rows made wide by `pairs`.
+            models.Index(
+                fields=["team", "day"],
+                include=[
+                    "id",
+                    "week",
+                    "updated_at",
+                    "planned_visits",
+                    "logged_visits",
+                    "late_visits",
+                    "delivered_minutes",
+                    "intake",
+                    "discharges",
+                    "contracted_hours_week",
+                ],
+                name="teamday_figures_covering",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team_id} on {self.day}"
