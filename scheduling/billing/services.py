@@ -12,12 +12,13 @@ lines and bytes. `billing_run_finalise` closes the period.
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -68,6 +69,7 @@ from scheduling.billing.models import (
     FileKind,
     InvoiceLine,
     LineKind,
+    Rejection,
     RunFile,
     RunStage,
     RunStatus,
@@ -76,7 +78,12 @@ from scheduling.billing.models import (
 )
 from scheduling.billing.selectors import billing_run_preflight
 from scheduling.billing.vektis.checks import declaration_final_problems
-from scheduling.billing.vektis.data import insured_people, line_key, reversed_references
+from scheduling.billing.vektis.data import (
+    LineKey,
+    insured_people,
+    line_key,
+    reversed_references,
+)
 from scheduling.billing.vektis.returns import (
     redeclare_rows,
     redeclared_references,
@@ -446,7 +453,7 @@ class LineData:
     units: int
     hourly_rate: Decimal
     amount: Decimal
-    visit_ids: list[int]
+    visit_ids: Sequence[int]  # a tuple from the aggregation, a list from elsewhere
 
 
 LINE_FIELDS = [f for f in LineData.__dataclass_fields__]
@@ -459,32 +466,36 @@ def _initials_name(last_name: str, first_name: str) -> str:
 
 def _price(
     run: BillingRun,
-    groups: list[aggregation.Group],
+    groups: Iterable[aggregation.Group],
     correction_groups: list[aggregation.Group],
     credits: list[aggregation.BilledNet],
-) -> tuple[list[LineData], int]:
-    """Invoice lines (unsaved, numbered in file order) and the number of unpriced groups.
+) -> tuple[list[LineData], int, int]:
+    """Invoice lines (unsaved, numbered in file order), the number of groups and the number
+    of unpriced groups.
 
     Each group comes priced: the aggregation joined the tariff valid on its visits' date of
-    service (a month with a rate change gives a group per rate)."""
-    client_ids = {g.client_id for g in groups + correction_groups} | {c.client_id for c in credits}
-    # A national month touches most clients: read them all in one stream rather than send a
-    # 100,000-id IN list.
-    clients = (
-        Client.objects.all()
-        if len(client_ids) > 20_000
-        else Client.objects.filter(pk__in=client_ids)
-    )
+    service (a month with a rate change gives a group per rate). `groups` may be a stream
+    (a national month has 1.4 million): each group becomes its line and is let go, and the
+    values lines repeat (a client's name, a rate, an amount) are shared objects.
+
+    The client names are read before the stream starts: no other query may run on the
+    connection while it is open."""
+    # The clients of the run's insurer (all clients for a national run): every line's client
+    # is one, as the aggregation and the corrections select by the client's insurer.
+    clients = Client.objects.filter(insurer=run.insurer) if run.insurer else Client.objects.all()
     people = {}
     for pk, prefix, last, first, born in clients.values_list(
         "pk", "name_prefix", "last_name", "first_name", "date_of_birth"
     ).iterator(chunk_size=10_000):
-        if pk in client_ids:
-            # The surname with its tussenvoegsel ("de Jong J."), as before names were split.
-            people[pk] = (_initials_name(join_name_prefix(prefix, last), first), born)
+        # The surname with its tussenvoegsel ("de Jong J."), as before names were split.
+        people[pk] = (_initials_name(join_name_prefix(prefix, last), first), born)
     codes = dict(CareService.objects.values_list("pk", "code"))
+    # Rejected records back office has fixed are declared again (scheduling.billing.vektis);
+    # read before the stream too. Only the keys of rejected lines can matter to it.
+    rejected = rejected_line_keys()
     lines: list[LineData] = []
     unpriced = 0
+    count = len(correction_groups) + len(credits)
     for credit in credits:
         name, born = people[credit.client_id]
         lines.append(
@@ -508,7 +519,9 @@ def _price(
                 visit_ids=list(credit.visit_ids),
             )
         )
-    for group in groups + correction_groups:
+    amounts: dict[tuple[int, Decimal], Decimal] = {}
+    for group in itertools.chain(groups, correction_groups):
+        count += 1
         # The tariff valid on the visits' date of service, joined by the aggregation.
         rate = group.hourly_rate
         units = minutes_to_units(group.minutes)
@@ -518,6 +531,9 @@ def _price(
         if units == 0 and group.minutes <= 0:
             continue
         name, born = people[group.client_id]
+        amount = amounts.get((units, rate))
+        if amount is None:
+            amount = amounts[units, rate] = line_amount(units=units, hourly_rate=rate)
         lines.append(
             LineData(
                 insurer_id=group.insurer_id,
@@ -535,19 +551,33 @@ def _price(
                 minutes=group.minutes,
                 units=units,
                 hourly_rate=rate,
-                amount=line_amount(units=units, hourly_rate=rate),
-                visit_ids=list(group.visit_ids),
+                amount=amount,
+                visit_ids=group.visit_ids,
             )
         )
-    # Rejected records back office has fixed are declared again (scheduling.billing.vektis).
-    covered = {line_key(ln) for ln in lines if ln.kind == LineKind.DEBIT}
+    del people
+    covered = {
+        key for ln in lines if ln.kind == LineKind.DEBIT and (key := line_key(ln)) in rejected
+    }
     lines += [LineData(**row) for row in redeclare_rows(run, covered)]
     lines.sort(key=line_order)
     counters: dict[int, int] = defaultdict(int)
     for line in lines:
         counters[line.insurer_id] += 1
         line.line_number = counters[line.insurer_id]
-    return lines, unpriced
+    return lines, count, unpriced
+
+
+def rejected_line_keys() -> set[LineKey]:
+    """The keys of every line an insurer ever rejected: a few, where a run has a million
+    lines. `redeclare_rows` and `redeclared_references` look only at lines with such a key,
+    so they are handed those lines alone rather than a key set of the whole month."""
+    return {
+        (client_id, service_id, period, day)
+        for client_id, service_id, period, day in Rejection.objects.values_list(
+            "line__client_id", "line__service_id", "line__period", "line__service_date"
+        )
+    }
 
 
 def line_order(ln: Any) -> tuple:
@@ -603,7 +633,10 @@ def iter_invoices(run: BillingRun, lines: list[Any]) -> Iterator[InsurerInvoice]
     # The insured records' data and the references credits reverse (scheduling.billing.vektis)
     insured = insured_people({ln.client_id for ln in lines})
     reversed_refs = reversed_references(lines, number_for=invoice_number)
-    redeclared_refs = redeclared_references(run, lines, number_for=invoice_number)
+    rejected = rejected_line_keys()
+    redeclared_refs = redeclared_references(
+        run, (ln for ln in lines if line_key(ln) in rejected), number_for=invoice_number
+    )
     for insurer_id in sorted(by_insurer, key=lambda pk: insurers[pk].uzovi):
         insurer = insurers[insurer_id]
         insurer_lines = by_insurer.pop(insurer_id)
@@ -862,25 +895,23 @@ def _build(run: BillingRun) -> BillingRun:
         logger.info("Billing run %s: %s took %.1f s", run.pk, step, now - clock)
         clock = now
 
-    groups = aggregation.month_groups(period=run.period, insurer=run.insurer)
     pairs = aggregation.correction_pairs(period=run.period, insurer=run.insurer)
     correction_groups = aggregation.correction_groups(pairs=pairs)
     credits = aggregation.billed_net(pairs=pairs)
     handled = aggregation.unbilled_visits_of_pairs(pairs)
-    lap("aggregation")
-    _progress(
-        run.pk,
-        stage=RunStage.PRICING,
-        groups_total=len(groups) + len(correction_groups) + len(credits),
-    )
-    lines, unpriced = _price(run, groups, correction_groups, credits)
+    lap("corrections")
+    _progress(run.pk, stage=RunStage.PRICING)
+    # The month's groups are streamed into their lines: never all of them in memory at once.
+    groups = aggregation.iter_month_groups(period=run.period, insurer=run.insurer)
+    lines, groups_total, unpriced = _price(run, groups, correction_groups, credits)
     del groups, correction_groups, credits  # the lines carry everything from here on
+    _progress(run.pk, groups_total=groups_total)
     _attach_handled_visits(lines, handled)
     balances: dict[int, Decimal] = defaultdict(Decimal)
     for line in lines:
         balances[line.insurer_id] += line.amount
     negative = _number_credit_notes_of(run, [pk for pk, total in balances.items() if total < 0])
-    lap("pricing")
+    lap("aggregation and pricing")
     _progress(run.pk, stage=RunStage.FILES, files_total=3 * len(balances), files_done=0)
     # Files go to attempt-specific paths: the previous draft's files stay untouched until
     # the new rows commit, and an interrupted attempt's files are never referenced.
