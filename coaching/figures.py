@@ -81,7 +81,10 @@ DEFINITIONS: "dict[str, tuple[StrOrPromise, StrOrPromise]]" = {
     ),
     "visits": (
         _("Visits logged"),
-        _("Done visits ÷ planned visits that started in the period (cancelled ones excluded)."),
+        _(
+            "Done visits ÷ planned visits that started in the period (cancelled and not-done "
+            "ones excluded)."
+        ),
     ),
     "late_share": (
         _("Logged late"),
@@ -485,6 +488,9 @@ def _contracted(members: list[dict], start: dt.date, end: dt.date) -> Decimal:
 # nurses seen) use the original rows only (`corrects` empty), with their own log time.
 EFFECTIVE = visit_counts_q()
 ORIGINAL = Q(corrects__isnull=True)
+# Visits the team owes a log: original rows neither cancelled nor recorded as not done (the
+# client was out, refused, in hospital), shared by the live figures and the nightly summary.
+TO_LOG = ORIGINAL & ~Q(status__in=[VisitStatus.CANCELLED, VisitStatus.NOT_DONE])
 
 
 def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -502,7 +508,7 @@ def _visits(ids: list[int], start: dt.date, end: dt.date, now: dt.datetime) -> d
         .annotate(
             planned=Count(
                 "pk",
-                filter=ORIGINAL & ~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now),
+                filter=TO_LOG & Q(starts_at__lt=now),
             ),
             logged=Count("pk", filter=original_done),
             minutes=Sum("logged_minutes", filter=EFFECTIVE),

@@ -37,6 +37,7 @@ from coaching.figures import (
     GAP_DAYS,
     LATE_AFTER,
     ORIGINAL,
+    TO_LOG,
     Row,
     _clients,
     _local_bounds,
@@ -99,7 +100,7 @@ def _visit_counts(
         .annotate(
             planned=Count(
                 "pk",
-                filter=ORIGINAL & ~Q(status=VisitStatus.CANCELLED) & Q(starts_at__lt=now),
+                filter=TO_LOG & Q(starts_at__lt=now),
             ),
             logged=Count("pk", filter=original_done),
             minutes=Sum("logged_minutes", filter=EFFECTIVE),

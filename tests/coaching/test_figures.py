@@ -20,7 +20,7 @@ from coaching.figures import (
 )
 from coaching.models import TeamDay
 from coaching.summary import end_of_week, team_days_refresh
-from scheduling.models import ShiftKind, VisitStatus
+from scheduling.models import NotDoneReason, ShiftKind, VisitStatus
 from scheduling.services.rota import coverage_gaps, local_datetime
 from teams.models import Team
 from tests.factories import (
@@ -299,6 +299,31 @@ def test_summary_of_a_shorter_period_equals_live(team_world) -> None:
     )
     assert summary.as_of is not None
     assert _comparable(summary) == _comparable(live)
+
+
+def test_a_visit_not_done_is_not_owed_a_log_live_or_in_the_summary(team_world) -> None:
+    # given a visit in the period that the nurse recorded as not done (the client was out)
+    client_record = Client.objects.filter(team=team_world).order_by("pk").first()
+    VisitFactory(
+        client=client_record,
+        nurse=None,
+        day=dt.date(2026, 6, 8),
+        at=dt.time(8),
+        planned_minutes=30,
+        status=VisitStatus.NOT_DONE,
+        not_done_reason=NotDoneReason.NOT_HOME,
+        logged_at=local_datetime(dt.date(2026, 6, 8), dt.time(8, 5)),
+    )
+    _fill_summary()
+    # when the figures are read from the summary and computed live
+    (summary,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    (live,) = _live_figures(
+        [team_world], start=START, end=END, today=TODAY, with_gaps=True, with_trend=True
+    )
+    # then, like a cancelled one, it is neither planned-and-unlogged nor done
+    assert summary.as_of is not None
+    for f in (summary, live):
+        assert (f.planned_visits, f.logged_visits) == (6, 5)
 
 
 def test_refresh_is_idempotent(team_world) -> None:
