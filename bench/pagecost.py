@@ -36,7 +36,6 @@ page's cProfile summary (the profiler's overhead makes those timings meaningless
 import os
 import pstats
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,8 @@ from urllib.parse import urlparse
 import psutil
 import psycopg
 import requests
+
+from bench.loadtest import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -73,25 +74,6 @@ class Page:
     @property
     def slug(self) -> str:
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")[:60]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn exited during start-up")
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.5)
-    raise SystemExit("gunicorn did not answer /healthz in time")
 
 
 def choose() -> dict[str, str]:
