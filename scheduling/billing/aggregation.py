@@ -187,12 +187,13 @@ def _iter_groups(rows: QuerySet, period: dt.date) -> Iterator[Group]:
     at a time. Values that repeat from row to row (a client's BSN and policy number, the day,
     the rate) are shared objects, so lines made from the groups stay small."""
     shared: dict[Any, Any] = {}
+    clients: dict[int, int] = {}  # apart: a rate Decimal("5") would equal client id 5
     for row in _group_rows(rows):
         client_id, insurer_id, bsn, policy, service_id, code, rate, day, minutes, ids = row
         if isinstance(ids, str):
             ids = json.loads(ids)
         yield Group(
-            client_id=client_id,
+            client_id=clients.setdefault(client_id, client_id),
             insurer_id=insurer_id,
             # An erased client has no BSN (NULL): the line says so with "", which
             # the pre-flight reports and which blocks finalising.

@@ -958,7 +958,7 @@ def _build(run: BillingRun) -> BillingRun:
         locked.client_count = len({ln.client_id for ln in lines})
         locked.line_count = len(lines)
         locked.credit_line_count = sum(1 for ln in lines if ln.kind == LineKind.CREDIT)
-        locked.visit_count = len({v for ln in lines for v in ln.visit_ids})
+        locked.visit_count = _distinct_visit_count(lines)
         locked.unpriced_count = unpriced
         locked.total_amount = sum(balances.values(), Decimal("0"))
         locked.error = ""
@@ -977,6 +977,24 @@ def _build(run: BillingRun) -> BillingRun:
         if path not in keep:
             default_storage.delete(path)
     return locked
+
+
+def _distinct_visit_count(lines: list[LineData]) -> int:
+    """How many distinct visits the lines bill (a visit with two services is on two lines).
+
+    A bit per visit id rather than a set of them: a national month's 1.4 million ids made a
+    set of some 70 MB, while the lines were still held; the bits of 12 million ids are 1.5 MB.
+    """
+    top = max((v for ln in lines for v in ln.visit_ids), default=-1)
+    seen = bytearray(top // 8 + 1)
+    count = 0
+    for ln in lines:
+        for v in ln.visit_ids:
+            byte, bit = v >> 3, 1 << (v & 7)
+            if not seen[byte] & bit:
+                seen[byte] |= bit
+                count += 1
+    return count
 
 
 def _summary_rows(lines: list[LineData]) -> list[dict]:
