@@ -19,8 +19,8 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -185,12 +185,54 @@ def _check_booking(visit: Visit) -> None:
         )
 
 
+# What `full_clean` would check with a query each although the database holds the rule:
+# every foreign key (an existence query) and every constraint (a query in a savepoint of its
+# own, 3 statements apiece). A log or a "not done" changes a row read under lock, keeping its
+# client, team and nurse, so those are the database's to enforce; a check it refuses becomes
+# the constraint's own message in `_save_visit`.
+_DB_CHECKED_ON_LOG = [
+    "series",
+    "occurrence_date",
+    "client",
+    "team",
+    "nurse",
+    "service",
+    "logged_by",
+    "corrects",
+]
+
+
+def _clean_logged_visit(visit: Visit) -> None:
+    """Check the fields of a visit being logged (choices, lengths, required values) in
+    Python, leaving its foreign keys and constraints to the database (`_save_visit`)."""
+    visit.full_clean(exclude=_DB_CHECKED_ON_LOG, validate_unique=False, validate_constraints=False)
+
+
+def _violated_check(exc: IntegrityError) -> models.CheckConstraint | None:
+    """The visit's check constraint that the database refused in `exc`, if any."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    for constraint in Visit._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint) and (
+            constraint.name == name or (name is None and constraint.name in str(exc))
+        ):
+            return constraint
+    return None
+
+
 def _save_visit(visit: Visit) -> None:
-    """Save; a lost race against the PostgreSQL exclusion constraint becomes a clear message."""
+    """Save; a lost race against the PostgreSQL exclusion constraint becomes a clear message,
+    and so does a check constraint left to the database (`_clean_logged_visit`): the same
+    message, as a non-field error, that `full_clean` would have given."""
     try:
         with transaction.atomic():
             visit.save()
     except IntegrityError as exc:
+        violated = _violated_check(exc)
+        if violated is not None:
+            error = ValidationError(
+                violated.get_violation_error_message(), code=violated.violation_error_code
+            )
+            raise ValidationError({NON_FIELD_ERRORS: [error]}) from exc
         if "visit_no_overlap" in str(exc):
             # (the constraint holds only visits with a nurse, so `nurse` is set here)
             other = (
@@ -595,7 +637,7 @@ def _visit_log(
     visit.not_done_reason = ""  # (she recorded it as not done, then could give the care after all)
     if service is not None:
         visit.service = service
-    visit.full_clean(exclude=["series", "occurrence_date"])
+    _clean_logged_visit(visit)
     done = (
         list(visit.planned_interventions.all())
         if done_interventions is None
@@ -646,7 +688,7 @@ def visit_record_not_done(
     visit.logged_at = now
     visit.logged_by = actor
     visit.deviation_reason = ""
-    visit.full_clean(exclude=["series", "occurrence_date"])
+    _clean_logged_visit(visit)
     _save_visit(visit)
     visit.done_interventions.clear()
     visit.services.all().delete()

@@ -181,6 +181,29 @@ def test_end_before_start_when_logging_is_refused(world) -> None:
     assert visit.status == VisitStatus.PLANNED
 
 
+def test_a_rule_left_to_the_database_gives_its_message_and_stores_nothing(world) -> None:
+    # given a visit started at 9:02 (full_clean no longer asks the database about its checks)
+    visit = plan(world)
+    services.visit_start(visit=visit, actor=world.nurse, now=at(9, 2))
+    # when she stops it with a time before that start (a clock behind)
+    with pytest.raises(ValidationError, match="cannot end before it started") as exc:
+        services.visit_log(visit=visit, actor=world.nurse, now=at(9), deviation_reason="Clock")
+    # then the database's check refuses it, with the constraint's own message, as before
+    assert exc.value.message_dict == {"__all__": ["A visit cannot end before it started."]}
+    visit.refresh_from_db()
+    assert (visit.status, visit.logged_minutes) == (VisitStatus.IN_PROGRESS, None)
+    assert not VisitService.objects.exists()
+
+
+def test_a_too_long_reason_is_refused_at_its_field(world) -> None:
+    visit = plan(world)
+    with pytest.raises(ValidationError, match="at most 300 characters") as exc:
+        services.visit_log(visit=visit, actor=world.nurse, minutes=45, deviation_reason="x" * 301)
+    assert list(exc.value.message_dict) == ["deviation_reason"]
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+
+
 def test_logging_someone_elses_visit_is_refused(world) -> None:
     visit = plan(world)
     with pytest.raises(ValidationError, match=re.escape(str(VISIT_NOT_YOURS))):
