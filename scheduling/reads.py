@@ -36,6 +36,8 @@ from scheduling.models import Visit, VisitSeries
 from scheduling.selectors import (
     calendar_token_user,
     day_bounds,
+    my_day_card_visit,
+    my_day_done_count,
     my_day_visits,
     nurse_feed_visits,
     rota_can_edit_visible,
@@ -113,23 +115,27 @@ def day_clients_read(*, actor: User, day: dt.date) -> list[Visit]:
 
 @dataclass(frozen=True)
 class DayCard:
-    """One visit's card on My day, and the day's round for the "n/m done" counter."""
+    """One visit's card on My day, and the day's "n/m done" counter."""
 
     visit: Visit
-    day_round: list[Visit]
+    done_count: int
+    visit_total: int
 
 
 def my_day_card(*, actor: User, visit: Visit) -> DayCard:
     """The card of `visit` (one the caller fetched with `visit_get_own`), re-read fresh.
 
-    Not logged: call it only after a write service changed the visit, which logged the
-    access. After a refused change use `my_day_card_open`.
+    Only that card is read (as My day reads it, with its doses) and the counter is a COUNT:
+    a tap's answer costs the same whatever the size of her round. Not logged: call it only
+    after a write service changed the visit, which logged the access. After a refused change
+    use `my_day_card_open`.
     """
     day = timezone.localtime(visit.starts_at).date()
-    day_round = my_day_visits(nurse=actor, day=day)
-    round_doses(visits=day_round, day=day)
-    full = next((v for v in day_round if v.pk == visit.pk), visit)
-    return DayCard(visit=full, day_round=day_round)
+    card = my_day_card_visit(nurse=actor, visit=visit)
+    if card is not None:
+        round_doses(visits=[card], day=day)  # (its doses: its own and its client's visits only)
+    done, total = my_day_done_count(nurse=actor, day=day)
+    return DayCard(visit=card or visit, done_count=done, visit_total=total)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import (
     CharField,
+    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -268,37 +269,64 @@ def visit_get_own(*, user: User, public_id: UUID) -> Visit:
     )
 
 
-def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
-    """Today's round in order, with everything the page shows, in a fixed number of queries."""
+def _my_day_round(*, nurse: User, day: dt.date) -> QuerySet[Visit]:
+    """The visits of her round on `day`: the one definition that My day's list, a single
+    card of it and its "n/m done" counter share."""
     start, end = day_bounds(day)
-    visits = (
+    return (
         Visit.objects.filter(
             nurse=nurse, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
         )
         .filter(nurse_visit_q(nurse))
         .exclude(status=VisitStatus.CANCELLED)
-        .select_related("client", "service")
-        .prefetch_related(
-            Prefetch(
-                "planned_interventions",
-                queryset=Intervention.objects.select_related(
-                    "category", "target", "client_problem__problem"
-                ),
+    )
+
+
+def _with_card_data(visits: QuerySet[Visit], *, nurse: User) -> QuerySet[Visit]:
+    """`visits` with everything a card of My day shows, in a fixed number of queries."""
+    visits = visits.select_related("client", "service").prefetch_related(
+        Prefetch(
+            "planned_interventions",
+            queryset=Intervention.objects.select_related(
+                "category", "target", "client_problem__problem"
             ),
-            Prefetch(
-                "client__problems",
-                queryset=ClientProblem.objects.filter(status=ProblemStatus.ACTIVE)
-                .select_related("problem")
-                .order_by("priority", "problem__number"),
-                to_attr="active_problems",
-            ),
-        )
-        .order_by("starts_at")
+        ),
+        Prefetch(
+            "client__problems",
+            queryset=ClientProblem.objects.filter(status=ProblemStatus.ACTIVE)
+            .select_related("problem")
+            .order_by("priority", "problem__number"),
+            to_attr="active_problems",
+        ),
     )
     # Apps above scheduling add to the cards (settings.MY_DAY_VISIT_ANNOTATIONS), in this query.
     for path in settings.MY_DAY_VISIT_ANNOTATIONS:
         visits = import_string(path)(visits=visits, nurse=nurse)
-    return list(visits)
+    return visits
+
+
+def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
+    """Today's round in order, with everything the page shows, in a fixed number of queries."""
+    return list(
+        _with_card_data(_my_day_round(nurse=nurse, day=day), nurse=nurse).order_by("starts_at")
+    )
+
+
+def my_day_card_visit(*, nurse: User, visit: Visit) -> Visit | None:
+    """One card of her round: `visit` read again with what its card shows, exactly as
+    `my_day_visits` reads it; None when it is not (or no longer) on her round."""
+    day = timezone.localtime(visit.starts_at).date()
+    round_ = _my_day_round(nurse=nurse, day=day).filter(pk=visit.pk)
+    return _with_card_data(round_, nurse=nurse).first()
+
+
+def my_day_done_count(*, nurse: User, day: dt.date) -> tuple[int, int]:
+    """My day's "n/m done" counter: her visits on `day` that are done, and all of them, in
+    one COUNT query (a card re-read after a tap needs no re-read of the whole round)."""
+    counts = _my_day_round(nurse=nurse, day=day).aggregate(
+        done=Count("pk", filter=Q(status=VisitStatus.DONE)), total=Count("pk")
+    )
+    return counts["done"], counts["total"]
 
 
 def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:

@@ -137,9 +137,10 @@ def _card(
         request=request,
     )
     # The page heading's "n/m done" is outside the card: an out-of-band swap updates it in
-    # the same response, from the same re-read of the day.
+    # the same response, from a count of the day's visits.
     counter = render_to_string(
-        "scheduling/visit_my_day.html#done-counter", {"oob": True, **_done_counts(card.day_round)}
+        "scheduling/visit_my_day.html#done-counter",
+        {"oob": True, "done_count": card.done_count, "visit_total": card.visit_total},
     )
     return HttpResponse(html + counter)
 

@@ -161,6 +161,26 @@ def test_a_refused_tap_sends_the_unchanged_counter(client, world) -> None:
     assert 'hx-swap-oob="true">0/1 done</small>' in body
 
 
+def test_one_tap_done_query_count_is_flat(client, world, django_assert_max_num_queries) -> None:
+    # given a round of 3 visits, one of them tapped done
+    client.force_login(world.nurse)
+    round_ = [planned(world, hour=hour) for hour in (8, 9, 10)]
+    done = reverse("scheduling:visit-done", args=[round_[0].public_id])
+    with django_assert_max_num_queries(25) as few:
+        client.post(done, headers=HTMX)
+    # when the round has 12 visits (other clients, each with a care plan)
+    for hour in range(11, 20):
+        other = ClientFactory(team=world.team)
+        todo = InterventionFactory(client_problem__client=other)
+        round_.append(planned(world, hour=hour, client=other, plan=[todo]))
+    # then tapping one costs no more: one card is read, and the counter is a COUNT
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.post(
+            reverse("scheduling:visit-done", args=[round_[1].public_id]), headers=HTMX
+        )
+    assert 'hx-swap-oob="true">2/12 done</small>' in response.content.decode()
+
+
 def test_difference_on_the_card_asks_for_a_reason_and_keeps_the_minutes(client, world) -> None:
     visit = planned(world)
     client.force_login(world.nurse)
