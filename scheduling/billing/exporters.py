@@ -20,8 +20,8 @@ What goes where:
   number;
 - 04: one per client, service code and DAY of care: begin date = end date = that day (a month
   line made before lines were per day: first and last day of its month), code list and
-  service code, number of 5-minute units of that day
-  (unit 5 minutes), hourly tariff and amount in cents with D or C, and the record's reference
+  service code, number of 5-minute units of that day (time unit COD218 07: five minutes),
+  hourly tariff and amount in cents with D or C, and the record's reference
   (invoice number + line number); a credit names the reference of the debit it reverses;
 - 99: counts of 02/03/04/98 records, detail records, the net total with D or C.
 """
@@ -128,7 +128,6 @@ def get_exporter(code: str | None = None) -> DeclarationExporter:
 # memory whole.
 WRITE_BLOCK = 10_000
 PAYEE_PROVIDER = 3  # IDENTIFICATIECODE BETALING AAN: the care provider (unverified code)
-UNIT_MINUTES = 5
 _lead = RecordWriter(AW319, "01")
 _insured = RecordWriter(AW319, "02", truncate=frozenset({"last_name"}))
 _service = RecordWriter(AW319, "04")
@@ -236,7 +235,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
                 code_list=listed.code_list if listed else 0,
                 service_code=line.service_code,
                 quantity=abs(line.units),
-                unit_minutes=UNIT_MINUTES,
+                time_unit=codes.TIME_UNIT_5_MINUTES,
                 tariff=cents(line.hourly_rate),
                 calculated_amount=amount,
                 calculated_sign=sign,

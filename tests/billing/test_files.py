@@ -162,6 +162,8 @@ def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     assert (_at(lead, "period_start"), _at(lead, "period_end")) == ("20260301", "20260331")
     assert _at(lead, "invoice_date") == "20260401"
     assert _at(lead, "currency") == "EUR"
+    # COD002 428: declaration of district nursing (wijkverpleging), AW319 version 1.4
+    assert (lead[2:5], lead[5:7], lead[7:9]) == ("428", "01", "04")
     # the insured record: name split, sex, address
     bakker = records[5]
     assert _at(bakker, "last_name").strip() == "Bakker"
@@ -188,6 +190,8 @@ def test_declaration_file_adds_up_and_matches_the_hand_computation() -> None:
     assert (_at(credit, "service_start"), _at(credit, "service_end")) == ("20260211", "20260211")
     assert _at(credit, "amount_sign") == "C"
     assert _at(credit, "quantity") == "0012"
+    # the quantity counts 5-minute units: TIJDSEENHEID ZORGPERIODE (COD218, position 134) 07
+    assert {r[133:135] for r in records if r[:2] == "04"} == {"07"}
     assert _at(credit, "tariff") == "00007835"
     assert _at(credit, "reference").strip() == "ref-4"
     assert _at(credit, "previous_reference").strip() == "ref-old"

@@ -20,6 +20,7 @@ from scheduling.billing.models import (
 from scheduling.billing.selectors import billing_run_preflight
 from scheduling.billing.vektis import returns
 from scheduling.billing.vektis.layout import AW319, NEWLINE, field
+from tests.billing.aw320 import aw320_file
 from tests.billing.conftest import APRIL, MARCH
 
 pytestmark = pytest.mark.django_db
@@ -45,12 +46,8 @@ def _declaration(run, uzovi: str) -> list[str]:
 
 
 def _return_file(records: list[str], codes: dict[int, str]) -> bytes:
-    """The insurer's AW320: our records back, "0001" (accepted) or a code in 299-302."""
-    out = []
-    for index, record in enumerate(records):
-        code = codes.get(index, "0001")
-        out.append(record[:298] + code + "    " * 2)
-    return (NEWLINE.join(out) + NEWLINE).encode("iso-8859-1")
+    """The insurer's AW320 (370 positions): "0001" (accepted) or the code in RETOURCODE (01)."""
+    return aw320_file(records, codes)
 
 
 def _at(record: str, name: str) -> str:
@@ -168,6 +165,56 @@ def test_a_return_file_citing_an_unknown_reference_stores_nothing(march_sent, ac
     with pytest.raises(ValidationError, match=f"Record {bram + 1} cites reference 'NOT-OURS'"):
         _store(march, _return_file(records, {bram: "0012"}), access_world.back_office)
     assert not march.return_files.exists()
+    assert not Rejection.objects.exists()
+
+
+def test_the_return_codes_are_read_from_the_insurers_part_of_370_position_records(
+    march_sent, access_world
+) -> None:
+    # given: the insurer's AW320 for our file, rejecting Bram's record
+    march, records, bram = march_sent
+    data = _return_file(records, {bram: "0012"})
+    lines = data.decode("iso-8859-1").split(NEWLINE)[:-1]
+    assert {len(line) for line in lines} == {370}
+    assert lines[bram][328:332] == "0012"  # RETOURCODE (01) of a 04 record: positions 329-332
+    assert lines[0][2:5] == "429"
+    # when / then: read and kept
+    stored = _store(march, data, access_world.back_office)
+    assert stored.rejected_count == 1
+    assert Rejection.objects.get().codes == ["0012"]
+
+
+def test_a_code_on_the_insured_record_rejects_that_persons_records(
+    billing_world, march_sent, access_world
+) -> None:
+    march, records, bram = march_sent
+    insured = max(i for i, r in enumerate(records[:bram]) if r[:2] == "02")
+    stored = _store(march, _return_file(records, {insured: "0013"}), access_world.back_office)
+    rejections = list(Rejection.objects.select_related("line"))
+    assert stored.rejected_count == len(rejections) > 0
+    assert {r.line.client for r in rejections} == {billing_world.bram}
+    assert all(r.codes == ["0013"] for r in rejections)
+
+
+def test_our_own_310_position_records_are_not_a_return_message(march_sent, access_world) -> None:
+    # given: our declaration with a code in its last positions (the shape we used to read)
+    march, records, bram = march_sent
+    codes = {i: "0012" if i == bram else "0001" for i in range(len(records))}
+    old_shape = [r[:298] + codes[i] + 8 * " " for i, r in enumerate(records)]
+    data = (NEWLINE.join(old_shape) + NEWLINE).encode("iso-8859-1")
+    with pytest.raises(ValidationError, match=r"record 1 \('01'\) .* not 370 characters"):
+        _store(march, data, access_world.back_office)
+    assert not march.return_files.exists()
+    assert not Rejection.objects.exists()
+
+
+def test_a_return_message_of_another_kind_is_refused(march_sent, access_world) -> None:
+    # given: a return message whose lead record says 188 (the Wlz/AWBZ return information)
+    march, records, bram = march_sent
+    data = _return_file(records, {bram: "0012"}).decode("iso-8859-1")
+    data = data[:2] + "188" + data[5:]
+    with pytest.raises(ValidationError, match="its message code is 188, not 429"):
+        _store(march, data.encode("iso-8859-1"), access_world.back_office)
     assert not Rejection.objects.exists()
 
 

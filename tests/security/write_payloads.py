@@ -165,12 +165,12 @@ def _return_message(w: World) -> SimpleUploadedFile:
     """The insurer's AW320 for the sent run's declaration: every record accepted ("0001")."""
     from scheduling.billing.models import FileKind
     from scheduling.billing.vektis.layout import NEWLINE
+    from tests.billing.aw320 import aw320_file
 
     row = _sent_run(w).files.get(kind=FileKind.DECLARATION)
     with row.file.open("rb") as handle:
         records = handle.read().decode("iso-8859-1").split(NEWLINE)[:-1]
-    lines = [record[:298] + "0001" + "    " * 2 for record in records]
-    content = (NEWLINE.join(lines) + NEWLINE).encode("iso-8859-1")
+    content = aw320_file(records)
     return SimpleUploadedFile("retour.txt", content, content_type="text/plain")
 
 

@@ -9,6 +9,12 @@ code-list indicator are placeholders in the official shape until the back office
 them against the beschikking of the year. The pre-flight names any service code that is not
 in this table for the year of care (`scheduling.billing.vektis.checks`).
 
+TIME UNIT. The 04 record's TIJDSEENHEID ZORGPERIODE is a code of list COD218 (Vektis); the
+quantity counts in that unit. COD218 as carried by github.com/realDragonium/madeko
+(`src/lib/domain/vektis/code.ts` at 4315b9e, citing
+https://www.vektis.nl/standaardisatie/codelijsten/COD218-VEKT): 01 minute, 02 quarter of an
+hour, 04 hour, 07 five minutes, 08 ten minutes, ... (no 05). We declare 5-minute units: 07.
+
 RETURN CODES. The AW320 carries Vektis return codes (COD954) per record. The texts below are
 our own plain descriptions of the common reasons (also unverified); a code not in the table
 is shown with its number and "unknown return code", never dropped.
@@ -57,6 +63,9 @@ def service_code_for(code: str, year: int) -> ServiceCode | None:
             return entry
     return None
 
+
+# COD218 (see module docstring): the quantity of a 04 record is a number of 5-minute units.
+TIME_UNIT_5_MINUTES = 7
 
 # Return codes (COD954), unverified descriptions. "0001" means the record was accepted.
 ACCEPTED = "0001"

@@ -1,19 +1,26 @@
 """The AW319 / AW320 record layouts, as data.
 
-SOURCE. Vektis does not publish its EI specifications in a machine-readable form that we
-could ship. The positions below follow the AW319 version 1.4 record classes of a public
-open-source EI reader/writer written in TypeScript (files `ei_flat_file.ts`,
-`invoice_metadata`, `patient`, `prestatie_record`, `commentaar_record`, `sluit_record`;
-each file cites https://www.vektis.nl/standaardisatie/standaarden/AW319-1.4), cross-checked
-with the common EI lead-record layout (COD001 record type, COD002 message code, NUM001 /
-NUM309 version and sub-version) of github.com/olmeca/vektor (`vektor-data/doctypes.json`).
-Where that source disagrees with itself we took the writer's widths and made every record add
-up to 310 positions:
-- 04: BTW percentage 4 N, declaration amount 8 N (its reader says 3 and 9; same 12 positions);
-- 99: reserve 265 AN (its writer says 234, which would make a 279-character record).
-The MANDATORY flags are ours (what an intake check can refuse us for); check them, the
-message code (COD002) and the AW320 return-code positions against the current Vektis
-publication before the first real file is sent. See README "Declaration file (Vektis EI)".
+SOURCES. Vektis does not publish its EI specifications in a machine-readable form that we
+could ship, and its publication could not be read from here. What is below was checked
+against two public open-source EI readers/writers (facts only, no code taken over):
+- A: github.com/realDragonium/madeko at 4315b9ecbbbc2eca85b711bd5ffc5c378127af90, an AW319
+  version 1.4 reader/writer in TypeScript (`src/lib/domain/invoice_metadata.ts`,
+  `patient.ts`, `prestatie_record.ts`, `commentaar_record.ts`, `invoice_closing_data.ts`;
+  each cites https://www.vektis.nl/standaardisatie/standaarden/AW319-1.4) and its code lists
+  (`src/lib/domain/vektis/integration_message_types.ts` = COD002, `code.ts` incl. COD218);
+- B: github.com/olmeca/vektor at b3901a251409cfe33969b87ec10d864d5dcb6f5f, file
+  `doctypes.nim` (the JSON it embeds; removed from later commits of that repository): the
+  AW319 and AW320 version 1.3 record layouts with Vektis data-element codes.
+AW319: every field's position and length below is the same in A (1.4) and B (1.3). (A's
+reader reads the 04 BTW percentage and declaration amount as 3 + 9 positions; its writer and
+B have 4 + 8, as we do.)
+Message code (COD002): A's code list has 187/188 for the Wlz/AWBZ declaration and its return
+(B: AW319 v1.3 "DECLARATIE AWBZ" = 187, AW320 = 188) and 428/429 for the declaration of
+wijkverpleging (district nursing), ELV, GZSP and Wzd and its return; A's AW319 1.4 writer
+fills 428. We declare district nursing: 428, and expect 429 in the AW320.
+AW320: only B has it (version 1.3): 370-position records, the AW319 record followed by the
+insurer's part (see _AW320_TAIL). The MANDATORY flags are ours (what an intake check can
+refuse us for). See docs/declaration-file.md for what is verified and what is not.
 
 Formats: N numeric, right-aligned, zero-filled; AN alphanumeric, left-aligned,
 space-filled; D a date CCYYMMDD (N 8; zeros when empty and optional). Positions are 1-based.
@@ -21,13 +28,14 @@ space-filled; D a date CCYYMMDD (N 8; zeros when empty and optional). Positions 
 
 from dataclasses import dataclass
 
-RECORD_LENGTH = 310
+RECORD_LENGTH = 310  # AW319
+RETURN_RECORD_LENGTH = 370  # AW320 (source B)
 NEWLINE = "\r\n"
 ENCODING = "iso-8859-1"
 
-# Unverified (see module docstring): the EI message code of AW319 and AW320 in COD002.
-MESSAGE_CODE_AW319 = 188
-MESSAGE_CODE_AW320 = 189
+# COD002, the EI message code in the 01 record (see module docstring): district nursing.
+MESSAGE_CODE_AW319 = 428
+MESSAGE_CODE_AW320 = 429
 STANDARD_VERSION = 1
 STANDARD_SUBVERSION = 4
 
@@ -118,7 +126,8 @@ _AW319: dict[str, list[tuple[str, str, int, str, bool]]] = {
         ("code_list", "AANDUIDING PRESTATIECODELIJST", 3, "N", True),
         ("service_code", "PRESTATIECODE", 5, "AN", True),
         ("quantity", "AANTAL UITGEVOERDE PRESTATIES", 4, "N", True),
-        ("unit_minutes", "TIJDSDUUR PRESTATIE (MINUTEN PER EENHEID)", 2, "N", False),
+        # a code of COD218 (codes.TIME_UNIT_5_MINUTES): the unit the quantity counts in
+        ("time_unit", "TIJDSEENHEID ZORGPERIODE (COD218)", 2, "N", True),
         ("performer_agb", "ZORGVERLENERSCODE BEHANDELAAR/UITVOERDER", 8, "N", False),
         ("performer_specialism", "SPECIALISME BEHANDELAAR/UITVOERDER", 4, "N", False),
         ("referrer_agb", "ZORGVERLENERSCODE VOORSCHRIJVER/VERWIJZER", 8, "N", False),
@@ -160,37 +169,64 @@ _AW319: dict[str, list[tuple[str, str, int, str, bool]]] = {
     ],
 }
 
-# AW320, the insurer's return message, repeats every AW319 record and adds, per record, up
-# to three return codes (COD954, 4 AN each). UNVERIFIED: we put them in the last 12
-# positions of the reserve (299-310); the rest of each record is read as AW319.
+# AW320, the insurer's return message (source B, version 1.3): each record is the AW319
+# record (310 positions) followed by the insurer's part, 370 positions in all. The 99 record
+# differs: the insurer's totals follow the submitted total (_AW320_CLOSING).
 RETURN_CODE_FIELDS = ("return_code_1", "return_code_2", "return_code_3")
+_RETURN_CODES = [
+    (name, f"RETOURCODE ({number:02d}) (COD954)", 4, "AN", False)
+    for number, name in enumerate(RETURN_CODE_FIELDS, start=1)
+]
+_AW320_TAIL: dict[str, list[tuple[str, str, int, str, bool]]] = {
+    "01": [
+        ("insurer_reference", "REFERENTIENUMMER ZORGVERZEKERAAR", 24, "AN", False),
+        ("return_date", "DAGTEKENING RETOURBERICHT", 8, "D", False),
+        *_RETURN_CODES,
+        ("reserve_2", "RESERVE", 16, "AN", False),
+    ],
+    "02": [*_RETURN_CODES, ("reserve_2", "RESERVE", 48, "AN", False)],
+    "04": [
+        ("insurer_amount", "BEREKEND BEDRAG ZORGVERZEKERAAR", 8, "N", False),
+        ("insurer_amount_sign", "INDICATIE DEBET/CREDIT (03)", 1, "AN", False),
+        ("granted_amount", "TOEGEKEND BEDRAG", 8, "N", False),
+        ("granted_sign", "INDICATIE DEBET/CREDIT (04)", 1, "AN", False),
+        *_RETURN_CODES,
+        ("reserve_2", "RESERVE", 30, "AN", False),
+    ],
+    "98": [*_RETURN_CODES, ("reserve_2", "RESERVE", 48, "AN", False)],
+}
+_AW320_CLOSING = [
+    *_AW319["99"][:6],
+    ("total", "TOTAAL INGEDIEND DECLARATIEBEDRAG", 11, "N", True),
+    ("total_sign", "INDICATIE DEBET/CREDIT (01)", 1, "AN", True),
+    ("granted_total", "TOTAAL TOEGEKEND BEDRAG", 11, "N", False),
+    ("granted_sign", "INDICATIE DEBET/CREDIT (02)", 1, "AN", False),
+    ("reserve", "RESERVE", 313, "AN", False),
+]
+_AW320 = {record: rows + _AW320_TAIL.get(record, []) for record, rows in _AW319.items()}
+_AW320["99"] = _AW320_CLOSING
 
 
 def _build(
-    table: dict[str, list[tuple[str, str, int, str, bool]]], *, with_return_codes: bool
+    table: dict[str, list[tuple[str, str, int, str, bool]]], *, length: int
 ) -> dict[str, tuple[Field, ...]]:
     layouts: dict[str, tuple[Field, ...]] = {}
     for record, rows in table.items():
         fields: list[Field] = []
         start = 1
-        for name, label, length, fmt, mandatory in rows:
-            if with_return_codes and name == "reserve":
-                length -= 4 * len(RETURN_CODE_FIELDS)
-            fields.append(Field(record, name, label, start, length, fmt, mandatory))
-            start += length
-        if with_return_codes:
-            for number, name in enumerate(RETURN_CODE_FIELDS, start=1):
-                label = f"RETOURCODE ({number:02d})"
-                fields.append(Field(record, name, label, start, 4, "AN", False))
-                start += 4
-        if start - 1 != RECORD_LENGTH:
-            raise ValueError(f"layout {record} is {start - 1} positions, not {RECORD_LENGTH}")
+        for name, label, width, fmt, mandatory in rows:
+            fields.append(Field(record, name, label, start, width, fmt, mandatory))
+            start += width
+        if start - 1 != length:
+            raise ValueError(f"layout {record} is {start - 1} positions, not {length}")
+        if len({f.name for f in fields}) != len(fields):
+            raise ValueError(f"layout {record} names a field twice")
         layouts[record] = tuple(fields)
     return layouts
 
 
-AW319: dict[str, tuple[Field, ...]] = _build(_AW319, with_return_codes=False)
-AW320: dict[str, tuple[Field, ...]] = _build(_AW319, with_return_codes=True)
+AW319: dict[str, tuple[Field, ...]] = _build(_AW319, length=RECORD_LENGTH)
+AW320: dict[str, tuple[Field, ...]] = _build(_AW320, length=RETURN_RECORD_LENGTH)
 
 RECORD_NAMES = {
     "01": "voorlooprecord",
@@ -206,3 +242,9 @@ def field(layout: dict[str, tuple[Field, ...]], record: str, name: str) -> Field
         if f.name == name:
             return f
     raise KeyError(f"{record}.{name}")
+
+
+def record_length(layout: dict[str, tuple[Field, ...]]) -> int:
+    """The length of every record of `layout` (they are all the same)."""
+    last = next(iter(layout.values()))[-1]
+    return last.start + last.length - 1

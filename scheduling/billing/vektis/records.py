@@ -20,9 +20,9 @@ from scheduling.billing.vektis.layout import (
     AW319,
     ENCODING,
     NEWLINE,
-    RECORD_LENGTH,
     RECORD_NAMES,
     Field,
+    record_length,
 )
 
 Layout = dict[str, tuple[Field, ...]]
@@ -168,6 +168,7 @@ class Validator:
             for record, fields in layout.items()
         }
         self.layout = layout
+        self.length = record_length(layout)
         self.regexes = {record: _record_regex(fields) for record, fields in layout.items()}
         self.dates = {
             record: [f for f in fields if f.format == "D"] for record, fields in layout.items()
@@ -304,9 +305,9 @@ class FileCheck:
     def _check(self, record: str, *, last: bool) -> None:
         self.number += 1
         number, kind = self.number, record[:2]
-        if len(record) != RECORD_LENGTH:
+        if len(record) != self.v.length:
             self._add(
-                FileProblem(number, kind, "", f"is {len(record)} characters, not {RECORD_LENGTH}")
+                FileProblem(number, kind, "", f"is {len(record)} characters, not {self.v.length}")
             )
             return
         if kind not in self.v.regexes:
@@ -377,12 +378,13 @@ def read_records(data: bytes, layout: Layout) -> Iterator[tuple[int, str, dict[s
     type or length are given with an empty dict, for the caller to report.
     """
     text = data.decode(ENCODING)
+    length = record_length(layout)
     for number, record in enumerate(text.splitlines(), start=1):
         if not record.strip():
             continue
         kind = record[:2]
         fields = layout.get(kind)
-        if fields is None or len(record) != RECORD_LENGTH:
+        if fields is None or len(record) != length:
             yield number, kind, {}
             continue
         yield number, kind, {f.name: record[f.slice].strip() for f in fields}

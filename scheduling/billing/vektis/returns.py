@@ -2,10 +2,11 @@
 
 Life of a rejected record:
 1. back office uploads the insurer's AW320 for a finalised run (`return_file_store`): it is
-   read with the AW320 layout (the AW319 table plus return codes), matched to the run's lines
+   read with the AW320 layout (370-position records: our AW319 record followed by the
+   insurer's part with up to three return codes, see layout.py), matched to the run's lines
    by the records' reference numbers, and every rejected service record is kept as a
-   `Rejection` (OPEN) with its return codes. A code on the 01 or 99 record rejects every
-   service record of the file; a code on a 02 record rejects that person's records.
+   `Rejection` (OPEN) with its return codes. A code on the 01 record rejects every service
+   record of the file; a code on a 02 record rejects that person's records.
 2. back office fixes the cause (client data, contract, tariff) and marks it fixed
    (`rejection_mark_ready`, READY).
 3. the insurer's next billing run declares it again (`redeclare_rows`): a NEW debit with the
@@ -40,7 +41,12 @@ from scheduling.billing.models import (
 )
 from scheduling.billing.vektis.codes import ACCEPTED
 from scheduling.billing.vektis.data import LineKey, line_key
-from scheduling.billing.vektis.layout import AW320, RETURN_CODE_FIELDS
+from scheduling.billing.vektis.layout import (
+    AW320,
+    MESSAGE_CODE_AW320,
+    RETURN_CODE_FIELDS,
+    record_length,
+)
 from scheduling.billing.vektis.records import read_records
 from teams.models import User
 
@@ -91,13 +97,17 @@ def parse_return_file(data: bytes) -> tuple[dict[str, str], list[ReturnedRecord]
         count += 1
         if not fields:
             problem = _(
-                "record %(number)s ('%(kind)s') has an unknown type or is not 310 characters"
-            ) % {"number": number, "kind": kind}
+                "record %(number)s ('%(kind)s') has an unknown type or is not %(length)s characters"
+            ) % {"number": number, "kind": kind, "length": record_length(AW320)}
             raise ValidationError(NOT_A_RETURN_FILE.format(problem=problem))
         if kind == "01":
+            if fields["message_code"].lstrip("0") != str(MESSAGE_CODE_AW320):
+                problem = _("its message code is %(found)s, not %(expected)s") % {
+                    "found": fields["message_code"],
+                    "expected": MESSAGE_CODE_AW320,
+                }
+                raise ValidationError(NOT_A_RETURN_FILE.format(problem=problem))
             lead, file_codes = fields, _codes(fields)
-        elif kind == "99":
-            file_codes += _codes(fields)
         elif kind == "02":
             person_codes = _codes(fields)
         elif kind == "04":
