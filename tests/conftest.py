@@ -67,9 +67,13 @@ def _is_transactional(item: pytest.Item) -> bool:
     return "transactional_db" in fixtures or "live_server" in fixtures
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _migration_data(django_db_setup: None, django_db_blocker) -> None:  # noqa: ANN001
-    """A reused database may come from a run whose last test was transactional."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # noqa: ANN001
+    """A reused database may come from a run whose last test was transactional: seed once the
+    test database is set up. pytest-django's own `django_db_setup` (which this extends) runs only
+    when a selected test uses the database, so a run of tests that need none neither creates
+    the test database nor connects to the one in DATABASE_URL (an autouse fixture here would
+    have written the vocabulary into that database, or failed where it does not exist)."""
     with django_db_blocker.unblock():
         _restore_migration_data()
 
@@ -77,7 +81,7 @@ def _migration_data(django_db_setup: None, django_db_blocker) -> None:  # noqa: 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     """After a transactional test's flush, seed again for the tests that follow. (After the
-    last test the session fixtures are gone, and the next run's `_migration_data` does it.)"""
+    last test the session fixtures are gone, and the next run's `django_db_setup` does it.)"""
     result = yield
     if nextitem is not None and _is_transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
