@@ -203,6 +203,7 @@ _VisitEventBase: Any = _event_base(
         "logged_by",
         "log_note",
         "deviation_reason",
+        "not_done_reason",
         "billed_at",
         "corrects",
     ],

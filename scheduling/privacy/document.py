@@ -197,15 +197,20 @@ def _model_label(model_name: str) -> str:
 
 
 def _changes(model_name: str, changes: dict[str, list[Any]]) -> str:
-    """ "Label: old → new" for each changed field a reader knows (keys and ids left out)."""
+    """ "Label: old → new" for each changed field a reader knows (keys and ids left out); a
+    choice by its label, as on the record ("Client not home", not "not_home")."""
     model = _model(model_name)
-    labels = (
-        {f.attname: capfirst(str(f.verbose_name)) for f in model._meta.concrete_fields}
-        if model
-        else {}
-    )
+    fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+    labels = {name: capfirst(str(f.verbose_name)) for name, f in fields.items()}
+    choices = {name: dict(f.flatchoices) for name, f in fields.items() if f.choices}
+
+    def shown(key: str, value: Any) -> str:  # noqa: ANN401 - a value from the JSON copy
+        if key in choices and value not in (None, ""):
+            return text(choices[key].get(value, value))
+        return _iso_text(value)
+
     return "; ".join(
-        f"{labels.get(key, key)}: {_iso_text(old)} → {_iso_text(new)}"
+        f"{labels.get(key, key)}: {shown(key, old)} → {shown(key, new)}"
         for key, (old, new) in changes.items()
         if key not in HIDDEN and not key.endswith("_id")
     )

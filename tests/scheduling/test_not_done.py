@@ -9,11 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buurtzorg.audit.models import AccessEvent
 from scheduling.carenotes.handover import visits_missed_or_cancelled
+from scheduling.history.selectors import client_history
 from scheduling.models import NotDoneReason, Visit, VisitService, VisitStatus
+from scheduling.privacy.document import client_document
+from scheduling.privacy.reads import client_data
 from scheduling.services import visits as services
 from scheduling.services.rota import local_datetime
 from scheduling.services.visits import (
@@ -221,3 +224,31 @@ def test_the_page_is_dutch_for_a_dutch_nurse(client, world) -> None:
     body = client.get(url(visit)).content.decode()
     assert "Bezoek niet doorgegaan" in body
     assert "Cliënt niet thuis" in body
+
+
+# --- the change history ----------------------------------------------------------------------
+
+
+def test_a_visit_not_done_is_in_its_change_history_with_the_reason(world) -> None:
+    # given
+    visit = plan(world)
+    # when the client was not home
+    services.visit_record_not_done(
+        visit=visit, actor=world.nurse, reason=NotDoneReason.NOT_HOME, note="Buren weten niets"
+    )
+    # then the visit's change history holds the new status and its reason
+    [change] = [
+        c
+        for c in client_history(client_pk=visit.client_id)
+        if c.model == "visit" and c.label == "update" and "not_done_reason" in c.changes
+    ]
+    assert change.changes["status"] == (VisitStatus.PLANNED, VisitStatus.NOT_DONE)
+    assert change.changes["not_done_reason"] == ("", NotDoneReason.NOT_HOME)
+    # and the client's own copy reads it in Dutch, the reason by its label
+    with translation.override("nl"):
+        sections = client_document(
+            client=world.client_record, data=client_data(client=world.client_record)
+        )
+        [history] = [s for s in sections if s.title == "Wijzigingsgeschiedenis"]
+        written = [dict(item.rows)["Wijzigingen"] for item in history.items]
+    assert any("Waarom niet doorgegaan:  → Cliënt niet thuis" in w for w in written), written
