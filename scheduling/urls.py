@@ -24,6 +24,7 @@ urlpatterns = [
     path("series/new/", visits.series_create_page, name="series-create"),
     path("calendar/", visits.calendar_page, name="calendar"),
     path("calendar/stop/", visits.calendar_stop_page, name="calendar-stop"),
+    path("calendar/new/", visits.calendar_renew_page, name="calendar-renew"),
     path("calendar/<str:token>.ics", visits.ical_feed, name="ical-feed"),
     path("rota/", rota.rota_page, name="rota"),
     path("rota/coverage/", rota.coverage_page, name="coverage"),

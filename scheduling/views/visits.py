@@ -655,13 +655,15 @@ def series_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NURSE)
 def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Show, create or replace the nurse's secret feed URL (stopping it asks first, on its own
-    page)."""
+    """Show the nurse's secret feed URL, or make her first one. Replacing it and stopping it
+    end the address her calendar apps use, so each asks first, on its own page."""
     if request.method == "POST":
         if "revoke" in request.POST:  # a page from before the confirmation step: ask first
             return _done(request, reverse("scheduling:calendar-stop"))
+        if _has_calendar_feed(request.user):  # replacing it (an old page, a second tab): ask
+            return _done(request, reverse("scheduling:calendar-renew"))
         services.calendar_token_rotate(user=request.user)
-        messages.success(request, _("New calendar link made; the old one no longer works."))
+        messages.success(request, _("Calendar link made: subscribe to it in your calendar app."))
         return _done(request, reverse("scheduling:calendar"))
     token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
     feed_url = (
@@ -670,6 +672,35 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         else ""
     )
     return render(request, "scheduling/calendar.html", {"feed_url": feed_url})
+
+
+def _has_calendar_feed(user: User) -> bool:
+    return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NURSE)
+def calendar_renew_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """GET asks "are you sure?" (the current address stops working, so every calendar app must
+    subscribe to the new one), POST makes the new address; works without JavaScript."""
+    if request.method == "POST":
+        services.calendar_token_rotate(user=request.user)
+        messages.success(request, _("New calendar link made; the old one no longer works."))
+        return _done(request, reverse("scheduling:calendar"))
+    if not _has_calendar_feed(request.user):
+        return redirect("scheduling:calendar")  # nothing to replace: make one there
+    context = {
+        "question": _("Make a new calendar address?"),
+        "consequence": _(
+            "The current address stops working at once: calendar apps subscribed to it no "
+            "longer show your visits. This cannot be undone; subscribe to the new address "
+            "again in every app."
+        ),
+        "submit": _("Make a new address"),
+        "back": reverse("scheduling:calendar"),
+        "back_label": _("Calendar feed"),
+    }
+    return render(request, "scheduling/confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -681,7 +712,7 @@ def calendar_stop_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.calendar_token_revoke(user=request.user)
         messages.success(request, _("The calendar link no longer works."))
         return _done(request, reverse("scheduling:calendar"))
-    if not CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).exists():
+    if not _has_calendar_feed(request.user):
         return redirect("scheduling:calendar")  # nothing to stop
     context = {
         "question": _("Stop your calendar feed?"),

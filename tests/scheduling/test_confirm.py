@@ -1,5 +1,6 @@
-"""Removing a shift and stopping the calendar feed ask first: GET shows "are you sure?" and what
-will happen (and changes nothing), POST does it. Works without JavaScript: a link, then a form."""
+"""Removing a shift, stopping the calendar feed and replacing its address ask first: GET shows
+"are you sure?" and what will happen (and changes nothing), POST does it. Works without
+JavaScript: a link, then a form."""
 
 import pytest
 from django.urls import reverse
@@ -17,6 +18,7 @@ def _delete_url(shift: Shift) -> str:
 
 
 STOP_URL = reverse("scheduling:calendar-stop")
+RENEW_URL = reverse("scheduling:calendar-renew")
 
 
 # --- Removing a shift ---------------------------------------------------------------------------
@@ -142,4 +144,79 @@ def test_feed_confirmation_is_dutch_for_a_dutch_nurse(client, world) -> None:
     client.force_login(world.nurse)
     body = client.get(STOP_URL).content.decode()
     assert "Je agenda-feed stoppen?" in body
+    assert "Annuleren" in body
+
+
+# --- Making a new calendar address ----------------------------------------------------------------
+
+
+def _live_tokens(nurse: User) -> list[CalendarToken]:
+    return list(CalendarToken.objects.filter(user=nurse, revoked_at__isnull=True))
+
+
+def test_calendar_page_links_to_the_new_address_confirmation_instead_of_posting(
+    client, world
+) -> None:
+    services.calendar_token_rotate(user=world.nurse)
+    client.force_login(world.nurse)
+    page = client.get(reverse("scheduling:calendar")).content.decode()
+    assert f'href="{RENEW_URL}"' in page
+    card = page.split('<section class="card narrow">', 1)[1].split("</section>", 1)[0]
+    assert "<form" not in card
+
+
+def test_get_asks_before_making_a_new_address_and_changes_nothing(client, world) -> None:
+    # given
+    token = services.calendar_token_rotate(user=world.nurse)
+    client.force_login(world.nurse)
+    # when
+    response = client.get(RENEW_URL)
+    # then
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Make a new calendar address?" in body
+    assert "cannot be undone" in body
+    assert f'action="{RENEW_URL}"' in body
+    assert _live_tokens(world.nurse) == [token]
+
+
+def test_post_makes_a_new_address_and_the_old_one_stops(client, world) -> None:
+    old = services.calendar_token_rotate(user=world.nurse)
+    client.force_login(world.nurse)
+    response = client.post(RENEW_URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("scheduling:calendar")
+    [new] = _live_tokens(world.nurse)
+    assert new.token != old.token
+    assert client.get(reverse("scheduling:ical-feed", args=[old.token])).status_code == 404
+    assert client.get(reverse("scheduling:ical-feed", args=[new.token])).status_code == 200
+
+
+def test_an_old_page_posting_make_a_new_address_is_asked_first_and_keeps_it(client, world) -> None:
+    # given a calendar page from before the confirmation step, still open in a tab
+    token = services.calendar_token_rotate(user=world.nurse)
+    client.force_login(world.nurse)
+    # when its "Make a new address" button posts
+    response = client.post(reverse("scheduling:calendar"))
+    # then she is asked first, and the address stays as it was
+    assert response["Location"] == RENEW_URL
+    assert _live_tokens(world.nurse) == [token]
+
+
+def test_the_first_address_is_made_without_asking(client, world) -> None:
+    # (nothing is lost: no calendar app follows an address yet)
+    client.force_login(world.nurse)
+    assert client.get(RENEW_URL)["Location"] == reverse("scheduling:calendar")
+    response = client.post(reverse("scheduling:calendar"))
+    assert response["Location"] == reverse("scheduling:calendar")
+    assert len(_live_tokens(world.nurse)) == 1
+
+
+def test_new_address_confirmation_is_dutch_for_a_dutch_nurse(client, world) -> None:
+    services.calendar_token_rotate(user=world.nurse)
+    User.objects.filter(pk=world.nurse.pk).update(language="nl")
+    client.force_login(world.nurse)
+    body = client.get(RENEW_URL).content.decode()
+    assert "Een nieuw agenda-adres maken?" in body
+    assert "Een nieuw adres maken" in body
     assert "Annuleren" in body

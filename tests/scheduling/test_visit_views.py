@@ -552,7 +552,7 @@ def test_calendar_page_makes_and_replaces_the_address(client, world) -> None:
     client.force_login(world.nurse)
     client.post(reverse("scheduling:calendar"))
     first = world.nurse.calendar_tokens.get(revoked_at__isnull=True).token
-    client.post(reverse("scheduling:calendar"))
+    client.post(reverse("scheduling:calendar-renew"))
     second = world.nurse.calendar_tokens.get(revoked_at__isnull=True).token
     assert first != second
     assert second in client.get(reverse("scheduling:calendar")).content.decode()

@@ -236,6 +236,8 @@ ROWS: dict[str, Row] = {
     # Her own feed: "are you sure?" while she has one (nurse A's, once the ical-feed row made
     # it), else back to the calendar page; the POST is tests/scheduling/test_confirm.py
     "scheduling:calendar-stop": Row("302 200|302 200|302 404 404 404 404"),
+    # Her own feed's new address: "are you sure?" likewise (the POST: test_confirm.py)
+    "scheduling:calendar-renew": Row("302 200|302 200|302 404 404 404 404"),
     # The secret URL is the key (no login): whoever holds nurse A's token gets her feed.
     "scheduling:ical-feed": Row(
         "200 200 200 200 200 200 200", kwargs=lambda w: {"token": w.calendar_token_a}, audited=True
