@@ -116,10 +116,12 @@ pagecost: $(STAMP) services
 		PAGECOST_REQUESTS=$(PAGECOST_REQUESTS) $(PY) -m bench.pagecost
 
 # The habits CI holds (.ci/run runs `make lint` before `make test`; .pre-commit-config.yaml runs
-# the same tools): ruff, the layer contracts in .importlinter (when the file exists), and no
-# model change without its migration. makemigrations needs no server: it runs on an in-memory
-# SQLite database, so `make lint` works before PostgreSQL is up.
-lint: $(STAMP)
+# the same tools): ruff, the layer contracts in .importlinter (when the file exists), no
+# model change without its migration, and nothing for `make messages` to add, remove or leave
+# untranslated (.ci/check_messages.py runs it on a copy; gettext comes from sysdeps).
+# makemigrations and makemessages need no server: they run on an in-memory SQLite database, so
+# `make lint` works before PostgreSQL is up.
+lint: $(STAMP) sysdeps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -128,6 +130,7 @@ lint: $(STAMP)
 	else echo "No .importlinter: layer contracts not checked"; fi
 	DATABASE_URL=sqlite://:memory: REDIS_URL= DEBUG=true \
 		$(PY) manage.py makemigrations --check --dry-run --verbosity 1
+	$(PY) .ci/check_messages.py $(MESSAGES_IGNORE)
 
 # mypy with django-stubs and drf-stubs over the app code ([tool.mypy] in pyproject.toml).
 # Also part of `make lint` (the app code reports 0 errors); this runs it alone.
