@@ -8,7 +8,7 @@ rows (signs only on an actual problem, the sign belongs to the problem) live in
 """
 
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,9 +41,6 @@ from teams.names import (
     name_prefix_check,
     name_prefix_validator,
 )
-
-if TYPE_CHECKING:  # charts draw ratings, so they import this module
-    from clients.charts import Chart
 
 BSN_INVALID = _("A BSN is 9 digits and must pass the 11-test (elfproef).")
 BSN_REQUIRED = _("A client needs a BSN; only an erased record has none.")
@@ -422,10 +419,12 @@ class ClientProblem(PublicModel):
     )
 
     # Display-only, for the record page (not columns): its signs and care plan as rows
-    # (`client_record_problems`) and its ratings' trend chart (the page's view).
+    # (`client_record_problems`) and its ratings' trend chart and table rows as markup (the
+    # page's view, clients.charts).
     sign_rows: list[SimpleNamespace]
     intervention_rows: list[SimpleNamespace]
-    chart: "Chart | None"
+    chart_html: str
+    rating_rows_html: str
 
     class Meta:
         ordering = ["client", "status", "problem__number", "id"]

@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from buurtzorg.access import role_required
 from buurtzorg.forms import add_service_errors
 from clients import reads, services
-from clients.charts import rating_chart
+from clients.charts import rating_chart, rating_rows_html
 from clients.forms import (
     ClientEditForm,
     ClientFilterForm,
@@ -111,7 +111,9 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         row.above_maximum = Decimal(str(row.hours_per_week)) > context["indication_max"]
     if record.clinical:
         for cp in record.problems:
-            cp.chart = rating_chart(cp.ratings.all())
+            chart = rating_chart(cp.ratings.all())
+            cp.chart_html = chart.html(cp.problem.name) if chart else ""
+            cp.rating_rows_html = rating_rows_html(cp.ratings.all())
         context |= {
             "active_problems": record.active_problems,
             "resolved_problems": record.resolved_problems,
