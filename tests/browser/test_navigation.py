@@ -11,6 +11,8 @@ from tests.browser.conftest import DESKTOP, PHONE, log_in, page_check, unreachab
 from tests.factories import (
     AdminFactory,
     BackOfficeFactory,
+    CoachAssignmentFactory,
+    CoachFactory,
     PostFactory,
     TeamSpaceFactory,
     ThreadFactory,
@@ -195,3 +197,62 @@ def test_back_office_and_administrators_get_the_bottom_bar_too(
         targets = ".tabbar a, .tabbar summary, .tabbar button"
         assert page.evaluate(SMALL_TARGETS, [targets, MIN_TARGET]) == [], width
         page.context.close()
+
+
+# Each word of each bottom-bar label that is split over two lines or cut by its tab's edge
+# (a word's characters as a DOM Range: its boxes sit on one line, inside the tab), and each
+# label whose text is wider than its box.
+BROKEN_LABELS = """() => {
+  const broken = [];
+  const tabs = document.querySelectorAll('nav.tabbar > ul > li > a, nav.tabbar summary');
+  for (const tab of tabs) {
+    const box = tab.getBoundingClientRect();
+    const walker = document.createTreeWalker(tab, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.tab-icon, .badge')) continue;
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.bottom)));
+        const at = range.getBoundingClientRect();
+        if (lines.size > 1) broken.push(`${word[0]}: on ${lines.size} lines`);
+        else if (at.left < box.left - 0.5 || at.right > box.right + 0.5)
+          broken.push(`${word[0]}: ${Math.round(at.width)} of ${Math.round(box.width)} px`);
+      }
+    }
+    for (const el of [tab, ...tab.querySelectorAll('*')])
+      if (el.scrollWidth > el.clientWidth + 1 && !el.matches('.badge'))
+        broken.push(`${tab.textContent.trim()}: ${el.scrollWidth} px of text in ${el.clientWidth}`);
+  }
+  return broken;
+}"""
+
+
+def test_bottom_bar_labels_never_break_inside_a_word_in_dutch(
+    browser: Browser, live_server: object
+) -> None:
+    # given each role's bottom bar in Dutch, whose words are long ("Declaraties", "Rapportages")
+    team, (nurse,) = nursing_team(1, name="Team Menu")
+    users = {
+        "back-office": BackOfficeFactory(),
+        "nurse": nurse,
+        "coach": CoachAssignmentFactory(team=team, coach=CoachFactory()).coach,
+        "admin": AdminFactory(),
+    }
+    broken = {}
+    for role, user in users.items():
+        user.language = "nl"
+        user.save(update_fields=["language"])
+        for width in PHONE_WIDTHS:
+            page = _phone(browser, live_server.url, width)  # type: ignore[attr-defined]
+            # when she opens her home page on a phone
+            log_in(page, user.username)
+            expect(page.locator("nav.tabbar")).to_be_visible()
+            assert page.locator("html").get_attribute("lang") == "nl"
+            broken[role, width] = page.evaluate(BROKEN_LABELS)
+            if width == PHONE["width"] and role in ("nurse", "back-office"):
+                page_check(page, f"phone-bottom-bar-nl-{role}", keyboard=False)
+            page.context.close()
+    # then every label is whole: no word split over two lines or cut off
+    assert {where: words for where, words in broken.items() if words} == {}
