@@ -234,7 +234,24 @@ def iter_month_groups(*, period: dt.date, insurer: Insurer | None) -> Iterator[G
         yield from _iter_groups(_month_rows(period=period, insurer=insurer), period)
 
 
-def _month_rows(*, period: dt.date, insurer: Insurer | None) -> QuerySet:
+def month_rows_for_staging(*, period: dt.date, insurer: Insurer | None) -> tuple[str, tuple]:
+    """THE aggregation as SQL and its parameters, for `staging` to price in the database:
+    the same GROUP BY and tariff join as `month_groups`, unordered, with each group's visit
+    ids sorted (as `_iter_groups` sorts them). Columns: GROUP_FIELDS, minutes, visit_ids."""
+    rows = _month_rows(period=period, insurer=insurer, visit_ids=SortedIdList("visit_id"))
+    sql, params = rows.order_by().query.sql_with_params()
+    return sql, tuple(params)
+
+
+class SortedIdList(IdList):
+    """IdList in ascending order (PostgreSQL)."""
+
+    template = "%(function)s(%(expressions)s ORDER BY %(expressions)s)"
+
+
+def _month_rows(
+    *, period: dt.date, insurer: Insurer | None, visit_ids: Aggregate | None = None
+) -> QuerySet:
     start, end = month_bounds(period)
     rows = (
         _with_tariff(
@@ -250,7 +267,7 @@ def _month_rows(*, period: dt.date, insurer: Insurer | None) -> QuerySet:
             year=period.year,
         )
         .values(*GROUP_FIELDS)
-        .annotate(minutes=Sum("minutes"), visit_ids=IdList("visit_id"))
+        .annotate(minutes=Sum("minutes"), visit_ids=visit_ids or IdList("visit_id"))
         .order_by("visit__client_id", "service__code", "service_day")
     )
     return rows

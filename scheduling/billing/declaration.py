@@ -14,6 +14,7 @@ amounts, never re-rounded, so every file adds up to the same cents.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -146,8 +147,25 @@ class Sender:
 
 
 @dataclass(frozen=True)
+class InvoiceFigures:
+    """An invoice's totals, added up where its lines are (the database, for a billing run's
+    month): with them the invoice's `lines` may be a stream read once per file."""
+
+    total_debit: Decimal
+    total_credit: Decimal
+    total_units: int
+    insured_count: int
+    line_count: int
+    summary: list[ServiceSummary]
+
+
+@dataclass(frozen=True)
 class InsurerInvoice:
-    """Everything one insurer's files for one run contain. Lines are in file order."""
+    """Everything one insurer's files for one run contain. Lines are in file order.
+
+    `lines` is a list, or (with `figures`) any iterable that gives the lines again each time
+    it is iterated: a billing run streams a month's lines from the database for each file.
+    """
 
     organisation_name: str
     sender_agb: str
@@ -156,13 +174,14 @@ class InsurerInvoice:
     period: dt.date  # first day of the billed month
     invoice_number: str
     invoice_date: dt.date
-    lines: list[DeclarationLine] = field(default_factory=list)
+    lines: Iterable[DeclarationLine] = field(default_factory=list)
     # The insured record of each client (by `client_ref`); a client missing here gets a
     # record with only the line's name, which the validator refuses (postcode is mandatory).
     insured: dict[str, InsuredPerson] = field(default_factory=dict)
     sender: Sender = field(default_factory=Sender)
     # The credit note's own number (CR-2026-0001) when the balance is negative.
     credit_note_number: str = ""
+    figures: InvoiceFigures | None = None
 
     @property
     def is_credit_note(self) -> bool:
@@ -181,11 +200,15 @@ class InsurerInvoice:
 
     @property
     def total_debit(self) -> Decimal:
+        if self.figures is not None:
+            return self.figures.total_debit
         return sum((ln.amount for ln in self.lines if ln.kind == LineKind.DEBIT), Decimal("0"))
 
     @property
     def total_credit(self) -> Decimal:
         """Sum of the credit lines (negative or zero)."""
+        if self.figures is not None:
+            return self.figures.total_credit
         return sum((ln.amount for ln in self.lines if ln.kind == LineKind.CREDIT), Decimal("0"))
 
     @property
@@ -194,14 +217,26 @@ class InsurerInvoice:
 
     @property
     def total_units(self) -> int:
+        if self.figures is not None:
+            return self.figures.total_units
         return sum(ln.units for ln in self.lines)
 
     @property
     def insured_count(self) -> int:
+        if self.figures is not None:
+            return self.figures.insured_count
         return len({ln.client_ref for ln in self.lines})
+
+    @property
+    def line_count(self) -> int:
+        if self.figures is not None:
+            return self.figures.line_count
+        return sum(1 for _ln in self.lines)
 
     def summary_by_service(self) -> list[ServiceSummary]:
         """Per service, tariff and kind (credits first, as they are submitted first)."""
+        if self.figures is not None:
+            return self.figures.summary
         groups: dict[tuple, list[DeclarationLine]] = {}
         for ln in self.lines:
             key = (ln.kind != LineKind.CREDIT, ln.service_code, ln.hourly_rate, ln.kind)

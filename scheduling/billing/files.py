@@ -2,7 +2,7 @@
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -181,8 +181,8 @@ def local_url_fetcher(url: str) -> Any:
 
 def invoice_pdf_context(invoice: InsurerInvoice) -> dict[str, Any]:
     """What the PDF template shows. Tests compare these totals with the CSV and declaration."""
-    lines = invoice.lines
-    groups = appendix_groups(lines)
+    # (a month's lines may be a stream: past APPENDIX_MAX_LINES groups it stops reading)
+    groups = appendix_groups(invoice.lines, limit=APPENDIX_MAX_LINES + 1)
     show_appendix = len(groups) <= APPENDIX_MAX_LINES
     rows = [appendix_row(group) for group in groups] if show_appendix else []
     pages = [
@@ -199,7 +199,7 @@ def invoice_pdf_context(invoice: InsurerInvoice) -> dict[str, Any]:
         "credited": -invoice.total,
         "total_units": invoice.total_units,
         "insured_count": invoice.insured_count,
-        "line_count": len(lines),
+        "line_count": invoice.line_count,
         "appendix_header": _columns([str(name) for name, _w, _a in APPENDIX_COLUMNS]),
         "appendix_pages": pages,
         "show_appendix": show_appendix,
@@ -226,8 +226,11 @@ class AppendixGroup:
     amount: Decimal
 
 
-def appendix_groups(lines: list[DeclarationLine]) -> list[AppendixGroup]:
-    """The lines (in file order) summarised per client, kind, month, service and tariff."""
+def appendix_groups(
+    lines: Iterable[DeclarationLine], *, limit: int | None = None
+) -> list[AppendixGroup]:
+    """The lines (in file order) summarised per client, kind, month, service and tariff; at
+    most `limit` groups (the rest of the lines is not read)."""
 
     def key(ln: DeclarationLine) -> tuple:
         return (ln.client_ref, ln.kind, ln.period, ln.service_code, ln.hourly_rate)
@@ -244,6 +247,8 @@ def appendix_groups(lines: list[DeclarationLine]) -> list[AppendixGroup]:
                 amount=sum((ln.amount for ln in members), Decimal("0")),
             )
         )
+        if limit is not None and len(groups) >= limit:
+            break
     return groups
 
 

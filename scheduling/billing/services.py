@@ -2,9 +2,10 @@
 
 A billing run's life: `billing_run_request` (page, API or the monthly beat job) creates or
 re-queues the run and enqueues `billing_run_build_task` on commit. The task calls
-`billing_run_build`, which claims the run, lets PostgreSQL add up the month, prices the
-groups, writes the files and then, in ONE transaction, replaces the run's lines and file rows
-and marks it a draft. A worker killed at any point leaves the previous state visible (nothing
+`billing_run_build`, which claims the run, lets PostgreSQL add up, price and number the
+month's lines (`scheduling.billing.staging`; on another database they are made in Python),
+writes the files from them and then, in ONE transaction, replaces the run's lines and file
+rows and marks it a draft. A worker killed at any point leaves the previous state visible (nothing
 or the previous draft); the redelivered task starts again from the top and produces the same
 lines and bytes. `billing_run_finalise` closes the period.
 """
@@ -13,7 +14,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
-import json
 import logging
 import tempfile
 import time
@@ -28,11 +28,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import (
+    DatabaseError,
     IntegrityError,
     connection,
     transaction,
 )
-from django.db.models import F, Field
+from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -40,11 +41,14 @@ from buurtzorg.dbrouter import replica_reads
 from buurtzorg.money import format_money
 from buurtzorg.tasks import RETRYABLE_ERRORS
 from clients.models import Client, Insurer
-from scheduling.billing import aggregation
+from scheduling.billing import aggregation, staging
 from scheduling.billing.declaration import (
     DeclarationLine,
+    InsuredPerson,
     InsurerInvoice,
+    InvoiceFigures,
     Sender,
+    ServiceSummary,
     line_amount,
     line_reference,
     minutes_to_units,
@@ -464,11 +468,28 @@ def _initials_name(last_name: str, first_name: str) -> str:
     return f"{last_name} {initials}".strip()[:60]
 
 
+def _people(run: BillingRun) -> dict[int, tuple[str, dt.date | None]]:
+    """Each client's printed name and date of birth: of the run's insurer's clients (all
+    clients for a national run); every line's client is one, as the aggregation and the
+    corrections select by the client's insurer."""
+    clients = Client.objects.filter(insurer=run.insurer) if run.insurer else Client.objects.all()
+    people: dict[int, tuple[str, dt.date | None]] = {}
+    for pk, prefix, last, first, born in clients.values_list(
+        "pk", "name_prefix", "last_name", "first_name", "date_of_birth"
+    ).iterator(chunk_size=10_000):
+        # The surname with its tussenvoegsel ("de Jong J."), as before names were split.
+        people[pk] = (_initials_name(join_name_prefix(prefix, last), first), born)
+    return people
+
+
 def _price(
     run: BillingRun,
+    people: dict[int, tuple[str, dt.date | None]],
     groups: Iterable[aggregation.Group],
     correction_groups: list[aggregation.Group],
     credits: list[aggregation.BilledNet],
+    *,
+    covered: set[LineKey] | frozenset[LineKey] = frozenset(),
 ) -> tuple[list[LineData], int, int]:
     """Invoice lines (unsaved, numbered in file order), the number of groups and the number
     of unpriced groups.
@@ -476,19 +497,11 @@ def _price(
     Each group comes priced: the aggregation joined the tariff valid on its visits' date of
     service (a month with a rate change gives a group per rate). `groups` may be a stream
     (a national month has 1.4 million): each group becomes its line and is let go, and the
-    values lines repeat (a client's name, a rate, an amount) are shared objects.
+    values lines repeat (a client's name, a rate, an amount) are shared objects. `covered`:
+    keys of rejected records that debits made elsewhere bill (the staged month's).
 
-    The client names are read before the stream starts: no other query may run on the
+    Everything else is read before the stream starts: no other query may run on the
     connection while it is open."""
-    # The clients of the run's insurer (all clients for a national run): every line's client
-    # is one, as the aggregation and the corrections select by the client's insurer.
-    clients = Client.objects.filter(insurer=run.insurer) if run.insurer else Client.objects.all()
-    people = {}
-    for pk, prefix, last, first, born in clients.values_list(
-        "pk", "name_prefix", "last_name", "first_name", "date_of_birth"
-    ).iterator(chunk_size=10_000):
-        # The surname with its tussenvoegsel ("de Jong J."), as before names were split.
-        people[pk] = (_initials_name(join_name_prefix(prefix, last), first), born)
     codes = dict(CareService.objects.values_list("pk", "code"))
     # Rejected records back office has fixed are declared again (scheduling.billing.vektis);
     # read before the stream too. Only the keys of rejected lines can matter to it.
@@ -556,7 +569,7 @@ def _price(
             )
         )
     del people
-    covered = {
+    covered = set(covered) | {
         key for ln in lines if ln.kind == LineKind.DEBIT and (key := line_key(ln)) in rejected
     }
     lines += [LineData(**row) for row in redeclare_rows(run, covered)]
@@ -610,26 +623,72 @@ def invoices_from_lines(run: BillingRun, lines: list[Any]) -> list[InsurerInvoic
     return list(iter_invoices(run, lines))
 
 
+@dataclass(frozen=True)
+class _InvoiceHeading:
+    """What every invoice of a run says besides its lines: the organisation and its details,
+    the period, the invoice date and the credit note numbers."""
+
+    run: BillingRun
+    organisation_name: str
+    agb: str
+    sender: Sender
+    credit_numbers: dict[int, str]
+
+    @classmethod
+    def of(cls, run: BillingRun) -> "_InvoiceHeading":
+        organisation = organisation_details()
+        return cls(
+            run=run,
+            organisation_name=organisation.name or ORGANISATION_NAME,
+            agb=organisation.agb_code if organisation.agb_is_set else AGB_PLACEHOLDER,
+            sender=Sender(
+                address=organisation.address,
+                postcode=organisation.postcode,
+                city=organisation.city,
+                kvk_number=organisation.kvk_number,
+                iban=organisation.iban_display,
+                vat_note=organisation.vat_exemption_note,
+                payment_term_days=organisation.payment_term_days,
+            ),
+            credit_numbers=dict(
+                CreditNote.objects.filter(run=run).values_list("insurer_id", "number")
+            ),
+        )
+
+    def invoice(
+        self,
+        *,
+        insurer: Insurer,
+        number: str,
+        insured: dict[str, InsuredPerson],
+        lines: Iterable[DeclarationLine],
+        figures: InvoiceFigures | None = None,
+    ) -> InsurerInvoice:
+        return InsurerInvoice(
+            organisation_name=self.organisation_name,
+            sender_agb=self.agb,
+            insurer_name=insurer.name,
+            uzovi=insurer.uzovi,
+            period=self.run.period,
+            invoice_number=number,
+            invoice_date=default_invoice_date(self.run.period),
+            sender=self.sender,
+            credit_note_number=self.credit_numbers.get(insurer.pk, ""),
+            insured=insured,
+            lines=lines,
+            figures=figures,
+        )
+
+
 def iter_invoices(run: BillingRun, lines: list[Any]) -> Iterator[InsurerInvoice]:
-    """The invoices one at a time, by UZOVI: a build writes one insurer's files and lets its
-    invoice go before the next is made (a national month has 1.5 million lines)."""
+    """The invoices one at a time, by UZOVI, from lines held in memory (stored lines read
+    back, or a build on a database other than PostgreSQL; see StagedLines for a month's)."""
     insurers = Insurer.objects.in_bulk({ln.insurer_id for ln in lines})
     service_names = dict(CareService.objects.values_list("pk", "name"))
     by_insurer: dict[int, list[Any]] = defaultdict(list)
     for line in lines:
         by_insurer[line.insurer_id].append(line)
-    organisation = organisation_details()
-    agb = organisation.agb_code if organisation.agb_is_set else AGB_PLACEHOLDER
-    sender = Sender(
-        address=organisation.address,
-        postcode=organisation.postcode,
-        city=organisation.city,
-        kvk_number=organisation.kvk_number,
-        iban=organisation.iban_display,
-        vat_note=organisation.vat_exemption_note,
-        payment_term_days=organisation.payment_term_days,
-    )
-    credit_numbers = dict(CreditNote.objects.filter(run=run).values_list("insurer_id", "number"))
+    heading = _InvoiceHeading.of(run)
     # The insured records' data and the references credits reverse (scheduling.billing.vektis)
     insured = insured_people({ln.client_id for ln in lines})
     reversed_refs = reversed_references(lines, number_for=invoice_number)
@@ -642,46 +701,37 @@ def iter_invoices(run: BillingRun, lines: list[Any]) -> Iterator[InsurerInvoice]
         insurer_lines = by_insurer.pop(insurer_id)
         insurer_lines.sort(key=lambda ln: ln.line_number)
         number = invoice_number(period=run.period, uzovi=insurer.uzovi)
-        yield (
-            InsurerInvoice(
-                organisation_name=organisation.name or ORGANISATION_NAME,
-                sender_agb=agb,
-                insurer_name=insurer.name,
-                uzovi=insurer.uzovi,
-                period=run.period,
-                invoice_number=number,
-                invoice_date=default_invoice_date(run.period),
-                sender=sender,
-                credit_note_number=credit_numbers.get(insurer_id, ""),
-                insured={str(ln.client_id): insured[ln.client_id] for ln in insurer_lines},
-                lines=[
-                    DeclarationLine(
-                        line_number=ln.line_number,
-                        client_ref=str(ln.client_id),
-                        bsn=ln.bsn,
-                        policy_number=ln.policy_number,
-                        date_of_birth=ln.date_of_birth,
-                        client_name=ln.client_name,
-                        service_code=ln.service_code,
-                        service_name=service_names.get(ln.service_id, ln.service_code),
-                        period=ln.period,
-                        service_date=ln.service_date,
-                        minutes=ln.minutes,
-                        units=ln.units,
-                        hourly_rate=Decimal(ln.hourly_rate),
-                        amount=Decimal(ln.amount),
-                        kind=PlainKind.CREDIT if ln.kind == LineKind.CREDIT else PlainKind.DEBIT,
-                        visit_count=len(ln.visit_ids),
-                        reference=line_reference(number, ln.line_number),
-                        reverses=(
-                            reversed_refs.get((line_key(ln), Decimal(ln.hourly_rate)), "")
-                            if ln.kind == LineKind.CREDIT
-                            else redeclared_refs.get(line_key(ln), "")
-                        ),
-                    )
-                    for ln in insurer_lines
-                ],
-            )
+        yield heading.invoice(
+            insurer=insurer,
+            number=number,
+            insured={str(ln.client_id): insured[ln.client_id] for ln in insurer_lines},
+            lines=[
+                DeclarationLine(
+                    line_number=ln.line_number,
+                    client_ref=str(ln.client_id),
+                    bsn=ln.bsn,
+                    policy_number=ln.policy_number,
+                    date_of_birth=ln.date_of_birth,
+                    client_name=ln.client_name,
+                    service_code=ln.service_code,
+                    service_name=service_names.get(ln.service_id, ln.service_code),
+                    period=ln.period,
+                    service_date=ln.service_date,
+                    minutes=ln.minutes,
+                    units=ln.units,
+                    hourly_rate=Decimal(ln.hourly_rate),
+                    amount=Decimal(ln.amount),
+                    kind=PlainKind.CREDIT if ln.kind == LineKind.CREDIT else PlainKind.DEBIT,
+                    visit_count=len(ln.visit_ids),
+                    reference=line_reference(number, ln.line_number),
+                    reverses=(
+                        reversed_refs.get((line_key(ln), Decimal(ln.hourly_rate)), "")
+                        if ln.kind == LineKind.CREDIT
+                        else redeclared_refs.get(line_key(ln), "")
+                    ),
+                )
+                for ln in insurer_lines
+            ],
         )
 
 
@@ -901,15 +951,22 @@ def _build(run: BillingRun) -> BillingRun:
     handled = aggregation.unbilled_visits_of_pairs(pairs)
     lap("corrections")
     _progress(run.pk, stage=RunStage.PRICING)
-    # The month's groups are streamed into their lines: never all of them in memory at once.
-    groups = aggregation.iter_month_groups(period=run.period, insurer=run.insurer)
-    lines, groups_total, unpriced = _price(run, groups, correction_groups, credits)
-    del groups, correction_groups, credits  # the lines carry everything from here on
-    _progress(run.pk, groups_total=groups_total)
-    _attach_handled_visits(lines, handled)
-    balances: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        balances[line.insurer_id] += line.amount
+    built: BuiltLines
+    if connection.vendor == "postgresql":
+        # The month is added up, priced and numbered in the database (scheduling.billing.staging)
+        built = _build_staged(run, correction_groups, credits, handled)
+    else:
+        built = _build_in_memory(run, correction_groups, credits, handled)
+    del correction_groups, credits, handled
+    try:
+        return _finish(run, built, lap)
+    finally:
+        built.close()
+
+
+def _finish(run: BillingRun, built: "BuiltLines", lap: Callable[[str], None]) -> BillingRun:
+    _progress(run.pk, groups_total=built.groups_total)
+    balances = built.balances()
     negative = _number_credit_notes_of(run, [pk for pk, total in balances.items() if total < 0])
     lap("aggregation and pricing")
     _progress(run.pk, stage=RunStage.FILES, files_total=3 * len(balances), files_done=0)
@@ -919,7 +976,7 @@ def _build(run: BillingRun) -> BillingRun:
     file_rows = []
     done = 0
     insurers = {i.uzovi: i for i in Insurer.objects.filter(pk__in=list(balances))}
-    for invoice in iter_invoices(run, lines):
+    for invoice in built.invoices(run):
         insurer = insurers[invoice.uzovi]
         for stored in store_invoice_files(invoice, folder):
             file_rows.append(
@@ -940,6 +997,8 @@ def _build(run: BillingRun) -> BillingRun:
             _progress(run.pk, files_done=done)
     lap("files")
     _progress(run.pk, stage=RunStage.SAVING)
+    client_count, line_count, credit_line_count, visit_count = built.counts()
+    summary = built.summary_rows()
     old_paths: list[str] = []
     with transaction.atomic():
         locked = BillingRun.objects.select_for_update().get(pk=run.pk)
@@ -951,18 +1010,18 @@ def _build(run: BillingRun) -> BillingRun:
         # A credit note number this build does not use (the balance is no longer negative)
         # goes back to the series.
         locked.credit_notes.exclude(insurer_id__in=negative).delete()
-        _store_lines(locked, lines)
+        _store_lines(locked, built)
         RunFile.objects.bulk_create(file_rows)
         locked.status, locked.stage = RunStatus.DRAFT, RunStage.DONE
         locked.finished_at = timezone.now()
-        locked.client_count = len({ln.client_id for ln in lines})
-        locked.line_count = len(lines)
-        locked.credit_line_count = sum(1 for ln in lines if ln.kind == LineKind.CREDIT)
-        locked.visit_count = _distinct_visit_count(lines)
-        locked.unpriced_count = unpriced
+        locked.client_count = client_count
+        locked.line_count = line_count
+        locked.credit_line_count = credit_line_count
+        locked.visit_count = visit_count
+        locked.unpriced_count = built.unpriced
         locked.total_amount = sum(balances.values(), Decimal("0"))
         locked.error = ""
-        locked.summary = _summary_rows(lines)
+        locked.summary = summary
         locked.preflight, locked.preflight_at = [], None  # checked next, by its own task
         locked.save()
     lap("saving")
@@ -977,6 +1036,280 @@ def _build(run: BillingRun) -> BillingRun:
         if path not in keep:
             default_storage.delete(path)
     return locked
+
+
+class BuiltLines:
+    """A run's priced and numbered lines, wherever they are kept: what `_finish` needs of
+    them (the files' invoices, totals, counts and storing them in the final transaction)."""
+
+    groups_total = 0
+    unpriced = 0
+
+    def balances(self) -> dict[int, Decimal]:
+        raise NotImplementedError
+
+    def invoices(self, run: BillingRun) -> Iterator[InsurerInvoice]:
+        raise NotImplementedError
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """(clients, lines, credit lines, distinct visits)."""
+        raise NotImplementedError
+
+    def summary_rows(self) -> list[dict]:
+        raise NotImplementedError
+
+    def store(self, run: BillingRun) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        return None
+
+
+class InMemoryLines(BuiltLines):
+    """The lines as Python objects (a database other than PostgreSQL: a small demo)."""
+
+    def __init__(self, lines: list["LineData"], groups_total: int, unpriced: int):
+        self.lines, self.groups_total, self.unpriced = lines, groups_total, unpriced
+
+    def balances(self) -> dict[int, Decimal]:
+        balances: dict[int, Decimal] = defaultdict(Decimal)
+        for line in self.lines:
+            balances[line.insurer_id] += line.amount
+        return dict(balances)
+
+    def invoices(self, run: BillingRun) -> Iterator[InsurerInvoice]:
+        return iter_invoices(run, self.lines)
+
+    def counts(self) -> tuple[int, int, int, int]:
+        lines = self.lines
+        return (
+            len({ln.client_id for ln in lines}),
+            len(lines),
+            sum(1 for ln in lines if ln.kind == LineKind.CREDIT),
+            _distinct_visit_count(lines),
+        )
+
+    def summary_rows(self) -> list[dict]:
+        return _summary_rows(self.lines)
+
+    def store(self, run: BillingRun) -> None:
+        InvoiceLine.objects.bulk_create(
+            [InvoiceLine(run=run, **{f: getattr(ln, f) for f in LINE_FIELDS}) for ln in self.lines],
+            batch_size=2000,
+        )
+
+
+def _build_in_memory(
+    run: BillingRun,
+    correction_groups: list[aggregation.Group],
+    credits: list[aggregation.BilledNet],
+    handled: dict[tuple[int, dt.date], list[int]],
+) -> InMemoryLines:
+    groups = aggregation.iter_month_groups(period=run.period, insurer=run.insurer)
+    lines, groups_total, unpriced = _price(run, _people(run), groups, correction_groups, credits)
+    _attach_handled_visits(lines, handled)
+    return InMemoryLines(lines, groups_total, unpriced)
+
+
+class StagedLines(BuiltLines):
+    """The lines in this session's temporary tables (scheduling.billing.staging): the month's
+    bulk never becomes Python objects; the few lines the Python path made are kept here for
+    the references of credits and re-declarations."""
+
+    def __init__(self, python_lines: list["LineData"], keyed: list[Any], total: int, unpriced: int):
+        self.python_lines, self.keyed = python_lines, keyed
+        self.groups_total, self.unpriced = total, unpriced
+
+    def balances(self) -> dict[int, Decimal]:
+        return staging.balances()
+
+    def counts(self) -> tuple[int, int, int, int]:
+        return staging.counts()
+
+    def summary_rows(self) -> list[dict]:
+        return _summary_of_totals(staging.summary_totals())
+
+    def store(self, run: BillingRun) -> None:
+        staging.store(run.pk, timezone.now())
+
+    def close(self) -> None:
+        try:
+            staging.drop()
+        except DatabaseError:  # a lost connection took the session's tables with it
+            logger.warning("Billing: the staging tables could not be dropped", exc_info=True)
+
+    def invoices(self, run: BillingRun) -> Iterator[InsurerInvoice]:
+        heading = _InvoiceHeading.of(run)
+        service_names = dict(CareService.objects.values_list("pk", "name"))
+        # The references credits reverse and re-declarations cite: of the few lines that can
+        # have one (credits come from the Python path; `keyed` are the rejected keys billed).
+        reversed_refs = reversed_references(self.python_lines, number_for=invoice_number)
+        redeclared_refs = redeclared_references(run, self.keyed, number_for=invoice_number)
+        insurers = Insurer.objects.in_bulk(list(staging.balances()))
+        for insurer_id in sorted(insurers, key=lambda pk: insurers[pk].uzovi):
+            insurer = insurers[insurer_id]
+            number = invoice_number(period=run.period, uzovi=insurer.uzovi)
+            client_ids = staging.insurer_clients(insurer_id)
+            insured = insured_people(client_ids)
+            debit, credit, units, insured_count, line_count, per_service = staging.insurer_figures(
+                insurer_id
+            )
+            summary = sorted(
+                (
+                    (
+                        (kind != LineKind.CREDIT, code, rate, kind),
+                        ServiceSummary(
+                            service_code=code,
+                            service_name=service_names.get(service_id, code),
+                            hourly_rate=rate,
+                            kind=PlainKind.CREDIT if kind == LineKind.CREDIT else PlainKind.DEBIT,
+                            lines=lines,
+                            units=group_units,
+                            amount=amount,
+                        ),
+                    )
+                    for code, rate, kind, service_id, lines, group_units, amount in per_service
+                ),
+                key=lambda item: item[0],
+            )
+            yield heading.invoice(
+                insurer=insurer,
+                number=number,
+                insured={str(pk): insured[pk] for pk in client_ids},
+                lines=_StreamedLines(
+                    insurer_id, number, service_names, reversed_refs, redeclared_refs
+                ),
+                figures=InvoiceFigures(
+                    total_debit=debit,
+                    total_credit=credit,
+                    total_units=units,
+                    insured_count=insured_count,
+                    line_count=line_count,
+                    summary=[row for _key, row in summary],
+                ),
+            )
+
+
+class _StreamedLines:
+    """One insurer's lines as DeclarationLines, read from the database again each time they
+    are iterated (once for the CSV, once for the declaration, a little for the PDF)."""
+
+    def __init__(
+        self,
+        insurer_id: int,
+        number: str,
+        service_names: dict[int, str],
+        reversed_refs: dict[tuple[LineKey, Decimal], str],
+        redeclared_refs: dict[LineKey, str],
+    ):
+        self.insurer_id, self.number, self.service_names = insurer_id, number, service_names
+        self.reversed_refs, self.redeclared_refs = reversed_refs, redeclared_refs
+
+    def __iter__(self) -> Iterator[DeclarationLine]:
+        number, names = self.number, self.service_names
+        reversed_refs, redeclared_refs = self.reversed_refs, self.redeclared_refs
+        client_refs: dict[int, str] = {}
+        for row in staging.iter_rows(self.insurer_id):
+            (
+                line_number,
+                client_id,
+                bsn,
+                policy_number,
+                born,
+                name,
+                service_id,
+                code,
+                period,
+                day,
+                minutes,
+                units,
+                rate,
+                amount,
+                kind,
+                visit_count,
+            ) = row
+            credit = kind == LineKind.CREDIT
+            key = (client_id, service_id, period, day)
+            ref = client_refs.get(client_id)
+            if ref is None:
+                ref = client_refs[client_id] = str(client_id)
+            yield DeclarationLine(
+                line_number=line_number,
+                client_ref=ref,
+                bsn=bsn,
+                policy_number=policy_number,
+                date_of_birth=born,
+                client_name=name,
+                service_code=code,
+                service_name=names.get(service_id, code),
+                period=period,
+                service_date=day,
+                minutes=minutes,
+                units=units,
+                hourly_rate=rate,
+                amount=amount,
+                kind=PlainKind.CREDIT if credit else PlainKind.DEBIT,
+                visit_count=visit_count,
+                reference=line_reference(number, line_number),
+                reverses=(
+                    reversed_refs.get((key, rate), "") if credit else redeclared_refs.get(key, "")
+                ),
+            )
+
+
+def _build_staged(
+    run: BillingRun,
+    correction_groups: list[aggregation.Group],
+    credits: list[aggregation.BilledNet],
+    handled: dict[tuple[int, dt.date], list[int]],
+) -> StagedLines:
+    people = _people(run)
+    staging.stage_people((pk, name, born) for pk, (name, born) in people.items())
+    sql, params = aggregation.month_rows_for_staging(period=run.period, insurer=run.insurer)
+    bulk_groups, bulk_unpriced = staging.stage_month(
+        groups_sql=sql, params=params, period=run.period
+    )
+    # A rejected record of the month itself is billed by the month's own debit (as a
+    # correction's re-billing is): those keys are not declared again from the rejection.
+    rejected = rejected_line_keys()
+    billed = staging.staged_keys(rejected)
+    lines, count, unpriced = _price(run, people, [], correction_groups, credits, covered=billed)
+    del people
+    _attach_handled_visits(lines, handled)
+    staging.stage_lines(lines)
+    staging.number()
+    keyed = [ln for ln in lines if line_key(ln) in rejected] + [_KeyedDebit(*key) for key in billed]
+    return StagedLines(lines, keyed, count + bulk_groups, unpriced + bulk_unpriced)
+
+
+@dataclass(frozen=True)
+class _KeyedDebit:
+    """A debit of the staged month, by its key alone (for `redeclared_references`)."""
+
+    client_id: int
+    service_id: int
+    period: dt.date
+    service_date: dt.date | None
+    kind: str = LineKind.DEBIT
+
+
+def _summary_of_totals(totals: list[tuple[int, str, str, int, int, Decimal]]) -> list[dict]:
+    """`_summary_rows` from the database's totals per insurer, service code and kind."""
+    insurers = Insurer.objects.in_bulk({insurer_id for insurer_id, *_rest in totals})
+    rows = [
+        {
+            "insurer__name": insurers[insurer_id].name,
+            "insurer__uzovi": insurers[insurer_id].uzovi,
+            "service_code": code,
+            "kind": kind,
+            "lines": count,
+            "units": units,
+            "amount": str(amount),
+        }
+        for insurer_id, code, kind, count, units, amount in totals
+    ]
+    rows.sort(key=lambda row: (row["insurer__name"], row["kind"], row["service_code"]))
+    return rows
 
 
 def _distinct_visit_count(lines: list[LineData]) -> int:
@@ -1022,40 +1355,9 @@ def _summary_rows(lines: list[LineData]) -> list[dict]:
     return rows
 
 
-def _store_lines(run: BillingRun, lines: list[LineData]) -> None:
-    """Write the lines in the current transaction: COPY on PostgreSQL, bulk_create elsewhere."""
-    if connection.vendor != "postgresql":
-        InvoiceLine.objects.bulk_create(
-            [InvoiceLine(run=run, **{f: getattr(ln, f) for f in LINE_FIELDS}) for ln in lines],
-            batch_size=2000,
-        )
-        return
-    now = timezone.now()
-    columns = ["run_id", "created_at", "updated_at", *[_column(f) for f in LINE_FIELDS]]
-    table = InvoiceLine._meta.db_table
-    with connection.cursor() as cursor:
-        copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 - fixed names
-        with cursor.cursor.copy(copy_sql) as copy:
-            for ln in lines:
-                copy.write_row(
-                    (
-                        run.pk,
-                        now,
-                        now,
-                        *[
-                            json.dumps(ln.visit_ids) if f == "visit_ids" else getattr(ln, f)
-                            for f in LINE_FIELDS
-                        ],
-                    )
-                )
-
-
-def _column(name: str) -> str:
-    field = InvoiceLine._meta.get_field(name)
-    # Every LINE_FIELDS name is a concrete column of InvoiceLine.
-    assert isinstance(field, Field)
-    assert field.column
-    return field.column
+def _store_lines(run: BillingRun, built: BuiltLines) -> None:
+    """Write the lines in the current transaction (the build's final one)."""
+    built.store(run)
 
 
 # --- finalising and re-exporting --------------------------------------------------------------
