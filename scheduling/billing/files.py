@@ -87,10 +87,12 @@ def invoice_csv_rows(invoice: InsurerInvoice) -> Iterator[str]:
                 ln.kind,
                 ln.bsn,
                 ln.policy_number,
-                ln.date_of_birth.isoformat() if ln.date_of_birth else "",
+                # a date as itself: the csv module writes str(date), its ISO form, and the
+                # formula guard passes it by unread (an ISO date always has a "-" to look at)
+                ln.date_of_birth or "",
                 ln.client_name,
                 f"{ln.period:%Y-%m}",
-                ln.service_date.isoformat() if ln.service_date else "",
+                ln.service_date or "",
                 ln.service_code,
                 ln.service_name,
                 ln.minutes,
