@@ -5,19 +5,19 @@ see no clinical planning at all (404).
 """
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
 from django.db.models import (
     CharField,
-    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -29,6 +29,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from buurtzorg.compiled import Statement
 from clients.models import Client, ClientProblem, Intervention, ProblemStatus
 from scheduling.models import (
     CalendarToken,
@@ -269,10 +270,9 @@ def visit_get_own(*, user: User, public_id: UUID) -> Visit:
     )
 
 
-def _my_day_round(*, nurse: User, day: dt.date) -> QuerySet[Visit]:
-    """The visits of her round on `day`: the one definition that My day's list, a single
-    card of it and its "n/m done" counter share."""
-    start, end = day_bounds(day)
+def _my_day_round(*, nurse: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Visit]:
+    """The visits of her round between `start` and `end` (a day's bounds): the one definition
+    that My day's list, a single card of it and its "n/m done" counter share."""
     return (
         Visit.objects.filter(
             nurse=nurse, corrects__isnull=True, starts_at__gte=start, starts_at__lt=end
@@ -282,51 +282,156 @@ def _my_day_round(*, nurse: User, day: dt.date) -> QuerySet[Visit]:
     )
 
 
-def _with_card_data(visits: QuerySet[Visit], *, nurse: User) -> QuerySet[Visit]:
-    """`visits` with everything a card of My day shows, in a fixed number of queries."""
-    visits = visits.select_related("client", "service").prefetch_related(
-        Prefetch(
-            "planned_interventions",
-            queryset=Intervention.objects.select_related(
-                "category", "target", "client_problem__problem"
-            ),
-        ),
-        Prefetch(
-            "client__problems",
-            queryset=ClientProblem.objects.filter(status=ProblemStatus.ACTIVE)
-            .select_related("problem")
-            .order_by("priority", "problem__number"),
-            to_attr="active_problems",
-        ),
-    )
-    # Apps above scheduling add to the cards (settings.MY_DAY_VISIT_ANNOTATIONS), in this query.
+# My day's statements are compiled once per process (buurtzorg.compiled): building them through
+# the ORM (the visibility rule, the carenotes annotation, the plans and problems) cost the
+# worker about 4 times PostgreSQL's time to run them, on the page nurses open most. These
+# values stand for hers in them; no real id is negative and no round is in 1901.
+_NURSE = (-7_301_946_301, -7_301_946_302)
+_VISIT = (-7_301_946_303, -7_301_946_304)
+_START = (
+    dt.datetime(1901, 1, 1, 1, tzinfo=dt.UTC),
+    dt.datetime(1901, 1, 2, 1, tzinfo=dt.UTC),
+)
+_END = (
+    dt.datetime(1901, 1, 3, 1, tzinfo=dt.UTC),
+    dt.datetime(1901, 1, 4, 1, tzinfo=dt.UTC),
+)
+_NOW = (
+    dt.datetime(1901, 1, 5, 1, tzinfo=dt.UTC),
+    dt.datetime(1901, 1, 6, 1, tzinfo=dt.UTC),
+)
+
+
+def _stand_in(nurse_id: int) -> User:
+    """A nurse for building a statement: only her id reaches the SQL."""
+    nurse = User(pk=nurse_id, role=Role.NURSE, is_active=True)
+    nurse._state.adding = False
+    return nurse
+
+
+def _cards_round(
+    *, nurse_id: int, start: dt.datetime, end: dt.datetime, visit_id: int | None
+) -> QuerySet[Visit]:
+    round_ = _my_day_round(nurse=_stand_in(nurse_id), start=start, end=end)
+    return round_ if visit_id is None else round_.filter(pk=visit_id)
+
+
+def _card_visits(
+    *,
+    nurse_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    visit_id: int | None = None,
+) -> QuerySet[Visit]:
+    """The round's visits (or `one` visit of it) with their client, service and the apps'
+    annotations (settings.MY_DAY_VISIT_ANNOTATIONS), in order."""
+    visits = _cards_round(
+        nurse_id=nurse_id, start=start, end=end, visit_id=visit_id
+    ).select_related("client", "service")
     for path in settings.MY_DAY_VISIT_ANNOTATIONS:
-        visits = import_string(path)(visits=visits, nurse=nurse)
+        visits = import_string(path)(visits=visits, nurse=_stand_in(nurse_id), now=now)
+    return visits.order_by("starts_at")
+
+
+def _card_plans(
+    *, nurse_id: int, start: dt.datetime, end: dt.datetime, visit_id: int | None = None
+) -> QuerySet[Intervention]:
+    """The interventions planned for the round's visits (or `one`), each with `card_visit_id`:
+    a subquery of the round, not a list of its ids, so the statement's shape is fixed."""
+    round_ = _cards_round(nurse_id=nurse_id, start=start, end=end, visit_id=visit_id)
+    return (
+        Intervention.objects.filter(planned_visits__in=round_.values("pk"))
+        .annotate(card_visit_id=F("planned_visits__id"))
+        .select_related("category", "target", "client_problem__problem")
+    )
+
+
+def _card_problems(
+    *, nurse_id: int, start: dt.datetime, end: dt.datetime, visit_id: int | None = None
+) -> QuerySet[ClientProblem]:
+    """The active problems of the round's clients (or `one` visit's), as each card lists them."""
+    round_ = _cards_round(nurse_id=nurse_id, start=start, end=end, visit_id=visit_id)
+    return (
+        ClientProblem.objects.filter(
+            status=ProblemStatus.ACTIVE, client__in=round_.values("client_id")
+        )
+        .select_related("problem")
+        .order_by("priority", "problem__number")
+    )
+
+
+def _round_statuses(
+    *, nurse_id: int, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Visit, tuple[str]]:
+    return _cards_round(nurse_id=nurse_id, start=start, end=end, visit_id=None).values_list(
+        "status"
+    )
+
+
+CardStatements = tuple[Statement[Visit], Statement[Intervention], Statement[ClientProblem]]
+_DAY = {"nurse_id": _NURSE, "start": _START, "end": _END}
+_ROUND_CARDS: CardStatements = (
+    Statement(Visit, _card_visits, now=_NOW, **_DAY),
+    Statement(Intervention, _card_plans, **_DAY),
+    Statement(ClientProblem, _card_problems, **_DAY),
+)
+_ONE_CARD: CardStatements = (
+    Statement(Visit, _card_visits, now=_NOW, visit_id=_VISIT, **_DAY),
+    Statement(Intervention, _card_plans, visit_id=_VISIT, **_DAY),
+    Statement(ClientProblem, _card_problems, visit_id=_VISIT, **_DAY),
+)
+_ROUND_STATUSES = Statement(Visit, _round_statuses, **_DAY)
+
+
+def _cards(statements: CardStatements, **values: Any) -> list[Visit]:
+    """Visits with everything a card of My day shows, in 3 queries whatever their number:
+    `plan` (the interventions planned, in their order) and `client.active_problems`."""
+    visits_of, plans_of, problems_of = statements
+    now = values.pop("now")
+    visits = visits_of.instances(now=now, **values)
+    if not visits:
+        return visits
+    plans: dict[int, list[Intervention]] = defaultdict(list)
+    for intervention in plans_of.instances(**values):
+        plans[intervention.card_visit_id].append(intervention)  # type: ignore[attr-defined]
+    problems: dict[int, list[ClientProblem]] = defaultdict(list)
+    for problem in problems_of.instances(**values):
+        problems[problem.client_id].append(problem)
+    for visit in visits:
+        visit.plan = plans[visit.pk]  # type: ignore[attr-defined]
+        visit.client.active_problems = problems[visit.client_id]  # type: ignore[attr-defined]
     return visits
 
 
 def my_day_visits(*, nurse: User, day: dt.date) -> list[Visit]:
     """Today's round in order, with everything the page shows, in a fixed number of queries."""
-    return list(
-        _with_card_data(_my_day_round(nurse=nurse, day=day), nurse=nurse).order_by("starts_at")
-    )
+    start, end = day_bounds(day)
+    return _cards(_ROUND_CARDS, nurse_id=nurse.pk, start=start, end=end, now=timezone.now())
 
 
 def my_day_card_visit(*, nurse: User, visit: Visit) -> Visit | None:
     """One card of her round: `visit` read again with what its card shows, exactly as
     `my_day_visits` reads it; None when it is not (or no longer) on her round."""
-    day = timezone.localtime(visit.starts_at).date()
-    round_ = _my_day_round(nurse=nurse, day=day).filter(pk=visit.pk)
-    return _with_card_data(round_, nurse=nurse).first()
+    start, end = day_bounds(timezone.localtime(visit.starts_at).date())
+    cards = _cards(
+        _ONE_CARD,
+        nurse_id=nurse.pk,
+        start=start,
+        end=end,
+        now=timezone.now(),
+        visit_id=visit.pk,
+    )
+    return cards[0] if cards else None
 
 
 def my_day_done_count(*, nurse: User, day: dt.date) -> tuple[int, int]:
     """My day's "n/m done" counter: her visits on `day` that are done, and all of them, in
-    one COUNT query (a card re-read after a tap needs no re-read of the whole round)."""
-    counts = _my_day_round(nurse=nurse, day=day).aggregate(
-        done=Count("pk", filter=Q(status=VisitStatus.DONE)), total=Count("pk")
-    )
-    return counts["done"], counts["total"]
+    one query (a card re-read after a tap needs no re-read of the whole round)."""
+    start, end = day_bounds(day)
+    rows = _ROUND_STATUSES.rows(nurse_id=nurse.pk, start=start, end=end)
+    statuses = [status for (status,) in rows]
+    return statuses.count(VisitStatus.DONE), len(statuses)
 
 
 def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:

@@ -478,9 +478,11 @@ CELERY_BEAT_SCHEDULE["medication-overdue-notice"] = {
     "task": "scheduling.medication.tasks.overdue_doses_notify_all_task",
     "schedule": crontab(hour=21, minute=30),
 }
-# Called as f(visits=queryset, nurse=) by scheduling.selectors.my_day_visits: each returns the
-# queryset with more annotations for the cards (in the same query), so apps above scheduling
-# add to My day without scheduling importing them. Carenotes adds `new_reports`.
+# Called as f(visits=queryset, nurse=, now=) by scheduling.selectors.my_day_visits: each returns
+# the queryset with more annotations for the cards (in the same query), so apps above scheduling
+# add to My day without scheduling importing them. Carenotes adds `new_reports`. The statement
+# is compiled once per process (buurtzorg.compiled), so nurse and now are stand-ins: take every
+# value from them, not from the clock (a check refuses a statement whose values change).
 MY_DAY_VISIT_ANNOTATIONS = ["scheduling.carenotes.selectors.my_day_annotate_new_reports"]
 # The handover page's sources (scheduling.carenotes.handover): f(team=, since=, user=) returning
 # items (kind, client, when, text, url[, key]) about the team's clients. Add yours to the list.

@@ -100,10 +100,12 @@ def handover_team(*, nurse: User, now: dt.datetime) -> tuple[Team, dt.datetime |
     return team, team.shift_start, set(team.read_keys)
 
 
-def my_day_annotate_new_reports(*, visits: QuerySet[Visit], nurse: User) -> QuerySet[Visit]:
+def my_day_annotate_new_reports(
+    *, visits: QuerySet[Visit], nurse: User, now: dt.datetime
+) -> QuerySet[Visit]:
     """Listed in `settings.MY_DAY_VISIT_ANNOTATIONS`: each card of My day gets `new_reports`,
     the reports about its client written by others since the nurse's previous (done) visit
-    to that client, in the same query as the visits (correlated subqueries)."""
+    to that client (up to `now`), in the same query as the visits (correlated subqueries)."""
     previous = (
         Visit.objects.filter(
             client=OuterRef("client"),
@@ -127,7 +129,7 @@ def my_day_annotate_new_reports(*, visits: QuerySet[Visit], nurse: User) -> Quer
             client=OuterRef("client"),
             replaced_by__isnull=True,
             written_at__gt=OuterRef("new_since"),
-            written_at__lte=timezone.now(),
+            written_at__lte=now,
         )
         .exclude(author=nurse)
         .order_by()
