@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import Lookup, Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -65,10 +65,9 @@ class Statement(Generic[M]):
         compiler = self.build(**first).query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         other_sql, other_params = self.build(**second).query.get_compiler(using=using).as_sql()
-        by_first = {value: name for name, value in first.items()}
         slots = []
         for position, (value, other) in enumerate(zip(params, other_params, strict=True)):
-            name = by_first.get(value) if _hashable(value) else None
+            name = next((name for name, stand_in in first.items() if value == stand_in), None)
             if name is not None and other == second[name]:
                 slots.append((position, name))
             elif value != other or name is not None:
@@ -132,9 +131,18 @@ class Statement(Generic[M]):
         return objects
 
 
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
+class AnyOf(Lookup):
+    """`filter(AnyOf(F("client_id"), ids))`: `client_id = ANY(%s)` with the ids as one array
+    parameter (PostgreSQL), where `__in` gives one parameter per id, so a statement's shape
+    would depend on their number."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return "%s", (list(value),)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)

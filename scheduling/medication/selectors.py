@@ -14,6 +14,7 @@ from django.db.models import F, Func, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from buurtzorg.compiled import AnyOf, Statement
 from clients.models import Client, ClientStatus
 from clients.selectors import client_get_clinical, user_edits_clients, user_reads_clinical
 from scheduling.medication.models import DoseSignoff, Medication
@@ -75,6 +76,7 @@ def medication_signoffs(*, medication: Medication) -> list[DoseSignoff]:
 
 
 ClientIds = Iterable[int] | QuerySet[Any]
+Windows = dict[int, list[tuple[dt.datetime, dt.datetime]]]
 
 
 def _ids(client_ids: ClientIds) -> QuerySet[Any] | list[int]:
@@ -96,6 +98,19 @@ CLIENT_SHOWN = (
 )
 
 
+def _scheduled_meds(
+    clients: Q | AnyOf, *, start: dt.datetime, first: dt.date, last: dt.date
+) -> QuerySet[Medication]:
+    """Scheduled medication of `clients` that may have doses from `start` on the local days
+    `first` to `last`."""
+    return (
+        Medication.objects.filter(clients, as_needed=False, starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .filter(Q(stopped_at__isnull=True) | Q(stopped_at__gt=start))
+        .order_by("name", "pk")
+    )
+
+
 def _meds_query(
     client_ids: ClientIds, start: dt.datetime, end: dt.datetime, *, brief: bool = False
 ) -> QuerySet[Medication]:
@@ -103,15 +118,9 @@ def _meds_query(
     client (`brief`: only her `CLIENT_SHOWN` fields)."""
     first = timezone.localtime(start).date()
     last = timezone.localtime(end).date()
-    meds = (
-        Medication.objects.filter(
-            client_id__in=_ids(client_ids), as_needed=False, starts_on__lte=last
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
-        .filter(Q(stopped_at__isnull=True) | Q(stopped_at__gt=start))
-        .select_related("client")
-        .order_by("name", "pk")
-    )
+    meds = _scheduled_meds(
+        Q(client_id__in=_ids(client_ids)), start=start, first=first, last=last
+    ).select_related("client")
     if brief:
         rest = [f.name for f in Client._meta.concrete_fields if f.name not in CLIENT_SHOWN]
         meds = meds.defer(*(f"client__{name}" for name in rest))
@@ -163,13 +172,17 @@ def round_doses(*, visits: list[Visit], day: dt.date, now: dt.datetime | None = 
     margin_start, _ = visit_window(start, start)
     _, margin_end = visit_window(end, end)
     client_ids = {v.client_id for v in visits}
-    meds, signoffs = _meds_with_signed_times(client_ids, margin_start, margin_end)
+    if connection.vendor == "postgresql":
+        meds, signoffs, covering = _round_inputs(client_ids, margin_start, margin_end)
+    else:  # (the SQLite demo: 3 queries)
+        meds = _meds_for(client_ids, margin_start, margin_end)
+        signoffs = _signoffs_for(meds, margin_start, margin_end)
+        covering = _covering_windows(client_ids, margin_start, margin_end) if meds else {}
     if not meds:
         return
     by_client: dict[int, list[Medication]] = defaultdict(list)
     for med in meds:
         by_client[med.client_id].append(med)
-    covering = _covering_windows(client_ids, margin_start, margin_end)
     for visit in visits:
         own = by_client.get(visit.client_id, [])
         visit.due_doses = due_doses(  # type: ignore[attr-defined]
@@ -181,40 +194,96 @@ def round_doses(*, visits: list[Visit], day: dt.date, now: dt.datetime | None = 
         ]
 
 
-def _meds_with_signed_times(
-    client_ids: ClientIds, start: dt.datetime, end: dt.datetime
-) -> tuple[list[Medication], list[DoseSignoff]]:
-    """The medication of these clients and, standing in for their sign-offs in [start, end),
-    unsaved rows carrying only (medication, due_at): enough to tell signed from unsigned
-    (a corrected dose still has a current sign-off, so any row means signed).
+# My day's medication reads, compiled once per process (buurtzorg.compiled): building them
+# through the ORM cost more than running them, on the page nurses open most. The clients are
+# one array parameter (`= ANY(%s)`), so the statement's shape does not depend on their number;
+# these values stand for the request's (no client id is negative, no round is in 1901).
+_CLIENT_IDS = ([-7_301_946_311], [-7_301_946_312])
+_TIMES = tuple(
+    (dt.datetime(1901, 2, day, 1, tzinfo=dt.UTC), dt.datetime(1901, 3, day, 1, tzinfo=dt.UTC))
+    for day in (1, 2, 3, 4)
+)
+_DAYS = ((dt.date(1901, 2, 5), dt.date(1901, 3, 5)), (dt.date(1901, 2, 6), dt.date(1901, 3, 6)))
 
-    On PostgreSQL the signed times come in the medication query itself (an array subquery),
-    so My day pays one query for both and stays within its budget of 10 queries; elsewhere
-    (the SQLite demo) a second query reads them."""
-    if connection.vendor != "postgresql":
-        meds = _meds_for(client_ids, start, end)
-        return meds, _signoffs_for(meds, start, end)
+
+def _round_meds(
+    *, client_ids: list[int], start: dt.datetime, end: dt.datetime, first: dt.date, last: dt.date
+) -> QuerySet[Medication]:
+    """The clients' scheduled medication, each with its signed times in [start, end)."""
     times = DoseSignoff.objects.filter(
         medication=OuterRef("pk"), due_at__gte=start, due_at__lt=end
     ).values("due_at")
-    meds = list(_meds_query(client_ids, start, end).annotate(signed_times=ArraySubquery(times)))
+    meds = _scheduled_meds(AnyOf(F("client_id"), client_ids), start=start, first=first, last=last)
+    return meds.annotate(signed_times=ArraySubquery(times))
+
+
+def _round_spans(
+    *, client_ids: list[int], before: dt.datetime, after: dt.datetime
+) -> QuerySet[Visit, tuple[int, dt.datetime, dt.datetime]]:
+    return (
+        _visits_between(before=before, after=after)
+        .filter(AnyOf(F("client_id"), client_ids))
+        .values_list("client_id", "starts_at", "ends_at")
+    )
+
+
+_ROUND_MEDS = Statement(
+    Medication,
+    _round_meds,
+    client_ids=_CLIENT_IDS,
+    start=_TIMES[0],
+    end=_TIMES[1],
+    first=_DAYS[0],
+    last=_DAYS[1],
+)
+_ROUND_SPANS = Statement(
+    Visit, _round_spans, client_ids=_CLIENT_IDS, before=_TIMES[2], after=_TIMES[3]
+)
+
+
+def _round_inputs(
+    client_ids: set[int], start: dt.datetime, end: dt.datetime
+) -> tuple[list[Medication], list[DoseSignoff], Windows]:
+    """`round_doses`' reads on PostgreSQL: the clients' medication, each bringing its signed
+    times in [start, end) (an array subquery; unsaved sign-offs carrying only medication and
+    due time stand in for them: any row means signed, as a corrected dose still has a current
+    one), and the dose windows of the clients' visits (2 queries; the second only when there
+    is medication, so My day stays within its budget of 10 queries)."""
+    ids = sorted(client_ids)
+    meds = _ROUND_MEDS.instances(
+        client_ids=ids,
+        start=start,
+        end=end,
+        first=timezone.localtime(start).date(),
+        last=timezone.localtime(end).date(),
+    )
+    if not meds:
+        return [], [], {}
     marks = [
         DoseSignoff(medication=med, due_at=due)
         for med in meds
         for due in set(med.signed_times)  # type: ignore[attr-defined]
     ]
-    return meds, marks
+    margin = visit_window(start, start)[0] - start
+    covering: Windows = defaultdict(list)
+    for client_id, starts_at, ends_at in _ROUND_SPANS.rows(
+        client_ids=ids, before=end - margin, after=start + margin
+    ):
+        covering[client_id].append(visit_window(starts_at, ends_at))
+    return meds, marks, covering
 
 
 def _covering_visits(start: dt.datetime, end: dt.datetime) -> QuerySet[Visit]:
     """Visits (any nurse, not cancelled) whose dose window reaches into [start, end)."""
     margin = visit_window(start, start)[0] - start
+    return _visits_between(before=end - margin, after=start + margin)
+
+
+def _visits_between(*, before: dt.datetime, after: dt.datetime) -> QuerySet[Visit]:
+    """Visits (any nurse, not cancelled) starting before `before` and ending after `after`."""
     return Visit.objects.filter(
-        corrects__isnull=True, starts_at__lt=end - margin, ends_at__gt=start + margin
+        corrects__isnull=True, starts_at__lt=before, ends_at__gt=after
     ).exclude(status=VisitStatus.CANCELLED)
-
-
-Windows = dict[int, list[tuple[dt.datetime, dt.datetime]]]
 
 
 def _covering_windows(client_ids: ClientIds, start: dt.datetime, end: dt.datetime) -> Windows:

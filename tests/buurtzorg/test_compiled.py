@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from buurtzorg.compiled import Statement
+from buurtzorg.compiled import AnyOf, Statement
 from clients.models import Client
 from tests.factories.clients import ClientFactory, ClientProblemFactory
 from tests.factories.teams import TeamFactory
@@ -84,3 +84,22 @@ def test_a_value_the_statement_never_uses_is_refused() -> None:
 
     with pytest.raises(ImproperlyConfigured, match="more than its values"):
         Statement(Client, of_team, team_id=TEAMS, since=SINCE)._compile("default")
+
+
+@pytest.mark.django_db
+def test_any_of_binds_any_number_of_ids_as_one_parameter() -> None:
+    # given three teams' clients and a statement compiled for a list of one team
+    teams = TeamFactory.create_batch(3)
+    for team in teams:
+        ClientFactory(team=team)
+
+    def of_teams(*, team_ids: list[int]) -> QuerySet[Client]:
+        return Client.objects.filter(AnyOf(F("team_id"), team_ids)).order_by("pk")
+
+    statement = Statement(Client, of_teams, team_ids=([-901], [-902]))
+    # when it runs with two teams, then with none, it reads what `team__in` reads
+    two = [teams[0].pk, teams[2].pk]
+    assert statement.instances(team_ids=two) == list(
+        Client.objects.filter(team__in=two).order_by("pk")
+    )
+    assert statement.instances(team_ids=[]) == []
