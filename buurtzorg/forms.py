@@ -1,9 +1,11 @@
 """Helpers shared by page views."""
 
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
@@ -31,6 +33,29 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+class ReadOnceChoiceIterator(ModelChoiceIterator):
+    """A model choice field's options read from its queryset's own rows: one query per form.
+
+    Django's iterator lists the options with `queryset.iterator()`, a new query (through a
+    server-side cursor) every time they are listed, so a template that asks whether there are
+    any (`{% if field.field.queryset %}`) and then lists them read them twice. This one
+    iterates the queryset itself, which keeps its rows once read. A form's fields are copies
+    with their own queryset, so nothing is kept beyond the form.
+    """
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ReadOnceModelChoiceField(forms.ModelChoiceField):
+    """`forms.ModelChoiceField` whose options are read once (see `ReadOnceChoiceIterator`)."""
+
+    iterator = ReadOnceChoiceIterator
 
 
 class PlainSelect(forms.Select):

@@ -7,7 +7,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from buurtzorg.forms import PlainCheckboxSelectMultiple, PlainRadioSelect, form_field
+from buurtzorg.forms import (
+    PlainCheckboxSelectMultiple,
+    PlainRadioSelect,
+    PlainSelect,
+    ReadOnceChoiceIterator,
+    ReadOnceModelChoiceField,
+    form_field,
+)
 from clients.models import Client, ClientProblem, Intervention
 from omaha.selectors import rating_scale
 from scheduling.models import CareService, NotDoneReason, ShiftKind, Visit
@@ -110,6 +117,7 @@ def _intervention_choices(client: Client) -> QuerySet[Intervention]:
 
 class InterventionField(forms.ModelMultipleChoiceField):
     widget = PlainCheckboxSelectMultiple
+    iterator = ReadOnceChoiceIterator
 
     def label_from_instance(self, obj: Intervention) -> str:
         # `str(obj)` is already "category - target": naming the category again doubled it.
@@ -237,11 +245,12 @@ class VisitLogForm(forms.Form):
         queryset=Intervention.objects.none(), label=_("Done"), required=False
     )
     note = forms.CharField(label=_("Short note"), max_length=500, required=False)
-    service = forms.ModelChoiceField(
+    service = ReadOnceModelChoiceField(
         queryset=CareService.objects.none(),
         label=_("Care service"),
         required=False,
         empty_label=_("As planned"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -222,6 +223,8 @@ def visit_log_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
         visit = visit_get_own(user=request.user, public_id=public_id)
     else:
         visit = reads.visit_log_form_open(actor=request.user, public_id=public_id)
+    # read once: the initial boxes and the form's "problems worked on" both use them
+    prefetch_related_objects([visit], "planned_interventions")
     initial = {
         "minutes": visit.logged_minutes or visit.planned_minutes,
         "done_interventions": list(visit.planned_interventions.all()),
