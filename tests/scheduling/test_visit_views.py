@@ -12,7 +12,13 @@ from clients.models import ClientStatus
 from scheduling.models import Visit, VisitStatus
 from scheduling.services import visits as services
 from scheduling.services.rota import format_date, local_datetime
-from tests.factories import ClientFactory, InterventionFactory, VisitFactory
+from tests.factories import (
+    ClientFactory,
+    ClientProblemFactory,
+    InterventionFactory,
+    VisitFactory,
+    problem_by_code,
+)
 from tests.scheduling.conftest import DAY
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +185,35 @@ def test_one_tap_done_query_count_is_flat(client, world, django_assert_max_num_q
             reverse("scheduling:visit-done", args=[round_[1].public_id]), headers=HTMX
         )
     assert 'hx-swap-oob="true">2/12 done</small>' in response.content.decode()
+
+
+def test_log_form_query_count_is_flat_and_reads_its_options_once(
+    client, world, django_assert_max_num_queries
+) -> None:
+    # given a visit with one planned intervention
+    client.force_login(world.nurse)
+    visit = planned(world)
+    url = reverse("scheduling:visit-log", args=[visit.public_id])
+    with django_assert_max_num_queries(16) as few:
+        boxes = client.get(url).content.decode().count('name="done_interventions"')
+    # the care plan's boxes and the services are plain reads, each once (no server-side
+    # cursor, no second read of the boxes)
+    assert not any("DECLARE" in q["sql"] for q in few.captured_queries)
+    # when the client has four more problems, each with a planned intervention
+    taken = world.intervention.client_problem.problem.code
+    more = [
+        InterventionFactory(
+            client_problem=ClientProblemFactory(
+                client=world.client_record, problem=problem_by_code(code)
+            )
+        )
+        for code in [c for c in ("01", "21", "24", "26", "42") if c != taken][:4]
+    ]
+    bigger = planned(world, hour=11, plan=[world.intervention, *more])
+    # then the form costs no more
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("scheduling:visit-log", args=[bigger.public_id]))
+    assert page.content.decode().count('name="done_interventions"') == boxes + 4
 
 
 def test_difference_on_the_card_asks_for_a_reason_and_keeps_the_minutes(client, world) -> None:
