@@ -413,9 +413,10 @@ def _summary_queries_for(n_teams: int) -> int:
     return len(ctx.captured_queries)
 
 
-def test_summary_read_is_three_queries_for_2_and_10_teams() -> None:
-    # period sums, the state rows (with the default period's continuity), the sparkline weeks
-    assert _summary_queries_for(2) == _summary_queries_for(10) == 3
+def test_summary_read_is_two_queries_for_2_and_10_teams() -> None:
+    # the days summed per team and week (the period's sums and the sparkline weeks in one),
+    # the state rows (with the default period's continuity)
+    assert _summary_queries_for(2) == _summary_queries_for(10) == 2
 
 
 def test_default_period_continuity_is_read_from_the_refreshed_row(team_world) -> None:
@@ -465,10 +466,11 @@ def test_cached_figures_notice_a_refresh_of_a_later_day_of_this_week(team_world)
     # when: only Friday's row of this week is refreshed (its contracted hours may change)
     friday = TODAY + dt.timedelta(days=4)
     team_days_refresh(first=friday, last=friday)
-    # then: the next read computes the figures again (4 queries), it does not use the cache (1)
+    # then: the next read finds the entry stale by its stamp (1 query) and computes the figures
+    # again (2 queries), it does not use the cache (the stamp's query alone)
     with CaptureQueriesContext(connection) as ctx:
         team_figures(teams=[team_world], **period)
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 3
 
 
 def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world) -> None:
@@ -480,8 +482,9 @@ def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world
     # when: read again
     with CaptureQueriesContext(connection) as warm:
         (again,) = team_figures(teams=[team_world], **period)
-    # then: one query (the rows' stamps) instead of four, the same figures, this call's team
-    assert (len(cold.captured_queries), len(warm.captured_queries)) == (4, 1)
+    # then: one query (the rows' stamps and sums) instead of two (and the state rows), the
+    # same figures, this call's team
+    assert (len(cold.captured_queries), len(warm.captured_queries)) == (2, 1)
     assert again == first
     assert again.team is team_world
     # when: the refresh rewrites a day of the period (a visit logged late for it)
