@@ -168,8 +168,8 @@ def copy_database(source_url: str, target_url: str, *, fresh: bool) -> None:
                 time.sleep(5)
     # as bench/loadtest.py does: this machine's PostgreSQL runs without autovacuum
     with psycopg.connect(target_url, autocommit=True) as db:
-        db.execute("ANALYZE")
-    print(f"Copied {source} to {target} (analyzed).", flush=True)
+        db.execute("VACUUM (ANALYZE)")
+    print(f"Copied {source} to {target} (vacuumed and analyzed).", flush=True)
 
 
 def pages_for(urls: dict[str, str]) -> list[Page]:

@@ -193,7 +193,7 @@ def main() -> int:
         *os.getloadavg()
     )
     print("Benchmarking on:", header["data"])
-    print(f"  ANALYZE (as autovacuum would): {analyze_as_autovacuum_would():.1f} s")
+    print(f"  VACUUM (ANALYZE) as autovacuum would: {analyze_as_autovacuum_would():.1f} s")
     rows: list[Row] = []
     for spec in page_specs.BASELINES:
         if not wanted(spec.name) and not spec.name.startswith("view that makes no query"):
@@ -225,7 +225,7 @@ def main() -> int:
         print("  access log at scale ...")
         rows += accesslog.rows(log=print)
     if later:
-        print(f"  ANALYZE after the jobs: {analyze_as_autovacuum_would():.1f} s")
+        print(f"  VACUUM (ANALYZE) after the jobs: {analyze_as_autovacuum_would():.1f} s")
     for spec in later:
         print(f"  page {spec.name} (after the jobs) ...")
         row = bench_page(spec, ctx)
