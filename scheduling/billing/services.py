@@ -1338,21 +1338,12 @@ def _summary_rows(lines: list[LineData]) -> list[dict]:
         total[0] += 1
         total[1] += ln.units
         total[2] += ln.amount
-    insurers = Insurer.objects.in_bulk({insurer_id for insurer_id, _, _ in totals})
-    rows = [
-        {
-            "insurer__name": insurers[insurer_id].name,
-            "insurer__uzovi": insurers[insurer_id].uzovi,
-            "service_code": code,
-            "kind": kind,
-            "lines": count,
-            "units": units,
-            "amount": str(amount),
-        }
-        for (insurer_id, code, kind), (count, units, amount) in totals.items()
-    ]
-    rows.sort(key=lambda row: (row["insurer__name"], row["kind"], row["service_code"]))
-    return rows
+    return _summary_of_totals(
+        [
+            (insurer_id, code, kind, count, units, amount)
+            for (insurer_id, code, kind), (count, units, amount) in totals.items()
+        ]
+    )
 
 
 def _store_lines(run: BillingRun, built: BuiltLines) -> None:
