@@ -16,6 +16,10 @@ the statement. The rows come back as the ORM's own: model instances with their s
 objects and annotations, through the compiler's converters (`instances`), or plain tuples
 (`rows`).
 
+Only on PostgreSQL: other backends (the SQLite of `make run`'s embedded default) adapt some
+values while compiling (a datetime becomes text), so the placeholders cannot be found among
+the parameters; there the queryset is built and run through the ORM on every call.
+
 It relies on Django's compiler state after `as_sql()` (select, klass_info, annotation_col_map)
 as `ModelIterable` does; tests/buurtzorg/test_compiled.py runs it against the ORM's own result.
 """
@@ -103,14 +107,29 @@ class Statement(Generic[M]):
         compiler.connection = connections[using]
         return compiler
 
+    def _uncompiled(self, values: dict[str, Any]) -> QuerySet[M, Any] | None:
+        """The queryset itself where the database is not PostgreSQL (see the module)."""
+        using = router.db_for_read(self.model)
+        if connections[using].vendor == "postgresql":
+            return None
+        if set(values) != set(self.placeholders):
+            raise TypeError(f"values {sorted(values)}, expected {sorted(self.placeholders)}")
+        return self.build(**values).using(using)
+
     def rows(self, **values: Any) -> list[Sequence[Any]]:
         """The rows as tuples, converted as the ORM converts them (for a `values_list()`)."""
+        queryset = self._uncompiled(values)
+        if queryset is not None:
+            return [tuple(row) for row in queryset]
         compiled, using, rows = self._execute(values)
         return list(self._compiler(compiled, using).results_iter([rows], tuple_expected=True))
 
     def instances(self, **values: Any) -> list[M]:
         """The rows as model instances, as iterating the queryset gives them (its
         select_related objects and annotations set; no prefetches)."""
+        queryset = self._uncompiled(values)
+        if queryset is not None:
+            return list(queryset.prefetch_related(None))
         compiled, using, rows = self._execute(values)
         compiler = self._compiler(compiled, using)
         select, klass_info = compiler.select, compiler.klass_info

@@ -157,12 +157,20 @@ def unread_latest_posts(*, user: User, limit: int = 5) -> list[Post]:
     Messages page answers them in place (issue 18: the coach's question in three taps)."""
     if not user.is_authenticated or user.role not in SPACE_ROLES:
         return []
-    latest = (
-        _unread_posts(user=user)
-        .order_by("thread_id", "-created_at", "-pk")
-        .distinct("thread_id")
-        .values("pk")
-    )
+    if connections[router.db_for_read(Post)].vendor == "postgresql":
+        latest = (
+            _unread_posts(user=user)
+            .order_by("thread_id", "-created_at", "-pk")
+            .distinct("thread_id")
+            .values("pk")
+        )
+    else:  # no DISTINCT ON (the SQLite of make run): no newer unread post in its thread
+        newer = _unread_posts(user=user).filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+            thread_id=OuterRef("thread_id"),
+        )
+        latest = _unread_posts(user=user).filter(~Exists(newer)).values("pk")
     return list(
         Post.objects.filter(pk__in=Subquery(latest))
         .select_related("thread", "author")

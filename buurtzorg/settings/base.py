@@ -127,6 +127,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # (buurtzorg.celery.batch_database_settings).
 DB_PARALLEL_WORKERS_PER_GATHER = env.int("DB_PARALLEL_WORKERS_PER_GATHER", default=0)
 DB_BATCH_PARALLEL_WORKERS_PER_GATHER = env.int("DB_BATCH_PARALLEL_WORKERS_PER_GATHER", default=2)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # make run's embedded SQLite: a write waits for the lock (up to 20 s) instead of failing
+    # with "database is locked" when the page and the phone's offline sync write at once
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={DB_PARALLEL_WORKERS_PER_GATHER}"
