@@ -96,12 +96,14 @@ LOADTEST_USERS ?= 20,40,60,80
 LOADTEST_TIME ?= 2m
 LOADTEST_BURST_USERS ?= 60
 LOADTEST_BURST_TIME ?= 1m
+LOADTEST_SEARCH ?= 3
 loadtest: BENCH_REGENERATE := 0
 loadtest: bench-data
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_TIME=$(LOADTEST_TIME) \
 		LOADTEST_BURST_USERS=$(LOADTEST_BURST_USERS) LOADTEST_BURST_TIME=$(LOADTEST_BURST_TIME) \
+		LOADTEST_SEARCH=$(LOADTEST_SEARCH) \
 		$(PY) -m bench.loadtest
 
 # Page cost: one gunicorn worker (1 thread) serving a copy of the bench database, the nurse

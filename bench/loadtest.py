@@ -1,7 +1,10 @@
 """`make loadtest`: gunicorn on 127.0.0.1 serving the bench database, locust headless against it.
 
 The working day's mix (bench/locustfile.py, scenario `day`) runs once per user count in
-LOADTEST_USERS (default 20,40,60,80), LOADTEST_TIME each (default 2m), then the 07:00 burst
+LOADTEST_USERS (default 20,40,60,80), LOADTEST_TIME each (default 2m), then up to
+LOADTEST_SEARCH (3) more user counts that halve the gap between the highest count that kept
+the p95 budget (0 when none did) and the lowest that broke it, on multiples of
+LOADTEST_RESOLUTION (5) users, so the report names the knee, not only "none"; then the 07:00 burst
 (scenario `burst`: LOADTEST_BURST_USERS nurses, default 60, all arriving at once, logging in
 through the form and opening My day) for LOADTEST_BURST_TIME (default 1m; 0 users skips it).
 The same gunicorn serves every run. Loopback only and bounded in time; stops by itself.
@@ -226,7 +229,7 @@ def report(
         "|--:|--:|--:|--:|--:|--:|--:|---|---|",
     ]
     for result in day:
-        ok = result["work_p95"] < p95_budget and not result["failures"]
+        ok = within_budget(result, p95_budget)
         out.append(
             f"| {result['users']} | {result['requests']} | {result['rps']:.1f} | "
             f"{ms(result['work_p50'])} | {ms(result['work_p95'])} | {ms(result['work_p99'])} | "
@@ -263,6 +266,30 @@ def report(
     return "\n".join(out)
 
 
+def within_budget(result: dict, p95_budget: float) -> bool:
+    return result["work_p95"] < p95_budget and not result["failures"]
+
+
+def next_user_count(day: list[dict], p95_budget: float, resolution: int) -> int | None:
+    """The user count to try next in the search for the knee, or None when it is found.
+
+    The knee lies between the highest count that kept the budget (0 when none did) and the
+    lowest count above it that broke it; halve that gap, on multiples of `resolution`, until
+    it is no wider than `resolution`. When every count kept the budget there is no gap to
+    search: the report says the box sustains at least the highest.
+    """
+    kept = [r["users"] for r in day if within_budget(r, p95_budget)]
+    low = max(kept, default=0)
+    broke = [r["users"] for r in day if r["users"] > low and not within_budget(r, p95_budget)]
+    if not broke:
+        return None
+    high = min(broke)
+    middle = (low + high) // 2 // resolution * resolution
+    if high - low <= resolution or middle <= low:
+        return None
+    return middle
+
+
 def main() -> int:
     steps = [int(n) for n in os.environ.get("LOADTEST_USERS", "20,40,60,80").split(",") if n]
     run_time = seconds(os.environ.get("LOADTEST_TIME", "2m"))
@@ -277,6 +304,8 @@ def main() -> int:
         "gthread" if int(threads) > 1 else conf["worker_class"]
     )
     p95_budget = float(os.environ.get("LOADTEST_P95_MS", "150"))
+    search = int(os.environ.get("LOADTEST_SEARCH", "3"))
+    resolution = int(os.environ.get("LOADTEST_RESOLUTION", "5"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     python = sys.executable
     subprocess.run(
@@ -311,6 +340,14 @@ def main() -> int:
                 f"{warmup} s warm-up + {run_time} s"
             )
             day.append(run_locust(base, env, "day", users, run_time, warmup, gunicorn))
+        # then look for the knee between the counts that kept the budget and those that broke it
+        for _ in range(search):
+            users = next_user_count(day, p95_budget, resolution)
+            if users is None:
+                break
+            print(f"knee search: day mix, {users} users, {warmup} s warm-up + {run_time} s")
+            day.append(run_locust(base, env, "day", users, run_time, warmup, gunicorn))
+        day.sort(key=lambda r: r["users"])
         if burst_users:
             print(f"07:00 burst: {burst_users} nurses arriving, {burst_time} s")
             burst = run_locust(base, env, "burst", burst_users, burst_time, 0, gunicorn)
@@ -320,10 +357,7 @@ def main() -> int:
             gunicorn.wait(timeout=15)
         except subprocess.TimeoutExpired:
             gunicorn.kill()
-    sustained = max(
-        (r["users"] for r in day if r["work_p95"] < p95_budget and not r["failures"]),
-        default=None,
-    )
+    sustained = max((r["users"] for r in day if within_budget(r, p95_budget)), default=None)
     setup = (
         f"gunicorn ({workers} workers x {threads} threads, {worker_class}, DEBUG off) and locust "
         f"(one process, FastHttpUser) headless on the same {os.cpu_count()}-core machine "

@@ -1,6 +1,6 @@
 """bench/loadtest.py's arithmetic and report (the load test itself: `make loadtest`)."""
 
-from bench.loadtest import cpu_spent, report, seconds
+from bench.loadtest import cpu_spent, next_user_count, report, seconds
 
 
 def _run(users: int, p95: float, failures: int = 0) -> dict:
@@ -57,3 +57,18 @@ def test_report_names_the_highest_user_count_within_budget_with_load_and_cpu() -
 def test_report_without_a_sustained_count_says_none() -> None:
     text = report([_run(20, 400)], None, None, "setup", 150)
     assert "**Sustained: none**" in text
+
+
+def test_knee_search_halves_the_gap_between_kept_and_broken_counts() -> None:
+    # none kept the budget: search below the lowest count, down from 0..20
+    assert next_user_count([_run(20, 340), _run(40, 2000)], 150, 5) == 10
+    # 10 kept it, 20 broke it: try 15; 15 kept it too: the gap is one step, the knee is found
+    day = [_run(10, 90), _run(20, 340), _run(40, 2000)]
+    assert next_user_count(day, 150, 5) == 15
+    assert next_user_count([*day, _run(15, 120)], 150, 5) is None
+    # a failed request breaks the budget as a slow p95 does
+    assert next_user_count([_run(20, 90), _run(40, 100, failures=3)], 150, 5) == 30
+    # every count kept it: nothing to search between
+    assert next_user_count([_run(20, 90), _run(40, 140)], 150, 5) is None
+    # a gap of one step is not searched
+    assert next_user_count([_run(5, 340)], 150, 5) is None
