@@ -10,6 +10,7 @@ each panel names its latest value in text, and the ratings table beside it carri
 number.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -182,15 +183,20 @@ def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
             return (X_FROM + X_TO) / 2
         return X_FROM + (X_TO - X_FROM) * (rating.rated_on - first).days / span
 
+    # each date written, and each text translated, once per chart: not once per point and
+    # concept (three times a rating, on every view of a record)
+    dates = _dates(rows, None)
+    point_label = _("%(concept)s %(score)s on %(date)s")
     panels = []
-    for key, label, colour in CONCEPTS:
+    for key, lazy_label, colour in CONCEPTS:
+        label = str(lazy_label)
         points = [
             Point(
                 x=x(r),
                 y=_y(getattr(r, key)),
                 value=getattr(r, key),
-                label=_("%(concept)s %(score)s on %(date)s")
-                % {"concept": label, "score": getattr(r, key), "date": date_format(r.rated_on)},
+                label=point_label
+                % {"concept": label, "score": getattr(r, key), "date": dates[r.rated_on]},
             )
             for r in rows
         ]
@@ -199,7 +205,7 @@ def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
             (e for r in reversed(rows) if (e := getattr(r, f"expected_{key}")) is not None),
             None,
         )
-        panels.append(Panel(key, str(label), colour, points, expected))
+        panels.append(Panel(key, label, colour, points, expected))
     latest = rows[-1]
     summary = ngettext(
         "%(count)d rating from %(first)s to %(last)s; latest Knowledge %(knowledge)s, "
@@ -209,8 +215,8 @@ def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
         len(rows),
     ) % {
         "count": len(rows),
-        "first": date_format(first),
-        "last": date_format(last),
+        "first": dates[first],
+        "last": dates[last],
         "knowledge": latest.knowledge,
         "behavior": latest.behavior,
         "status": latest.status,
@@ -222,6 +228,11 @@ def rating_chart(ratings: Iterable[OutcomeRating]) -> Chart | None:
         last_label=date_format(last, TICK_FORMAT) if len(rows) > 1 else "",
         summary=summary,
     )
+
+
+def _dates(ratings: list[OutcomeRating], fmt: str | None) -> dict[dt.date, str]:
+    """Each rating's date as `date_format(rated_on, fmt)` writes it, once per date."""
+    return {day: date_format(day, fmt) for day in {r.rated_on for r in ratings}}
 
 
 def rating_rows_html(ratings: Iterable[OutcomeRating]) -> SafeString:
@@ -237,10 +248,15 @@ def rating_rows_html(ratings: Iterable[OutcomeRating]) -> SafeString:
         "expected": escape(_("Expected")),
         "rated_by": escape(_("Rated by")),
     }
+    ratings = list(ratings)
+    dates = _dates(ratings, "SHORT_DATE_FORMAT")
+    # get_moment_display() hashes and translates every choice on each call
+    moments = {
+        value: escape(label) for value, label in OutcomeRating._meta.get_field("moment").flatchoices
+    }
     rows = [
-        f'      <tr><td data-label="{labels["date"]}">'
-        f"{escape(date_format(r.rated_on, 'SHORT_DATE_FORMAT'))}</td>"
-        f'<td data-label="{labels["moment"]}">{escape(r.get_moment_display())}</td>'
+        f'      <tr><td data-label="{labels["date"]}">{escape(dates[r.rated_on])}</td>'
+        f'<td data-label="{labels["moment"]}">{moments.get(r.moment) or escape(r.moment)}</td>'
         f'<td data-label="{labels["knowledge"]}">{r.knowledge}</td>'
         f'<td data-label="{labels["behavior"]}">{r.behavior}</td>'
         f'<td data-label="{labels["status"]}">{r.status}</td>\n'

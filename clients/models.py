@@ -418,11 +418,13 @@ class ClientProblem(PublicModel):
         blank=True,
     )
 
-    # Display-only, for the record page (not columns): its signs and care plan as rows
-    # (`client_record_problems`) and its ratings' trend chart and table rows as markup (the
-    # page's view, clients.charts).
+    # Display-only, for the record page (not columns): its signs and care plan as rows and
+    # its ratings in date order (`client_record_problems`); its card's links and the ratings'
+    # trend chart and table rows as markup (the page's view, clients.charts).
     sign_rows: list[SimpleNamespace]
     intervention_rows: list[SimpleNamespace]
+    rating_list: list["OutcomeRating"]
+    links: dict[str, str]
     chart_html: str
     rating_rows_html: str
 

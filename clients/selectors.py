@@ -21,8 +21,10 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import CharField, F, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, JSONObject
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from buurtzorg.compiled import Statement
 from clients.models import (
     CareIndication,
     Client,
@@ -253,6 +255,58 @@ INTERVENTION_JSON = JSONObject(
     is_active="is_active",
 )
 
+RECORD_INDICATIONS: _Children = {
+    "children": CareIndication.objects.order_by("-valid_from", "id"),
+    "link": "client",
+    "value": INDICATION_JSON,
+}
+RECORD_NETWORK: _Children = {
+    "children": NetworkContact.objects.order_by("name", "id"),
+    "link": "client",
+    "value": NETWORK_JSON,
+}
+
+
+# Stand for the values of the record page's compiled statements: no id is negative, no
+# public id this small.
+_USER = (-6_102_385_701, -6_102_385_702)
+_CLIENT = (-6_102_385_703, -6_102_385_704)
+_PUBLIC_ID = (UUID(int=1), UUID(int=2))
+NO_CLIENT = f"No {Client._meta.object_name} matches the given query."
+
+
+def _stand_in(user_id: int, role: str) -> User:
+    """A user for building a statement: her role picks its shape, only her id reaches the SQL."""
+    user = User(pk=user_id, role=role, is_active=True)
+    user._state.adding = False
+    return user
+
+
+def _record_client(*, user: User, public_id: UUID) -> QuerySet[Client]:
+    """The record page's client as `client_list_visible` gives it to `user`, with its care
+    indications (everyone who sees the record) and informal network (clinical roles only)
+    folded in as JSON arrays."""
+    clients = client_list_visible(user=user).filter(public_id=public_id)
+    clients = _fold(clients, "indication_json", **RECORD_INDICATIONS)
+    if user_reads_clinical(user=user):
+        clients = _fold(clients, "network_json", **RECORD_NETWORK)
+    return clients
+
+
+def _record_client_statement(role: str) -> Statement[Client]:
+    def build(*, user_id: int, public_id: UUID) -> QuerySet[Client]:
+        return _record_client(user=_stand_in(user_id, role), public_id=public_id)
+
+    build.__qualname__ = f"_record_client[{role}]"
+    return Statement(Client, build, user_id=_USER, public_id=_PUBLIC_ID)
+
+
+# Nurses and coaches, whose rule names them; back office (every client) and the rest go
+# through the ORM (their pages are few).
+_RECORD_CLIENT: dict[str, Statement[Client]] = {
+    role: _record_client_statement(role) for role in (Role.NURSE, Role.COACH)
+}
+
 
 def client_record_get_visible(*, user: User, public_id: UUID | str) -> Client:
     """`client_get_visible` with the record page's short lists read in the same query.
@@ -260,27 +314,65 @@ def client_record_get_visible(*, user: User, public_id: UUID | str) -> Client:
     Care indications (everyone who sees the record) and the informal network (clinical roles
     only) come as `indication_rows` and `network_rows`: display-only rows, folded into the
     client's own query as JSON arrays so the page's query count does not grow with them.
+    For a nurse or a coach the statement (the visibility rule with its subquery, the two
+    array subqueries) is compiled once per process (buurtzorg.compiled): building it through
+    the ORM cost the worker more than PostgreSQL spends running it, on every record page.
     """
-    parts: list[tuple[str, QuerySet[Any], JSONObject]] = [
-        (
-            "indication_json",
-            CareIndication.objects.order_by("-valid_from", "id"),
-            INDICATION_JSON,
-        )
-    ]
+    try:
+        public_id = UUID(str(public_id))
+    except ValueError:
+        raise Http404(NO_CLIENT) from None
+    statement = _RECORD_CLIENT.get(user.role) if user.is_authenticated and user.is_active else None
+    if statement is None:
+        found = list(_record_client(user=user, public_id=public_id))
+    else:
+        found = statement.instances(user_id=user.pk, public_id=public_id)
+    if not found:
+        raise Http404(NO_CLIENT)
+    (client,) = found
     clinical = user_reads_clinical(user=user)
+    _unfold([client], "indication_json", **RECORD_INDICATIONS)
     if clinical:
-        parts.append(("network_json", NetworkContact.objects.order_by("name", "id"), NETWORK_JSON))
-    clients = client_list_visible(user=user)
-    for attr, children, value in parts:
-        clients = _fold(clients, attr, children, link="client", value=value)
-    client = get_object_or_404(clients, public_id=public_id)
-    for attr, children, value in parts:
-        _unfold([client], attr, children, link="client", value=value)
+        _unfold([client], "network_json", **RECORD_NETWORK)
     dates = ("valid_from", "valid_until")
     client.indication_rows = _namespaces(_folded(client, "indication_json"), dates=dates)
     client.network_rows = _namespaces(_folded(client, "network_json")) if clinical else []
     return client
+
+
+RECORD_SIGNS: _Children = {
+    "children": ClientProblemSign.objects.order_by("sign__number", "id"),
+    "link": "client_problem",
+    "value": SIGN_JSON,
+}
+RECORD_INTERVENTIONS: _Children = {
+    "children": Intervention.objects.order_by(
+        "-is_active", "category__number", "target__number", "id"
+    ),
+    "link": "client_problem",
+    "value": INTERVENTION_JSON,
+}
+
+
+def _record_problems(*, client_id: int) -> QuerySet[ClientProblem]:
+    problems = ClientProblem.objects.filter(client_id=client_id).select_related(
+        "problem", "problem__domain"
+    )
+    problems = _fold(problems, "sign_json", **RECORD_SIGNS)
+    problems = _fold(problems, "intervention_json", **RECORD_INTERVENTIONS)
+    return problems.order_by("status", "problem__number", "-identified_on", "id")
+
+
+def _record_ratings(*, client_id: int) -> QuerySet[OutcomeRating]:
+    return (
+        OutcomeRating.objects.filter(client_problem__client_id=client_id)
+        .select_related("rated_by")
+        .order_by("rated_on", "id")
+    )
+
+
+_RECORD_PROBLEMS = Statement(ClientProblem, _record_problems, client_id=_CLIENT)
+_RECORD_RATINGS = Statement(OutcomeRating, _record_ratings, client_id=_CLIENT)
 
 
 def client_record_problems(*, client: Client) -> list[ClientProblem]:
@@ -288,31 +380,22 @@ def client_record_problems(*, client: Client) -> list[ClientProblem]:
     the ratings (the chart data) in a second, whatever the number of problems or ratings.
 
     Signs and interventions are display-only here, so they come as JSON arrays on each
-    problem (`sign_rows`, `intervention_rows`); ratings stay model rows (`ratings.all`) for
-    the chart and the table. The API and the export use `client_problems` (model rows).
+    problem (`sign_rows`, `intervention_rows`); ratings stay model rows (`rating_list`, in
+    date order) for the chart and the table. Both statements are compiled once per process
+    (buurtzorg.compiled), as My day's are. The API and the export use `client_problems`
+    (model rows).
     """
-    parts: list[tuple[str, QuerySet[Any], JSONObject]] = [
-        ("sign_json", ClientProblemSign.objects.order_by("sign__number", "id"), SIGN_JSON),
-        (
-            "intervention_json",
-            Intervention.objects.order_by("-is_active", "category__number", "target__number", "id"),
-            INTERVENTION_JSON,
-        ),
-    ]
-    problems = client.problems.select_related("problem", "problem__domain").prefetch_related(
-        Prefetch(
-            "ratings",
-            queryset=OutcomeRating.objects.select_related("rated_by").order_by("rated_on", "id"),
-        )
-    )
-    for attr, children, value in parts:
-        problems = _fold(problems, attr, children, link="client_problem", value=value)
-    rows = list(problems.order_by("status", "problem__number", "-identified_on", "id"))
-    for attr, children, value in parts:
-        _unfold(rows, attr, children, link="client_problem", value=value)
+    rows = _RECORD_PROBLEMS.instances(client_id=client.pk)
+    _unfold(rows, "sign_json", **RECORD_SIGNS)
+    _unfold(rows, "intervention_json", **RECORD_INTERVENTIONS)
+    ratings: dict[int, list[OutcomeRating]] = defaultdict(list)
+    for rating in _RECORD_RATINGS.instances(client_id=client.pk):
+        ratings[rating.client_problem_id].append(rating)
     for cp in rows:
+        cp.client = client
         cp.sign_rows = _namespaces(_folded(cp, "sign_json"))
         cp.intervention_rows = _namespaces(_folded(cp, "intervention_json"))
+        cp.rating_list = ratings[cp.pk]
     return rows
 
 

@@ -9,14 +9,16 @@ the service it calls.
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -40,7 +42,7 @@ from clients.forms import (
 )
 from clients.intake.models import IntakeRequest
 from clients.intake.services import SENT_TO_BACK_OFFICE
-from clients.models import Client, Intervention, NetworkContact
+from clients.models import Client, ClientProblem, Intervention, NetworkContact
 from clients.selectors import (
     client_get_editable,
     client_problem_get_visible,
@@ -95,6 +97,42 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- record -----------------------------------------------------------------------------------
 
 
+# Stand for a problem's, an intervention's and an Omaha problem code's place in the links of
+# the record page's problem cards.
+_PROBLEM_ID = str(UUID(int=1))
+_INTERVENTION_ID = str(UUID(int=2))
+_PROBLEM_CODE = "problem-code"
+
+
+def _add_problem_links(client: Client, problems: list[ClientProblem]) -> None:
+    """`cp.links` and each intervention row's `stop_url` for the problem cards, from one
+    `reverse` per kind for all cards (a `{% url %}` per link cost more than the rest of a
+    card's markup), as My day's cards do (scheduling.views.visits)."""
+    patterns = {
+        key: reverse(name, args=[client.public_id, _PROBLEM_ID])
+        for key, name in (
+            ("add_intervention", "clients:intervention-add"),
+            ("add_rating", "clients:rating-add"),
+            ("resolve", "clients:problem-resolve"),
+        )
+    }
+    stop = reverse(
+        "clients:intervention-stop", args=[client.public_id, _PROBLEM_ID, _INTERVENTION_ID]
+    )
+    try:  # the link is left out where the coaching pages are not installed
+        questions = reverse("coaching:problem-questions", args=[_PROBLEM_CODE])
+    except NoReverseMatch:
+        questions = ""
+    for cp in problems:
+        problem_id = str(cp.public_id)
+        cp.links = {key: url.replace(_PROBLEM_ID, problem_id) for key, url in patterns.items()}
+        code = quote(cp.problem.code, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes
+        cp.links["questions"] = questions.replace(_PROBLEM_CODE, code)
+        stop_of_problem = stop.replace(_PROBLEM_ID, problem_id)
+        for iv in cp.intervention_rows:
+            iv.stop_url = stop_of_problem.replace(_INTERVENTION_ID, str(iv.public_id))
+
+
 @require_GET
 @role_required(*ALL_ROLES)
 def client_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
@@ -110,10 +148,11 @@ def client_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     for row in client.indication_rows:  # older rows above today's maximum are flagged
         row.above_maximum = Decimal(str(row.hours_per_week)) > context["indication_max"]
     if record.clinical:
+        _add_problem_links(client, record.problems)
         for cp in record.problems:
-            chart = rating_chart(cp.ratings.all())
+            chart = rating_chart(cp.rating_list)
             cp.chart_html = chart.html(cp.problem.name) if chart else ""
-            cp.rating_rows_html = rating_rows_html(cp.ratings.all())
+            cp.rating_rows_html = rating_rows_html(cp.rating_list)
         context |= {
             "active_problems": record.active_problems,
             "resolved_problems": record.resolved_problems,

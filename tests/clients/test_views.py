@@ -1,6 +1,7 @@
 """Client pages: access per role (404, never 403), audit rows, forms, query counts."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import connection
@@ -269,6 +270,43 @@ def test_client_page_query_count_is_the_same_for_a_small_and_a_big_record(
     for iv in Intervention.objects.filter(client_problem__client=big_record):
         assert iv.description in body
     assert body.count(">open</td>") + body.count("–") >= 3  # the indications' rows
+
+
+def test_problem_cards_link_each_problem_and_intervention_to_its_own_forms(
+    client, access_world, client_record
+) -> None:
+    # given a record of two problems, each with an active intervention
+    rich_record(client_record, problems=2, ratings=1)
+    client.force_login(access_world.nurse_a)
+    # when her nurse opens the record
+    body = client.get(client_record.get_absolute_url()).content.decode()
+    # then each card links to its own problem's forms, each intervention to its own stop page
+    for cp in client_record.problems.select_related("problem"):
+        ids = [client_record.public_id, cp.public_id]
+        for name in ("clients:intervention-add", "clients:rating-add", "clients:problem-resolve"):
+            assert f'href="{reverse(name, args=ids)}"' in body, name
+        questions = reverse("coaching:problem-questions", args=[cp.problem.code])
+        assert f'href="{questions}"' in body
+        for iv in cp.interventions.all():
+            stop = reverse("clients:intervention-stop", args=[*ids, iv.public_id])
+            assert f'href="{stop}"' in body
+    # and her coach reads the same cards without the forms' links
+    client.force_login(access_world.coach_a)
+    body = client.get(client_record.get_absolute_url()).content.decode()
+    assert body.count('<article class="card" id="p-') == 2
+    assert "/ratings/new/" not in body
+    assert "/stop/" not in body
+    assert reverse("coaching:problem-questions", args=["24"]) in body
+
+
+def test_another_teams_record_looks_like_one_that_does_not_exist(
+    client, access_world, client_record
+) -> None:
+    client.force_login(access_world.nurse_b)
+    theirs = client.get(client_record.get_absolute_url())
+    missing = client.get(reverse("clients:client-detail", args=[uuid.uuid4()]))
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.content == missing.content
 
 
 # --- forms ----------------------------------------------------------------------------------
