@@ -329,7 +329,7 @@ PAGES = [
         lambda c: reverse("coaching:dashboard"),
         lambda c: c.coach_big,
         small_user=lambda c: c.coach_small,
-        note="the first view after a summary refresh: every team's figures computed",
+        note="the first view after a summary refresh: its figures as the refresh finished them",
         before=lambda user: _forget_dashboard_figures(user),  # (defined below)
     ),
     PageSpec(

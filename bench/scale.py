@@ -1090,6 +1090,7 @@ def fill_summaries(*, today: dt.date, stdout: TextIO) -> dict[str, int]:
         first=today - dt.timedelta(days=SUMMARY_DAYS),
         last=end_of_week(today),
         state_on=[yesterday, today],
+        today=today,
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

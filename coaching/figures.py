@@ -1,9 +1,11 @@
 """Team figures: one service for every dashboard and the API.
 
 `team_figures(teams=..., start=..., end=...)` computes the figures of MANY teams at once in a
-constant number of SQL queries, whatever the number of teams. It reads the daily summary
-(`TeamDay`, filled by `coaching.summary`) in two queries; teams or periods the summary does
-not cover are computed live, where every figure is an aggregate grouped by team
+constant number of SQL queries, whatever the number of teams. The dashboards' default period
+(the four weeks up to today) is one query: each team's figures as the summary refresh finished
+them (`TeamPeriodFigures`). Other periods come from the daily summary (`TeamDay`, filled by
+`coaching.summary`) in two queries; teams or periods the summary does not cover are computed
+live, where every figure is an aggregate grouped by team
 (`values("team").annotate(...)` with conditional aggregation) and the rota gaps come from
 scheduling's own check for many teams (`coverage_gaps_for_teams`, three queries). A coach
 with 50 teams costs what a coach with two teams costs.
@@ -39,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from buurtzorg.dbrouter import replica_reads
 from buurtzorg.l10n import format_number
 from clients.models import Client, ClientProblem, OutcomeRating, ProblemStatus
-from coaching.models import TeamDay
+from coaching.models import TeamDay, TeamPeriodFigures
 from scheduling.models import Visit, VisitStatus, visit_counts_q
 from scheduling.services.rota import CoverageGap, coverage_gaps_for_teams, local_datetime
 from teams.models import Membership, Team
@@ -901,23 +903,65 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
 
 
-def dashboard_figures_warm(*, today: dt.date | None = None, chunk: int = 250) -> int:
-    """Compute and cache every active team's figures for the default period.
+# `TeamPeriodFigures`: each team's figures for the default period, finished by the summary
+# refresh. Its columns are the TeamFigures fields below; the sparkline is kept as decimal text.
+FINISHED_FIELDS = [
+    "as_of",
+    "active_clients",
+    "intake",
+    "discharges",
+    "nurses",
+    "contracted_hours_week",
+    "contracted_hours",
+    "delivered_hours",
+    "planned_visits",
+    "logged_visits",
+    "late_visits",
+    "gap_count",
+    "gap_hours",
+    "rated_problems",
+    "improved",
+    "stayed",
+    "worsened",
+    "top_problems",
+    "continuity",
+    "indicated_hours_week",
+    "weekly_productivity",
+]
 
-    Run after each summary refresh (coaching.tasks), so that a coach's first look at her
-    dashboard after a refresh is read from the cache too; 1,000 teams take well under a second.
-    """
-    today = today or timezone.localdate()
-    start, end = default_period(today)
-    teams = list(Team.objects.filter(is_active=True).only("pk", "name").order_by("pk"))
-    cached = 0
-    # On the replica once it has replayed the refresh that queued this (each entry carries the
-    # stamp of the rows it was computed from, so it is exact wherever they were read).
-    with replica_reads(caught_up=True):
-        for i in range(0, len(teams), chunk):
-            # the read path itself: entries still valid stay, the others are computed and cached
-            cached += len(_cached_from_summary(teams[i : i + chunk], start, end, today, True, True))
-    return cached
+
+def finished_figures_columns(figures: TeamFigures) -> dict[str, Any]:
+    """The `TeamPeriodFigures` columns of these figures (the summary refresh writes them)."""
+    columns = {name: getattr(figures, name) for name in FINISHED_FIELDS}
+    columns["top_problems"] = [[name, n] for name, n in figures.top_problems]
+    columns["weekly_productivity"] = [
+        None if week is None else str(week) for week in figures.weekly_productivity
+    ]
+    return columns
+
+
+def _from_finished(
+    teams: list[Team], start: dt.date, end: dt.date, today: dt.date
+) -> dict[int, TeamFigures]:
+    """Figures of the default period up to today, as the last summary refresh finished them
+    (`TeamPeriodFigures`): one query, one row per team. Teams without a row are left out."""
+    if (start, end) != default_period(today):
+        return {}
+    by_pk = {team.pk: team for team in teams}
+    rows = TeamPeriodFigures.objects.filter(team_id__in=list(by_pk), day=end).values_list(
+        "team_id", *FINISHED_FIELDS
+    )
+    out: dict[int, TeamFigures] = {}
+    for team_id, *values in rows:
+        figures = TeamFigures(
+            by_pk[team_id], start, end, **dict(zip(FINISHED_FIELDS, values, strict=True))
+        )
+        figures.top_problems = [(name, n) for name, n in figures.top_problems]
+        figures.weekly_productivity = [
+            None if week is None else Decimal(week) for week in figures.weekly_productivity
+        ]
+        out[team_id] = figures
+    return out
 
 
 # The fields a cache entry keeps, in this order: all but the team (whoever reads an entry
@@ -970,9 +1014,10 @@ def _cached_from_summary(
     nightly one) upserts rows with a new `updated_at`, so a figure is never older than the
     summary itself. When every team has an entry, one query reads the stamps alone: a coach
     who goes from her dashboard to a team page and back, or reloads it, reads her 50 teams'
-    figures from the cache (no arithmetic). When some have none (the first view after a
-    refresh the warming has not reached), the query that sums the rows (`_summary_days`)
-    gives the stamps too, and the state rows are one query more.
+    figures from the cache (no arithmetic). When some have none (the first view of a period
+    after a refresh), the query that sums the rows (`_summary_days`) gives the stamps too,
+    and the state rows are one query more. (The default period up to today does not come
+    here: the refresh finishes its figures, see `_from_finished`.)
     """
     if end > today:
         return {}
@@ -1022,10 +1067,13 @@ def team_figures(
 ) -> list[TeamFigures]:
     """Figures of every team in `teams` for the period [start, end] (dates, both included).
 
-    A constant number of queries whatever the number of teams: one read of the daily summary
-    (`TeamDay`, see `coaching.summary`), plus the live queries for teams the summary does not
-    cover for this period (see the module docstring). `cached`: through the cache (see
-    `_cached_from_summary`), worth its extra query for a coach's many teams, not for one.
+    A constant number of queries whatever the number of teams. The default period up to
+    today (the dashboards' own) is one read of the figures the summary refresh finished
+    (`TeamPeriodFigures`). Other periods, and teams without finished figures, are read from
+    the daily summary (`TeamDay`, see `coaching.summary`), and the teams it does not cover for
+    the period computed live (see the module docstring). `cached`: the summary read goes
+    through the cache (see `_cached_from_summary`), worth its extra query for a coach's many
+    teams, not for one.
     """
     teams = list(teams)  # who may see which team: decided on the primary, before the block
     if not teams:
@@ -1034,8 +1082,12 @@ def team_figures(
     read = _cached_from_summary if cached else _from_summary
     # Read-only aggregates: on the replica when there is one (unless this user just wrote).
     with replica_reads():
-        summarised = read(teams, start, end, today, with_gaps, with_trend)
+        # the dashboards' default period: finished by the summary refresh, one row per team
+        summarised = _from_finished(teams, start, end, today) if with_gaps and with_trend else {}
         rest = [t for t in teams if t.pk not in summarised]
+        if rest:
+            summarised |= read(rest, start, end, today, with_gaps, with_trend)
+            rest = [t for t in rest if t.pk not in summarised]
         live = {
             f.team.pk: f
             for f in _live_figures(

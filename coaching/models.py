@@ -334,3 +334,50 @@ class TeamDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.team_id} on {self.day}"
+
+
+class TeamPeriodFigures(TimeStampedModel):
+    """A team's figures for the dashboards' default period (the 28 days up to and including
+    `day`), finished: written by `coaching.summary.team_days_refresh` from the summary rows
+    it has just written, in the same transaction, for the day it ran on.
+
+    Why: a coach's dashboard shows 50 teams. Summing their 4,000-odd summary rows (the period
+    and the 12 sparkline weeks) and checking a cache entry per team cost more than the rest of
+    the page together; this is one row per team, read by its key. Exact: every write to a
+    team's `TeamDay` rows goes through the refresh, which rewrites this row (or deletes it when
+    the summary does not cover the period, so the figures service computes them another way).
+    The columns are those of `coaching.figures.TeamFigures` (`as_of`: the summary's state time
+    the figures were made from); `weekly_productivity` holds the sparkline's 12 weeks as
+    decimal strings (null: a week without contracted hours).
+    """
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The period's last day: the day the refresh ran for")
+    as_of = models.DateTimeField()
+    active_clients = models.PositiveIntegerField()
+    intake = models.PositiveIntegerField()
+    discharges = models.PositiveIntegerField()
+    nurses = models.PositiveSmallIntegerField()
+    contracted_hours_week = models.DecimalField(max_digits=8, decimal_places=2)
+    contracted_hours = models.DecimalField(max_digits=10, decimal_places=1)
+    delivered_hours = models.DecimalField(max_digits=10, decimal_places=1)
+    planned_visits = models.PositiveIntegerField()
+    logged_visits = models.PositiveIntegerField()
+    late_visits = models.PositiveIntegerField()
+    gap_count = models.PositiveIntegerField()
+    gap_hours = models.DecimalField(max_digits=8, decimal_places=1)
+    rated_problems = models.PositiveIntegerField()
+    improved = models.PositiveIntegerField()
+    stayed = models.PositiveIntegerField()
+    worsened = models.PositiveIntegerField()
+    top_problems = models.JSONField(default=list)
+    continuity = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    indicated_hours_week = models.DecimalField(max_digits=10, decimal_places=2)
+    weekly_productivity = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["team"]
+        verbose_name_plural = "team period figures"
+
+    def __str__(self) -> str:
+        return f"{self.team_id}: 28 days up to {self.day}"

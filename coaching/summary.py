@@ -34,21 +34,25 @@ from clients.models import Client
 from coaching.figures import (
     DEFAULT_PERIOD_DAYS,
     EFFECTIVE,
+    FINISHED_FIELDS,
     GAP_DAYS,
     LATE_AFTER,
     ORIGINAL,
     TO_LOG,
     Row,
     _clients,
+    _from_summary,
     _local_bounds,
     _memberships,
     _outcomes,
     _pair_counts,
     _top_problems,
+    default_period,
+    finished_figures_columns,
     gap_hours,
     pair_key,
 )
-from coaching.models import TeamDay
+from coaching.models import TeamDay, TeamPeriodFigures
 from scheduling.models import Visit, VisitStatus
 from scheduling.services.rota import coverage_gaps_for_teams, local_datetime, local_tz
 from teams.models import Team
@@ -178,13 +182,16 @@ def team_days_refresh(
     last: dt.date,
     state_on: Iterable[dt.date] = (),
     team_ids: Sequence[int] | None = None,
+    today: dt.date | None = None,
 ) -> int:
     """Recompute every team's rows for the days `first`..`last` (both included); the state
-    columns too for the days in `state_on` (other rows keep the state they had).
+    columns too for the days in `state_on` (other rows keep the state they had). Then, from
+    the rows as they now are, each of these teams' figures for the dashboards' default period
+    up to `today` (default: the local date), finished (`TeamPeriodFigures`).
 
     Idempotent and safe to run concurrently with itself: each row is an upsert on the unique
-    (team, day), written in one transaction, so a reader sees the old or the new rows.
-    Returns the number of rows written.
+    (team, day), written in one transaction with the finished figures, so a reader sees the
+    old or the new rows and the figures made of them. Returns the number of rows written.
     """
     if last < first:
         return 0
@@ -249,7 +256,33 @@ def team_days_refresh(
             for row in rows:
                 row.window_pairs, row.window_clients = window.get(row.team_id, (0, 0))
             TeamDay.objects.bulk_update(rows, ["window_pairs", "window_clients"], batch_size=1000)
+        _default_period_finish(ids, today or timezone.localdate())
     return len(plain) + len(with_state)
+
+
+def _default_period_finish(team_ids: list[int], today: dt.date) -> int:
+    """Write the finished figures of `team_ids` for the default period up to `today`, from
+    the summary as it is now; delete those of the teams it does not cover for that period.
+
+    Run by `team_days_refresh` in the transaction that wrote the rows, so a reader sees the
+    finished figures of exactly the rows she sees. Returns the number of teams finished.
+    """
+    start, end = default_period(today)
+    finished = _from_summary([Team(pk=pk) for pk in team_ids], start, end, today, True, True)
+    TeamPeriodFigures.objects.bulk_create(
+        [
+            TeamPeriodFigures(team_id=pk, day=end, **finished_figures_columns(figures))
+            for pk, figures in finished.items()
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["team"],
+        update_fields=["day", "updated_at", *FINISHED_FIELDS],
+    )
+    TeamPeriodFigures.objects.filter(
+        team_id__in=[pk for pk in team_ids if pk not in finished]
+    ).delete()
+    return len(finished)
 
 
 def end_of_week(day: dt.date) -> dt.date:
@@ -263,7 +296,9 @@ def team_days_refresh_recent(*, today: dt.date | None = None) -> int:
     'now'."""
     today = today or timezone.localdate()
     yesterday = today - dt.timedelta(days=1)
-    return team_days_refresh(first=yesterday, last=end_of_week(today), state_on=[yesterday, today])
+    return team_days_refresh(
+        first=yesterday, last=end_of_week(today), state_on=[yesterday, today], today=today
+    )
 
 
 def correction_days(*, since: dt.datetime) -> list[dt.date]:
@@ -280,12 +315,13 @@ def correction_days(*, since: dt.datetime) -> list[dt.date]:
 
 
 def team_days_refresh_nightly(*, today: dt.date | None = None) -> int:
-    """The last NIGHTLY_DAYS days' counts (late logs), then the days of new corrections."""
+    """The last NIGHTLY_DAYS days' counts (late logs), then the days of new corrections
+    (each refresh finishes the default period's figures again, from the rows it leaves)."""
     today = today or timezone.localdate()
     first = today - dt.timedelta(days=NIGHTLY_DAYS)
-    written = team_days_refresh(first=first, last=end_of_week(today))
+    written = team_days_refresh(first=first, last=end_of_week(today), today=today)
     since = timezone.now() - dt.timedelta(days=2)
     for day in correction_days(since=since):
         if day < first:
-            written += team_days_refresh(first=day, last=day)
+            written += team_days_refresh(first=day, last=day, today=today)
     return written

@@ -41,7 +41,6 @@ def test_long_jobs_go_to_the_batch_queue(task_name: str) -> None:
     [
         "scheduling.tasks.rota_notify_gaps_task",
         "scheduling.medication.tasks.overdue_doses_notify_task",
-        "coaching.tasks.dashboard_figures_warm_task",
         "teams.tasks.worker_probe_task",
     ],
 )

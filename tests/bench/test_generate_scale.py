@@ -115,7 +115,7 @@ def test_refuses_to_run_twice_on_the_same_database() -> None:
 
 
 def test_fills_coachings_team_summary_so_the_bench_reads_what_production_reads() -> None:
-    from coaching.models import TeamDay
+    from coaching.models import TeamDay, TeamPeriodFigures
 
     counts = _run()
     # 90 days back to the end of the week of 25 Nov 2026 (Sunday 29 Nov), for both teams
@@ -123,6 +123,8 @@ def test_fills_coachings_team_summary_so_the_bench_reads_what_production_reads()
     today = TeamDay.objects.filter(day=TODAY)
     assert today.count() == 2
     assert all(row.state_at is not None for row in today)
+    # and the dashboards' figures of the four weeks up to that day, finished from it
+    assert TeamPeriodFigures.objects.filter(day=TODAY).count() == 2
     october = TeamDay.objects.filter(day__month=10).values_list("delivered_minutes", flat=True)
     assert sum(october) > 0
 

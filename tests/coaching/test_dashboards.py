@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from coaching import services
 from coaching.forms import PERIOD_REVERSED
+from coaching.models import TeamPeriodFigures
 from coaching.summary import end_of_week, team_days_refresh
 from coaching.tasks import team_days_refresh_recent_task
 from tests.factories import (
@@ -200,29 +201,31 @@ def _figure_queries(client) -> tuple[int, str]:
     return len(ctx.captured_queries), body
 
 
-def test_after_the_refresh_task_even_the_first_dashboard_view_reads_the_cache(client) -> None:
-    # given: a coach of three teams, a summary of the last 13 weeks, and an empty cache
+def test_after_the_refresh_task_the_first_dashboard_view_reads_finished_figures(client) -> None:
+    # given: a coach of three teams, a summary of the last 13 weeks, an empty cache, and no
+    # finished figures: her view sums the summary rows (and caches them)
     coach = _coach_with_teams(3, gap_team=1)
     client.force_login(coach)
     _fill_summary_now()
+    TeamPeriodFigures.objects.all().delete()
     cache.clear()
-    cold, cold_body = _figure_queries(client)  # computes (and caches) her teams' figures
+    summed, summed_body = _figure_queries(client)
     cache.clear()
-    # when: the 10-minute refresh task runs (it refreshes and then warms the cache)
+    # when: the 10-minute refresh task runs (it finishes the default period's figures)
     team_days_refresh_recent_task.delay()
-    # then: her first view needs 1 query fewer (the summed rows, not the state rows) and
-    # shows the same figures as the view that computed them (the refresh rewrote no counts)
-    warm, warm_body = _figure_queries(client)
-    assert warm == cold - 1
+    # then: her first view reads them in one query instead of summing the rows (two) after
+    # finding none (one), and shows the same figures (the refresh rewrote no counts)
+    finished, finished_body = _figure_queries(client)
+    assert finished == summed - 2
     # (the cards, not the page around them: the phone bar's forms carry a fresh CSRF token)
     cards = lambda body: re.sub(  # noqa: E731
         r"Figures as of \d\d:\d\d",
         "",
         body.split('<table class="dash"')[1].split('class="tabbar"')[0],
     )
-    assert cards(warm_body) == cards(cold_body)
-    assert "C3-01" in warm_body
-    assert "rota gap" in warm_body
+    assert cards(finished_body) == cards(summed_body)
+    assert "C3-01" in finished_body
+    assert "rota gap" in finished_body
 
 
 def _team_order(body: str) -> list[str]:

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -18,7 +19,7 @@ from coaching.figures import (
     figure_medians,
     team_figures,
 )
-from coaching.models import TeamDay
+from coaching.models import TeamDay, TeamPeriodFigures
 from coaching.summary import end_of_week, team_days_refresh
 from scheduling.models import NotDoneReason, ShiftKind, VisitStatus
 from scheduling.services.rota import coverage_gaps, local_datetime
@@ -263,6 +264,7 @@ def _fill_summary(teams=None, *, today=TODAY) -> int:
         last=end_of_week(today),
         state_on=[END, today],
         team_ids=None if teams is None else [t.pk for t in teams],
+        today=today,
     )
 
 
@@ -460,6 +462,7 @@ def test_a_new_pair_changes_the_default_period_continuity_after_the_refresh(team
 
 def test_cached_figures_notice_a_refresh_of_a_later_day_of_this_week(team_world) -> None:
     # given: figures cached on a Monday; the sparkline's current week runs to Sunday
+    cache.clear()
     _fill_summary()
     period = {"start": START, "end": END, "today": TODAY, "cached": True}
     team_figures(teams=[team_world], **period)
@@ -474,7 +477,9 @@ def test_cached_figures_notice_a_refresh_of_a_later_day_of_this_week(team_world)
 
 
 def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world) -> None:
-    # given: figures read once from the summary, through the cache (as the dashboard does)
+    # given: figures read once from the summary, through the cache (as the dashboard does),
+    # with no entry left by an earlier run (a test database made again reuses the team ids)
+    cache.clear()
     _fill_summary()
     period = {"start": START, "end": END, "today": TODAY, "cached": True}
     with CaptureQueriesContext(connection) as cold:
@@ -505,6 +510,87 @@ def test_a_second_read_comes_from_the_cache_until_the_summary_changes(team_world
     TeamDay.objects.filter(team=team_world, day=dt.date(2026, 6, 10)).delete()
     (live,) = team_figures(teams=[team_world], **period)
     assert live.as_of is None  # computed live, as the summary misses a day
+
+
+# --- the default period's figures, finished by the refresh (TeamPeriodFigures) ------------------
+
+DEFAULT_START = TODAY - dt.timedelta(days=27)  # the four weeks up to and including TODAY
+
+
+def _default_period_figures(team) -> tuple[TeamFigures, TeamFigures, int]:
+    """The team's figures of the default period as pages read them (and the number of
+    queries that took), and computed live from the source tables."""
+    with CaptureQueriesContext(connection) as ctx:
+        (read,) = team_figures(teams=[team], start=DEFAULT_START, end=TODAY, today=TODAY)
+    (live,) = _live_figures(
+        [team], start=DEFAULT_START, end=TODAY, today=TODAY, with_gaps=True, with_trend=True
+    )
+    return read, live, len(ctx.captured_queries)
+
+
+def test_the_refresh_finishes_the_default_period_figures_read_in_one_query(team_world) -> None:
+    # given the summary, refreshed for TODAY
+    _fill_summary()
+    # when the figures of the four weeks up to TODAY are read
+    read, live, queries = _default_period_figures(team_world)
+    # then one query reads them, finished, and they are the live figures (sparkline included)
+    assert queries == 1
+    assert read.as_of == TeamDay.objects.get(team=team_world, day=TODAY).state_at
+    assert _comparable(read) == _comparable(live)
+    assert read.team is team_world
+    assert TeamPeriodFigures.objects.get(team=team_world).day == TODAY
+
+
+def test_a_refresh_of_a_day_in_the_period_finishes_the_figures_again(team_world) -> None:
+    # given finished figures, then a visit logged for a day already summarised (n1 visiting
+    # c1, a pair already seen in the period, so the state columns stay as they are)
+    _fill_summary()
+    before, _live, _queries = _default_period_figures(team_world)
+    VisitFactory(
+        client=Client.objects.get(
+            team=team_world, admitted_on=dt.date(2026, 1, 5), discharged_on=None
+        ),
+        nurse=team_world.memberships.get(seat=1).nurse,
+        day=dt.date(2026, 6, 16),
+        status=VisitStatus.DONE,
+        logged_minutes=60,
+        logged_at=local_datetime(dt.date(2026, 6, 16), dt.time(12)),
+    )
+    # when the night job refreshes that day only
+    team_days_refresh(first=dt.date(2026, 6, 16), last=dt.date(2026, 6, 16), today=TODAY)
+    # then the finished figures count the new hour, as the live ones do
+    after, live, queries = _default_period_figures(team_world)
+    assert queries == 1
+    assert after.delivered_hours == before.delivered_hours + 1
+    assert _comparable(after) == _comparable(live)
+
+
+def test_a_team_the_summary_no_longer_covers_loses_its_finished_figures(team_world) -> None:
+    # given finished figures, then a day of the period missing from the summary
+    _fill_summary()
+    TeamDay.objects.filter(team=team_world, day=dt.date(2026, 6, 10)).delete()
+    # when the 10-minute refresh runs
+    summary.team_days_refresh_recent(today=TODAY)
+    # then no finished figures are kept, and the page's figures are computed live
+    assert not TeamPeriodFigures.objects.filter(team=team_world).exists()
+    read, live, _queries = _default_period_figures(team_world)
+    assert read.as_of is None
+    assert _comparable(read) == _comparable(live)
+
+
+def test_finished_figures_are_only_those_of_the_default_period_up_to_today(team_world) -> None:
+    # given figures finished for TODAY
+    _fill_summary()
+    # when a page asks for another period, or for the default period of another day
+    (other,) = team_figures(teams=[team_world], start=START, end=END, today=TODAY)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    (next_day,) = team_figures(
+        teams=[team_world], start=DEFAULT_START + dt.timedelta(days=1), end=tomorrow, today=tomorrow
+    )
+    # then they are not read from the finished row (whose period they are not)
+    assert (other.start, other.end) == (START, END)
+    assert other.delivered_hours == Decimal("3.5")
+    assert next_day.as_of is None  # tomorrow has no state yet: computed live
 
 
 def test_sparkline_names_its_latest_known_week() -> None:

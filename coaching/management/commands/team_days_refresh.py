@@ -22,7 +22,9 @@ class Command(BaseCommand):
         today = options["today"] or timezone.localdate()
         first = today - dt.timedelta(days=options["days"])
         yesterday = today - dt.timedelta(days=1)
-        rows = team_days_refresh(first=first, last=end_of_week(today), state_on=[yesterday, today])
+        rows = team_days_refresh(
+            first=first, last=end_of_week(today), state_on=[yesterday, today], today=today
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh statistics for the pages' plans
                 cursor.execute('ANALYZE "coaching_teamday"')
