@@ -273,3 +273,20 @@ def test_traffic_light_is_a_dot_and_words(client) -> None:
     assert body.count('class="dash-status"') == 2
     # the same cells serve the desktop table and the phone cards (one markup, CSS decides)
     assert body.count('data-label="Productivity"') == 2
+
+
+def test_the_rows_escape_what_a_team_is_named(client) -> None:
+    # given a team whose name is markup (the rows are written in Python, not by the template)
+    coach = _coach_with_teams(1, gap_team=0)
+    team = coach.coached_teams.get()
+    team.name = "<b>\"Noord\" & 'Zuid'</b>"
+    team.save(update_fields=["name"])
+    client.force_login(coach)
+    # when the coach opens her dashboard
+    body = client.get(reverse("coaching:dashboard")).content.decode()
+    # then the name is text, escaped as the template escapes it, in the row's link
+    assert "<b>" not in body
+    escaped = "&lt;b&gt;&quot;Noord&quot; &amp; &#x27;Zuid&#x27;&lt;/b&gt;"
+    assert re.search(
+        rf'class="dash-team"><a href="[^"]+\?start=[^"]+">{re.escape(escaped)}</a>', body
+    )
