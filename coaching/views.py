@@ -527,7 +527,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     first, or sorted by a column (`?sort=`, server-side, works without JavaScript)."""
     form, start, end = _period(request)
     today = timezone.localdate()
-    teams = list(selectors.figures_team_list_visible(user=request.user))
+    teams = selectors.figures_teams_visible(user=request.user)
     figures = team_figures(teams=teams, start=start, end=end, today=today, cached=True)
     spaces = selectors.unread_per_space(user=request.user)
     unread = {team_id: n for team_id, _space, n in spaces if team_id}

@@ -3,15 +3,18 @@ see `incident_trends`; back office and administrators nothing: 404)."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
+from buurtzorg.compiled import AnyOf, Statement
 from clients.models import Client, ClientStatus
 from coaching.incidents.models import Incident, IncidentKind
+from coaching.selectors import COACH_ID, coach_stand_in
 from teams.models import Membership, Role, Team, User
 
 
@@ -42,30 +45,21 @@ def incident_trends(
     passed in that is not hers shows only zeros."""
     if user.role != Role.COACH:
         return []
-    visible = Team.objects.visible_to(user)
+    first = _first_month(today, months)
+    rows: Iterable[Sequence[Any]]
     if teams is None:
-        teams = list(visible.order_by("name"))
-        counted = Incident.objects.filter(team__in=teams)
+        teams = list(Team.objects.visible_to(user).order_by("name"))
+        rows = _trend_rows(Incident.objects.filter(team__in=teams), first=first)
+    elif user.is_active:  # (the statement stands in an active coach; an inactive one has none)
+        rows = _TREND_ROWS.rows(coach_id=user.pk, team_ids=[t.pk for t in teams], first=first)
     else:
-        counted = Incident.objects.filter(team_id__in=[t.pk for t in teams]).filter(
-            team_id__in=visible.values("id")
-        )
-    first = today.replace(day=1)
-    for _ in range(months - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
+        rows = _trend_rows(Incident.objects.none(), first=first)
     month_starts = [first]
     while len(month_starts) < months:
         last = month_starts[-1]
         month_starts.append((last + dt.timedelta(days=32)).replace(day=1))
     counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
     open_counts: dict[int, int] = defaultdict(int)
-    rows = (
-        counted.filter(occurred_on__gte=first)
-        .annotate(month=TruncMonth("occurred_on"))
-        .order_by()
-        .values_list("team_id", "month", "kind", "status")
-        .annotate(n=Count("id"))
-    )
     for team_id, month, kind, status, n in rows:
         counts[team_id][(month, kind)] += n
         counts[team_id][month] += n
@@ -92,6 +86,44 @@ def incident_trends(
         }
         for team in teams
     ]
+
+
+def _first_month(today: dt.date, months: int) -> dt.date:
+    """The first day of the first of the `months` months up to `today`'s."""
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return first
+
+
+def _trend_rows(counted: QuerySet[Incident], *, first: dt.date) -> QuerySet[Incident, tuple]:
+    """(team id, month, kind, status, count) of the incidents `counted` since `first`."""
+    return (
+        counted.filter(occurred_on__gte=first)
+        .annotate(month=TruncMonth("occurred_on"))
+        .order_by()
+        .values_list("team_id", "month", "kind", "status")
+        .annotate(n=Count("id"))
+    )
+
+
+def _coach_trend_rows(*, coach_id: int, team_ids: list[int], first: dt.date) -> QuerySet:
+    """The counts of the teams passed that the coach coaches (the others count nothing)."""
+    visible = Team.objects.visible_to(coach_stand_in(coach_id)).values("id")
+    counted = Incident.objects.filter(AnyOf(F("team_id"), team_ids), team_id__in=visible)
+    return _trend_rows(counted, first=first)
+
+
+# The coach dashboard's counts (her teams passed in), compiled once per process like her other
+# reads (coaching.selectors, _COACH_READS): the ids are one array parameter (AnyOf), so the
+# statement is the same for 2 teams or 50.
+_TREND_ROWS = Statement(
+    Incident,
+    _coach_trend_rows,
+    coach_id=COACH_ID,
+    team_ids=([COACH_ID[0]], [COACH_ID[1]]),
+    first=(dt.date(1901, 1, 1), dt.date(1901, 2, 1)),
+)
 
 
 def incident_client_choices(*, user: User) -> list[tuple[str, str]]:
