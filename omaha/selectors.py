@@ -1,5 +1,7 @@
 """Reads of the Omaha vocabulary (public, read-only data: no row-level access rules)."""
 
+import functools
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from omaha.models import (
@@ -62,10 +64,23 @@ def modifier_list() -> QuerySet[ModifierTerm]:
     return ModifierTerm.objects.order_by("kind", "number")
 
 
-def rating_scale() -> QuerySet[RatingConcept]:
-    return RatingConcept.objects.prefetch_related(
-        Prefetch("scores", queryset=RatingScoreLabel.objects.order_by("score"))
-    ).order_by("number")
+@functools.cache
+def rating_scale() -> tuple[RatingConcept, ...]:
+    """The Problem Rating Scale: its concepts (K, B, S) in printed order, each with its score
+    labels in `concept.scores.all()` (by score).
+
+    Read once per process (the visit log form asked for it, two queries, on every view): the
+    rows are the vocabulary's, which nothing in the app writes (read-only admin, no service).
+    They change only when the data migration or `manage.py load_omaha` loads the JSON shipped
+    with a release (omaha/vocabulary.py), before that release's web processes start; the
+    loader also forgets this copy (`rating_scale.cache_clear()`) for the process it runs in.
+    The labels in every language are kept (`translations`): `local_name` still picks the
+    reader's language on each call. Callers only read the objects."""
+    return tuple(
+        RatingConcept.objects.prefetch_related(
+            Prefetch("scores", queryset=RatingScoreLabel.objects.order_by("score"))
+        ).order_by("number")
+    )
 
 
 def signs_for_problem(*, problem_code: str, query: str = "") -> QuerySet[SignSymptom]:

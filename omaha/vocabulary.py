@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db import models
 
 from omaha.models import InterventionTarget, Problem, SignSymptom
+from omaha.selectors import rating_scale
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRANSLATIONS_DIR = DATA_DIR / "translations"
@@ -224,6 +225,7 @@ def load_vocabulary(get_model: Callable[[str, str], Any] | None = None) -> dict[
             )
     if counts != EXPECTED_COUNTS:
         raise ValueError(f"Omaha data counts {counts} differ from {EXPECTED_COUNTS}")
+    rating_scale.cache_clear()  # this process's copy of the scale (omaha.selectors)
     return counts
 
 

@@ -5,20 +5,25 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms import BoundField
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from buurtzorg.forms import (
     PlainCheckboxSelectMultiple,
     PlainRadioSelect,
     PlainSelect,
+    PlainTextInput,
     ReadOnceChoiceIterator,
     ReadOnceModelChoiceField,
+    escape_fast,
     form_field,
+    read_choices,
 )
 from clients.models import Client, ClientProblem, Intervention
 from omaha.selectors import rating_scale
 from scheduling.models import CareService, NotDoneReason, ShiftKind, Visit
-from scheduling.selectors import team_nurses
+from scheduling.selectors import VisitLogOptions, care_plan_lines, team_nurses
 from teams.models import Team, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,12 +114,6 @@ class WeekForm(forms.Form):
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _intervention_choices(client: Client) -> QuerySet[Intervention]:
-    return Intervention.objects.filter(
-        client_problem__client=client, is_active=True
-    ).select_related("category", "target", "client_problem__problem")
-
-
 class InterventionField(forms.ModelMultipleChoiceField):
     widget = PlainCheckboxSelectMultiple
     iterator = ReadOnceChoiceIterator
@@ -159,7 +158,7 @@ class VisitForm(forms.Form):
         if client is not None:
             form_field(
                 self, "planned_interventions", forms.ModelChoiceField
-            ).queryset = _intervention_choices(client)
+            ).queryset = care_plan_lines(client_id=client.pk)
         else:
             del self.fields["planned_interventions"]
 
@@ -227,6 +226,20 @@ class VisitNotDoneForm(forms.Form):
     )
 
 
+def _rating_chips(field: BoundField) -> SafeString:
+    """A rating row's chips: each option's radio (PlainRadioSelect's tag: checked, ids and
+    error state as Django sets them) in its label with the score and the scale's word. The
+    markup the template wrote with a loop over the radios, in one pass."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "\n".join(
+            f'<label class="chip kbs-chip" for="{escape_fast(radio.id_for_label)}">'
+            f"{radio.tag()}<span><b>{escape_fast(radio.data['value'])}</b> "
+            f"<small>{escape_fast(radio.choice_label)}</small></span></label>"
+            for radio in field.subwidgets
+        )
+    )
+
+
 class VisitLogForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Minutes spent"),
@@ -236,7 +249,7 @@ class VisitLogForm(forms.Form):
         widget=OtherMinutesInput(attrs={"inputmode": "numeric"}),
     )
     deviation_reason = forms.CharField(
-        label=_("Reason for the difference"), max_length=300, required=False
+        label=_("Reason for the difference"), max_length=300, required=False, widget=PlainTextInput
     )
     reason_choice = forms.ChoiceField(
         choices=[("", "")] + list(DEVIATION_REASONS.items()), required=False
@@ -244,7 +257,9 @@ class VisitLogForm(forms.Form):
     done_interventions = InterventionField(
         queryset=Intervention.objects.none(), label=_("Done"), required=False
     )
-    note = forms.CharField(label=_("Short note"), max_length=500, required=False)
+    note = forms.CharField(
+        label=_("Short note"), max_length=500, required=False, widget=PlainTextInput
+    )
     service = ReadOnceModelChoiceField(
         queryset=CareService.objects.none(),
         label=_("Care service"),
@@ -253,18 +268,23 @@ class VisitLogForm(forms.Form):
         widget=PlainSelect,
     )
 
-    def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, visit: Visit, options: VisitLogOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.visit = visit
-        form_field(
-            self, "done_interventions", forms.ModelChoiceField
-        ).queryset = _intervention_choices(visit.client)
-        form_field(self, "service", forms.ModelChoiceField).queryset = CareService.objects.order_by(
-            "code"
+        self.options = options
+        # the options as read for the page (`visit_log_options`); a posted choice is still
+        # checked against the database
+        read_choices(
+            form_field(self, "done_interventions", forms.ModelChoiceField),
+            care_plan_lines(client_id=visit.client_id),
+            options.interventions,
         )
-        self.problems: list[ClientProblem] = list(
-            visit.client.problems.filter(status="active").select_related("problem")
+        read_choices(
+            form_field(self, "service", forms.ModelChoiceField),
+            CareService.objects.order_by("code"),
+            options.services,
         )
+        self.problems: list[ClientProblem] = options.problems
         # The scale's own words (Omaha vocabulary, in the reader's language where translated).
         words = {
             concept.code: {s.score: s.local_name for s in concept.scores.all()}
@@ -316,7 +336,7 @@ class VisitLogForm(forms.Form):
     def rating_groups(self) -> list[dict[str, Any]]:
         """Per active problem its K, B and S radio rows; the problems the visit works on first
         (open on the page), the others after them."""
-        planned = {i.client_problem_id for i in self.visit.planned_interventions.all()}
+        planned = {problem_id for _, problem_id in self.options.planned}
         if not planned:  # no care plan for this visit: any problem may have been worked on
             planned = {problem.pk for problem in self.problems}
         groups = []
@@ -332,7 +352,12 @@ class VisitLogForm(forms.Form):
                     # a folded problem opens again when it holds a choice or an error
                     "touched": any(field.value() or field.errors for _, _, field in fields),
                     "rows": [
-                        {"code": code, "label": RATING_PARTS[part], "field": field}
+                        {
+                            "code": code,
+                            "label": RATING_PARTS[part],
+                            "field": field,
+                            "chips": _rating_chips(field),
+                        }
                         for part, code, field in fields
                     ],
                 }

@@ -6,6 +6,7 @@ see no clinical planning at all (404).
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, cast
 from uuid import UUID
 
@@ -33,6 +34,7 @@ from buurtzorg.compiled import Statement
 from clients.models import Client, ClientProblem, Intervention, ProblemStatus
 from scheduling.models import (
     CalendarToken,
+    CareService,
     CoverageRule,
     CoverArrangement,
     Leave,
@@ -447,6 +449,72 @@ def my_day_done_count(*, nurse: User, day: dt.date) -> tuple[int, int]:
     rows = _ROUND_STATUSES.rows(nurse_id=nurse.pk, start=start, end=end)
     statuses = [status for (status,) in rows]
     return statuses.count(VisitStatus.DONE), len(statuses)
+
+
+# --- the visit log form's options ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitLogOptions:
+    """What the log form of one visit offers: the client's active problems (a rating row
+    each), her care plan's active lines (a box each), the care services, and the visit's
+    planned interventions as (id, client problem id) pairs (the boxes ticked at first, the
+    problems worked on)."""
+
+    problems: list[ClientProblem]
+    interventions: list[Intervention]
+    services: list[CareService]
+    planned: list[tuple[int, int]]
+
+
+def care_plan_lines(*, client_id: int) -> QuerySet[Intervention]:
+    """A client's active care-plan lines with what a form's label shows of each."""
+    return Intervention.objects.filter(
+        client_problem__client_id=client_id, is_active=True
+    ).select_related("category", "target", "client_problem__problem")
+
+
+def _active_problems(*, client_id: int) -> QuerySet[ClientProblem]:
+    return ClientProblem.objects.filter(
+        client_id=client_id, status=ProblemStatus.ACTIVE
+    ).select_related("problem")
+
+
+def _planned_pairs(*, visit_id: int) -> QuerySet[Intervention, tuple[int, int]]:
+    return (
+        Intervention.objects.filter(planned_visits=visit_id)
+        .order_by()
+        .values_list("pk", "client_problem_id")
+    )
+
+
+def _services() -> QuerySet[CareService]:
+    return CareService.objects.order_by("code")
+
+
+# Compiled once per process like My day's (the form is the nurse's next page after it): the
+# ORM's building of these four was most of the form's reading time.
+_CLIENT = (-7_301_946_305, -7_301_946_306)
+_LOG_PROBLEMS = Statement(ClientProblem, _active_problems, client_id=_CLIENT)
+_LOG_LINES = Statement(Intervention, care_plan_lines, client_id=_CLIENT)
+_LOG_PLANNED = Statement(Intervention, _planned_pairs, visit_id=_VISIT)
+_LOG_SERVICES = Statement(CareService, _services)
+
+
+def visit_log_options(*, visit: Visit) -> VisitLogOptions:
+    """The log form's options for `visit`, one she may log (`visit_get_own`; the page's read
+    service logs it): 4 queries, whatever the size of the care plan."""
+    client_id = visit.client_id
+    problems = _LOG_PROBLEMS.instances(client_id=client_id)
+    lines = _LOG_LINES.instances(client_id=client_id)
+    for problem in problems:
+        problem.client = visit.client  # as `client.problems` gives them
+    return VisitLogOptions(
+        problems=problems,
+        interventions=lines,
+        services=_LOG_SERVICES.instances(),
+        planned=[(pk, problem_id) for pk, problem_id in _LOG_PLANNED.rows(visit_id=visit.pk)],
+    )
 
 
 def team_week_visits(*, team: Team, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:

@@ -146,16 +146,27 @@ def _signoffs_for(
 
 
 def visit_due_doses(*, visit: Visit) -> list[DueDose]:
-    """The scheduled doses this visit covers, with their current sign-offs (2 queries)."""
+    """The scheduled doses this visit covers, with their current sign-offs (2 queries, the
+    second only when there is medication; compiled once per process, see `_VISIT_MEDS`)."""
     start, end = visit_window(visit.starts_at, visit.ends_at)
-    meds = _meds_for([visit.client_id], start, end)
-    return due_doses(meds, [(start, end)], _signoffs_for(meds, start, end))
+    meds = _VISIT_MEDS.instances(
+        client_id=visit.client_id,
+        start=start,
+        first=timezone.localtime(start).date(),
+        last=timezone.localtime(end).date(),
+    )
+    if not meds:
+        return []
+    for med in meds:
+        med.client = visit.client  # (no query per row for whoever asks)
+    signoffs = _VISIT_SIGNOFFS.instances(client_id=visit.client_id, start=start, end=end)
+    return due_doses(meds, [(start, end)], signoffs)
 
 
 def visit_as_needed(*, visit: Visit) -> list[Medication]:
-    """As-needed medication the client may be given at this visit."""
+    """As-needed medication the client may be given at this visit (1 query, compiled)."""
     day = timezone.localtime(visit.starts_at).date()
-    return list(Medication.objects.filter(client_id=visit.client_id, as_needed=True).current(day))
+    return _VISIT_AS_NEEDED.instances(client_id=visit.client_id, day=day)
 
 
 def round_doses(*, visits: list[Visit], day: dt.date, now: dt.datetime | None = None) -> None:
@@ -239,6 +250,43 @@ _ROUND_MEDS = Statement(
 _ROUND_SPANS = Statement(
     Visit, _round_spans, client_ids=_CLIENT_IDS, before=_TIMES[2], after=_TIMES[3]
 )
+
+
+# The visit log form's and the doses page's medication reads, compiled the same way.
+
+
+def _visit_meds(
+    *, client_id: int, start: dt.datetime, first: dt.date, last: dt.date
+) -> QuerySet[Medication]:
+    return _scheduled_meds(Q(client_id=client_id), start=start, first=first, last=last)
+
+
+def _visit_signoffs(
+    *, client_id: int, start: dt.datetime, end: dt.datetime
+) -> QuerySet[DoseSignoff]:
+    """The client's sign-offs in [start, end) (`due_doses` matches them to her doses by
+    medication and time)."""
+    return (
+        DoseSignoff.objects.filter(
+            medication__client_id=client_id, due_at__gte=start, due_at__lt=end
+        )
+        .select_related("signed_by", "second_signer")
+        .order_by("id")
+    )
+
+
+def _visit_as_needed(*, client_id: int, day: dt.date) -> QuerySet[Medication]:
+    return Medication.objects.filter(client_id=client_id, as_needed=True).current(day)
+
+
+_CLIENT_ID = (_CLIENT_IDS[0][0], _CLIENT_IDS[1][0])
+_VISIT_MEDS = Statement(
+    Medication, _visit_meds, client_id=_CLIENT_ID, start=_TIMES[0], first=_DAYS[0], last=_DAYS[1]
+)
+_VISIT_SIGNOFFS = Statement(
+    DoseSignoff, _visit_signoffs, client_id=_CLIENT_ID, start=_TIMES[0], end=_TIMES[1]
+)
+_VISIT_AS_NEEDED = Statement(Medication, _visit_as_needed, client_id=_CLIENT_ID, day=_DAYS[0])
 
 
 def _round_inputs(

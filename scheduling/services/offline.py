@@ -38,6 +38,7 @@ from buurtzorg.audit.services import access_log_write
 from clients.services import outcome_rating_add
 from scheduling.forms import VisitLogForm
 from scheduling.models import Visit, VisitLogKey, VisitStatus
+from scheduling.selectors import visit_log_options
 from scheduling.services.visits import (
     ACTED_IN_FUTURE,
     KEY_USED_ELSEWHERE,
@@ -160,7 +161,7 @@ def offline_visit_log(
 ) -> None:
     """The visit-log page's form: another duration and why, interventions, a note, the
     service and ratings, in the form's own field names."""
-    form = VisitLogForm(dict(payload), visit=visit)
+    form = VisitLogForm(dict(payload), visit=visit, options=visit_log_options(visit=visit))
     if not form.is_valid():
         raise _form_errors(form)
     data = form.cleaned_data

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -42,6 +41,7 @@ from scheduling.selectors import (
     team_nurses,
     visit_get_own,
     visit_get_visible,
+    visit_log_options,
 )
 from scheduling.services import visits as services
 from scheduling.services.rota import format_day, local_datetime
@@ -223,15 +223,14 @@ def visit_log_page(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
         visit = visit_get_own(user=request.user, public_id=public_id)
     else:
         visit = reads.visit_log_form_open(actor=request.user, public_id=public_id)
-    # read once: the initial boxes and the form's "problems worked on" both use them
-    prefetch_related_objects([visit], "planned_interventions")
+    options = visit_log_options(visit=visit)
     initial = {
         "minutes": visit.logged_minutes or visit.planned_minutes,
-        "done_interventions": list(visit.planned_interventions.all()),
+        "done_interventions": [pk for pk, _problem in options.planned],
         "service": visit.service,
         "note": visit.log_note,
     }
-    form = VisitLogForm(request.POST or None, visit=visit, initial=initial)
+    form = VisitLogForm(request.POST or None, visit=visit, options=options, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -3,7 +3,12 @@
 from django import forms
 from django.test.html import parse_html
 
-from buurtzorg.forms import PlainCheckboxSelectMultiple, PlainRadioSelect, PlainSelect
+from buurtzorg.forms import (
+    PlainCheckboxSelectMultiple,
+    PlainRadioSelect,
+    PlainSelect,
+    PlainTextInput,
+)
 
 
 def _form(widget: type[forms.Select], data: dict | None = None) -> forms.Form:
@@ -69,3 +74,28 @@ def test_plain_option_tag_escapes_and_marks_the_choice() -> None:
         '<input type="checkbox" name="done" value="b&amp;c" id="id_done_1" checked>'
     )
     assert 'class="chip" data-n="0" inert' in [option.tag() for option in form["rate"]][0]
+
+
+def _text_form(widget: type[forms.TextInput], data: dict | None = None) -> forms.Form:
+    class NoteForm(forms.Form):
+        note = forms.CharField(max_length=8, widget=widget, help_text="Short.")
+        reason = forms.CharField(
+            max_length=300, required=False, widget=widget(attrs={"inert": True, "hidden": False})
+        )
+
+    return NoteForm(data, initial={"reason": 'Said "no" & <left>'})
+
+
+def test_plain_text_input_is_django_s_byte_for_byte() -> None:
+    # unbound (an initial value with quotes and brackets), bound, and bound with an error
+    # (aria-invalid), a required field with help text (aria-describedby) and one without
+    for data in (None, {"note": 'a"<&', "reason": ""}, {"note": "far too long"}):
+        django_form, plain_form = (
+            _text_form(forms.TextInput, data),
+            _text_form(PlainTextInput, data),
+        )
+        for name in ("note", "reason"):
+            assert str(plain_form[name]) == str(django_form[name])
+    assert 'value="Said &quot;no&quot; &amp; &lt;left&gt;"' in str(
+        _text_form(PlainTextInput)["reason"]
+    )

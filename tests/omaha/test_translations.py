@@ -8,6 +8,7 @@ from django.utils import translation
 
 from omaha import vocabulary
 from omaha.models import Problem, RatingScoreLabel, SignSymptom
+from omaha.selectors import rating_scale
 from omaha.vocabulary import load_vocabulary, read_json
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,31 @@ def test_a_dutch_label_from_the_data_files_shows_in_dutch_and_english_stays(
     monkeypatch.setattr(vocabulary, "TRANSLATIONS_DIR", SHIPPED_DUTCH.parent)
     load_vocabulary()
     assert Problem.objects.get(code="24").translations == {}
+
+
+def test_the_rating_scale_kept_by_the_process_follows_the_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries
+) -> None:
+    # Given the scale read once in this process (the visit log form's words)
+    rating_scale()
+    with django_assert_num_queries(0):
+        rating_scale()
+
+    def k1() -> str:
+        knowledge = next(c for c in rating_scale() if c.code == "K")
+        with translation.override("nl"):
+            return knowledge.scores.all()[0].local_name
+
+    assert k1() == "No knowledge"
+    # When the loader loads a Dutch label for K1 (test data only)
+    (tmp_path / "nl.json").write_text(
+        json.dumps({"language": "nl", "terms": {"scores": {"K1": {"label": "Geen kennis"}}}}),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(vocabulary, "TRANSLATIONS_DIR", tmp_path)
+    load_vocabulary()
+    # Then the scale read next has it, and loading the shipped file again takes it away
+    assert k1() == "Geen kennis"
+    monkeypatch.setattr(vocabulary, "TRANSLATIONS_DIR", SHIPPED_DUTCH.parent)
+    load_vocabulary()
+    assert k1() == "No knowledge"

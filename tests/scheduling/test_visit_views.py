@@ -194,7 +194,7 @@ def test_log_form_query_count_is_flat_and_reads_its_options_once(
     client.force_login(world.nurse)
     visit = planned(world)
     url = reverse("scheduling:visit-log", args=[visit.public_id])
-    with django_assert_max_num_queries(16) as few:
+    with django_assert_max_num_queries(14) as few:
         boxes = client.get(url).content.decode().count('name="done_interventions"')
     # the care plan's boxes and the services are plain reads, each once (no server-side
     # cursor, no second read of the boxes)
@@ -288,6 +288,33 @@ def test_log_form_with_difference_and_rating(client, world) -> None:
     assert visit.logged_minutes == 40
     assert list(visit.done_interventions.all()) == [world.other_intervention]
     assert world.problem.ratings.get().status == 2
+
+
+def test_a_refused_log_keeps_the_chosen_rating_and_marks_a_bad_one_at_its_row(
+    client, world
+) -> None:
+    # given her visit's log form
+    visit = planned(world)
+    client.force_login(world.nurse)
+    url = reverse("scheduling:visit-log", args=[visit.public_id])
+    key = f"rating_{world.problem.pk}"
+    # when she sends it with a knowledge score and a status that is not on the scale
+    response = client.post(url, {"minutes": "30", f"{key}_knowledge": "4", f"{key}_status": "9"})
+    body = response.content.decode()
+    # then nothing is logged and the form comes back: her score still chosen, with its word
+    assert response.status_code == 200
+    assert (
+        f'<label class="chip kbs-chip" for="id_{key}_knowledge_3"><input type="radio" '
+        f'name="{key}_knowledge" value="4" id="id_{key}_knowledge_3" checked><span><b>4</b> '
+        "<small>Adequate knowledge</small></span></label>"
+    ) in body
+    # and the status row is marked as wrong, with the reason under it
+    assert f'name="{key}_status" value="1" id="id_{key}_status_0" aria-invalid="true">' in body
+    assert f'name="{key}_knowledge" value="1" id="id_{key}_knowledge_0">' in body
+    assert body.count('<div class="kbs-row has-error"') == 1
+    assert "Select a valid choice. 9 is not one of the available choices." in body
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
 
 
 def test_log_form_is_chips_with_no_bare_dashes_and_no_doubled_texts(client, world) -> None:
