@@ -58,6 +58,35 @@ def csv_rows(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
         yield writer.writerow([neutralise(cell) for cell in row])
 
 
+# `neutralise` and the csv module's quoting as SQL, for a text cell without tab, CR or LF (with
+# those, Python's empty-match rules of re.sub and PostgreSQL's could differ: the SQL is NULL
+# and the caller writes that cell's line in Python).
+_FORMULA_START_SQL = '(^|[;,])([ "]*)(?=[-=+@])'
+
+
+def _quoted_sql(value: str) -> str:
+    # csv.QUOTE_MINIMAL: a cell with the delimiter or a quote is quoted, its quotes doubled
+    return f"""(CASE WHEN {value} ~ '[,"]' THEN '"' || replace({value}, '"', '""') || '"' """ + (
+        f"ELSE {value} END)"
+    )
+
+
+def csv_cell_sql(expression: str) -> tuple[str, list[str]]:
+    """(SQL, its parameters) writing the text of `expression` as a cell of `csv_rows` (same
+    text), or NULL where it cannot be sure to (a tab, CR or LF in it, or NULL)."""
+    value = f"({expression})"
+    replaced = f"regexp_replace({value}, %s, %s, 'g')"
+    sql = (
+        # most cells (a BSN, a name, a code) have none of these: one test, the value as it is
+        f"CASE WHEN {value} !~ '[-=+@,\"\t\r\n]' THEN {value} "
+        f"WHEN {value} ~ '[\t\r\n]' THEN NULL "
+        f"WHEN {value} ~ '[-=+@]' THEN {_quoted_sql(replaced)} "
+        f"ELSE {_quoted_sql(value)} END"
+    )
+    # each regexp_replace takes the pattern and the replacement (\1\2 + the quote)
+    return sql, [_FORMULA_START_SQL, "\\1\\2'"] * sql.count("regexp_replace")
+
+
 BOM = "\ufeff"
 
 

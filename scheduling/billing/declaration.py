@@ -14,9 +14,10 @@ amounts, never re-rounded, so every file adds up to the same cents.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol, runtime_checkable
 
 UNIT_MINUTES = 5
 CENT = Decimal("0.01")
@@ -98,6 +99,82 @@ def line_reference(invoice_number: str, line_number: int) -> str:
     at most). Unique per insurer, stable across re-exports, and enough to find the line again
     when the insurer's return message cites it."""
     return f"{invoice_number}{line_number:08d}"
+
+
+def line_reference_sql(line_number: str) -> str:
+    """`line_reference` as SQL, the invoice number its parameter (NULL past 8 digits)."""
+    return f"%s || CASE WHEN {line_number} < 100000000 THEN lpad({line_number}::text, 8, '0') END"
+
+
+@runtime_checkable
+class LinesInDatabase(Protocol):
+    """An invoice's lines kept in the database (a billing run's month on PostgreSQL): besides
+    giving the lines, it can have the database write their text, many lines at once.
+
+    A writer hands it the SQL of ONE line's text, over the columns `LINE_SQL_COLUMNS`, that
+    is NULL wherever the database might not write what Python writes; the lines of such a
+    block or client come back with None, and the writer writes them in Python (`between`).
+    """
+
+    def __iter__(self) -> Iterator[DeclarationLine]: ...
+
+    def between(self, first: int, last: int) -> Iterator[DeclarationLine]:
+        """The lines numbered `first` to `last`."""
+        ...
+
+    def text_blocks(
+        self,
+        line_sql: str,
+        params: list[Any],
+        *,
+        columns: Sequence[tuple[str, str, list[Any]]] = (),
+    ) -> Iterator[tuple[int, int, Decimal, str | None]]:
+        """(first line, last line, sum of their amounts, their texts joined or None), in file
+        order, a block of lines at a time. `columns`: (name, SQL, parameters) of values that
+        `line_sql` reads by name besides the line's columns, each worked out once a line."""
+        ...
+
+    def client_runs(self) -> Iterator[tuple["ClientHead", int]]:
+        """(the client's fields, line number) where the client changes from one line to the
+        next, in file order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ClientHead:
+    """What an insured record takes from a client's first line (as DeclarationLine has it)."""
+
+    client_ref: str
+    bsn: str
+    policy_number: str
+    date_of_birth: dt.date | None
+    client_name: str
+
+
+# What the SQL of a line's text may read (see LinesInDatabase): the line's fields as in
+# DeclarationLine, `kind` the stored one ('debit'/'credit'), plus `serial` (the line's detail
+# record number in the declaration: its number plus the insured records before it) and
+# `reverses` ('' or NULL where the line may cite an earlier record, known only to Python).
+LINE_SQL_COLUMNS = (
+    "line_number",
+    "client_id",
+    "bsn",
+    "policy_number",
+    "date_of_birth",
+    "client_name",
+    "service_code",
+    "service_name",
+    "period",
+    "service_date",
+    "minutes",
+    "units",
+    "hourly_rate",
+    "amount",
+    "kind",
+    "visit_count",
+    "serial",
+    "reverses",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,10 +26,11 @@ What goes where:
 - 99: counts of 02/03/04/98 records, detail records, the net total with D or C.
 """
 
+import dataclasses
 import datetime as dt
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import BinaryIO
@@ -38,10 +39,13 @@ from django.conf import settings
 
 from clients.models import POLICY_NUMBER_LENGTH
 from scheduling.billing.declaration import (
+    ClientHead,
     DeclarationLine,
     InsuredPerson,
     InsurerInvoice,
     LineKind,
+    LinesInDatabase,
+    line_reference_sql,
 )
 from scheduling.billing.vektis import codes
 from scheduling.billing.vektis.layout import (
@@ -49,6 +53,7 @@ from scheduling.billing.vektis.layout import (
     ENCODING,
     MESSAGE_CODE_AW319,
     NEWLINE,
+    RECORD_LENGTH,
     STANDARD_SUBVERSION,
     STANDARD_VERSION,
     field,
@@ -60,7 +65,10 @@ from scheduling.billing.vektis.records import (
     FieldOverflow,
     FileCheck,
     FileProblem,
+    RecordSql,
     RecordWriter,
+    Sql,
+    record_sql,
 )
 
 __all__ = ["FieldOverflow", "FileProblem"]
@@ -124,9 +132,9 @@ def get_exporter(code: str | None = None) -> DeclarationExporter:
 
 # --- the Dutch AW319 exporter ------------------------------------------------------------------
 
-# Records written (and checked) per block: ~3 MB of text, so a national file never sits in
-# memory whole.
-WRITE_BLOCK = 10_000
+# Characters written (and checked) per block: ~10,000 records, so a national file never sits
+# in memory whole.
+WRITE_BLOCK = 3_000_000
 PAYEE_PROVIDER = 3  # IDENTIFICATIECODE BETALING AAN: the care provider (unverified code)
 _lead = RecordWriter(AW319, "01")
 _insured = RecordWriter(AW319, "02", truncate=frozenset({"last_name"}))
@@ -161,73 +169,58 @@ class ParsedClosing:
     net_sign: str
 
 
-@register
-class DutchDistrictNursingExporter(DeclarationExporter):
-    """Vektis EI AW319, district nursing (see the module docstring)."""
+class _FileState:
+    """The running serial number, counts and net total of one declaration being written."""
 
-    code = "nl-wv"
-    label = "Netherlands: district nursing declaration (Vektis EI AW319)"
-    file_extension = "txt"
-    content_type = "text/plain; charset=iso-8859-1"
+    def __init__(self, invoice: InsurerInvoice, uzovi: int):
+        self.invoice, self.uzovi = invoice, uzovi
+        self.serial = self.insured_count = self.service_count = self.net = 0
+        self.current_client: str | None = None
+        self.code_cache: dict[tuple[str, int], codes.ServiceCode | None] = {}
 
-    def records(self, invoice: InsurerInvoice) -> Iterator[str]:
-        uzovi = int(invoice.uzovi)
-        yield _lead(
-            message_code=MESSAGE_CODE_AW319,
-            version=STANDARD_VERSION,
-            subversion=STANDARD_SUBVERSION,
-            message_kind="P",
-            uzovi=uzovi,
-            institution_agb=int(invoice.sender_agb),
-            payee=PAYEE_PROVIDER,
-            period_start=invoice.period,
-            period_end=_last_day(invoice.period),
-            invoice_number=invoice.invoice_number,
-            invoice_date=invoice.invoice_date,
-            currency="EUR",
+    def insured_record(self, line: DeclarationLine | ClientHead) -> str:
+        """The 02 record of the client of `line` (its first line)."""
+        self.current_client = line.client_ref
+        person = self.invoice.insured.get(line.client_ref) or InsuredPerson(
+            last_name=line.client_name
         )
-        serial = insured_count = service_count = 0
-        net = 0
-        current_client: str | None = None
-        code_cache: dict[tuple[str, int], codes.ServiceCode | None] = {}
-        for line in invoice.lines:
-            bsn = _bsn(line.bsn)
-            if line.client_ref != current_client:
-                current_client = line.client_ref
-                person = invoice.insured.get(line.client_ref) or InsuredPerson(
-                    last_name=line.client_name
-                )
-                serial += 1
-                insured_count += 1
-                yield _insured(
-                    serial=serial,
-                    bsn=bsn,
-                    uzovi=uzovi,
-                    policy_number=_fit_policy_number(line.policy_number),
-                    date_of_birth=line.date_of_birth,
-                    sex=person.sex,
-                    name_use_1=1,  # own name
-                    last_name=person.last_name,
-                    name_prefix=person.name_prefix,
-                    initials=person.initials.replace(".", "").replace(" ", "")[:6],
-                    postcode=person.postcode,
-                    house_number=person.house_number,
-                    house_addition=person.house_addition,
-                    country="NL",
-                )
+        self.serial += 1
+        self.insured_count += 1
+        return _insured(
+            serial=self.serial,
+            bsn=_bsn(line.bsn),
+            uzovi=self.uzovi,
+            policy_number=_fit_policy_number(line.policy_number),
+            date_of_birth=line.date_of_birth,
+            sex=person.sex,
+            name_use_1=1,  # own name
+            last_name=person.last_name,
+            name_prefix=person.name_prefix,
+            initials=person.initials.replace(".", "").replace(" ", "")[:6],
+            postcode=person.postcode,
+            house_number=person.house_number,
+            house_addition=person.house_addition,
+            country="NL",
+        )
+
+    def detail_records(self, lines: Iterable[DeclarationLine]) -> Iterator[str]:
+        """The 02 and 04 records of `lines` (in file order), one by one."""
+        for line in lines:
+            if line.client_ref != self.current_client:
+                yield self.insured_record(line)
             key = (line.service_code, line.begin.year)
-            if key not in code_cache:
-                code_cache[key] = codes.service_code_for(*key)
-            listed = code_cache[key]
+            if key not in self.code_cache:
+                self.code_cache[key] = codes.service_code_for(*key)
+            listed = self.code_cache[key]
             amount = cents(line.amount)
             sign = "C" if line.kind == LineKind.CREDIT else "D"
-            net += -amount if sign == "C" else amount
-            serial += 1
-            service_count += 1
+            self.net += -amount if sign == "C" else amount
+            self.serial += 1
+            self.service_count += 1
             yield _service(
-                serial=serial,
-                bsn=bsn,
-                uzovi=uzovi,
+                serial=self.serial,
+                bsn=_bsn(line.bsn),
+                uzovi=self.uzovi,
                 policy_number=_fit_policy_number(line.policy_number),
                 service_start=line.begin,
                 service_end=line.end,
@@ -244,12 +237,124 @@ class DutchDistrictNursingExporter(DeclarationExporter):
                 reference=line.reference,
                 previous_reference=line.reverses,
             )
+
+    def database_records(self, lines: LinesInDatabase, record: RecordSql) -> Iterator[str]:
+        """The 02 and 04 records of lines kept in the database: the 04 records as blocks of
+        text written there, cut where an 02 record goes between them (where the client
+        changes); a block the database could not write whole is written by `detail_records`."""
+        width = RECORD_LENGTH + len(NEWLINE)
+        runs = lines.client_runs()
+        run = next(runs, None)
+        blocks = lines.text_blocks(record.text, record.params, columns=record.columns)
+        for first, last, amount, text in blocks:
+            if text is None:
+                yield from self.detail_records(lines.between(first, last))
+                while run is not None and run[1] <= last:
+                    run = next(runs, None)
+                continue
+            start = first
+            while start <= last:
+                if run is not None and run[1] == start:
+                    yield self.insured_record(run[0])
+                    run = next(runs, None)
+                end = last if run is None or run[1] > last else run[1] - 1
+                yield text[(start - first) * width : (end - first + 1) * width]
+                self.serial += end - start + 1
+                start = end + 1
+            self.service_count += last - first + 1
+            self.net += cents(amount) if amount >= 0 else -cents(amount)
+
+
+def _cents_sql(column: str) -> str:
+    """`cents` as SQL (NULL for an amount with more than two decimals)."""
+    return f"CASE WHEN {column} = round({column}, 2) THEN (abs({column}) * 100)::bigint END"
+
+
+def _service_record_sql(invoice: InsurerInvoice, uzovi: int) -> RecordSql:
+    """The SQL of one line's 04 record and its CR LF, as `_FileState.detail_records` writes it
+    (see LinesInDatabase for the columns)."""
+    begin = "coalesce(service_date, period)"
+    sign = Sql(f"CASE WHEN kind = '{LineKind.CREDIT}' THEN 'C' ELSE 'D' END", formatted=True)
+    number = invoice.invoice_number
+    reference_width = field(AW319, "04", "reference").length
+    reference = Sql(line_reference_sql("line_number"), (number,))
+    if number.isascii() and number.isprintable() and len(number) + 8 <= reference_width:
+        reference = Sql(f"rpad({reference.expression}, {reference_width})", (number,), True)
+    record = record_sql(
+        AW319,
+        "04",
+        {
+            "serial": Sql("serial"),
+            # `_bsn` of a 9-digit BSN is itself (the rest, rare, is written in Python)
+            "bsn": Sql("CASE WHEN bsn ~ '^[0-9]{9}$' THEN bsn END", formatted=True),
+            "uzovi": uzovi,
+            "policy_number": Sql(f"left(policy_number, {POLICY_NUMBER_LENGTH})"),
+            "service_start": Sql(begin),
+            "service_end": Sql(
+                "coalesce(service_date, (period + interval '1 month' - interval '1 day')::date)"
+            ),
+            "code_list": Sql(
+                f"lpad(({codes.code_list_sql('service_code', begin)})::text, 3, '0')",
+                formatted=True,
+            ),
+            "service_code": Sql("service_code"),
+            "quantity": Sql("abs(units)"),
+            "time_unit": codes.TIME_UNIT_5_MINUTES,
+            "tariff": Sql(_cents_sql("hourly_rate")),
+            "calculated_amount": Sql(_cents_sql("amount")),
+            "calculated_sign": sign,
+            "amount": Sql(_cents_sql("amount")),
+            "amount_sign": sign,
+            "reference": reference,
+            "previous_reference": Sql("reverses"),
+        },
+    )
+    return dataclasses.replace(
+        record, text=f"{record.text} || %s", params=[*record.params, NEWLINE]
+    )
+
+
+@register
+class DutchDistrictNursingExporter(DeclarationExporter):
+    """Vektis EI AW319, district nursing (see the module docstring)."""
+
+    code = "nl-wv"
+    label = "Netherlands: district nursing declaration (Vektis EI AW319)"
+    file_extension = "txt"
+    content_type = "text/plain; charset=iso-8859-1"
+
+    def records(self, invoice: InsurerInvoice) -> Iterator[str]:
+        """The file's records; lines kept in the database come as the text of each client's
+        service records, written there (`_service_record_sql`), except a client with a line
+        the database cannot write exactly (a credit citing the record it reverses, a value
+        that does not fit), whose records are written here."""
+        uzovi = int(invoice.uzovi)
+        yield _lead(
+            message_code=MESSAGE_CODE_AW319,
+            version=STANDARD_VERSION,
+            subversion=STANDARD_SUBVERSION,
+            message_kind="P",
+            uzovi=uzovi,
+            institution_agb=int(invoice.sender_agb),
+            payee=PAYEE_PROVIDER,
+            period_start=invoice.period,
+            period_end=_last_day(invoice.period),
+            invoice_number=invoice.invoice_number,
+            invoice_date=invoice.invoice_date,
+            currency="EUR",
+        )
+        file = _FileState(invoice, uzovi)
+        lines = invoice.lines
+        if isinstance(lines, LinesInDatabase):
+            yield from file.database_records(lines, _service_record_sql(invoice, uzovi))
+        else:
+            yield from file.detail_records(lines)
         yield _closing(
-            insured_count=insured_count,
-            service_count=service_count,
-            detail_count=serial,
-            total=abs(net),
-            total_sign="C" if net < 0 else "D",
+            insured_count=file.insured_count,
+            service_count=file.service_count,
+            detail_count=file.serial,
+            total=abs(file.net),
+            total_sign="C" if file.net < 0 else "D",
         )
 
     def render(self, invoice: InsurerInvoice) -> bytes:
@@ -259,7 +364,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
         return out.getvalue()
 
     def write(self, invoice: InsurerInvoice, out: BinaryIO) -> None:
-        """Write the file in blocks of WRITE_BLOCK records, each checked as it is written.
+        """Write the file in blocks of WRITE_BLOCK characters, each checked as it is written.
 
         Checked as a draft (records.DRAFT_TOLERATED): finalising checks the stored file
         again with every mandatory field (vektis.checks.declaration_final_problems). When the
@@ -267,11 +372,13 @@ class DutchDistrictNursingExporter(DeclarationExporter):
         `out` must then be thrown away (the caller writes to a temporary file)."""
         check = AW319_DRAFT_VALIDATOR.start()
         block: list[str] = []
-        for record in self.records(invoice):
-            block.append(record)
-            if len(block) >= WRITE_BLOCK:
+        size = 0
+        for records in self.records(invoice):  # a record, or a client's service records
+            block.append(records)
+            size += len(records)
+            if size >= WRITE_BLOCK:
                 self._write_block(block, out, check)
-                block = []
+                block, size = [], 0
         self._write_block(block, out, check)
         problems = check.finish()
         if problems:
@@ -283,8 +390,7 @@ class DutchDistrictNursingExporter(DeclarationExporter):
             return
         text = "".join(block)
         out.write(text.encode(ENCODING))
-        if not check.full:
-            check.feed(text[: -len(NEWLINE)].split(NEWLINE))
+        check.feed_text(text)
 
     @staticmethod
     def parse_closing(data: bytes) -> ParsedClosing:

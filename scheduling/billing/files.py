@@ -14,9 +14,14 @@ from django.utils import formats, translation
 from django.utils.translation import gettext, pgettext_lazy
 
 from buurtzorg.audit.pdf import PDF_VARIANT
-from buurtzorg.csvsafe import csv_rows
+from buurtzorg.csvsafe import csv_cell_sql, csv_rows
 from buurtzorg.limits import worker_memory_limit
-from scheduling.billing.declaration import DeclarationLine, InsurerInvoice, LineKind
+from scheduling.billing.declaration import (
+    DeclarationLine,
+    InsurerInvoice,
+    LineKind,
+    LinesInDatabase,
+)
 
 CSV_HEADER = [
     "invoice_number",
@@ -73,71 +78,121 @@ def _money(amount: Decimal) -> Decimal:
 
 
 def invoice_csv_rows(invoice: InsurerInvoice) -> Iterator[str]:
-    """The CSV, line by line (formula-safe via buurtzorg.csvsafe), ending with a total row."""
+    """The CSV, line by line (formula-safe via buurtzorg.csvsafe), ending with a total row.
 
-    def rows() -> Iterator[list[Any]]:
-        yield CSV_HEADER
-        period = f"{invoice.period:%Y-%m}"
-        for ln in invoice.lines:
-            yield [
-                invoice.invoice_number,
-                invoice.uzovi,
-                period,
-                ln.line_number,
-                ln.kind,
-                ln.bsn,
-                ln.policy_number,
-                # a date as itself: the csv module writes str(date), its ISO form, and the
-                # formula guard passes it by unread (an ISO date always has a "-" to look at)
-                ln.date_of_birth or "",
-                ln.client_name,
-                f"{ln.period:%Y-%m}",
-                ln.service_date or "",
-                ln.service_code,
-                ln.service_name,
-                ln.minutes,
-                ln.units,
-                _money(ln.hourly_rate),
-                _money(ln.amount),
-                ln.visit_count,
-            ]
+    Lines kept in the database come in blocks of many lines that the database wrote
+    (`_csv_line_sql`), except a block with a cell it cannot write exactly, written here."""
+    yield from csv_rows([CSV_HEADER])
+    lines = invoice.lines
+    if isinstance(lines, LinesInDatabase):
+        sql, params = _csv_line_sql(invoice)
+        for first, last, _amount, text in lines.text_blocks(sql, params):
+            if text is None:
+                yield from csv_rows(_csv_rows(invoice, lines.between(first, last)))
+            else:
+                yield text
+    else:
+        yield from csv_rows(_csv_rows(invoice, lines))
+    yield from csv_rows([_csv_total_row(invoice)])
+
+
+def _csv_line_sql(invoice: InsurerInvoice) -> tuple[str, list[Any]]:
+    """The SQL of one line of `_csv_rows` (see LinesInDatabase), CR LF included."""
+    text_cells = ("bsn", "policy_number", "client_name", "service_code", "service_name")
+    cells: dict[str, str] = {
+        "line": "line_number::text",
+        "kind": f"CASE WHEN kind = '{LineKind.CREDIT}' THEN '{LineKind.CREDIT}' "
+        f"ELSE '{LineKind.DEBIT}' END",
+        "date_of_birth": "coalesce(to_char(date_of_birth, 'YYYY-MM-DD'), '')",
+        "care_period": "to_char(period, 'YYYY-MM')",
+        "care_date": "coalesce(to_char(service_date, 'YYYY-MM-DD'), '')",
+        "minutes": "coalesce(minutes::text, '')",
+        "units_5_min": "coalesce(units::text, '')",
+        # `_money` (NULL for more than two decimals, where Python's rounding could differ)
+        "hourly_tariff": "CASE WHEN hourly_rate = round(hourly_rate, 2) "
+        "THEN round(hourly_rate, 2)::text END",
+        "amount": "CASE WHEN amount = round(amount, 2) THEN round(amount, 2)::text END",
+        "visits": "visit_count::text",
+    }
+    params: list[Any] = []
+    parts = ["%s"]  # the invoice's own cells, written here
+    params.append("".join(csv_rows([_invoice_cells(invoice)]))[: -len("\r\n")])
+    for name in CSV_HEADER[3:]:
+        if name in text_cells:
+            sql, cell_params = csv_cell_sql(name)
+            parts.append(sql)
+            params.extend(cell_params)
+        else:
+            parts.append(cells[name])
+    return " || ',' || ".join(parts) + " || E'\\r\\n'", params
+
+
+def _invoice_cells(invoice: InsurerInvoice) -> list[Any]:
+    return [invoice.invoice_number, invoice.uzovi, f"{invoice.period:%Y-%m}"]
+
+
+def _csv_rows(invoice: InsurerInvoice, lines: Iterable[DeclarationLine]) -> Iterator[list[Any]]:
+    head = _invoice_cells(invoice)
+    for ln in lines:
         yield [
-            invoice.invoice_number,
-            invoice.uzovi,
-            period,
-            "",
-            "total",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            invoice.total_units,
-            "",
-            _money(invoice.total),
-            "",
+            *head,
+            ln.line_number,
+            ln.kind,
+            ln.bsn,
+            ln.policy_number,
+            # a date as itself: the csv module writes str(date), its ISO form, and the
+            # formula guard passes it by unread (an ISO date always has a "-" to look at)
+            ln.date_of_birth or "",
+            ln.client_name,
+            f"{ln.period:%Y-%m}",
+            ln.service_date or "",
+            ln.service_code,
+            ln.service_name,
+            ln.minutes,
+            ln.units,
+            _money(ln.hourly_rate),
+            _money(ln.amount),
+            ln.visit_count,
         ]
 
-    return csv_rows(rows())
+
+def _csv_total_row(invoice: InsurerInvoice) -> list[Any]:
+    return [
+        *_invoice_cells(invoice),
+        "",
+        "total",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        invoice.total_units,
+        "",
+        _money(invoice.total),
+        "",
+    ]
 
 
 def invoice_csv_bytes(invoice: InsurerInvoice) -> bytes:
     return "".join(invoice_csv_rows(invoice)).encode("utf-8")
 
 
-def write_invoice_csv(invoice: InsurerInvoice, out: BinaryIO, *, block: int = 10_000) -> None:
-    """The CSV written to `out` in blocks of rows (the same bytes as `invoice_csv_bytes`):
-    a national month's CSV (1.5 million lines) never sits in memory whole."""
+def write_invoice_csv(invoice: InsurerInvoice, out: BinaryIO, *, block: int = 1 << 22) -> None:
+    """The CSV written to `out` in blocks of about `block` characters (the same bytes as
+    `invoice_csv_bytes`): a national month's CSV (1.5 million lines) never sits in memory
+    whole."""
     rows: list[str] = []
+    size = 0
     for row in invoice_csv_rows(invoice):
         rows.append(row)
-        if len(rows) >= block:
+        size += len(row)
+        if size >= block:
             out.write("".join(rows).encode("utf-8"))
-            rows = []
+            rows, size = [], 0
     out.write("".join(rows).encode("utf-8"))
 
 

@@ -43,6 +43,7 @@ from buurtzorg.tasks import RETRYABLE_ERRORS
 from clients.models import Client, Insurer
 from scheduling.billing import aggregation, staging
 from scheduling.billing.declaration import (
+    ClientHead,
     DeclarationLine,
     InsuredPerson,
     InsurerInvoice,
@@ -1206,10 +1207,35 @@ class _StreamedLines:
         self.reversed_refs, self.redeclared_refs = reversed_refs, redeclared_refs
 
     def __iter__(self) -> Iterator[DeclarationLine]:
+        return self.between(1, None)
+
+    def text_blocks(
+        self,
+        line_sql: str,
+        params: list[Any],
+        *,
+        columns: Sequence[tuple[str, str, list[Any]]] = (),
+    ) -> Iterator[tuple[int, int, Decimal, str | None]]:
+        return staging.text_blocks(
+            self.insurer_id,
+            line_sql,
+            params,
+            columns=columns,
+            redeclared_clients=self._redeclared_clients(),
+        )
+
+    def client_runs(self) -> Iterator[tuple[ClientHead, int]]:
+        for client_id, line_number, bsn, policy, born, name in staging.client_runs(self.insurer_id):
+            yield ClientHead(str(client_id), bsn, policy, born, name), line_number
+
+    def _redeclared_clients(self) -> list[int]:
+        return sorted({key[0] for key in self.redeclared_refs})
+
+    def between(self, first: int, last: int | None) -> Iterator[DeclarationLine]:
         number, names = self.number, self.service_names
         reversed_refs, redeclared_refs = self.reversed_refs, self.redeclared_refs
         client_refs: dict[int, str] = {}
-        for row in staging.iter_rows(self.insurer_id):
+        for row in staging.iter_rows(self.insurer_id, first=first, last=last):
             (
                 line_number,
                 client_id,

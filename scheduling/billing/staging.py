@@ -25,6 +25,7 @@ ends (`drop`); a killed worker's session ends and takes them with it.
 """
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -33,6 +34,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 
 from scheduling.billing.models import InvoiceLine, LineKind
+from scheduling.models import CareService
 
 PEOPLE = "billing_stage_people"
 STAGE = "billing_stage_lines"
@@ -65,8 +67,9 @@ _STAGE_COLUMNS = [c for c in LINE_COLUMNS if c != "line_number"]
 _BULK_SEQ = -1
 
 # services.line_order as SQL: client by BSN, credits first, month, service code, day.
+_CLIENT_ORDER = 'bsn COLLATE "C", client_id'
 _FILE_ORDER = (
-    'bsn COLLATE "C", client_id, (kind <> %(credit)s), period, service_code COLLATE "C", '
+    f'{_CLIENT_ORDER}, (kind <> %(credit)s), period, service_code COLLATE "C", '
     "coalesce(service_date, '-infinity'::date), seq"
 )
 
@@ -183,7 +186,10 @@ def number() -> None:
         _execute(
             f"CREATE TEMP TABLE {LINES} AS SELECT {columns}, "  # noqa: S608 - fixed names
             f"row_number() OVER (PARTITION BY insurer_id ORDER BY {_FILE_ORDER})::integer "
-            f"AS line_number FROM {STAGE}",
+            f"AS line_number, "
+            # the client's place in the file (its insured record's): see `client_runs`
+            f"dense_rank() OVER (PARTITION BY insurer_id ORDER BY {_CLIENT_ORDER})::integer "
+            f"AS client_rank FROM {STAGE}",
             {"credit": LineKind.CREDIT},
         )
         _execute(f"DROP TABLE {STAGE}")
@@ -271,20 +277,105 @@ ROW_COLUMNS = (
 )
 
 
-def iter_rows(insurer_id: int, *, chunk: int = 5000) -> Iterator[tuple]:
-    """One insurer's lines in file order (ROW_COLUMNS), a chunk at a time from a server-side
-    cursor: never the insurer's month in memory at once. Other queries may run between rows."""
+def iter_rows(
+    insurer_id: int, *, first: int = 1, last: int | None = None, chunk: int = 5000
+) -> Iterator[tuple]:
+    """One insurer's lines in file order (ROW_COLUMNS), from line `first` to `last`, a chunk
+    at a time from a server-side cursor: never the insurer's month in memory at once. Other
+    queries may run between rows."""
+    yield from _stream(
+        f"SELECT {', '.join(ROW_COLUMNS)} FROM {LINES} "  # noqa: S608 - fixed names
+        "WHERE insurer_id = %s AND line_number BETWEEN %s AND %s ORDER BY line_number",
+        [insurer_id, first, 2**31 - 1 if last is None else last],
+        chunk=chunk,
+    )
+
+
+_cursor_numbers = itertools.count(1)
+
+
+def _stream(sql: str, params: Sequence[Any], *, chunk: int) -> Iterator[tuple]:
+    """The rows of `sql` from a server-side cursor, `chunk` a fetch (a writer may read a few
+    lines again while a cursor over their blocks is open: each cursor has its own name)."""
     connection.ensure_connection()
     with transaction.atomic():
+        _execute("SET LOCAL work_mem = '64MB'")  # a block's sort in memory
         raw = connection.connection
-        with raw.cursor(name=f"billing_lines_{insurer_id}") as cursor:
+        with raw.cursor(name=f"billing_lines_{next(_cursor_numbers)}") as cursor:
             cursor.itersize = chunk
-            cursor.execute(
-                f"SELECT {', '.join(ROW_COLUMNS)} FROM {LINES} "  # noqa: S608 - fixed names
-                "WHERE insurer_id = %s ORDER BY line_number",
-                [insurer_id],
-            )
+            cursor.execute(sql, params)
             yield from cursor
+
+
+# --- the files' text, written by the database -----------------------------------------------
+#
+# A national month's CSV and declaration are ~1.4 million lines and service records each;
+# made one by one in Python they were most of the run. The writers (files.py, exporters.py)
+# hand over the SQL of ONE line's text over the columns of `_line_view`, and get the text of
+# many lines at once. The SQL is NULL for a line it cannot write exactly as Python does (an
+# unusual character, a value that does not fit): the block or client holding it comes back
+# as None and the writer writes those lines in Python.
+
+
+def _line_view(insurer_id: int, redeclared_clients: Sequence[int]) -> tuple[str, list[Any]]:
+    """One insurer's numbered lines with what the files show of them: the care service's
+    name, the number of visits, the detail record's serial number (the line's number plus the
+    insured records up to it, one per client in file order: see `client_runs`), and
+    `reverses`: '' where the line cites no earlier record, NULL where it may (a credit; a
+    client with a re-declared rejection), which Python knows."""
+    service = CareService._meta.db_table
+    return (
+        f"""(SELECT l.*, coalesce(s.name, l.service_code) AS service_name,
+                   jsonb_array_length(l.visit_ids) AS visit_count,
+                   l.line_number + l.client_rank AS serial,
+                   CASE WHEN l.kind = %s OR l.client_id = ANY(%s) THEN NULL ELSE '' END
+                     AS reverses
+            FROM {LINES} l LEFT JOIN "{service}" s ON s.id = l.service_id
+            WHERE l.insurer_id = %s) AS line""",  # noqa: S608 - fixed names
+        [LineKind.CREDIT, list(redeclared_clients), insurer_id],
+    )
+
+
+def text_blocks(
+    insurer_id: int,
+    line_sql: str,
+    params: Sequence[Any],
+    *,
+    columns: Sequence[tuple[str, str, list[Any]]] = (),
+    redeclared_clients: Sequence[int] = (),
+    block: int = 5000,
+) -> Iterator[tuple[int, int, Decimal, str | None]]:
+    """(first line, last line, sum of their amounts, text) of one insurer's lines in file
+    order, `block` lines at a time: each line's text by `line_sql`, joined; None where a
+    line's text is NULL. `columns` (name, SQL, parameters) are worked out once a line, before
+    `line_sql` reads them (OFFSET 0 keeps PostgreSQL from putting their SQL back into it)."""
+    view, view_params = _line_view(insurer_id, redeclared_clients)
+    values = "".join(f", ({sql}) AS {name}" for name, sql, _params in columns)
+    value_params = [p for _name, _sql, column_params in columns for p in column_params]
+    yield from _stream(
+        f"""SELECT min(line_number), max(line_number), sum(amount),
+                   CASE WHEN every(t IS NOT NULL) THEN string_agg(t, '' ORDER BY line_number) END
+            FROM (SELECT line_number, amount, ({line_sql}) AS t
+                  FROM (SELECT line.*{values} FROM {view} OFFSET 0) AS line) AS x
+            GROUP BY (line_number - 1) / %s ORDER BY 1""",  # noqa: S608 - fixed names
+        [*params, *value_params, *view_params, block],
+        chunk=4,  # ~1.5 MB of text a row
+    )
+
+
+def client_runs(insurer_id: int) -> Iterator[tuple[int, int, str, str, dt.date | None, str]]:
+    """Where the client changes from one line to the next, in file order (a declaration's
+    insured record goes there): (client id, line number, and that line's BSN, policy number,
+    date of birth and printed name)."""
+    yield from _stream(
+        f"""SELECT client_id, line_number, bsn, policy_number, date_of_birth, client_name
+            FROM (SELECT client_id, line_number, bsn, policy_number, date_of_birth, client_name,
+                         lag(client_id) OVER (ORDER BY line_number) AS previous
+                  FROM {LINES} WHERE insurer_id = %s) AS l
+            WHERE previous IS DISTINCT FROM client_id ORDER BY line_number""",  # noqa: S608
+        [insurer_id],
+        chunk=5000,
+    )
 
 
 def store(run_id: int, now: dt.datetime) -> None:

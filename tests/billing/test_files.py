@@ -452,7 +452,7 @@ def test_the_validator_reads_a_stored_file_in_blocks_with_the_same_verdict(block
 
 def test_the_declaration_is_written_in_checked_blocks(monkeypatch) -> None:
     # given: blocks of two records, so the file is written and checked in five pieces
-    monkeypatch.setattr("scheduling.billing.exporters.WRITE_BLOCK", 2)
+    monkeypatch.setattr("scheduling.billing.exporters.WRITE_BLOCK", 2 * 312)
     out = io.BytesIO()
     # when
     get_exporter().write(hand_computed_invoice(), out)

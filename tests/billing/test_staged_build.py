@@ -9,10 +9,12 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
+from clients.models import Client
 from scheduling.billing import aggregation, services
 from scheduling.billing.exporters import get_exporter
 from scheduling.billing.files import invoice_csv_bytes, invoice_pdf_context
 from scheduling.billing.models import BillingRun, LineKind, Tariff
+from scheduling.models import CareService
 from tests.billing.conftest import APRIL, MARCH
 from tests.factories import billed_visit
 
@@ -109,3 +111,31 @@ def test_the_staged_month_gives_the_same_lines_and_documents_as_the_python_path(
         Decimal("78.35"),
         Decimal("91.15"),
     }
+
+
+@pytest.mark.parametrize(
+    ("last_name", "policy_number", "service_name"),
+    [
+        # a formula start, a comma and quotes: the CSV cells the database neutralises and quotes
+        ('=Jansen, "de" Vries', "P-1;=2", 'Nursing, "at home"'),
+        # not ASCII: the declaration's fields written in Python (plain), the CSV in SQL
+        ("Müller-Lüdenscheidt", "PÖ1", "@care +plus"),
+        # a tab, CR and LF: those lines written in Python
+        ("Visser", "P1\r\n2", "Care\tat home"),
+    ],
+)
+def test_unusual_text_gives_the_same_files_both_ways(
+    billing_world, last_name: str, policy_number: str, service_name: str
+) -> None:
+    # given: March with a client and a service whose texts need care in a CSV or EI record
+    w = billing_world
+    Client.objects.filter(pk=w.anna.pk).update(last_name=last_name, policy_number=policy_number)
+    CareService.objects.filter(pk=w.nursing.pk).update(name=service_name)
+    march = BillingRun.objects.create(period=MARCH)
+    # when: the files made from the lines held in Python and from the staged month
+    in_memory, staged = _both(march)
+    try:
+        # then: the same bytes
+        assert _documents(march, staged) == _documents(march, in_memory)
+    finally:
+        staged.close()

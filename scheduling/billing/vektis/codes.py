@@ -65,6 +65,23 @@ def service_code_for(code: str, year: int) -> ServiceCode | None:
 
 
 # COD218 (see module docstring): the quantity of a 04 record is a number of 5-minute units.
+def code_list_sql(code: str, day: str) -> str:
+    """`service_code_for(code, day.year).code_list` (0 for a code not in the table) as SQL
+    over the expressions `code` and `day` (the table's first entry that fits, as in Python)."""
+    cases = []
+    for entry in SERVICE_CODES:
+        if not entry.code.isalnum():
+            raise ValueError(f"service code {entry.code!r} is not alphanumeric")
+        until = (
+            f" AND {day} < '{int(entry.valid_until) + 1:04d}-01-01'" if entry.valid_until else ""
+        )
+        cases.append(
+            f"WHEN {code} = '{entry.code}' AND {day} >= '{int(entry.valid_from):04d}-01-01'{until} "
+            f"THEN {int(entry.code_list)}"
+        )
+    return f"CASE {' '.join(cases)} ELSE 0 END"
+
+
 TIME_UNIT_5_MINUTES = 7
 
 # Return codes (COD954), unverified descriptions. "0001" means the record was accepted.

@@ -130,6 +130,85 @@ class RecordWriter:
         return "".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class Sql:
+    """A field's value as an SQL expression (with its %s parameters) over the columns of the
+    query that writes the records (see `record_sql`)."""
+
+    expression: str
+    params: tuple[Any, ...] = ()
+    # True: the expression gives the field's text itself (or NULL), for values whose rule is
+    # cheaper to say for the one field (a BSN already of 9 digits) than in general
+    formatted: bool = False
+
+
+def _field_sql(f: Field) -> str:
+    """SQL (the value is `@v`) giving what `_formatter(f, truncate=False)` gives for that value,
+    or NULL where the two might differ: a number outside the field, a text longer than the
+    field, not ASCII or with a CR or LF (`plain` and the overflow message are Python's), a
+    NULL value. A number's value must be a whole number (integer or bigint)."""
+    n = f.length
+    if f.format == "D":
+        return "to_char(@v, 'YYYYMMDD')"
+    if f.format == "N":
+        return f"CASE WHEN @v BETWEEN 0 AND {10**n - 1} THEN lpad(@v::text, {n}, '0') END"
+    # ASCII (one byte a character in UTF-8) without CR or LF: what Python writes unchanged
+    return (
+        f"CASE WHEN length(@v) <= {n} AND octet_length(@v) = length(@v) "
+        f"AND strpos(@v, E'\\r') = 0 AND strpos(@v, E'\\n') = 0 THEN rpad(@v, {n}) END"
+    )
+
+
+@dataclass(frozen=True)
+class RecordSql:
+    """One record as SQL (see `record_sql`): `text` over the columns `columns`, each value
+    given once as (name, SQL, parameters) so the database works it out once, not once for
+    each time the field's rule names it."""
+
+    text: str
+    params: list[Any]
+    columns: list[tuple[str, str, list[Any]]]
+
+
+def record_sql(layout: Layout, record: str, values: dict[str, Any]) -> RecordSql:
+    """One `record` of `layout` written by the database: the same text as
+    `RecordWriter(layout, record)(**values)` (without the CR LF), or NULL where a value is one
+    the database does not write exactly as Python does (the caller then writes that record
+    with RecordWriter, which also names an overflowing field).
+
+    A value is an `Sql` expression (a number, date or text, by the field's format) or a Python
+    value, formatted here once; a field not named is empty. For a national month's ~1.4
+    million service records: one expression per record in the database instead of ~30 Python
+    calls per record."""
+    writer = RecordWriter(layout, record)
+    unknown = set(values) - writer.names
+    if unknown:
+        raise KeyError(f"record {record} has no field(s) {sorted(unknown)}")
+    parts: list[str] = []
+    params: list[Any] = []
+    columns: list[tuple[str, str, list[Any]]] = []
+    constant = writer._type
+    for f, (name, fmt, empty) in zip(writer.fields[1:], writer._compiled, strict=True):
+        value = values.get(name)
+        if not isinstance(value, Sql):
+            constant += empty if value is None else fmt(value)
+            continue
+        if constant:
+            parts.append("%s::text")
+            params.append(constant)
+            constant = ""
+        column = f"field_{name}"
+        columns.append((column, value.expression, list(value.params)))
+        template = (
+            f"CASE WHEN length(@v) = {f.length} THEN @v END" if value.formatted else _field_sql(f)
+        )
+        parts.append(template.replace("@v", column))
+    if constant:
+        parts.append("%s::text")
+        params.append(constant)
+    return RecordSql("(" + " || ".join(parts) + ")", params, columns)
+
+
 # --- validation --------------------------------------------------------------------------------
 
 _AN = r"[\x20-\x7e]"  # what the writer produces: printable ASCII
@@ -150,6 +229,51 @@ def _field_pattern(f: Field) -> str:
 
 def _record_regex(fields: tuple[Field, ...]) -> re.Pattern[str]:
     return re.compile("".join(_field_pattern(f) for f in fields) + r"\Z")
+
+
+# The records between the file's first (01) and last (99): checked a block at a time.
+DETAIL_RECORDS = ("02", "03", "04", "98")
+
+
+def _block_field_pattern(f: Field) -> str:
+    """`_field_pattern` for a block already known to be printable ASCII (`_printable`): any
+    character for text, an ASCII digit for numbers. (Checking "printable" for the whole block
+    at once and not per character of every text field makes the block's match ~3x faster.)"""
+    n = f.length
+    if f.format in ("N", "D"):
+        body = f"[0-9]{{{n}}}"
+        if f.mandatory and f.format == "D":
+            body = f"(?!0{{{n}}}){body}"
+    else:
+        body = f".{{{n}}}"
+        if f.mandatory:
+            body = f"(?! {{{n}}}){body}"
+    return body
+
+
+def _details_regex(layout: Layout) -> re.Pattern[str]:
+    """A block of printable detail records, each followed by CR LF: each record's fields as
+    its own regex checks them (`_block_field_pattern`), its record type spelled out."""
+    alternatives = [
+        re.escape(record) + "".join(_block_field_pattern(f) for f in fields[1:])
+        for record, fields in layout.items()
+        if record in DETAIL_RECORDS
+    ]
+    # (CR LF as itself: escaped, the same expression matched ~2.5x slower)
+    return re.compile(f"(?s)(?:(?:{'|'.join(alternatives)}){NEWLINE})*")
+
+
+_PRINTABLE = bytes(range(0x20, 0x7F))
+_NEWLINE_BYTES = NEWLINE.encode("ascii")
+
+
+def _printable(body: str, records: int) -> bool:
+    """Whether `records` records with their CR LF are printable ASCII but for the CR LFs."""
+    try:
+        data = body.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    return data.translate(None, _PRINTABLE) == _NEWLINE_BYTES * records
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +342,17 @@ class Validator:
             record: [f for f in fields if f.format == "D"] for record, fields in layout.items()
         }
         self._good_dates: set[str] = {"0" * 8}
+        self.details = _details_regex(layout)
+        # where the block check reads each detail record's serial, BSN, signs, amount, dates
+        self.slices = {
+            record: {f.name: (f.start - 1, f.start - 1 + f.length) for f in fields}
+            for record, fields in layout.items()
+            if record in DETAIL_RECORDS
+        }
+        # (it reads every detail record's serial, and the 02's and 04's BSN, at one place)
+        for name, records in (("serial", self.slices), ("bsn", ("02", "04"))):
+            if len({self.slices[r][name] for r in records if r in self.slices}) != 1:
+                raise ValueError(f"the detail records' {name} fields are not at one place")
 
     def _bad_dates(self, number: int, kind: str, match: re.Match[str]) -> list[FileProblem]:
         """The regex checks digits only; a date's calendar is checked here (cached)."""
@@ -255,7 +390,7 @@ class Validator:
         if not text.endswith(NEWLINE):
             return [FileProblem(0, "", "", "does not end with CR LF after its last record")]
         check = self.start()
-        check.feed(text[: -len(NEWLINE)].split(NEWLINE))
+        check.feed_text(text)
         return check.finish()
 
     def start(self) -> "FileCheck":
@@ -276,7 +411,7 @@ class Validator:
                 rest = data
                 continue
             rest = data[cut + len(NEWLINE) :]
-            check.feed(data[:cut].decode(ENCODING).split(NEWLINE))
+            check.feed_text(data[: cut + len(NEWLINE)].decode(ENCODING))
             if check.full:
                 break
         if rest and not check.full:
@@ -336,6 +471,93 @@ class FileCheck:
             if self.held is not None:
                 self._check(self.held, last=False)
             self.held = record
+
+    def feed_text(self, text: str) -> None:
+        """Records, each followed by CR LF: checked as `feed` checks them, and the detail
+        records a block at a time (one match of `Validator.details` over the block, then one
+        pass over their serial numbers, BSNs, signs, amounts and dates). A block that does not
+        pass is checked record by record, which names each problem."""
+        if self.full or not text:
+            return
+        end = len(text) - len(NEWLINE)
+        cut = text.rfind(NEWLINE, 0, end)
+        cut = cut + len(NEWLINE) if cut >= 0 else 0  # where the block's last record starts
+        if self.held is not None:
+            self._check(self.held, last=False)
+            self.held = None
+        body = text[:cut]
+        if body and self.number == 0:  # the file's first record, on its own
+            first = body.index(NEWLINE)
+            self._check(body[:first], last=False)
+            body = body[first + len(NEWLINE) :]
+        if body and not self.full and not self._pass_block(body):
+            for record in body[: -len(NEWLINE)].split(NEWLINE):
+                if self.full:
+                    return
+                self._check(record, last=False)
+        self.held = text[cut:end]
+
+    def _pass_block(self, body: str) -> bool:
+        """Whether detail records that follow the file's first record are all right; only
+        then is this check's state moved past them (else it is left as it was). Each rule of
+        `_check` for a detail record, on the block's columns at once."""
+        v = self.v
+        step, size = v.length + len(NEWLINE), len(body)
+        count = size // step
+        if size % step or not _printable(body, count) or v.details.fullmatch(body) is None:
+            return False
+        # the records' types (spelled out by the regex), by their second character
+        kinds = body[1::step]
+        at = v.slices
+        a, b = at["04"]["serial"]
+        width = b - a
+        serials = [body[i : i + width] for i in range(a, size, step)]
+        if serials != [f"{n:0{width}d}" for n in range(self.serial + 1, self.serial + count + 1)]:
+            return False
+        a, b = at["04"]["bsn"]
+        bsn = self.insured_bsn
+        for kind, number in zip(
+            kinds, [body[i : i + b - a] for i in range(a, size, step)], strict=True
+        ):
+            if kind == "4":
+                if number != bsn:
+                    return False
+            elif kind == "2":
+                bsn = number
+        starts = [i for i, kind in zip(range(0, size, step), kinds, strict=True) if kind == "4"]
+        signs = [body[i + at["04"]["amount_sign"][0]] for i in starts]
+        calculated = {body[i + at["04"]["calculated_sign"][0]] for i in starts}
+        if not {*signs, *calculated} <= {"D", "C"}:
+            return False
+        a, b = at["04"]["amount"]
+        amounts = [int(body[i + a : i + b]) for i in starts]
+        total = sum(amounts) - 2 * sum(
+            c for c, sign in zip(amounts, signs, strict=True) if sign == "C"
+        )
+        dates: set[str] = set()
+        for kind, fields in v.dates.items():
+            if kind in DETAIL_RECORDS and kind[1] in kinds:
+                for f in fields:
+                    a, b = at[kind][f.name]
+                    dates.update(
+                        body[i + a : i + b]
+                        for i, k in zip(range(0, size, step), kinds, strict=True)
+                        if k == kind[1]
+                    )
+        dates -= v._good_dates
+        for value in dates:
+            try:
+                dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+            except ValueError:
+                return False
+        v._good_dates.update(dates)
+        for kind in DETAIL_RECORDS:
+            self.counts[kind] = self.counts.get(kind, 0) + kinds.count(kind[1])
+        self.serial += count
+        self.insured_bsn = bsn
+        self.total_cents += total
+        self.number += count
+        return True
 
     def finish(self) -> list[FileProblem]:
         if self.held is not None and not self.full:
