@@ -226,17 +226,25 @@ class VisitNotDoneForm(forms.Form):
     )
 
 
-def _rating_chips(field: BoundField) -> SafeString:
-    """A rating row's chips: each option's radio (PlainRadioSelect's tag: checked, ids and
-    error state as Django sets them) in its label with the score and the scale's word. The
-    markup the template wrote with a loop over the radios, in one pass."""
+def _rating_row(code: str, label: str, field: BoundField) -> SafeString:
+    """One K, B or S row of the log form's ratings: its code and name, its five chips (each
+    option's radio, PlainRadioSelect's tag with the checked, id and error attributes Django
+    sets, in a label with the score and the scale's word) and its errors under them. The
+    markup the template wrote with a loop over the rows and one over the radios (four
+    variables each), in one pass."""
+    errors = field.errors
+    chips = "\n".join(
+        f'<label class="chip kbs-chip" for="{escape_fast(radio.id_for_label)}">'
+        f"{radio.tag()}<span><b>{escape_fast(radio.data['value'])}</b> "
+        f"<small>{escape_fast(radio.choice_label)}</small></span></label>"
+        for radio in field.subwidgets
+    )
+    alerts = "".join(f'<p class="error" role="alert">{escape_fast(e)}</p>' for e in errors)
     return mark_safe(  # noqa: S308 - every value escaped
-        "\n".join(
-            f'<label class="chip kbs-chip" for="{escape_fast(radio.id_for_label)}">'
-            f"{radio.tag()}<span><b>{escape_fast(radio.data['value'])}</b> "
-            f"<small>{escape_fast(radio.choice_label)}</small></span></label>"
-            for radio in field.subwidgets
-        )
+        f'<div class="kbs-row{" has-error" if errors else ""}" role="radiogroup" '
+        f'aria-label="{escape_fast(field.label)}">\n'
+        f'<p class="kbs-label"><b class="kbs-code">{code}</b> {escape_fast(label)}</p>\n'
+        f'<div class="kbs-chips">\n{chips}\n</div>\n{alerts}\n</div>\n'
     )
 
 
@@ -334,8 +342,8 @@ class VisitLogForm(forms.Form):
             return None
 
     def rating_groups(self) -> list[dict[str, Any]]:
-        """Per active problem its K, B and S radio rows; the problems the visit works on first
-        (open on the page), the others after them."""
+        """Per active problem its K, B and S rows of chips (`rows`, each row's markup); the
+        problems the visit works on first (open on the page), the others after them."""
         planned = {problem_id for _, problem_id in self.options.planned}
         if not planned:  # no care plan for this visit: any problem may have been worked on
             planned = {problem.pk for problem in self.problems}
@@ -352,12 +360,7 @@ class VisitLogForm(forms.Form):
                     # a folded problem opens again when it holds a choice or an error
                     "touched": any(field.value() or field.errors for _, _, field in fields),
                     "rows": [
-                        {
-                            "code": code,
-                            "label": RATING_PARTS[part],
-                            "field": field,
-                            "chips": _rating_chips(field),
-                        }
+                        _rating_row(code, str(RATING_PARTS[part]), field)
                         for part, code, field in fields
                     ],
                 }
