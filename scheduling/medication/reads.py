@@ -29,6 +29,7 @@ from scheduling.medication.selectors import (
     visit_as_needed,
     visit_due_doses,
 )
+from scheduling.medication.table import medication_table_rows
 from scheduling.models import Visit
 from scheduling.selectors import visit_get_own
 from teams.models import User
@@ -151,7 +152,7 @@ def client_record_part(*, client: Client) -> dict:
     """`settings.CLIENT_RECORD_PARTS`: the medication section of the client record page.
     Not logged: `clients.reads.client_record_open` calls it inside its gated, logged read,
     for clinical readers only."""
-    return {"medication_list": client_medications(client=client)}
+    return {"medication_list": medication_table_rows(client_medications(client=client))}
 
 
 @transaction.atomic

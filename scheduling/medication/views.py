@@ -23,6 +23,7 @@ from scheduling.medication import reads, services
 from scheduling.medication.forms import MedicationForm, SignForm, StopForm
 from scheduling.medication.models import DoseSignoff, Medication
 from scheduling.medication.selectors import medication_get_editable, medication_list_editable
+from scheduling.medication.table import medication_table_rows
 from scheduling.selectors import visit_get_own
 from teams.http import AuthenticatedHttpRequest
 from teams.models import Role, User
@@ -50,7 +51,7 @@ def medication_list_page(request: AuthenticatedHttpRequest, public_id: UUID) -> 
         "medication/medication_list.html",
         {
             "client_record": listing.client,
-            "medication_list": listing.medications,
+            "medication_list": medication_table_rows(listing.medications),
             "can_edit": listing.can_edit,
         },
     )

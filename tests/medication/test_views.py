@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from buurtzorg.audit.models import AccessEvent
 from scheduling.medication.models import DoseSignoff, Medication
@@ -208,3 +209,29 @@ def test_my_day_with_medication_costs_two_queries_more_whatever_the_round(
     with django_assert_max_num_queries(len(bare.captured_queries) + 2):
         response = client.get(url)
     assert "Overdue medication" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["medication:list", "clients:client-detail"])
+def test_each_row_of_the_medication_table_links_its_own_medicine(
+    client, med: MedWorld, page: str
+) -> None:
+    # given a client's insulin stopped, her tablet current, and a nurse reading in Dutch
+    Medication.objects.filter(pk=med.insulin.pk).update(
+        stopped_at=at(9), stopped_by=med.nurse, stop_reason="arts"
+    )
+    med.nurse.language = "nl"
+    med.nurse.save(update_fields=["language"])
+    client.force_login(med.nurse)
+    # when she opens the page with the medication table
+    html = client.get(reverse(page, args=[med.client_record.public_id])).content.decode()
+    # then each medicine links its own history, only the current one its edit and stop forms
+    for kind in ("history", "edit", "stop"):
+        assert f'href="{reverse(f"medication:{kind}", args=[med.tablet.public_id])}"' in html
+    assert f'href="{reverse("medication:history", args=[med.insulin.public_id])}"' in html
+    for kind in ("edit", "stop"):
+        assert reverse(f"medication:{kind}", args=[med.insulin.public_id]) not in html
+    # and form and route are in her language, as get_FOO_display gives them
+    with translation.override("nl"):
+        insulin = Medication.objects.get(pk=med.insulin.pk)
+        assert f"· {insulin.get_form_display()} · {insulin.get_route_display()}</td>" in html
+    assert 'class="pill">gestopt</span>' in html
