@@ -7,15 +7,27 @@ as well as the flag in the table, so the chart reads without colour.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from clients.measurements.models import KINDS, Measurement
 
 WIDTH, HEIGHT = 320, 120
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 10, 22
 TICK_FORMAT = "j M"
+_TENTH = Decimal("0.1")
+_FLAGGED_DOT = '<circle cx="{}" cy="{}" r="4" fill="#fff" stroke="#b42318" stroke-width="2">'
+_DOT = '<circle cx="{}" cy="{}" r="3" fill="#2b5c9e">'
+
+
+def svg_number(value: float) -> str:
+    """`value|floatformat:"1u"`: one decimal, rounded half up from the float's shortest repr,
+    no localization (an SVG coordinate), written without the filter's per-call set-up."""
+    number = str(Decimal(repr(value)).quantize(_TENTH, rounding=ROUND_HALF_UP))
+    return "0.0" if number == "-0.0" else number
 
 
 @dataclass
@@ -41,6 +53,30 @@ class KindChart:
     x_ticks: list[tuple[float, str]]
     plot_left: int = LEFT
     plot_right: int = WIDTH - RIGHT
+    tick_label_x: int = LEFT - 4
+    tick_label_y: int = HEIGHT - 6
+
+    @property
+    def y_tick_marks(self) -> list[tuple[str, str]]:
+        return [(svg_number(y), label) for y, label in self.y_ticks]
+
+    @property
+    def x_tick_marks(self) -> list[tuple[str, str]]:
+        return [(svg_number(x), label) for x, label in self.x_ticks]
+
+    @property
+    def dots_svg(self) -> SafeString:
+        """The dots' <circle> elements, written here rather than two filters and a branch of
+        the template per dot (the chart's markup as _chart.html wrote it, values escaped)."""
+        out = []
+        for d in self.dots:
+            out.append(
+                (_FLAGGED_DOT if d.flagged else _DOT).format(svg_number(d.x), svg_number(d.y))
+            )
+            if d.label:
+                out.append(f"<title>{escape(d.label)}</title>")
+            out.append("</circle>")
+        return mark_safe("".join(out))  # noqa: S308 - numbers and an escaped label
 
 
 def kind_chart(kind: str, label: str, rows: Sequence[Measurement]) -> KindChart | None:
