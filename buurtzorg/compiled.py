@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Lookup, Model, QuerySet
 from django.db.models.query import get_related_populators
@@ -163,5 +163,13 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor != "postgresql":
+            # no arrays (make run's SQLite): one parameter per id, as `__in` does; statements
+            # are not compiled there (Statement runs the queryset), so the shape may vary
+            values = list(self.rhs)
+            if not values:
+                raise EmptyResultSet
+            marks = ", ".join(["%s"] * len(values))
+            return f"{lhs} IN ({marks})", (*lhs_params, *values)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
