@@ -210,7 +210,7 @@ class Medication(PublicModel):
     def weekday_text(self) -> str:
         if self.weekdays == EVERY_DAY:
             return ""
-        return "/".join(n for i, n in enumerate(WEEKDAY_NAMES) if self.weekdays & (1 << i))
+        return "/".join(str(n) for i, n in enumerate(WEEKDAY_NAMES) if self.weekdays & (1 << i))
 
     @property
     def is_stopped(self) -> bool:

@@ -235,3 +235,15 @@ def test_each_row_of_the_medication_table_links_its_own_medicine(
         insulin = Medication.objects.get(pk=med.insulin.pk)
         assert f"· {insulin.get_form_display()} · {insulin.get_route_display()}</td>" in html
     assert 'class="pill">gestopt</span>' in html
+
+
+@pytest.mark.parametrize("page", ["medication:list", "clients:client-detail"])
+def test_a_medicine_on_some_weekdays_shows_them(client, med: MedWorld, page: str) -> None:
+    # given her tablet on Monday and Thursday only
+    Medication.objects.filter(pk=med.tablet.pk).update(weekdays=0b1001)
+    client.force_login(med.nurse)
+    # when a nurse opens the client's medication (the weekdays' names are lazy translations)
+    response = client.get(reverse(page, args=[med.client_record.public_id]))
+    # then the page answers, with the days in her language
+    assert response.status_code == 200
+    assert "(Mon/Thu)" in response.content.decode()
